@@ -1,0 +1,100 @@
+import { dirName, joinPath } from "../../paths.js";
+import { asMap, type YamlFile } from "../yaml.js";
+import { recipeOf, type Makefile } from "./makefile.js";
+import type { CiCommand } from "./model.js";
+import { scriptSetsErrexit, splitShell } from "./shell.js";
+
+/** What indirection may follow: Makefiles, shell scripts and job-submission specs in the repository. */
+export interface IndirectionContext {
+  makefiles: Map<string, Makefile>;
+  scripts: Map<string, string>;
+  yaml: Map<string, YamlFile>;
+}
+
+/** The catalogue follows at most two hops from a CI step: step → make target → script. */
+const MAX_HOPS = 2;
+
+const MAKE = /^(?:make|gmake|\$\(MAKE\)|\$\{MAKE\})\b(.*)$/;
+const SCRIPT = /^(?:(?:bash|sh|zsh|source|\.)\s+(?:-\w+\s+)*)?((?:\.{0,2}\/)?[\w./-]+\.(?:sh|bash))\b/;
+const ANYSCALE_JOB = /^anyscale\s+job\s+submit\b.*?(?:(?:-f|--config-file)\s+)?([\w./-]+\.ya?ml)\b/;
+
+function makeTargets(args: string): { dir: string; targets: string[] } {
+  const words = args.trim().split(/\s+/).filter(Boolean);
+  let dir = "";
+  const targets: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    if (words[i] === "-C" || words[i] === "--directory") dir = words[++i] ?? "";
+    else if (words[i] === "-f") i++;
+    else if (!words[i].startsWith("-") && !words[i].includes("=")) targets.push(words[i]);
+  }
+  return { dir, targets };
+}
+
+function findMakefile(ctx: IndirectionContext, dir: string): Makefile | undefined {
+  for (const name of ["Makefile", "makefile", "GNUmakefile"]) {
+    const path = joinPath(dir, name);
+    if (path !== null && ctx.makefiles.has(path)) return ctx.makefiles.get(path);
+  }
+  return undefined;
+}
+
+/** Every command a command leads to, itself first, following up to two hops. */
+export function expandCommand(command: CiCommand, ctx: IndirectionContext, baseDir = ""): CiCommand[] {
+  const out: CiCommand[] = [command];
+  if (command.via.length >= MAX_HOPS) return out;
+  const text = command.text;
+  let m: RegExpMatchArray | null;
+  if ((m = text.match(MAKE))) {
+    const { dir, targets } = makeTargets(m[1]);
+    const makefile = findMakefile(ctx, joinPath(baseDir, dir) ?? "");
+    if (!makefile) return out;
+    const wanted = targets.length ? targets : makefile.firstTarget ? [makefile.firstTarget] : [];
+    const seen = new Set<string>();
+    for (const target of wanted) {
+      for (const recipe of recipeOf(makefile, target, seen)) {
+        const lines = splitShell(recipe.text, recipe.line).commands;
+        for (const c of lines) {
+          const next: CiCommand = {
+            text: c.text,
+            path: makefile.path,
+            line: c.line,
+            masked: command.masked || c.masked || recipe.ignoreErrors,
+            via: [...command.via, `${makefile.path}:${recipe.target}`],
+          };
+          out.push(...expandCommand(next, ctx, dirName(makefile.path)));
+        }
+      }
+    }
+  } else if ((m = text.match(SCRIPT))) {
+    const path = joinPath(baseDir, m[1]) ?? m[1];
+    const script = ctx.scripts.get(path) ?? ctx.scripts.get(m[1].replace(/^\.\//, ""));
+    if (script === undefined) return out;
+    const errexit = scriptSetsErrexit(script);
+    const { commands } = splitShell(script, 1);
+    commands.forEach((c, i) => {
+      const last = i === commands.length - 1;
+      const next: CiCommand = {
+        text: c.text,
+        path,
+        line: c.line,
+        masked: command.masked || c.masked || (!errexit && !last),
+        via: [...command.via, path],
+      };
+      out.push(...expandCommand(next, ctx, dirName(path)));
+    });
+  } else if ((m = text.match(ANYSCALE_JOB))) {
+    const path = joinPath(baseDir, m[1]) ?? m[1];
+    const spec = asMap(ctx.yaml.get(path)?.docs[0]);
+    if (typeof spec?.entrypoint === "string") {
+      const next: CiCommand = {
+        text: spec.entrypoint,
+        path,
+        line: 1,
+        masked: command.masked,
+        via: [...command.via, path],
+      };
+      out.push(...expandCommand(next, ctx, dirName(path)));
+    }
+  }
+  return out;
+}

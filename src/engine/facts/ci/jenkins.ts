@@ -1,0 +1,24 @@
+import { LineIndex, stripSlashComments } from "../../text.js";
+import type { IndirectionContext } from "./expand.js";
+import type { CiPipeline, Trigger } from "./model.js";
+import { buildStep } from "./steps.js";
+
+const SH_STEP =
+  /\b(sh|bat|powershell|pwsh)\s*\(?\s*(?:script\s*:\s*)?('''[\s\S]*?'''|"""[\s\S]*?"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")([^\n)]*)/g;
+
+/** A declarative or scripted Jenkinsfile: `sh` steps are `-e` by default; masking is judged as written. */
+export function jenkinsPipeline(path: string, text: string, ctx: IndirectionContext): CiPipeline {
+  const code = stripSlashComments(text);
+  const index = new LineIndex(code);
+  const triggers = new Set<Trigger>(["push"]);
+  if (/\btriggers\s*\{[^}]*\bcron\s*\(/s.test(code)) triggers.add("schedule");
+  const steps = [...code.matchAll(SH_STEP)].map((m) => {
+    const literal = m[2];
+    const quote = literal.startsWith("'''") || literal.startsWith('"""') ? 3 : 1;
+    const line = index.lineOf((m.index ?? 0) + m[0].indexOf(literal));
+    const body = literal.slice(quote, -quote);
+    const masked = /returnStatus\s*:\s*true/.test(m[3]);
+    return buildStep(path, { line, masked, script: { text: body, line } }, ctx);
+  });
+  return { provider: "jenkins", path, triggers, steps, images: [] };
+}

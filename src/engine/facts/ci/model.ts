@@ -1,0 +1,50 @@
+/** CI of every provider, normalised to pipelines of steps of shell commands. */
+
+export type Trigger = "push" | "pull_request" | "schedule" | "manual" | "data" | "other";
+
+export interface CiCommand {
+  /** One simple command, prefixes such as `poetry run` removed. */
+  text: string;
+  path: string;
+  line: number;
+  /** Its failure cannot fail the pipeline (`|| true`, `continue-on-error`, a script without `set -e`). */
+  masked: boolean;
+  /** The hops that led here: `Makefile:test`, `scripts/ci.sh`. Empty when written in the CI file. */
+  via: string[];
+}
+
+export interface CiStep {
+  path: string;
+  line: number;
+  name?: string;
+  /** A GitHub action, CircleCI orb command, Azure task or Cloud Build builder image. */
+  uses?: string;
+  with: Record<string, unknown>;
+  masked: boolean;
+  /** True when the step had commands and every one only printed text. */
+  echoOnly: boolean;
+  commands: CiCommand[];
+  /** When only this job's own conditions start it (a GitLab job `only: schedules`), else the pipeline's. */
+  triggers?: Set<Trigger>;
+}
+
+export interface CiPipeline {
+  provider: "github" | "gitlab" | "jenkins" | "azure" | "circleci" | "cloudbuild" | "bitbucket";
+  path: string;
+  triggers: Set<Trigger>;
+  steps: CiStep[];
+  /** Images a Cloud Build config publishes through `images:`. */
+  images: string[];
+}
+
+export interface RawStep {
+  line: number;
+  name?: string;
+  uses?: string;
+  with?: Record<string, unknown>;
+  masked?: boolean;
+  /** Shell text and the line its first line sits on. */
+  script?: { text: string; line: number };
+  /** Whether each line's failure fails the step on its own (bash -e, Jenkins sh, GitLab script lines). */
+  errexit?: boolean;
+}

@@ -1,0 +1,117 @@
+/**
+ * Reading shell text as a CI runner would: which simple commands run, which only print, and which
+ * have their failure masked. Nothing here executes anything.
+ */
+
+export interface ShellCommand {
+  text: string;
+  line: number;
+  masked: boolean;
+}
+
+const MASK = /\|\|\s*(true\b|:(\s|$)|echo\b|printf\b|exit\s+0\b)/;
+const PRINT_ONLY = /^(echo|printf|print|write-host|write-output|true|:)(\s|$)/i;
+const PREFIXES = [
+  /^(sudo|time|exec|nohup)\s+/,
+  /^env\s+(\w+=\S*\s+)*/,
+  /^\w+=("[^"]*"|'[^']*'|\S*)\s+/,
+  /^(npm|yarn|pnpm)\s+(run\s+|exec\s+|run-script\s+)/,
+  /^(pipenv|poetry|uv|pdm|hatch|rye)\s+run\s+(--\S+\s+)*/,
+  /^(if|then|else|do|elif|while|until|!)\s+/,
+];
+const CONTROL_ONLY =
+  /^(then|fi|do|done|else|esac|\{|\}|\(|\)|;;|set\b.*|cd\b.*|export\b.*|source\s+.*activate.*)$/;
+
+/** Removes runner prefixes so that `poetry run pytest` reads as `pytest`. */
+export function stripPrefixes(command: string): string {
+  let text = command.trim();
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const prefix of PREFIXES) {
+      const next = text.replace(prefix, "");
+      if (next !== text) {
+        text = next.trim();
+        changed = true;
+      }
+    }
+  }
+  return text;
+}
+
+export function isPrintOnly(command: string): boolean {
+  return PRINT_ONLY.test(command.trim());
+}
+
+function stripComment(line: string): string {
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "#" && (i === 0 || /\s/.test(line[i - 1]))) return line.slice(0, i);
+  }
+  return line;
+}
+
+/** Splits a line on `&&`, `;`, `|` and `||`, outside quotes. */
+function splitOperators(line: string): string[] {
+  const parts: string[] = [];
+  let current = "";
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      current += c;
+      if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      quote = c;
+      current += c;
+    } else if (c === ";" || c === "|" || (c === "&" && line[i + 1] === "&")) {
+      parts.push(current);
+      current = "";
+      if ((c === "&" || c === "|") && line[i + 1] === c) i++;
+    } else current += c;
+  }
+  parts.push(current);
+  return parts.map((p) => p.trim()).filter(Boolean);
+}
+
+export interface SplitResult {
+  commands: ShellCommand[];
+  /** Some command was written, and every one of them only printed. */
+  printOnly: boolean;
+}
+
+/** The simple commands of a shell text, with their lines, print-only ones left out. */
+export function splitShell(text: string, firstLine: number): SplitResult {
+  const commands: ShellCommand[] = [];
+  let wrote = false;
+  const physical = text.split("\n");
+  for (let i = 0; i < physical.length; i++) {
+    const line = firstLine + i;
+    let logical = stripComment(physical[i]);
+    while (/\\\s*$/.test(logical) && i + 1 < physical.length) {
+      logical = logical.replace(/\\\s*$/, " ") + stripComment(physical[++i]);
+    }
+    logical = logical.trim();
+    if (!logical) continue;
+    const masked = MASK.test(logical);
+    const beforeMask = masked ? logical.slice(0, logical.search(MASK)) : logical;
+    for (const part of splitOperators(beforeMask)) {
+      const text = stripPrefixes(part);
+      if (!text || CONTROL_ONLY.test(text)) continue;
+      wrote = true;
+      if (isPrintOnly(text)) continue;
+      commands.push({ text, line, masked });
+    }
+  }
+  return { commands, printOnly: wrote && commands.length === 0 };
+}
+
+/** A script fails at its first failing command only when it sets errexit. */
+export function scriptSetsErrexit(text: string): boolean {
+  return /^#!.*\s-\w*e/m.test(text.split("\n")[0] ?? "") || /^\s*set\s+(-\w*e\w*|-o\s+errexit)\b/m.test(text);
+}

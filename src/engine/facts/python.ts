@@ -1,0 +1,297 @@
+import { LineIndex } from "../text.js";
+
+/**
+ * Python facts from one token pass: comments and strings are separated from code, then imports,
+ * calls, decorators, classes and functions are read from the code alone, with names resolved
+ * through import aliases and simple `x = Constructor(...)` bindings. Linear in the text, never throws
+ * on broken code (a notebook cell or a half-written file is still read as far as it goes).
+ */
+
+export interface PyCall {
+  /** Resolved dotted name: `mf.log_param` after `import mlflow as mf` is `mlflow.log_param`. */
+  name: string;
+  line: number;
+  /** Keyword arguments with their source text, such as `{ name: "schedule", value: "None" }`. */
+  kwargs: { name: string; value: string }[];
+  /** String literals among the arguments, for `methods=["POST"]` and the like. */
+  strings: string[];
+}
+
+export interface PyModule {
+  path: string;
+  notebook: boolean;
+  /** Dotted module names imported (absolute, as written; relative ones keep their dots). */
+  imports: { module: string; line: number }[];
+  calls: PyCall[];
+  decorators: PyCall[];
+  classes: { name: string; bases: string[]; line: number }[];
+  functions: { name: string; params: string[]; line: number }[];
+  strings: { value: string; line: number }[];
+  /** Code with comments and string bodies blanked; offsets and lines match the source. */
+  code: string;
+  /** The original lines, for evidence snippets. */
+  lines: string[];
+  /** The source with comments blanked but strings kept, for text patterns such as `"retries": 3`. */
+  uncommented: string;
+}
+
+interface Scanned {
+  code: string;
+  uncommented: string;
+  strings: { value: string; offset: number }[];
+}
+
+/** Separates comments and strings from code in one pass. */
+function scan(text: string): Scanned {
+  let code = "";
+  let uncommented = "";
+  const strings: { value: string; offset: number }[] = [];
+  let i = 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i];
+    if (c === "#") {
+      while (i < n && text[i] !== "\n") {
+        code += " ";
+        uncommented += " ";
+        i++;
+      }
+      continue;
+    }
+    if (c === '"' || c === "'") {
+      // A prefix (r, b, f, rb, …) stays in the code; only the literal is replaced.
+      const triple = text.startsWith(c.repeat(3), i);
+      const quote = triple ? c.repeat(3) : c;
+      const start = i;
+      i += quote.length;
+      let value = "";
+      while (i < n) {
+        if (text[i] === "\\") {
+          value += text.slice(i, i + 2);
+          i += 2;
+          continue;
+        }
+        if (text.startsWith(quote, i)) break;
+        if (!triple && text[i] === "\n") break;
+        value += text[i];
+        i++;
+      }
+      const closed = text.startsWith(quote, i);
+      i = Math.min(n, i + (closed ? quote.length : 0));
+      strings.push({ value, offset: start });
+      // Blank the literal but keep its length and newlines, so offsets and lines match the source.
+      code += `${quote}${value.replace(/[^\n]/g, " ")}${closed ? quote : ""}`;
+      uncommented += text.slice(start, i);
+      continue;
+    }
+    code += c;
+    uncommented += c;
+    i++;
+  }
+  return { code, uncommented, strings };
+}
+
+interface LogicalLine {
+  text: string;
+  offset: number;
+}
+
+/** Joins physical lines inside brackets or after a backslash into logical lines. */
+function logicalLines(code: string): LogicalLine[] {
+  const out: LogicalLine[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i <= code.length; i++) {
+    const c = code[i];
+    if (c === "(" || c === "[" || c === "{") depth++;
+    else if (c === ")" || c === "]" || c === "}") depth = Math.max(0, depth - 1);
+    else if (c === "\n" || c === undefined) {
+      if (c === "\n" && (depth > 0 || code[i - 1] === "\\")) continue;
+      out.push({ text: code.slice(start, i), offset: start });
+      start = i + 1;
+      depth = 0;
+    }
+  }
+  return out;
+}
+
+const IMPORT = /^\s*import\s+(.+)$/s;
+const FROM_IMPORT = /^\s*from\s+([\w.]+)\s+import\s+(.+)$/s;
+const CLASS = /^\s*class\s+(\w+)\s*(?:\((.*)\))?\s*:/s;
+const DEF = /^\s*(?:async\s+)?def\s+(\w+)\s*\((.*?)\)\s*(?:->[^:]*)?:/s;
+const DECORATOR = /^\s*@\s*([A-Za-z_][\w.]*)\s*(\()?/;
+const ASSIGN_CTOR = /^\s*([A-Za-z_]\w*)\s*(?::[^=]+)?=\s*([A-Za-z_][\w.]*)\s*\(/;
+const ASSIGN_ALIAS = /^\s*([A-Za-z_]\w*)\s*=\s*([A-Za-z_][\w.]*)\s*$/;
+const WITH_AS = /\b([A-Za-z_][\w.]*)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s+as\s+([A-Za-z_]\w*)/g;
+const CALL = /(?<![\w.])([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*\(/g;
+const KEYWORDS = new Set([
+  "def",
+  "class",
+  "if",
+  "elif",
+  "while",
+  "for",
+  "return",
+  "and",
+  "or",
+  "not",
+  "in",
+  "is",
+  "print",
+  "lambda",
+  "with",
+  "assert",
+  "yield",
+  "await",
+  "except",
+  "del",
+  "import",
+  "from",
+  "raise",
+]);
+
+/** Finds the offset of the bracket closing the one at `open`, or the end of the text. */
+function closingParen(code: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    const c = code[i];
+    if (c === "(" || c === "[" || c === "{") depth++;
+    else if (c === ")" || c === "]" || c === "}") {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return code.length;
+}
+
+/** Keyword arguments at the top level of an argument list, with their source text. */
+function topLevelKwargs(
+  code: string,
+  source: string,
+  from: number,
+  to: number,
+): { name: string; value: string }[] {
+  const out: { name: string; value: string }[] = [];
+  let depth = 0;
+  let argStart = from;
+  for (let i = from; i <= to; i++) {
+    const c = code[i];
+    if (i === to || (depth === 0 && c === ",")) {
+      const m = code.slice(argStart, i).match(/^\s*([A-Za-z_]\w*)\s*=(?!=)/);
+      if (m) out.push({ name: m[1], value: source.slice(argStart + m[0].length, i).trim() });
+      argStart = i + 1;
+    } else if (c === "(" || c === "[" || c === "{") depth++;
+    else if (c === ")" || c === "]" || c === "}") depth--;
+  }
+  return out;
+}
+
+export function parsePython(path: string, text: string, notebook = false): PyModule {
+  const { code, uncommented, strings } = scan(text);
+  const index = new LineIndex(code);
+  const aliases = new Map<string, string>();
+  const module: PyModule = {
+    path,
+    notebook,
+    imports: [],
+    calls: [],
+    decorators: [],
+    classes: [],
+    functions: [],
+    strings: strings.map((s) => ({ value: s.value, line: index.lineOf(s.offset) })),
+    code,
+    uncommented,
+    lines: text.split("\n"),
+  };
+
+  const resolve = (dotted: string): string => {
+    const name = dotted.replace(/\s+/g, "");
+    const dot = name.indexOf(".");
+    const head = dot === -1 ? name : name.slice(0, dot);
+    const bound = aliases.get(head);
+    return bound === undefined ? name : bound + (dot === -1 ? "" : name.slice(dot));
+  };
+  const stringsIn = (from: number, to: number) =>
+    strings.filter((s) => s.offset >= from && s.offset <= to).map((s) => s.value);
+
+  const lines = logicalLines(code);
+  // Imports and bindings first, so a call above its import (in a function body) still resolves.
+  for (const ll of lines) {
+    const line = index.lineOf(ll.offset);
+    const text = ll.text.replace(/\\\n/g, " ");
+    let m: RegExpMatchArray | null;
+    if ((m = text.match(FROM_IMPORT))) {
+      const from = m[1];
+      module.imports.push({ module: from, line });
+      for (const part of m[2].replace(/[()\n]/g, " ").split(",")) {
+        const [name, alias] = part.trim().split(/\s+as\s+/);
+        if (!name || name === "*") continue;
+        aliases.set((alias ?? name).trim(), `${from}.${name.trim()}`);
+        module.imports.push({ module: `${from}.${name.trim()}`, line });
+      }
+    } else if ((m = text.match(IMPORT))) {
+      for (const part of m[1].split(",")) {
+        const [name, alias] = part.trim().split(/\s+as\s+/);
+        if (!name) continue;
+        const dotted = name.trim();
+        module.imports.push({ module: dotted, line });
+        if (alias) aliases.set(alias.trim(), dotted);
+        else aliases.set(dotted.split(".")[0], dotted.split(".")[0]);
+      }
+    }
+  }
+  for (const ll of lines) {
+    let m: RegExpMatchArray | null;
+    if ((m = ll.text.match(ASSIGN_CTOR)) && !KEYWORDS.has(m[2])) aliases.set(m[1], `${resolve(m[2])}()`);
+    else if ((m = ll.text.match(ASSIGN_ALIAS)) && aliases.has(m[2].split(".")[0]))
+      aliases.set(m[1], resolve(m[2]));
+    for (const w of ll.text.matchAll(WITH_AS)) aliases.set(w[2], `${resolve(w[1])}()`);
+  }
+
+  for (const ll of lines) {
+    const line = index.lineOf(ll.offset);
+    let m: RegExpMatchArray | null;
+    if ((m = ll.text.match(DECORATOR))) {
+      const open = m[2] ? ll.offset + ll.text.indexOf("(", m.index ?? 0) : -1;
+      const close = open === -1 ? -1 : closingParen(code, open);
+      module.decorators.push({
+        name: resolve(m[1]),
+        line,
+        kwargs: open === -1 ? [] : topLevelKwargs(code, text, open + 1, close),
+        strings: open === -1 ? [] : stringsIn(open, close),
+      });
+    }
+    if ((m = ll.text.match(CLASS))) {
+      const bases = (m[2] ?? "")
+        .split(",")
+        .map((b) => b.trim())
+        .filter((b) => /^[A-Za-z_][\w.]*$/.test(b))
+        .map(resolve);
+      module.classes.push({ name: m[1], bases, line });
+    }
+    if ((m = ll.text.match(DEF))) {
+      const params = m[2]
+        .split(",")
+        .map((p) => p.trim().split(/[:=]/)[0].replace(/^\*+/, "").trim())
+        .filter(Boolean);
+      module.functions.push({ name: m[1], params, line });
+    }
+  }
+
+  for (const m of code.matchAll(CALL)) {
+    const raw = m[1];
+    const start = m.index ?? 0;
+    const before = code.slice(Math.max(0, start - 6), start);
+    if (/\b(def|class)\s+$/.test(before) || /@\s*$/.test(before)) continue;
+    if (KEYWORDS.has(raw)) continue;
+    const open = start + m[0].length - 1;
+    const close = closingParen(code, open);
+    module.calls.push({
+      name: resolve(raw),
+      line: index.lineOf(start),
+      kwargs: topLevelKwargs(code, text, open + 1, close),
+      strings: stringsIn(open, close),
+    });
+  }
+  return module;
+}

@@ -1,0 +1,128 @@
+import type { ModuleIndex } from "./automation.js";
+import type { PyModule } from "./python.js";
+
+/**
+ * Prediction services: a module that answers requests (an HTTP route, a serverless or streaming
+ * handler, a BentoML service, a managed endpoint) and loads a model or predicts, itself or through
+ * a local module it imports.
+ */
+export interface ServiceEndpoint {
+  path: string;
+  line: number;
+  /** What answers requests: `POST /predict`, `GET /`, `lambda_handler`, `KafkaConsumer`, … */
+  what: string;
+  kind: "post" | "get" | "handler" | "managed" | "ui";
+}
+
+export interface ServingModule {
+  path: string;
+  endpoints: ServiceEndpoint[];
+  predicts: boolean;
+}
+
+const APP_CONSTRUCTORS =
+  /^(fastapi\.(FastAPI|APIRouter)|flask\.(Flask|Blueprint)|litestar\.(Litestar|Router)|starlette\.applications\.Starlette|quart\.Quart|sanic\.Sanic)\(\)\.(\w+)$/;
+const BARE_ROUTES = /^(litestar\.(post|get|put)|fastapi_utils\.\w+|robyn\.Robyn\(\)\.(post|get))$/;
+const PREDICTS =
+  /(^|\.)(predict\w*|load_model|inference|infer|generate|from_pretrained|InferenceSession|load_learner)$|^(joblib|pickle|cloudpickle|dill|torch|skops\.io)\.loads?$|^tensorflow\.keras\.models\.load_model$|^transformers\.pipeline$/;
+const STREAM_CONSUMERS =
+  /^(kafka\.KafkaConsumer|confluent_kafka\.Consumer|aiokafka\.AIOKafkaConsumer|google\.cloud\.pubsub_v1\.SubscriberClient)$|kinesis/i;
+const MANAGED =
+  /^(sagemaker\..*\.deploy|sagemaker\..*Model\(\)\.deploy|google\.cloud\.aiplatform\.(Endpoint(\.create)?|Model(\.upload)?\(\)\.deploy|Model\.deploy)|azure\.ai\.ml\.entities\.(ManagedOnlineEndpoint|ManagedOnlineDeployment|KubernetesOnlineEndpoint))$/;
+const UI = /^(streamlit|gradio)\./;
+
+function routeMethods(module: PyModule): ServiceEndpoint[] {
+  const out: ServiceEndpoint[] = [];
+  for (const d of module.decorators) {
+    const m = d.name.match(APP_CONSTRUCTORS);
+    const bare = d.name.match(BARE_ROUTES);
+    const verb = (m?.[4] ?? bare?.[0].split(".").pop() ?? "").toLowerCase();
+    const route = d.strings[0] ?? "";
+    if (["post", "put"].includes(verb))
+      out.push({ path: module.path, line: d.line, what: `POST ${route}`, kind: "post" });
+    else if (verb === "get") out.push({ path: module.path, line: d.line, what: `GET ${route}`, kind: "get" });
+    else if (verb === "route" || verb === "api_route") {
+      const methods = d.kwargs.find((k) => k.name === "methods")?.value ?? "";
+      const post = /POST|PUT/i.test(methods);
+      out.push({
+        path: module.path,
+        line: d.line,
+        what: `${post ? "POST" : "GET"} ${route}`,
+        kind: post ? "post" : "get",
+      });
+    }
+  }
+  for (const c of module.calls) {
+    if (/^(starlette\.routing\.Route|litestar\.handlers\.\w+)$/.test(c.name)) {
+      const post = /POST/i.test(c.kwargs.find((k) => k.name === "methods")?.value ?? "");
+      out.push({
+        path: module.path,
+        line: c.line,
+        what: `${post ? "POST" : "GET"} ${c.strings[0] ?? ""}`,
+        kind: post ? "post" : "get",
+      });
+    }
+    if (
+      c.name.endsWith(".add_url_rule") &&
+      /POST/i.test(c.kwargs.find((k) => k.name === "methods")?.value ?? "")
+    ) {
+      out.push({ path: module.path, line: c.line, what: `POST ${c.strings[0] ?? ""}`, kind: "post" });
+    }
+  }
+  return out;
+}
+
+function handlers(module: PyModule): ServiceEndpoint[] {
+  const out: ServiceEndpoint[] = [];
+  const fn = (name: string) => module.functions.find((f) => f.name === name);
+  const lambda = module.functions.find(
+    (f) => /handler$/i.test(f.name) && f.params.length === 2 && /event/i.test(f.params[0]),
+  );
+  if (lambda)
+    out.push({
+      path: module.path,
+      line: lambda.line,
+      what: `${lambda.name}(event, context)`,
+      kind: "handler",
+    });
+  if (fn("init") && fn("run") && /(^|\/)score\w*\.py$/.test(module.path))
+    out.push({ path: module.path, line: fn("run")!.line, what: "Azure ML init()/run()", kind: "handler" });
+  for (const d of module.decorators) {
+    if (
+      /^(functions_framework\.(http|cloud_event)|azure\.functions\.FunctionApp\(\)\.(route|function_name)|bentoml\.(service|api)|bentoml\.Service\(\)\.api|ray\.serve\.deployment)$/.test(
+        d.name,
+      )
+    ) {
+      out.push({ path: module.path, line: d.line, what: `@${d.name}`, kind: "handler" });
+    }
+  }
+  for (const c of module.calls) {
+    if (STREAM_CONSUMERS.test(c.name))
+      out.push({ path: module.path, line: c.line, what: c.name, kind: "handler" });
+    if (/^bentoml\.Service$/.test(c.name))
+      out.push({ path: module.path, line: c.line, what: "bentoml.Service", kind: "handler" });
+    if (MANAGED.test(c.name)) out.push({ path: module.path, line: c.line, what: c.name, kind: "managed" });
+    if (UI.test(c.name) && out.every((e) => e.kind !== "ui"))
+      out.push({ path: module.path, line: c.line, what: c.name.split(".")[0], kind: "ui" });
+  }
+  return out;
+}
+
+function predictsIn(module: PyModule): boolean {
+  return module.calls.some((c) => PREDICTS.test(c.name));
+}
+
+export function servingModules(modules: PyModule[], index: ModuleIndex): ServingModule[] {
+  const out: ServingModule[] = [];
+  for (const module of modules) {
+    if (module.notebook) continue;
+    const endpoints = [...routeMethods(module), ...handlers(module)];
+    if (!endpoints.length) continue;
+    const imported = module.imports
+      .flatMap((i) => index.resolveImport(module, i.module))
+      .map((p) => index.byPath.get(p)!);
+    const predicts = predictsIn(module) || imported.some((m) => m && predictsIn(m));
+    out.push({ path: module.path, endpoints, predicts });
+  }
+  return out;
+}

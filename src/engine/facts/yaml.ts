@@ -1,0 +1,122 @@
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseAllDocuments,
+  type Document,
+  type Node,
+} from "yaml";
+
+/**
+ * YAML parsed once per file into plain values that remember their line numbers.
+ * Repositories hold hostile YAML: aliases are expanded against a node budget and nesting is capped,
+ * so an alias bomb or a 100,000-deep document ends in an error message, not a hang or a crash.
+ */
+
+export interface YamlFile {
+  path: string;
+  docs: unknown[];
+  error?: string;
+  lines: string[];
+}
+
+interface Located {
+  line: number;
+  keys?: Record<string, number>;
+  items?: number[];
+}
+
+const locations = new WeakMap<object, Located>();
+const NODE_BUDGET = 50_000;
+const MAX_DEPTH = 200;
+
+/** The 1-based line of a mapping or sequence, or of one of its keys or items. */
+export function lineOf(value: unknown, key?: string | number): number | undefined {
+  if (!value || typeof value !== "object") return undefined;
+  const loc = locations.get(value);
+  if (!loc) return undefined;
+  if (key === undefined) return loc.line;
+  if (typeof key === "number") return loc.items?.[key] ?? loc.line;
+  return loc.keys?.[key] ?? loc.line;
+}
+
+class Budget {
+  left = NODE_BUDGET;
+  /** Resolving an alias searches the document; remember each answer. */
+  readonly anchors = new Map<unknown, unknown>();
+  spend(): void {
+    if (--this.left < 0) throw new Error("too many nodes after alias expansion (alias bomb?)");
+  }
+}
+
+function convert(node: unknown, doc: Document, counter: LineCounter, budget: Budget, depth: number): unknown {
+  budget.spend();
+  if (depth > MAX_DEPTH) throw new Error(`nested deeper than ${MAX_DEPTH} levels`);
+  if (isAlias(node)) {
+    if (!budget.anchors.has(node)) budget.anchors.set(node, node.resolve(doc));
+    return convert(budget.anchors.get(node), doc, counter, budget, depth + 1);
+  }
+  const line = (n: Node | null | undefined) => (n?.range ? counter.linePos(n.range[0]).line : 0);
+  if (isMap(node)) {
+    const out: Record<string, unknown> = {};
+    const keys: Record<string, number> = {};
+    for (const pair of node.items) {
+      const keyNode = pair.key as Node | null;
+      const key = isScalar(keyNode) ? String(keyNode.value) : String(keyNode ?? "");
+      if (key === "<<") {
+        const merged = convert(pair.value, doc, counter, budget, depth + 1);
+        for (const src of Array.isArray(merged) ? merged : [merged])
+          if (src && typeof src === "object")
+            for (const [k, v] of Object.entries(src)) if (!(k in out)) out[k] = v;
+        continue;
+      }
+      out[key] = convert(pair.value, doc, counter, budget, depth + 1);
+      keys[key] = line(keyNode);
+    }
+    locations.set(out, { line: line(node), keys });
+    return out;
+  }
+  if (isSeq(node)) {
+    const out = node.items.map((item) => convert(item, doc, counter, budget, depth + 1));
+    locations.set(out, { line: line(node), items: node.items.map((item) => line(item as Node)) });
+    return out;
+  }
+  if (isScalar(node)) return node.value;
+  return null;
+}
+
+export function parseYaml(path: string, text: string): YamlFile {
+  const lines = text.split("\n");
+  const counter = new LineCounter();
+  try {
+    const documents = parseAllDocuments(text, { lineCounter: counter, uniqueKeys: false });
+    const list = Array.isArray(documents) ? documents : [documents];
+    const budget = new Budget();
+    const docs: unknown[] = [];
+    let error: string | undefined;
+    for (const doc of list) {
+      if (doc.errors.length > 0) {
+        const e = doc.errors[0];
+        error = `${e.message.split("\n")[0]}`;
+        continue;
+      }
+      docs.push(convert(doc.contents, doc, counter, budget, 0));
+    }
+    return { path, docs, error, lines };
+  } catch (e) {
+    return { path, docs: [], error: e instanceof Error ? e.message : String(e), lines };
+  }
+}
+
+/** A plain-object view, or undefined. */
+export function asMap(value: unknown): Record<string, unknown> | undefined {
+  return value && typeof value === "object" && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+export function asList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+}

@@ -1,0 +1,144 @@
+/** The engine's vocabulary: rules, predicates, findings and the scorecard. */
+
+export type Status = "pass" | "partial" | "fail" | "exempt" | "inconclusive";
+export type Trigger = "push" | "pull_request" | "schedule" | "manual" | "data" | "other";
+
+export interface Evidence {
+  path: string;
+  line?: number;
+  snippet?: string;
+}
+
+export interface PythonQuery {
+  call?: string[];
+  decorator?: string[];
+  base?: string[];
+  import?: string[];
+  /** Regular expressions over source with comments removed. */
+  text?: string[];
+  /** `code` (default): `.py` files; `notebook`: notebooks only; `any`: both. */
+  in?: "code" | "notebook" | "any";
+  /** Only modules run without a person. */
+  automated?: boolean;
+  /** Only modules that define orchestrated work (a DAG, flow, asset, …). */
+  orchestrated?: boolean;
+  /** Only the serving modules of prediction services, or modules that predict. */
+  module?: "serving" | "predicting";
+}
+
+export interface CiQuery {
+  command?: string[];
+  uses?: string[];
+  /** Step inputs that must match (regular expression on the value's text). */
+  with?: Record<string, string>;
+  masked?: boolean;
+  trigger?: Trigger[];
+}
+
+export interface YamlQuery {
+  glob?: string[];
+  /** Kubernetes-style `kind` values. */
+  kind?: string[];
+  apiVersion?: string;
+  /** A dotted path into the document; `*` matches any key or item. */
+  path?: string;
+  /** A regular expression the value at `path` must match (as text); without it, any non-empty value. */
+  value?: string;
+}
+
+export type Predicate =
+  | { use: string }
+  | { all: Predicate[] }
+  | { any: Predicate[] }
+  | { not: Predicate }
+  | { atLeast: { count: number; of: Predicate[] } }
+  | { rule: { id: string; status: ("pass" | "partial")[] } }
+  | { files: { glob: string[]; exclude?: string[] } }
+  | { text: { glob: string[]; pattern: string[]; exclude?: string[] } }
+  | { python: PythonQuery }
+  | { ci: CiQuery }
+  | { ciPipeline: { trigger?: Trigger[]; work?: boolean } }
+  | { dockerfile: { start?: string[]; startsServing?: boolean; entry?: boolean } }
+  | { compose: { minServices: number; startedByCi?: boolean } }
+  | { yaml: YamlQuery }
+  | { terraform: { provider?: string[]; resource?: string[] } }
+  | { readme: { minWords?: number; heading?: boolean; runInstructions?: boolean; architecture?: boolean } }
+  | { tests: { functions: boolean } }
+  | { dependencies: { pinnedShare?: number; lockfile?: boolean } }
+  | { secrets: Record<string, never> }
+  | { serving: { kind: ("post" | "get" | "handler" | "managed" | "ui")[]; predicts?: boolean } };
+
+export interface RuleExample {
+  name: string;
+  status: Status;
+  files: Record<string, string>;
+}
+
+export interface Rule {
+  id: string;
+  phase: string;
+  title: string;
+  weight: number;
+  why: string;
+  remediation: string;
+  docs: string;
+  /** Packages whose declaration without use the scorecard points out. */
+  packages?: string[];
+  pass: Predicate;
+  partial?: Predicate;
+  /** What to say when the rule ends partial or fail, where the generic sentence is not enough. */
+  messages?: { pass?: string; partial?: string; fail?: string };
+  examples: RuleExample[];
+}
+
+export interface Phase {
+  id: string;
+  name: string;
+  rules: Rule[];
+}
+
+export interface ChecklistItem {
+  id: string;
+  title: string;
+  /** The lowest status among these (rule ids, or inline predicates). */
+  lowest?: ChecklistSource[];
+  /** The best status among these. */
+  best?: ChecklistSource[];
+}
+
+export type ChecklistSource = { rule: string } | { pass: Predicate; partial?: Predicate };
+
+export interface Catalogue {
+  version: string;
+  /** Named predicates that rules share through `{ use: name }`. */
+  definitions: Record<string, Predicate>;
+  phases: Phase[];
+  checklist: ChecklistItem[];
+}
+
+export interface Finding {
+  id: string;
+  phase: string;
+  title: string;
+  weight: number;
+  status: Status;
+  credit: number | null;
+  message: string;
+  remediation: string;
+  docs: string;
+  evidence: Evidence[];
+}
+
+export interface Scorecard {
+  schemaVersion: 1;
+  tool: { name: string; version: string };
+  rulesetVersion: string;
+  target: { name: string; path?: string; commit?: string; url?: string; root?: string };
+  score: number;
+  grade: "A" | "B" | "C" | "D" | "E";
+  level: { value: 0 | 1 | 2; name: string; note: string };
+  checklist: { id: string; title: string; status: Status }[];
+  phases: { id: string; name: string; score: number | null }[];
+  rules: Finding[];
+  notes: string[];
+}

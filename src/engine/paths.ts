@@ -1,0 +1,64 @@
+import { Minimatch } from "minimatch";
+
+/** Folders no rule ever looks into. */
+const EXCLUDED_SEGMENTS = new Set([
+  ".git",
+  "node_modules",
+  ".venv",
+  "venv",
+  "site-packages",
+  ".ipynb_checkpoints",
+  "__pycache__",
+]);
+
+export function isExcludedPath(path: string): boolean {
+  return path.split("/").some((segment) => EXCLUDED_SEGMENTS.has(segment));
+}
+
+const compiled = new Map<string, Minimatch>();
+
+/**
+ * Glob match with one compiled matcher per pattern for the whole process.
+ * A pattern without a slash matches the base name anywhere in the tree ("Dockerfile*").
+ */
+export function matchGlob(path: string, pattern: string): boolean {
+  let matcher = compiled.get(pattern);
+  if (!matcher) {
+    matcher = new Minimatch(pattern, { dot: true, matchBase: !pattern.includes("/"), nocomment: true });
+    compiled.set(pattern, matcher);
+  }
+  return matcher.match(path);
+}
+
+export function matchAny(path: string, patterns: readonly string[]): boolean {
+  return patterns.some((p) => matchGlob(path, p));
+}
+
+export function baseName(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return slash === -1 ? path : path.slice(slash + 1);
+}
+
+export function dirName(path: string): string {
+  const slash = path.lastIndexOf("/");
+  return slash === -1 ? "" : path.slice(0, slash);
+}
+
+/** Joins a path relative to a folder and normalises `.` and `..`; null when it leaves the repository. */
+export function joinPath(dir: string, relative: string): string | null {
+  const parts = relative.startsWith("/") ? [] : dir.split("/").filter(Boolean);
+  for (const seg of relative.split("/")) {
+    if (seg === "" || seg === ".") continue;
+    if (seg === "..") {
+      if (parts.length === 0) return null;
+      parts.pop();
+    } else parts.push(seg);
+  }
+  return parts.join("/");
+}
+
+export function extensionOf(path: string): string {
+  const base = baseName(path);
+  const dot = base.lastIndexOf(".");
+  return dot <= 0 ? "" : base.slice(dot + 1).toLowerCase();
+}

@@ -1,0 +1,99 @@
+import { pythonTargets } from "../facts/automation.js";
+import { splitShell } from "../facts/ci/shell.js";
+import type { Dockerfile } from "../facts/docker.js";
+import type { Facts } from "../facts/index.js";
+import type { Evidence } from "../model.js";
+import { snippetOf } from "../text.js";
+import { found, regex, type EvalContext, type PredicateResult } from "./result.js";
+
+/** What a container runs on start: ENTRYPOINT then CMD, one level into a start script in the repository. */
+export function startCommand(facts: Facts, d: Dockerfile): string {
+  const own = [d.entrypoint?.args, d.cmd?.args].filter(Boolean).join(" ");
+  const script = own.match(/(?:^|\s)(?:(?:ba)?sh\s+)?\.?\/?([\w./-]+\.sh)\b/);
+  if (!script) return own;
+  const path = [...facts.texts.keys()].find((p) => p === script[1] || p.endsWith(`/${script[1]}`));
+  const body = path ? facts.texts.get(path) : undefined;
+  return body
+    ? `${own}\n${splitShell(body, 1)
+        .commands.map((c) => c.text)
+        .join("\n")}`
+    : own;
+}
+
+const MODEL_SERVERS =
+  /\b(bentoml\s+serve|torchserve|mlflow\s+models\s+serve|tensorflow_model_server|seldon-core-microservice|kserve|ray\s+serve|serve\s+run)\b/;
+const APP_SERVERS =
+  /\b(uvicorn|gunicorn|hypercorn|waitress-serve|flask\s+run|python[0-9.]*\s+(-m\s+)?[\w./-]+)/;
+
+/** Whether a start command starts a prediction service the facts know of. */
+function startsPredictionService(facts: Facts, d: Dockerfile, start: string): boolean {
+  if (MODEL_SERVERS.test(start)) return true;
+  const predicting = new Set(
+    facts.serving
+      .filter((s) => s.predicts && s.endpoints.some((e) => e.kind === "post" || e.kind === "handler"))
+      .map((s) => s.path),
+  );
+  if (predicting.size === 0) return false;
+  if (/public\.ecr\.aws\/lambda\/python|amazon\/aws-lambda-python/.test(d.from?.args ?? "")) {
+    const handler = d.cmd?.args.match(/([\w./]+)\.(\w+)/);
+    return (
+      !!handler &&
+      [...predicting].some((p) => p.replace(/\.py$/, "").endsWith(handler[1].replace(/\./g, "/")))
+    );
+  }
+  if (!APP_SERVERS.test(start)) return false;
+  if (/flask\s+run/.test(start)) return facts.serving.some((s) => predicting.has(s.path));
+  const targets = pythonTargets(start.replace(/\b(gunicorn|hypercorn)\b(.*?)\s([\w.]+:\w+)/, "uvicorn $3"));
+  return targets.some((t) => {
+    const path = facts.modules.resolveFile(t, "");
+    return !!path && predicting.has(path);
+  });
+}
+
+export function evalDockerfile(
+  ctx: EvalContext,
+  q: { start?: string[]; startsServing?: boolean; entry?: boolean },
+): PredicateResult {
+  const evidence: Evidence[] = [];
+  for (const d of ctx.facts.dockerfiles) {
+    if (!d.from) continue;
+    const starter = d.entrypoint ?? d.cmd;
+    if ((q.entry || q.start || q.startsServing) && !starter) continue;
+    const start = q.start || q.startsServing ? startCommand(ctx.facts, d) : "";
+    if (q.start && !q.start.some((p) => regex(p).test(start))) continue;
+    if (q.startsServing && !startsPredictionService(ctx.facts, d, start)) continue;
+    const at = starter ?? d.from;
+    evidence.push({ path: d.path, line: at.line, snippet: snippetOf(`${at.keyword} ${at.args}`) });
+  }
+  return found(evidence.slice(0, 5));
+}
+
+const COMPOSE_UP = /\bdocker(?:-|\s+)compose\b(.*?)\bup\b(.*)$/;
+
+export function evalCompose(
+  ctx: EvalContext,
+  q: { minServices: number; startedByCi?: boolean },
+): PredicateResult {
+  const big = ctx.facts.compose.filter((c) => c.services.length >= q.minServices);
+  if (!q.startedByCi)
+    return found(
+      big.map((c) => ({ path: c.path, line: c.line, snippet: `services: ${c.services.join(", ")}` })),
+    );
+  const evidence: Evidence[] = [];
+  for (const p of ctx.facts.ci) {
+    for (const s of p.steps) {
+      for (const c of s.commands) {
+        const m = c.text.match(COMPOSE_UP);
+        if (!m) continue;
+        const file = m[1].match(/(?:-f|--file)\s+(\S+)/)?.[1];
+        const target = file
+          ? big.find((b) => b.path === file || b.path.endsWith(`/${file}`))
+          : (big.find((b) => !b.path.includes("/")) ?? big[0]);
+        const named = m[2].split(/\s+/).filter((w) => w && !w.startsWith("-"));
+        if (!target || (/--no-deps/.test(m[2]) && named.length < 2)) continue;
+        evidence.push({ path: c.path, line: c.line, snippet: snippetOf(c.text) });
+      }
+    }
+  }
+  return found(evidence.slice(0, 5));
+}

@@ -1,0 +1,123 @@
+import { extensionOf, baseName, matchAny } from "../paths.js";
+import { asMap, lineOf, type YamlFile } from "../facts/yaml.js";
+import type { Evidence, YamlQuery } from "../model.js";
+import { snippetOf, stripHashComments, stripSlashComments } from "../text.js";
+import { found, regex, type EvalContext, type PredicateResult } from "./result.js";
+
+export function evalFiles(ctx: EvalContext, q: { glob: string[]; exclude?: string[] }): PredicateResult {
+  const hits = ctx.facts.paths.filter((p) => matchAny(p, q.glob) && !matchAny(p, q.exclude ?? []));
+  return found(hits.slice(0, 5).map((path) => ({ path })));
+}
+
+/** Comments removed the way the file's language writes them. */
+function uncommented(path: string, text: string): string {
+  const ext = extensionOf(path);
+  if (["tf", "hcl", "groovy"].includes(ext) || /^Jenkinsfile/.test(baseName(path)))
+    return stripHashComments(stripSlashComments(text));
+  if (["json", "md", "ipynb"].includes(ext)) return text;
+  return stripHashComments(text);
+}
+
+export function evalText(
+  ctx: EvalContext,
+  q: { glob: string[]; pattern: string[]; exclude?: string[] },
+): PredicateResult {
+  const evidence: Evidence[] = [];
+  for (const [path, text] of ctx.facts.texts) {
+    if (!matchAny(path, q.glob) || matchAny(path, q.exclude ?? [])) continue;
+    const lines = uncommented(path, text).split("\n");
+    const original = text.split("\n");
+    for (let i = 0; i < lines.length && evidence.length < 5; i++) {
+      if (q.pattern.some((p) => regex(p, "i").test(lines[i])))
+        evidence.push({ path, line: i + 1, snippet: snippetOf(original[i]) });
+    }
+  }
+  return found(evidence);
+}
+
+interface Located {
+  value: unknown;
+  parent: unknown;
+  key: string | number;
+}
+
+function valuesAt(root: unknown, segments: string[]): Located[] {
+  let current: Located[] = [{ value: root, parent: undefined, key: "" }];
+  for (const seg of segments) {
+    const next: Located[] = [];
+    for (const { value } of current) {
+      if (Array.isArray(value)) {
+        if (seg === "*") value.forEach((v, i) => next.push({ value: v, parent: value, key: i }));
+        else if (/^\d+$/.test(seg) && Number(seg) < value.length)
+          next.push({ value: value[Number(seg)], parent: value, key: Number(seg) });
+      } else {
+        const map = asMap(value);
+        if (!map) continue;
+        if (seg === "*")
+          for (const [k, v] of Object.entries(map)) next.push({ value: v, parent: map, key: k });
+        else if (seg in map) next.push({ value: map[seg], parent: map, key: seg });
+      }
+    }
+    current = next;
+  }
+  return current;
+}
+
+function nonEmpty(value: unknown): boolean {
+  if (value === null || value === undefined || value === "" || value === false) return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === "object") return Object.keys(value).length > 0;
+  return true;
+}
+
+function kindMatches(doc: unknown, q: YamlQuery): boolean {
+  if (!q.kind) return true;
+  const m = asMap(doc);
+  return (
+    !!m &&
+    typeof m.apiVersion === "string" &&
+    q.kind.includes(String(m.kind)) &&
+    (!q.apiVersion || regex(q.apiVersion).test(m.apiVersion))
+  );
+}
+
+/** Helm templates are not YAML until rendered: read their `kind:` from the text. */
+function templatedKind(file: YamlFile, q: YamlQuery): Evidence | undefined {
+  if (!q.kind || q.path || !file.error) return undefined;
+  if (!file.lines.some((l) => /^apiVersion:\s*\S/.test(l))) return undefined;
+  const i = file.lines.findIndex((l) => q.kind!.some((k) => new RegExp(`^kind:\\s*${k}\\s*$`).test(l)));
+  return i === -1 ? undefined : { path: file.path, line: i + 1, snippet: snippetOf(file.lines[i]) };
+}
+
+export function evalYaml(ctx: EvalContext, q: YamlQuery): PredicateResult {
+  const evidence: Evidence[] = [];
+  for (const file of ctx.facts.yaml.values()) {
+    if (q.glob && !matchAny(file.path, q.glob)) continue;
+    const templated = templatedKind(file, q);
+    if (templated) evidence.push(templated);
+    for (const doc of file.docs) {
+      if (!kindMatches(doc, q)) continue;
+      if (!q.path) {
+        evidence.push({
+          path: file.path,
+          line: lineOf(doc) ?? 1,
+          snippet: q.kind ? `kind: ${asMap(doc)?.kind}` : undefined,
+        });
+        continue;
+      }
+      for (const hit of valuesAt(doc, q.path.split("."))) {
+        const ok =
+          q.value === undefined
+            ? nonEmpty(hit.value)
+            : hit.value !== null &&
+              typeof hit.value !== "object" &&
+              regex(`^(?:${q.value})$`, "is").test(String(hit.value));
+        if (!ok) continue;
+        const line = lineOf(hit.parent, hit.key);
+        evidence.push({ path: file.path, line, snippet: line ? snippetOf(file.lines[line - 1]) : undefined });
+      }
+    }
+    if (evidence.length >= 5) break;
+  }
+  return found(evidence.slice(0, 5));
+}

@@ -1,0 +1,99 @@
+import type { PyModule, PyCall } from "../facts/python.js";
+import { cellOfLine, type NotebookModule } from "../facts/notebook.js";
+import { definesOrchestratedWork } from "../facts/automation.js";
+import type { Evidence, PythonQuery } from "../model.js";
+import { snippetOf } from "../text.js";
+import { found, nameGlob, regex, type EvalContext, type PredicateResult } from "./result.js";
+
+/** A call pattern: `name`, `name(kwarg)`, `name(kwarg=regex)` or `name(kwarg!=regex)`. */
+interface CallPattern {
+  name: RegExp;
+  kwarg?: string;
+  value?: RegExp;
+  negate?: boolean;
+}
+
+const patternCache = new Map<string, CallPattern>();
+
+function callPattern(text: string): CallPattern {
+  let p = patternCache.get(text);
+  if (!p) {
+    const m = text.match(/^(.+?)\((\w+)(?:(!?=)(.*))?\)$/);
+    p = m
+      ? {
+          name: nameGlob(m[1]),
+          kwarg: m[2],
+          value: m[4] !== undefined ? regex(`^(?:${m[4]})$`, "s") : undefined,
+          negate: m[3] === "!=",
+        }
+      : { name: nameGlob(text) };
+    patternCache.set(text, p);
+  }
+  return p;
+}
+
+function callMatches(call: PyCall, pattern: CallPattern): boolean {
+  if (!pattern.name.test(call.name)) return false;
+  if (!pattern.kwarg) return true;
+  const kw = call.kwargs.find((k) => k.name === pattern.kwarg);
+  if (!kw) return false;
+  if (!pattern.value) return true;
+  return pattern.value.test(kw.value) !== pattern.negate;
+}
+
+function evidenceAt(module: PyModule, line: number): Evidence {
+  const snippet = snippetOf(module.lines[line - 1]);
+  if (module.notebook)
+    return {
+      path: module.path,
+      snippet: `cell ${cellOfLine(module as NotebookModule, line)}: ${snippet ?? ""}`,
+    };
+  return { path: module.path, line, snippet };
+}
+
+const PREDICT_CALL = /(^|\.)(predict\w*)$/;
+
+function predicts(m: PyModule): boolean {
+  return m.calls.some((c) => PREDICT_CALL.test(c.name));
+}
+
+function servingPaths(ctx: EvalContext): Set<string> {
+  return new Set(
+    ctx.facts.serving
+      .filter((s) => s.endpoints.some((e) => e.kind === "post" || e.kind === "handler"))
+      .map((s) => s.path),
+  );
+}
+
+export function pythonModules(ctx: EvalContext, q: PythonQuery): PyModule[] {
+  const where = q.in ?? "code";
+  return ctx.facts.python.filter(
+    (m) =>
+      (where === "any" || (where === "notebook") === m.notebook) &&
+      (!q.automated || ctx.facts.automated.has(m.path)) &&
+      (!q.orchestrated || definesOrchestratedWork(m)) &&
+      (!q.module || (q.module === "serving" ? servingPaths(ctx).has(m.path) : predicts(m))),
+  );
+}
+
+export function evalPython(ctx: EvalContext, q: PythonQuery): PredicateResult {
+  const evidence: Evidence[] = [];
+  for (const m of pythonModules(ctx, q)) {
+    const lines = new Set<number>();
+    for (const p of q.call ?? [])
+      for (const c of m.calls) if (callMatches(c, callPattern(p))) lines.add(c.line);
+    for (const p of q.decorator ?? [])
+      for (const d of m.decorators) if (callMatches(d, callPattern(p))) lines.add(d.line);
+    for (const p of q.base ?? [])
+      for (const c of m.classes) if (c.bases.some((b) => nameGlob(p).test(b))) lines.add(c.line);
+    for (const p of q.import ?? [])
+      for (const i of m.imports) if (nameGlob(p).test(i.module)) lines.add(i.line);
+    for (const p of q.text ?? []) {
+      const re = regex(p, "gm");
+      for (const hit of m.uncommented.matchAll(re))
+        lines.add(m.uncommented.slice(0, hit.index).split("\n").length);
+    }
+    for (const line of [...lines].sort((a, b) => a - b).slice(0, 3)) evidence.push(evidenceAt(m, line));
+  }
+  return found(evidence);
+}

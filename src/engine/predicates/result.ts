@@ -1,0 +1,43 @@
+import type { Facts } from "../facts/index.js";
+import type { Evidence, Predicate, Status } from "../model.js";
+import { snippetOf } from "../text.js";
+
+export interface PredicateResult {
+  ok: boolean;
+  evidence: Evidence[];
+}
+
+export interface EvalContext {
+  facts: Facts;
+  /** The status of another rule, for rules built on rules (the capstone). */
+  statusOf(id: string): Status;
+  definitions: Record<string, Predicate>;
+}
+
+export const NO: PredicateResult = { ok: false, evidence: [] };
+
+export function found(evidence: Evidence[]): PredicateResult {
+  return { ok: evidence.length > 0, evidence };
+}
+
+export function at(path: string, line: number | undefined, lines?: string[], snippet?: string): Evidence {
+  return { path, line, snippet: snippet ?? (line && lines ? snippetOf(lines[line - 1]) : undefined) };
+}
+
+const regexCache = new Map<string, RegExp>();
+
+/** Rule patterns are compiled once per process. */
+export function regex(pattern: string, flags = ""): RegExp {
+  const key = `${flags}/${pattern}`;
+  let re = regexCache.get(key);
+  if (!re) {
+    re = new RegExp(pattern, flags);
+    regexCache.set(key, re);
+  }
+  return re;
+}
+
+/** A dotted-name glob (`mlflow.log_*`, `*.MlflowClient().create_registered_model`), anchored. */
+export function nameGlob(glob: string): RegExp {
+  return regex(`^${glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+}

@@ -1,0 +1,68 @@
+import type { Catalogue, ChecklistSource, Finding, Scorecard, Status } from "./model.js";
+import type { RuleEvaluator } from "./evaluate.js";
+import { evaluatePredicate, type EvalContext } from "./predicates/index.js";
+
+const RANK: Record<Status, number> = { fail: 0, partial: 1, pass: 2, inconclusive: -1, exempt: -1 };
+
+export function weightedScore(findings: Finding[]): number | null {
+  const scored = findings.filter((f) => f.credit !== null);
+  const total = scored.reduce((s, f) => s + f.weight, 0);
+  if (total === 0) return null;
+  return (100 * scored.reduce((s, f) => s + f.weight * (f.credit ?? 0), 0)) / total;
+}
+
+export function gradeOf(score: number): Scorecard["grade"] {
+  return score >= 80 ? "A" : score >= 60 ? "B" : score >= 40 ? "C" : score >= 20 ? "D" : "E";
+}
+
+/** Google Cloud's MLOps levels, as a static lower bound read from the repository. */
+export function levelOf(status: (id: string) => Status): Scorecard["level"] {
+  const pass = (id: string) => status(id) === "pass";
+  const atLeastPartial = (id: string) => ["pass", "partial"].includes(status(id));
+  const level1 =
+    (pass("orchestration.pipeline") || pass("data.pipeline")) &&
+    pass("tracking.experiments") &&
+    atLeastPartial("retraining.automated") &&
+    atLeastPartial("data.validation");
+  const level2 =
+    level1 && ["cicd.tests", "cicd.delivery", "tracking.registry", "monitoring.drift"].every(pass);
+  const note = "a lower bound read from the repository's files";
+  if (level2) return { value: 2, name: "CI/CD automation", note };
+  if (level1) return { value: 1, name: "pipeline automation", note };
+  return { value: 0, name: "manual", note };
+}
+
+function sourceStatus(src: ChecklistSource, evaluator: RuleEvaluator, ctx: EvalContext): Status {
+  if ("rule" in src) return evaluator.statusOf(src.rule);
+  if (evaluatePredicate(ctx, src.pass).ok) return "pass";
+  return src.partial && evaluatePredicate(ctx, src.partial).ok ? "partial" : "fail";
+}
+
+/** Lowest or best of several statuses; an unknown (inconclusive, exempt) one decides only when nothing else can. */
+function combine(statuses: Status[], mode: "lowest" | "best"): Status {
+  const known = statuses.filter((s) => RANK[s] >= 0);
+  if (!known.length) return statuses.includes("inconclusive") ? "inconclusive" : "exempt";
+  if (mode === "lowest" && statuses.includes("inconclusive") && known.every((s) => s !== "fail"))
+    return "inconclusive";
+  const sorted = [...known].sort((a, b) => RANK[a] - RANK[b]);
+  return mode === "lowest" ? sorted[0] : sorted[sorted.length - 1];
+}
+
+export function checklistOf(
+  catalogue: Catalogue,
+  evaluator: RuleEvaluator,
+  ctx: EvalContext,
+): Scorecard["checklist"] {
+  return catalogue.checklist.map((item) => {
+    const mode = item.best ? "best" : "lowest";
+    const sources = item.best ?? item.lowest ?? [];
+    return {
+      id: item.id,
+      title: item.title,
+      status: combine(
+        sources.map((s) => sourceStatus(s, evaluator, ctx)),
+        mode,
+      ),
+    };
+  });
+}

@@ -1,0 +1,35 @@
+/** What the engine sees of a repository: every path with its size, and contents on demand. */
+export interface TreeEntry {
+  /** Repository-relative, forward slashes, no leading "./". */
+  path: string;
+  size: number;
+}
+
+export type ReadResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: string };
+
+export interface Snapshot {
+  readonly entries: readonly TreeEntry[];
+  read(path: string): Promise<ReadResult>;
+}
+
+/** A snapshot held in memory: rule examples, tests and benchmarks use it. */
+export class MemorySnapshot implements Snapshot {
+  readonly entries: TreeEntry[];
+  private readonly files: Map<string, Uint8Array>;
+
+  constructor(files: Record<string, string | Uint8Array>) {
+    const encoder = new TextEncoder();
+    this.files = new Map(
+      Object.entries(files).map(([path, body]) => [
+        path,
+        typeof body === "string" ? encoder.encode(body) : body,
+      ]),
+    );
+    this.entries = [...this.files].map(([path, bytes]) => ({ path, size: bytes.length }));
+  }
+
+  async read(path: string): Promise<ReadResult> {
+    const bytes = this.files.get(path);
+    return bytes ? { ok: true, bytes } : { ok: false, reason: "not in the snapshot" };
+  }
+}

@@ -1,0 +1,87 @@
+/** Small text helpers shared by the fact extractors. */
+
+/** Byte offsets of each line start, so an offset can be turned into a 1-based line number. */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) this.starts.push(i + 1);
+  }
+  lineOf(offset: number): number {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid] <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+}
+
+/** A short one-line excerpt for evidence. */
+export function snippetOf(line: string | undefined, max = 120): string | undefined {
+  if (line === undefined) return undefined;
+  const trimmed = line.trim().replace(/\s+/g, " ");
+  return trimmed.length > max ? `${trimmed.slice(0, max - 1)}…` : trimmed;
+}
+
+/**
+ * Removes `#` comments from a shell-, YAML-, Dockerfile- or HCL-like text, keeping line count.
+ * A `#` counts only at a word start and outside quotes, so `url#frag` and "a # b" survive.
+ */
+export function stripHashComments(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => stripHashComment(line))
+    .join("\n");
+}
+
+export function stripHashComment(line: string): string {
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote) {
+      if (c === "\\" && quote === '"') i++;
+      else if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === "#" && (i === 0 || /\s/.test(line[i - 1]))) return line.slice(0, i);
+  }
+  return line;
+}
+
+/** Removes `//` and `/* *\/` comments (Groovy, HCL), keeping line count; quotes are respected. */
+export function stripSlashComments(text: string): string {
+  let out = "";
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      out += c;
+      if (c === "\\") {
+        out += text[i + 1] ?? "";
+        i++;
+      } else if (c === quote || c === "\n") quote = null;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      out += c;
+    } else if (c === "/" && text[i + 1] === "/" && text[i - 1] !== ":") {
+      while (i < text.length && text[i] !== "\n") i++;
+      out += "\n";
+    } else if (c === "/" && text[i + 1] === "*") {
+      const end = text.indexOf("*/", i + 2);
+      const stop = end === -1 ? text.length : end + 2;
+      out += text.slice(i, stop).replace(/[^\n]/g, " ");
+      i = stop - 1;
+    } else out += c;
+  }
+  return out;
+}
+
+/** Decodes bytes as UTF-8, or says why not: a NUL byte marks a binary file. */
+export function decodeText(bytes: Uint8Array): { ok: true; text: string } | { ok: false; reason: string } {
+  const probe = Math.min(bytes.length, 8192);
+  for (let i = 0; i < probe; i++) if (bytes[i] === 0) return { ok: false, reason: "binary file" };
+  let text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  return { ok: true, text: text.replace(/\r\n?/g, "\n") };
+}

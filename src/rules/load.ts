@@ -1,0 +1,83 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parse } from "yaml";
+import type { z } from "zod";
+import type { Catalogue, Phase } from "../engine/model.js";
+import { phaseFileSchema, rulesetFileSchema } from "./schema.js";
+
+/** The bundled rules folder, wherever the package is installed or run from. */
+export const RULES_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  "..",
+  "..",
+  ...(import.meta.url.includes("/dist/") ? ["..", "rules"] : ["rules"]),
+);
+
+export class RuleFileError extends Error {}
+
+/** A zod issue as a person reads it: the rule id and the key path that is wrong. */
+export function describeIssue(doc: unknown, issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String);
+  let ruleId: string | undefined;
+  if (path[0] === "rules" && Array.isArray((doc as { rules?: unknown[] })?.rules)) {
+    const rule = (doc as { rules: { id?: unknown }[] }).rules[Number(path[1])];
+    if (typeof rule?.id === "string") ruleId = rule.id;
+  }
+  const key = path.join(".");
+  return `${ruleId ? `rule ${ruleId}: ` : ""}${key ? `at ${key}: ` : ""}${issue.message}`;
+}
+
+export function parsePhaseFile(file: string, text: string): Phase & { order: number } {
+  let doc: unknown;
+  try {
+    doc = parse(text);
+  } catch (e) {
+    throw new RuleFileError(`${file}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const parsed = phaseFileSchema.safeParse(doc);
+  if (!parsed.success) throw new RuleFileError(`${file}: ${describeIssue(doc, parsed.error.issues[0])}`);
+  const { phase, name, order, rules } = parsed.data;
+  for (const r of rules) {
+    if (!r.id.startsWith(`${phase}.`))
+      throw new RuleFileError(`${file}: rule ${r.id}: id must start with "${phase}."`);
+  }
+  return { id: phase, name, order, rules: rules.map((r) => ({ ...r, phase })) };
+}
+
+/** Loads and validates every rule file; a broken one fails loudly, naming file, rule and key. */
+export function loadCatalogue(dir = RULES_DIR): Catalogue {
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith(".yml"))
+    .sort();
+  const phases = files
+    .filter((f) => f !== "ruleset.yml")
+    .map((f) => parsePhaseFile(join(dir, f), readFileSync(join(dir, f), "utf8")));
+  phases.sort((a, b) => a.order - b.order);
+  const rulesetPath = join(dir, "ruleset.yml");
+  const doc = parse(readFileSync(rulesetPath, "utf8"));
+  const ruleset = rulesetFileSchema.safeParse(doc);
+  if (!ruleset.success)
+    throw new RuleFileError(`${rulesetPath}: ${describeIssue(doc, ruleset.error.issues[0])}`);
+  const ids = new Set<string>();
+  for (const r of phases.flatMap((p) => p.rules)) {
+    if (ids.has(r.id)) throw new RuleFileError(`rule ${r.id} is defined twice`);
+    ids.add(r.id);
+  }
+  const definitions = ruleset.data.definitions;
+  const missing = (where: string, p: unknown): void => {
+    if (!p || typeof p !== "object") return;
+    const use = (p as { use?: unknown }).use;
+    if (typeof use === "string" && !(use in definitions))
+      throw new RuleFileError(`${where}: uses "${use}", which rules/ruleset.yml does not define`);
+    for (const v of Object.values(p)) (Array.isArray(v) ? v : [v]).forEach((x) => missing(where, x));
+  };
+  for (const r of phases.flatMap((p) => p.rules)) missing(`rule ${r.id}`, [r.pass, r.partial]);
+  missing("the checklist", ruleset.data.checklist);
+  return {
+    version: ruleset.data.version,
+    definitions,
+    phases: phases.map(({ order: _order, ...p }) => p),
+    checklist: ruleset.data.checklist,
+  };
+}
