@@ -123,7 +123,7 @@ const DECORATOR = /^\s*@\s*([A-Za-z_][\w.]*)\s*(\()?/;
 const ASSIGN_CTOR = /^\s*([A-Za-z_]\w*)\s*(?::[^=]+)?=\s*([A-Za-z_][\w.]*)\s*\(/;
 const ASSIGN_ALIAS = /^\s*([A-Za-z_]\w*)\s*=\s*([A-Za-z_][\w.]*)\s*$/;
 const WITH_AS = /\b([A-Za-z_][\w.]*)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s+as\s+([A-Za-z_]\w*)/g;
-const CALL = /(?<![\w.])([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*\(/g;
+const CALL = /(?<![\w])([A-Za-z_]\w*(?:\s*\.\s*[A-Za-z_]\w*)*)\s*\(/g;
 const KEYWORDS = new Set([
   "def",
   "class",
@@ -278,16 +278,28 @@ export function parsePython(path: string, text: string, notebook = false): PyMod
     }
   }
 
+  // A chained call (`pd.DataFrame(x).to_sql(…)`) is named after the call it hangs on: `pandas.DataFrame().to_sql`.
+  const callClosingAt = new Map<number, string>();
   for (const m of code.matchAll(CALL)) {
     const raw = m[1];
     const start = m.index ?? 0;
     const before = code.slice(Math.max(0, start - 6), start);
     if (/\b(def|class)\s+$/.test(before) || /@\s*$/.test(before)) continue;
     if (KEYWORDS.has(raw)) continue;
+    let name: string;
+    if (/\.\s*$/.test(before)) {
+      const dot = code.lastIndexOf(".", start);
+      let k = dot - 1;
+      while (k >= 0 && /\s/.test(code[k])) k--;
+      const inner = callClosingAt.get(k);
+      if (inner === undefined) continue;
+      name = `${inner}().${raw.replace(/\s+/g, "")}`;
+    } else name = resolve(raw);
     const open = start + m[0].length - 1;
     const close = closingParen(code, open);
+    callClosingAt.set(close, name);
     module.calls.push({
-      name: resolve(raw),
+      name,
       line: index.lineOf(start),
       kwargs: topLevelKwargs(code, text, open + 1, close),
       strings: stringsIn(open, close),

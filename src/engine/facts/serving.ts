@@ -21,7 +21,7 @@ export interface ServingModule {
 }
 
 const APP_CONSTRUCTORS =
-  /^(fastapi\.(FastAPI|APIRouter)|flask\.(Flask|Blueprint)|litestar\.(Litestar|Router)|starlette\.applications\.Starlette|quart\.Quart|sanic\.Sanic)\(\)\.(\w+)$/;
+  /^(fastapi\.(FastAPI|APIRouter)|flask\.(Flask|Blueprint)|litestar\.(Litestar|Router)|starlette\.applications\.Starlette|quart\.Quart|sanic\.Sanic)\(\)\.(?<verb>\w+)$/;
 const BARE_ROUTES = /^(litestar\.(post|get|put)|fastapi_utils\.\w+|robyn\.Robyn\(\)\.(post|get))$/;
 const PREDICTS =
   /(^|\.)(predict\w*|load_model|inference|infer|generate|from_pretrained|InferenceSession|load_learner)$|^(joblib|pickle|cloudpickle|dill|torch|skops\.io)\.loads?$|^tensorflow\.keras\.models\.load_model$|^transformers\.pipeline$/;
@@ -36,7 +36,7 @@ function routeMethods(module: PyModule): ServiceEndpoint[] {
   for (const d of module.decorators) {
     const m = d.name.match(APP_CONSTRUCTORS);
     const bare = d.name.match(BARE_ROUTES);
-    const verb = (m?.[4] ?? bare?.[0].split(".").pop() ?? "").toLowerCase();
+    const verb = (m?.groups?.verb ?? bare?.[0].split(".").pop() ?? "").toLowerCase();
     const route = d.strings[0] ?? "";
     if (["post", "put"].includes(verb))
       out.push({ path: module.path, line: d.line, what: `POST ${route}`, kind: "post" });

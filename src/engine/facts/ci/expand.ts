@@ -70,9 +70,9 @@ export function expandCommand(command: CiCommand, ctx: IndirectionContext, baseD
     const script = ctx.scripts.get(path) ?? ctx.scripts.get(m[1].replace(/^\.\//, ""));
     if (script === undefined) return out;
     const errexit = scriptSetsErrexit(script);
-    const { commands } = splitShell(script, 1);
-    commands.forEach((c, i) => {
-      const last = i === commands.length - 1;
+    const { commands, written } = splitShell(script, 1);
+    commands.forEach((c) => {
+      const last = c.index === written - 1;
       const next: CiCommand = {
         text: c.text,
         path,

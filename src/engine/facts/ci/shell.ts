@@ -7,6 +7,8 @@ export interface ShellCommand {
   text: string;
   line: number;
   masked: boolean;
+  /** Position among every simple command written, print-only ones included. */
+  index: number;
 }
 
 const MASK = /\|\|\s*(true\b|:(\s|$)|echo\b|printf\b|exit\s+0\b)/;
@@ -83,12 +85,14 @@ export interface SplitResult {
   commands: ShellCommand[];
   /** Some command was written, and every one of them only printed. */
   printOnly: boolean;
+  /** How many simple commands were written, print-only ones included. */
+  written: number;
 }
 
 /** The simple commands of a shell text, with their lines, print-only ones left out. */
 export function splitShell(text: string, firstLine: number): SplitResult {
   const commands: ShellCommand[] = [];
-  let wrote = false;
+  let written = 0;
   const physical = text.split("\n");
   for (let i = 0; i < physical.length; i++) {
     const line = firstLine + i;
@@ -103,12 +107,12 @@ export function splitShell(text: string, firstLine: number): SplitResult {
     for (const part of splitOperators(beforeMask)) {
       const text = stripPrefixes(part);
       if (!text || CONTROL_ONLY.test(text)) continue;
-      wrote = true;
+      const index = written++;
       if (isPrintOnly(text)) continue;
-      commands.push({ text, line, masked });
+      commands.push({ text, line, masked, index });
     }
   }
-  return { commands, printOnly: wrote && commands.length === 0 };
+  return { commands, printOnly: written > 0 && commands.length === 0, written };
 }
 
 /** A script fails at its first failing command only when it sets errexit. */
