@@ -93,7 +93,6 @@ export function scorecardFromFacts(facts: Facts, input: AuditInput): Scorecard {
   const allRules = phases.flatMap((p) => p.rules);
   const evaluator = ruleEvaluator(facts, allRules, settings, catalogue.definitions);
   const findings: Finding[] = allRules.map((r) => evaluator.evaluate(r));
-  const ctx = { facts, statusOf: evaluator.statusOf, definitions: catalogue.definitions };
   const score = Math.round(weightedScore(findings) ?? 0);
   const notes = [...(input.notes ?? [])];
   if (facts.unreadable.size)
@@ -108,7 +107,7 @@ export function scorecardFromFacts(facts: Facts, input: AuditInput): Scorecard {
     score,
     grade: gradeOf(score),
     level: levelOf(evaluator.statusOf),
-    checklist: checklistOf(catalogue, evaluator, ctx),
+    checklist: checklistOf(catalogue, evaluator),
     phases: phases.map((p) => {
       const s = weightedScore(findings.filter((f) => f.phase === p.id));
       return { id: p.id, name: p.name, score: s === null ? null : Math.round(s) };

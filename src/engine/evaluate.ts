@@ -59,78 +59,100 @@ function describe(status: Status, rule: Rule, evidence: Evidence[]): string {
   return rule.messages?.fail ?? GENERIC.fail;
 }
 
-export interface RuleEvaluator {
-  evaluate(rule: Rule): Finding;
-  statusOf(id: string): Status;
+/**
+ * "Declared is not used": names the rule's packages that a manifest declares but no code imports, or that
+ * code imports without the calls the rule looks for. A `packages` entry may name its import: `apache-airflow=airflow`.
+ */
+function unusedPackagesNote(rule: Rule, facts: Facts): string {
+  const declaredOnly: string[] = [];
+  const importedOnly: string[] = [];
+  for (const entry of rule.packages ?? []) {
+    const [pkg, module = pkg] = entry.split("=");
+    if (facts.imported.has(module.toLowerCase().replace(/_/g, "-"))) importedOnly.push(module);
+    else if (facts.dependencies.declared.has(pkg)) declaredOnly.push(pkg);
+  }
+  const say = (names: string[], what: string) =>
+    names.length ? ` ${names.join(", ")} ${names.length > 1 ? "are" : "is"} ${what}.` : "";
+  return (
+    say(declaredOnly, "declared but never used") +
+    say(importedOnly, "imported but never used as this rule needs")
+  );
 }
 
-/** Evaluates rules in order; a rule may ask the status of one evaluated before it. */
+export interface RuleEvaluator {
+  /** The finding for a rule, judged once; later calls return the same finding. */
+  evaluate(rule: Rule): Finding;
+  statusOf(id: string): Status;
+  /** The context rules are judged in, for predicates evaluated outside a rule (the checklist). */
+  context: EvalContext;
+}
+
+/** Evaluates rules; a rule may ask the verdict of another, which is then judged first. */
 export function ruleEvaluator(
   facts: Facts,
   rules: Rule[],
   overrides: RuleOverrides,
   definitions: Record<string, Predicate>,
 ): RuleEvaluator {
-  const statuses = new Map<string, Status>();
+  const findings = new Map<string, Finding>();
   const byId = new Map(rules.map((r) => [r.id, r]));
+  const findingOf = (id: string): Finding | undefined => {
+    const rule = byId.get(id);
+    return rule ? judge(rule) : undefined;
+  };
   const ctx: EvalContext = {
     facts,
     definitions,
-    statusOf: (id) => {
-      if (!statuses.has(id) && byId.has(id)) evaluator.evaluate(byId.get(id)!);
-      return statuses.get(id) ?? "fail";
-    },
+    statusOf: (id) => findingOf(id)?.status ?? "fail",
+    evidenceOf: (id) => findingOf(id)?.evidence ?? [],
   };
   const unreadableKinds = new Map<FileKind, string[]>();
   for (const path of facts.unreadable.keys())
     for (const k of kindsOf(path)) unreadableKinds.set(k, [...(unreadableKinds.get(k) ?? []), path]);
 
-  const evaluator: RuleEvaluator = {
-    statusOf: ctx.statusOf,
-    evaluate(rule) {
-      const weight = overrides.weights.get(rule.id) ?? rule.weight;
-      const base = {
-        id: rule.id,
-        phase: rule.phase,
-        title: rule.title,
-        weight,
-        remediation: rule.remediation,
-        docs: rule.docs,
-      };
-      const exempt = overrides.exempt.get(rule.id);
-      if (exempt !== undefined) {
-        statuses.set(rule.id, "exempt");
-        return { ...base, status: "exempt", credit: null, message: `Exempt: ${exempt}`, evidence: [] };
-      }
-      const passed = evaluatePredicate(ctx, rule.pass);
-      const partial = !passed.ok && rule.partial ? evaluatePredicate(ctx, rule.partial) : undefined;
-      let status: Status = passed.ok ? "pass" : partial?.ok ? "partial" : "fail";
-      const evidence = (passed.ok ? passed.evidence : partial?.ok ? partial.evidence : []).filter(
-        (e) => e.path,
-      );
-      let message = describe(status, rule, evidence);
+  function judge(rule: Rule): Finding {
+    const cached = findings.get(rule.id);
+    if (cached) return cached;
+    const finding = judgeOnce(rule);
+    findings.set(rule.id, finding);
+    return finding;
+  }
 
-      const kinds = new Set<FileKind>();
-      const negates =
-        analyse(rule.pass, kinds, definitions) ||
-        (rule.partial ? analyse(rule.partial, kinds, definitions) : false);
-      const missing = [...kinds].flatMap((k) => unreadableKinds.get(k) ?? []);
-      if (missing.length && (status !== "pass" || negates)) {
-        status = "inconclusive";
-        const first = missing[0];
-        message = `Could not read ${first} (${facts.unreadable.get(first)})${missing.length > 1 ? ` and ${missing.length - 1} more` : ""}, which this rule needs.`;
-      }
-      if (status === "fail" || status === "partial") {
-        const unused = (rule.packages ?? []).filter(
-          (p) => facts.dependencies.declared.has(p) && !facts.imported.has(p),
-        );
-        if (unused.length)
-          message += ` ${unused.join(", ")} ${unused.length > 1 ? "are" : "is"} declared but never used.`;
-      }
-      statuses.set(rule.id, status);
-      const credit = status === "pass" ? 1 : status === "partial" ? 0.5 : status === "fail" ? 0 : null;
-      return { ...base, status, credit, message, evidence: evidence.slice(0, 5) };
-    },
-  };
-  return evaluator;
+  function judgeOnce(rule: Rule): Finding {
+    const weight = overrides.weights.get(rule.id) ?? rule.weight;
+    const base = {
+      id: rule.id,
+      phase: rule.phase,
+      title: rule.title,
+      weight,
+      remediation: rule.remediation,
+      docs: rule.docs,
+    };
+    const exempt = overrides.exempt.get(rule.id);
+    if (exempt !== undefined)
+      return { ...base, status: "exempt", credit: null, message: `Exempt: ${exempt}`, evidence: [] };
+    const passed = evaluatePredicate(ctx, rule.pass);
+    const partial = !passed.ok && rule.partial ? evaluatePredicate(ctx, rule.partial) : undefined;
+    let status: Status = passed.ok ? "pass" : partial?.ok ? "partial" : "fail";
+    const evidence = (passed.ok ? passed.evidence : partial?.ok ? partial.evidence : []).filter(
+      (e) => e.path,
+    );
+    let message = describe(status, rule, evidence);
+
+    const kinds = new Set<FileKind>();
+    const negates =
+      analyse(rule.pass, kinds, definitions) ||
+      (rule.partial ? analyse(rule.partial, kinds, definitions) : false);
+    const missing = [...kinds].flatMap((k) => unreadableKinds.get(k) ?? []);
+    if (missing.length && (status !== "pass" || negates)) {
+      status = "inconclusive";
+      const first = missing[0];
+      message = `Could not read ${first} (${facts.unreadable.get(first)})${missing.length > 1 ? ` and ${missing.length - 1} more` : ""}, which this rule needs.`;
+    }
+    if (status === "fail" || status === "partial") message += unusedPackagesNote(rule, facts);
+    const credit = status === "pass" ? 1 : status === "partial" ? 0.5 : status === "fail" ? 0 : null;
+    return { ...base, status, credit, message, evidence: evidence.slice(0, 5) };
+  }
+
+  return { evaluate: judge, statusOf: ctx.statusOf, context: ctx };
 }

@@ -1,6 +1,6 @@
 import type { Catalogue, ChecklistSource, Finding, Scorecard, Status } from "./model.js";
 import type { RuleEvaluator } from "./evaluate.js";
-import { evaluatePredicate, type EvalContext } from "./predicates/index.js";
+import { evaluatePredicate } from "./predicates/index.js";
 
 const RANK: Record<Status, number> = { fail: 0, partial: 1, pass: 2, inconclusive: -1, exempt: -1 };
 
@@ -32,7 +32,8 @@ export function levelOf(status: (id: string) => Status): Scorecard["level"] {
   return { value: 0, name: "manual", note };
 }
 
-function sourceStatus(src: ChecklistSource, evaluator: RuleEvaluator, ctx: EvalContext): Status {
+function sourceStatus(src: ChecklistSource, evaluator: RuleEvaluator): Status {
+  const ctx = evaluator.context;
   if ("rule" in src) return evaluator.statusOf(src.rule);
   if (evaluatePredicate(ctx, src.pass).ok) return "pass";
   return src.partial && evaluatePredicate(ctx, src.partial).ok ? "partial" : "fail";
@@ -48,11 +49,7 @@ function combine(statuses: Status[], mode: "lowest" | "best"): Status {
   return mode === "lowest" ? sorted[0] : sorted[sorted.length - 1];
 }
 
-export function checklistOf(
-  catalogue: Catalogue,
-  evaluator: RuleEvaluator,
-  ctx: EvalContext,
-): Scorecard["checklist"] {
+export function checklistOf(catalogue: Catalogue, evaluator: RuleEvaluator): Scorecard["checklist"] {
   return catalogue.checklist.map((item) => {
     const mode = item.best ? "best" : "lowest";
     const sources = item.best ?? item.lowest ?? [];
@@ -60,7 +57,7 @@ export function checklistOf(
       id: item.id,
       title: item.title,
       status: combine(
-        sources.map((s) => sourceStatus(s, evaluator, ctx)),
+        sources.map((s) => sourceStatus(s, evaluator)),
         mode,
       ),
     };

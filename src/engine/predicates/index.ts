@@ -11,7 +11,7 @@ import {
   evalTests,
 } from "./project.js";
 import { evalPython } from "./python.js";
-import { found, NO, type EvalContext, type PredicateResult } from "./result.js";
+import { NO, type EvalContext, type PredicateResult } from "./result.js";
 
 export type { EvalContext, PredicateResult } from "./result.js";
 
@@ -35,9 +35,12 @@ export function evaluatePredicate(ctx: EvalContext, p: Predicate): PredicateResu
   }
   if ("rule" in p) {
     const status = ctx.statusOf(p.rule.id);
-    return (p.rule.status as string[]).includes(status)
-      ? found([{ path: "", snippet: `${p.rule.id}: ${status}` }])
-      : NO;
+    if (!(p.rule.status as string[]).includes(status)) return NO;
+    const evidence = ctx.evidenceOf(p.rule.id).slice(0, 1);
+    return {
+      ok: true,
+      evidence: evidence.length ? evidence : [{ path: "", snippet: `${p.rule.id}: ${status}` }],
+    };
   }
   if ("files" in p) return evalFiles(ctx, p.files);
   if ("text" in p) return evalText(ctx, p.text);

@@ -11,6 +11,8 @@ export interface EvalContext {
   facts: Facts;
   /** The status of another rule, for rules built on rules (the capstone). */
   statusOf(id: string): Status;
+  /** The evidence another rule's verdict rests on, so a rule built on rules still links to proof. */
+  evidenceOf(id: string): Evidence[];
   definitions: Record<string, Predicate>;
 }
 

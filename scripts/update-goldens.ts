@@ -1,0 +1,12 @@
+import { writeFileSync } from "node:fs";
+import { TOOL } from "../src/version.js";
+import { cliOutput, GOLDEN_FIXTURES, GOLDEN_FORMATS, stableOutput } from "./goldens.js";
+
+/** Rewrites test/goldens/ from the current code: run after a deliberate change to what people read. */
+for (const fixture of GOLDEN_FIXTURES) {
+  for (const [format, ext] of Object.entries(GOLDEN_FORMATS)) {
+    const { stdout } = await cliOutput([`fixtures/repos/${fixture}`, "--format", format]);
+    writeFileSync(`test/goldens/${fixture}.${ext}`, stableOutput(stdout, TOOL.version));
+  }
+}
+console.log(`wrote ${GOLDEN_FIXTURES.length * Object.keys(GOLDEN_FORMATS).length} goldens to test/goldens/`);

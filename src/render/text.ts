@@ -1,0 +1,56 @@
+import type { Scorecard, Status } from "../engine/model.js";
+import { evidenceLabel, headline, STATUS_SYMBOL } from "./status.js";
+
+const COLOURS: Record<Status, string> = {
+  pass: "32",
+  partial: "33",
+  fail: "31",
+  inconclusive: "35",
+  exempt: "90",
+};
+
+/** The scorecard for a terminal: checklist first, a bar per phase, each rule that needs work with its fix. */
+export function renderText(card: Scorecard, options: { color: boolean; width?: number }): string {
+  const paint = (code: string, s: string) => (options.color ? `\x1b[${code}m${s}\x1b[0m` : s);
+  const status = (s: Status) => paint(COLOURS[s], STATUS_SYMBOL[s]);
+  const out: string[] = [];
+  const target = card.target.root ? `${card.target.name} (${card.target.root})` : card.target.name;
+  out.push(paint("1", `MLOps readiness  ${headline(card)} (${card.level.name})`), `${target}`, "");
+  out.push(paint("1", "Portfolio checklist"));
+  for (const item of card.checklist) out.push(`  ${status(item.status)} ${item.title}`);
+  out.push("", paint("1", "Phases"));
+  const nameWidth = Math.max(...card.phases.map((p) => p.name.length));
+  for (const p of card.phases) {
+    const filled = p.score === null ? 0 : Math.round(p.score / 5);
+    const bar = "█".repeat(filled) + "░".repeat(20 - filled);
+    const colour = p.score === null ? "90" : p.score >= 80 ? "32" : p.score >= 40 ? "33" : "31";
+    out.push(
+      `  ${p.name.padEnd(nameWidth)}  ${paint(colour, bar)} ${p.score === null ? "  –" : String(p.score).padStart(3)}`,
+    );
+  }
+  const passing = card.rules.filter((r) => r.status === "pass");
+  if (passing.length) {
+    out.push("", paint("1", "Passing"));
+    for (const f of passing) {
+      const e = f.evidence[0];
+      out.push(`  ${status(f.status)} ${f.id}  ${e ? evidenceLabel(e) : f.message}`);
+    }
+  }
+  const work = card.rules.filter((r) => r.status !== "pass");
+  if (work.length) {
+    out.push("", paint("1", "Needs work"));
+    for (const f of work) {
+      out.push(`  ${status(f.status)} ${f.id}  ${f.title}`, `      ${f.message}`);
+      if (f.status === "fail" || f.status === "partial") out.push(`      fix: ${f.remediation}`);
+    }
+  }
+  for (const note of card.notes) out.push("", `note: ${note}`);
+  out.push(
+    "",
+    paint(
+      "90",
+      `${card.tool.name} ${card.tool.version} · ruleset ${card.rulesetVersion} · level is ${card.level.note}`,
+    ),
+  );
+  return out.join("\n") + "\n";
+}

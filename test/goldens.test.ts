@@ -1,0 +1,18 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { cliOutput, GOLDEN_FIXTURES, GOLDEN_FORMATS, stableOutput } from "../scripts/goldens.js";
+import { TOOL } from "../src/version.js";
+
+describe("what people read matches the committed goldens (npm run goldens rewrites them)", () => {
+  for (const fixture of GOLDEN_FIXTURES) {
+    for (const [format, ext] of Object.entries(GOLDEN_FORMATS)) {
+      it(`${fixture} as ${format}`, async () => {
+        const { code, stdout } = await cliOutput([`fixtures/repos/${fixture}`, "--format", format]);
+        expect(code).toBe(0);
+        expect(stableOutput(stdout, TOOL.version)).toBe(
+          readFileSync(`test/goldens/${fixture}.${ext}`, "utf8"),
+        );
+      });
+    }
+  }
+});
