@@ -1,0 +1,151 @@
+import { describe, expect, it } from "vitest";
+import { splitShell } from "../src/engine/facts/ci/shell.js";
+import { parseNotebook } from "../src/engine/facts/notebook.js";
+import { parsePython } from "../src/engine/facts/python.js";
+import { findSecrets, isSecretName } from "../src/engine/facts/secrets.js";
+import { parseYaml } from "../src/engine/facts/yaml.js";
+import { parseReadme } from "../src/engine/facts/readme.js";
+
+describe("Python facts", () => {
+  it("reads calls through aliases, from-imports, bindings and chains, never inside strings or comments", () => {
+    const m = parsePython(
+      "t.py",
+      [
+        "from mlflow import (log_metric,",
+        "    log_param as lp)",
+        "import wandb as wb",
+        '"""mlflow.start_run() in a docstring"""',
+        "s = f'{mlflow.autolog()}'  # mlflow.autolog()",
+        "log_metric('a', 1)",
+        "lp('b', 2)",
+        "run = wb.init()",
+        "run.log({'x': 1})",
+        "pd.DataFrame(x).to_sql('t', con)",
+      ].join("\n"),
+    );
+    const names = m.calls.map((c) => c.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "mlflow.log_metric",
+        "mlflow.log_param",
+        "wandb.init",
+        "wandb.init().log",
+        "pd.DataFrame().to_sql",
+      ]),
+    );
+    expect(names).not.toContain("mlflow.start_run");
+    expect(names).not.toContain("mlflow.autolog");
+    expect(m.calls.find((c) => c.name === "mlflow.log_param")!.line).toBe(7);
+  });
+
+  it("keeps keyword arguments with their source text", () => {
+    const m = parsePython(
+      "d.py",
+      "DAG('x', schedule_interval=None, default_args={'retries': 2, 'f': g(1, 2)})\n",
+    );
+    expect(m.calls[0].kwargs).toEqual([
+      { name: "schedule_interval", value: "None" },
+      { name: "default_args", value: "{'retries': 2, 'f': g(1, 2)}" },
+    ]);
+  });
+
+  it("never throws on broken code", () => {
+    for (const text of ["def (", '"""never closed', "x = (((((", "@", "import", "from . import"]) {
+      expect(() => parsePython("b.py", text)).not.toThrow();
+    }
+  });
+
+  it("reads notebooks' code cells only, blanking shell and magic lines", () => {
+    const nb = parseNotebook(
+      "n.ipynb",
+      JSON.stringify({
+        cells: [
+          { cell_type: "markdown", source: ["import mlflow\n", "mlflow.log_metric('md', 1)"] },
+          {
+            cell_type: "code",
+            source: [
+              "!pip install mlflow\n",
+              "%matplotlib inline\n",
+              "import mlflow\n",
+              "mlflow.log_metric('a', 1)",
+            ],
+          },
+        ],
+      }),
+    )!;
+    expect(nb.notebook).toBe(true);
+    expect(nb.calls.map((c) => c.name)).toEqual(["mlflow.log_metric"]);
+    expect(parseNotebook("x.ipynb", "{oops")).toBeNull();
+  });
+});
+
+describe("shell reading", () => {
+  it("drops print-only commands and marks masked ones", () => {
+    const r = splitShell("echo start\npytest tests || true\nmake train && docker push x\nprintf done", 10);
+    expect(r.commands.map((c) => [c.text, c.line, c.masked])).toEqual([
+      ["pytest tests", 11, true],
+      ["make train", 12, false],
+      ["docker push x", 12, false],
+    ]);
+    expect(splitShell('echo "pytest"', 1).printOnly).toBe(true);
+  });
+
+  it("strips runner prefixes and environment assignments", () => {
+    expect(splitShell("PYTHONPATH=. poetry run pytest -q", 1).commands[0].text).toBe("pytest -q");
+    expect(splitShell("uv run --frozen python train.py", 1).commands[0].text).toBe("python train.py");
+  });
+});
+
+describe("secrets", () => {
+  it("finds provider keys and secret-named literals, and never reports the value", () => {
+    const value = "q8Lr2vXn4Tb9Kd1Ws7Yh3Pm6Zc0Fg5Jt8Nx2Qe4R";
+    const found = findSecrets(
+      "app.py",
+      `AWS_ACCESS_KEY_ID = "AKIAQ3EGRXZ5J7P4WLMN"\nAWS_SECRET_ACCESS_KEY = "${value}"\n`,
+    );
+    expect(found.length).toBeGreaterThan(0);
+    expect(JSON.stringify(found)).not.toContain(value);
+    expect(JSON.stringify(found)).not.toContain("AKIAQ3EGRXZ5J7P4WLMN");
+  });
+
+  it("ignores placeholders, references and names that only contain a secret word", () => {
+    expect(
+      findSecrets("a.yml", "token: ${{ secrets.TOKEN }}\npassword: changeme\napi_key: <your key>\n"),
+    ).toEqual([]);
+    expect(
+      findSecrets("a.py", "AKIAIOSFODNN7EXAMPLE\ntokenizer_name = 'bert1234567890abcdefghij'\n"),
+    ).toEqual([]);
+    expect(isSecretName("authToken")).toBe(true);
+    expect(isSecretName("DB_PASSWORD")).toBe(true);
+    expect(isSecretName("keyword")).toBe(false);
+  });
+});
+
+describe("hostile YAML", () => {
+  it("an alias bomb ends in an error, quickly", () => {
+    const levels = ["a: &a [x,x,x,x,x,x,x,x,x]"];
+    for (let i = 1; i < 8; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(9)
+          .fill(i === 1 ? "*a" : `*l${i - 1}`)
+          .join(",")}]`,
+      );
+    const file = parseYaml("bomb.yml", levels.join("\n"));
+    expect(file.error).toMatch(/alias/);
+  });
+
+  it("deep nesting ends in an error, not a crash", () => {
+    expect(parseYaml("deep.yml", "[".repeat(10_000) + "]".repeat(10_000)).error).toBeTruthy();
+  });
+});
+
+describe("README", () => {
+  it("counts words outside code, links' text not their URLs, and finds ATX, Setext and HTML headings", () => {
+    const r = parseReadme(
+      "README.md",
+      "Title\n=====\n\nOne [two](https://example.org/three) four.\n\n```\nnot counted here\n```\n\n<h2>Setup</h2>\n",
+    );
+    expect(r.headings.map((h) => h.text)).toEqual(["Title", "Setup"]);
+    expect(r.words).toBe(5);
+  });
+});
