@@ -7,6 +7,11 @@ import type { Snapshot } from "./snapshot.js";
 import { decodeText } from "./text.js";
 
 export const MAX_FILE_BYTES = 1024 * 1024;
+/**
+ * Notebooks are mostly stored outputs (plots as base64); their code is small. They get a larger cap so a
+ * plotted EDA notebook is still read, and only its code cells are kept.
+ */
+export const MAX_NOTEBOOK_BYTES = 8 * 1024 * 1024;
 
 export interface AuditSettings {
   /** Rule id → reason shown on the scorecard. */
@@ -60,10 +65,11 @@ export async function readSnapshot(
   const worker = async () => {
     while (next < wanted.length) {
       const w = wanted[next++];
-      if (w.size > maxBytes) {
+      const cap = w.path.endsWith(".ipynb") ? Math.max(maxBytes, MAX_NOTEBOOK_BYTES) : maxBytes;
+      if (w.size > cap) {
         unreadable.set(
           w.path,
-          `${(w.size / 1048576).toFixed(1)} MB, over the ${Math.round(maxBytes / 1024)} KB cap`,
+          `${(w.size / 1048576).toFixed(1)} MB, over the ${Math.round(cap / 1024)} KB cap`,
         );
         continue;
       }

@@ -1,5 +1,5 @@
-import type { Facts, FileKind } from "./facts/index.js";
-import { kindsOf } from "./facts/index.js";
+import type { Facts } from "./facts/index.js";
+import { needsOf } from "./needs.js";
 import type { Evidence, Finding, Predicate, Rule, Status } from "./model.js";
 import { evaluatePredicate, type EvalContext } from "./predicates/index.js";
 
@@ -7,39 +7,6 @@ export interface RuleOverrides {
   /** Rule id → reason; the rule is shown, with the reason, and not scored. */
   exempt: Map<string, string>;
   weights: Map<string, number>;
-}
-
-const KINDS: Record<string, FileKind[]> = {
-  python: ["python", "notebook"],
-  tests: ["python"],
-  serving: ["python"],
-  ci: ["yaml", "ci", "shell"],
-  ciPipeline: ["yaml", "ci", "shell"],
-  compose: ["yaml", "docker", "ci", "shell"],
-  dockerfile: ["docker", "shell", "python"],
-  yaml: ["yaml"],
-  terraform: ["terraform"],
-  readme: ["readme"],
-  dependencies: ["manifest", "yaml"],
-  secrets: ["text"],
-  text: ["text"],
-};
-
-/** The kinds of file a predicate reads, and whether it can turn false on more input (`not`). */
-function analyse(p: Predicate, kinds: Set<FileKind>, definitions: Record<string, Predicate>): boolean {
-  let negates = false;
-  for (const [key, value] of Object.entries(p)) {
-    if (key === "use") negates = analyse(definitions[value as string], kinds, definitions) || negates;
-    else if (key === "all" || key === "any")
-      for (const q of value as Predicate[]) negates = analyse(q, kinds, definitions) || negates;
-    else if (key === "atLeast")
-      for (const q of (value as { of: Predicate[] }).of) negates = analyse(q, kinds, definitions) || negates;
-    else if (key === "not") {
-      analyse(value as Predicate, kinds, definitions);
-      negates = true;
-    } else for (const k of KINDS[key] ?? []) kinds.add(k);
-  }
-  return negates;
 }
 
 const GENERIC = {
@@ -106,10 +73,6 @@ export function ruleEvaluator(
     statusOf: (id) => findingOf(id)?.status ?? "fail",
     evidenceOf: (id) => findingOf(id)?.evidence ?? [],
   };
-  const unreadableKinds = new Map<FileKind, string[]>();
-  for (const path of facts.unreadable.keys())
-    for (const k of kindsOf(path)) unreadableKinds.set(k, [...(unreadableKinds.get(k) ?? []), path]);
-
   function judge(rule: Rule): Finding {
     const cached = findings.get(rule.id);
     if (cached) return cached;
@@ -139,12 +102,9 @@ export function ruleEvaluator(
     );
     let message = describe(status, rule, evidence);
 
-    const kinds = new Set<FileKind>();
-    const negates =
-      analyse(rule.pass, kinds, definitions) ||
-      (rule.partial ? analyse(rule.partial, kinds, definitions) : false);
-    const missing = [...kinds].flatMap((k) => unreadableKinds.get(k) ?? []);
-    if (missing.length && (status !== "pass" || negates)) {
+    const needs = needsOf([rule.pass, rule.partial], definitions);
+    const missing = [...facts.unreadable.keys()].filter(needs.reads);
+    if (missing.length && (status !== "pass" || needs.negates)) {
       status = "inconclusive";
       const first = missing[0];
       message = `Could not read ${first} (${facts.unreadable.get(first)})${missing.length > 1 ? ` and ${missing.length - 1} more` : ""}, which this rule needs.`;

@@ -17,100 +17,86 @@ const regexString = z.string().refine(
   { message: "not a valid regular expression" },
 );
 
-export const predicateSchema: z.ZodType<Predicate> = z.lazy(() =>
-  z.union([
-    z.strictObject({ use: z.string().min(1) }),
-    z.strictObject({ all: z.array(predicateSchema).min(1) }),
-    z.strictObject({ any: z.array(predicateSchema).min(1) }),
-    z.strictObject({ not: predicateSchema }),
-    z.strictObject({
-      atLeast: z.strictObject({ count: z.number().int().min(1), of: z.array(predicateSchema).min(1) }),
-    }),
-    z.strictObject({
-      rule: z.strictObject({ id: z.string(), status: z.array(z.enum(["pass", "partial"])).min(1) }),
-    }),
-    z.strictObject({ files: z.strictObject({ glob: strings, exclude: strings.optional() }) }),
-    z.strictObject({
-      text: z.strictObject({
-        glob: strings,
-        pattern: z.array(regexString).min(1),
-        exclude: strings.optional(),
-      }),
-    }),
-    z.strictObject({
-      python: z.strictObject({
-        call: strings.optional(),
-        decorator: strings.optional(),
-        base: strings.optional(),
-        import: strings.optional(),
-        text: z.array(regexString).min(1).optional(),
-        in: z.enum(["code", "notebook", "any"]).optional(),
-        automated: z.boolean().optional(),
-        orchestrated: z.boolean().optional(),
-        module: z.enum(["serving", "predicting"]).optional(),
-      }),
-    }),
-    z.strictObject({
-      ci: z.strictObject({
-        command: z.array(regexString).min(1).optional(),
-        uses: strings.optional(),
-        with: z.record(z.string(), regexString).optional(),
-        masked: z.boolean().optional(),
-        trigger: z.array(trigger).min(1).optional(),
-      }),
-    }),
-    z.strictObject({
-      ciPipeline: z.strictObject({
-        trigger: z.array(trigger).min(1).optional(),
-        work: z.boolean().optional(),
-      }),
-    }),
-    z.strictObject({
-      dockerfile: z.strictObject({
-        start: z.array(regexString).optional(),
-        startsServing: z.boolean().optional(),
-        entry: z.boolean().optional(),
-      }),
-    }),
-    z.strictObject({
-      compose: z.strictObject({ minServices: z.number().int().min(1), startedByCi: z.boolean().optional() }),
-    }),
-    z.strictObject({
-      yaml: z.strictObject({
-        glob: strings.optional(),
-        kind: strings.optional(),
-        apiVersion: regexString.optional(),
-        path: z.string().optional(),
-        value: regexString.optional(),
-      }),
-    }),
-    z.strictObject({
-      terraform: z.strictObject({ provider: strings.optional(), resource: strings.optional() }),
-    }),
-    z.strictObject({
-      readme: z.strictObject({
-        minWords: z.number().int().min(0).optional(),
-        heading: z.boolean().optional(),
-        runInstructions: z.boolean().optional(),
-        architecture: z.boolean().optional(),
-      }),
-    }),
-    z.strictObject({ tests: z.strictObject({ functions: z.boolean() }) }),
-    z.strictObject({
-      dependencies: z.strictObject({
-        pinnedShare: z.number().min(0).max(1).optional(),
-        lockfile: z.boolean().optional(),
-      }),
-    }),
-    z.strictObject({ secrets: z.strictObject({}) }),
-    z.strictObject({
-      serving: z.strictObject({
-        kind: z.array(z.enum(["post", "get", "handler", "managed", "ui"])).min(1),
-        predicts: z.boolean().optional(),
-      }),
-    }),
-  ]),
-);
+/** Each predicate is an object with exactly one key; the key chooses the schema of its body. */
+const predicateBodies: Record<string, z.ZodType> = {
+  use: z.string().min(1),
+  all: z.array(z.lazy(() => predicateSchema)).min(1),
+  any: z.array(z.lazy(() => predicateSchema)).min(1),
+  not: z.lazy(() => predicateSchema),
+  atLeast: z.strictObject({
+    count: z.number().int().min(1),
+    of: z.array(z.lazy(() => predicateSchema)).min(1),
+  }),
+  rule: z.strictObject({ id: z.string(), status: z.array(z.enum(["pass", "partial"])).min(1) }),
+  files: z.strictObject({ glob: strings, exclude: strings.optional() }),
+  text: z.strictObject({ glob: strings, pattern: z.array(regexString).min(1), exclude: strings.optional() }),
+  python: z.strictObject({
+    call: strings.optional(),
+    decorator: strings.optional(),
+    base: strings.optional(),
+    import: strings.optional(),
+    text: z.array(regexString).min(1).optional(),
+    in: z.enum(["code", "notebook", "any"]).optional(),
+    automated: z.boolean().optional(),
+    orchestrated: z.boolean().optional(),
+    module: z.enum(["serving", "predicting"]).optional(),
+  }),
+  ci: z.strictObject({
+    command: z.array(regexString).min(1).optional(),
+    uses: strings.optional(),
+    with: z.record(z.string(), regexString).optional(),
+    masked: z.boolean().optional(),
+    trigger: z.array(trigger).min(1).optional(),
+  }),
+  ciPipeline: z.strictObject({ trigger: z.array(trigger).min(1).optional(), work: z.boolean().optional() }),
+  dockerfile: z.strictObject({
+    start: z.array(regexString).optional(),
+    startsServing: z.boolean().optional(),
+    entry: z.boolean().optional(),
+  }),
+  compose: z.strictObject({ minServices: z.number().int().min(1), startedByCi: z.boolean().optional() }),
+  yaml: z.strictObject({
+    glob: strings.optional(),
+    kind: strings.optional(),
+    apiVersion: regexString.optional(),
+    path: z.string().optional(),
+    value: regexString.optional(),
+  }),
+  terraform: z.strictObject({ provider: strings.optional(), resource: strings.optional() }),
+  readme: z.strictObject({
+    minWords: z.number().int().min(0).optional(),
+    heading: z.boolean().optional(),
+    runInstructions: z.boolean().optional(),
+    architecture: z.boolean().optional(),
+  }),
+  tests: z.strictObject({ functions: z.boolean() }),
+  dependencies: z.strictObject({
+    pinnedShare: z.number().min(0).max(1).optional(),
+    lockfile: z.boolean().optional(),
+  }),
+  secrets: z.strictObject({}),
+  serving: z.strictObject({
+    kind: z.array(z.enum(["post", "get", "handler", "managed", "ui"])).min(1),
+    predicts: z.boolean().optional(),
+  }),
+};
+
+export const predicateSchema: z.ZodType<Predicate> = z
+  .record(z.string(), z.unknown())
+  .superRefine((value, ctx) => {
+    const keys = Object.keys(value);
+    if (keys.length !== 1 || !(keys[0] in predicateBodies)) {
+      ctx.addIssue({
+        code: "custom",
+        message: `a predicate has exactly one key, one of ${Object.keys(predicateBodies).join(", ")}; got ${keys.join(", ") || "none"}`,
+      });
+      return;
+    }
+    const parsed = predicateBodies[keys[0]].safeParse(value[keys[0]]);
+    if (!parsed.success)
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({ ...issue, path: [keys[0], ...issue.path] } as never);
+  }) as unknown as z.ZodType<Predicate>;
 
 const status = z.enum(["pass", "partial", "fail", "exempt", "inconclusive"]);
 

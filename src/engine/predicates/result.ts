@@ -39,7 +39,11 @@ export function regex(pattern: string, flags = ""): RegExp {
   return re;
 }
 
-/** A dotted-name glob (`mlflow.log_*`, `*.MlflowClient().create_registered_model`), anchored. */
+/** A dotted-name glob (`mlflow.log_*`, `*.MlflowClient().create_registered_model`, `logging.{info,error}`), anchored. */
 export function nameGlob(glob: string): RegExp {
-  return regex(`^${glob.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`);
+  const body = glob
+    .replace(/[.+?^$()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\{([^{}]*)\}/g, (_, alternatives: string) => `(?:${alternatives.split(",").join("|")})`);
+  return regex(`^${body}$`);
 }
