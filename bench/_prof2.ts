@@ -10,7 +10,11 @@ async function go() {
   const src = await LocalSource.open("fixtures/repos/complete");
   const files = await readSnapshot(src, DEFAULT_SETTINGS, 1 << 20, 8);
   const T: Record<string, number> = {};
-  const time = (k: string, f: () => unknown) => { const t = performance.now(); f(); T[k] = (T[k] ?? 0) + performance.now() - t; };
+  const time = (k: string, f: () => unknown) => {
+    const t = performance.now();
+    f();
+    T[k] = (T[k] ?? 0) + performance.now() - t;
+  };
   for (let i = 0; i < 20; i++) {
     for (const [p, t] of files.texts) {
       time("kinds", () => kindsOf(p));

@@ -24,6 +24,8 @@ export interface PythonQuery {
   orchestrated?: boolean;
   /** Only the serving modules of prediction services, or modules that predict. */
   module?: "serving" | "predicting";
+  /** Must also match in the same module or a local module it imports (one pipeline, not two). */
+  alsoInModule?: PythonQuery;
 }
 
 export interface CiQuery {

@@ -17,6 +17,19 @@ const regexString = z.string().refine(
   { message: "not a valid regular expression" },
 );
 
+const pythonQuery: z.ZodType = z.strictObject({
+  call: strings.optional(),
+  decorator: strings.optional(),
+  base: strings.optional(),
+  import: strings.optional(),
+  text: z.array(regexString).min(1).optional(),
+  in: z.enum(["code", "notebook", "any"]).optional(),
+  automated: z.boolean().optional(),
+  orchestrated: z.boolean().optional(),
+  module: z.enum(["serving", "predicting"]).optional(),
+  alsoInModule: z.lazy(() => pythonQuery).optional(),
+});
+
 /** Each predicate is an object with exactly one key; the key chooses the schema of its body. */
 const predicateBodies: Record<string, z.ZodType> = {
   use: z.string().min(1),
@@ -30,17 +43,7 @@ const predicateBodies: Record<string, z.ZodType> = {
   rule: z.strictObject({ id: z.string(), status: z.array(z.enum(["pass", "partial"])).min(1) }),
   files: z.strictObject({ glob: strings, exclude: strings.optional() }),
   text: z.strictObject({ glob: strings, pattern: z.array(regexString).min(1), exclude: strings.optional() }),
-  python: z.strictObject({
-    call: strings.optional(),
-    decorator: strings.optional(),
-    base: strings.optional(),
-    import: strings.optional(),
-    text: z.array(regexString).min(1).optional(),
-    in: z.enum(["code", "notebook", "any"]).optional(),
-    automated: z.boolean().optional(),
-    orchestrated: z.boolean().optional(),
-    module: z.enum(["serving", "predicting"]).optional(),
-  }),
+  python: z.lazy(() => pythonQuery),
   ci: z.strictObject({
     command: z.array(regexString).min(1).optional(),
     uses: strings.optional(),

@@ -76,24 +76,55 @@ export function pythonModules(ctx: EvalContext, q: PythonQuery): PyModule[] {
   );
 }
 
+/** The lines of one module that match a query's patterns. */
+function matchingLines(m: PyModule, q: PythonQuery): number[] {
+  const lines = new Set<number>();
+  for (const p of q.call ?? [])
+    for (const c of m.calls) if (callMatches(c, callPattern(p))) lines.add(c.line);
+  for (const p of q.decorator ?? [])
+    for (const d of m.decorators) if (callMatches(d, callPattern(p))) lines.add(d.line);
+  for (const p of q.base ?? [])
+    for (const c of m.classes) if (c.bases.some((b) => nameGlob(p).test(b))) lines.add(c.line);
+  for (const p of q.import ?? [])
+    for (const i of m.imports) if (nameGlob(p).test(i.module)) lines.add(i.line);
+  for (const p of q.text ?? []) {
+    for (const hit of m.uncommented.matchAll(regex(p, "gm")))
+      lines.add(m.uncommented.slice(0, hit.index).split("\n").length);
+  }
+  return [...lines].sort((a, b) => a - b);
+}
+
+/**
+ * Where `alsoInModule` must hold: the module itself or a local module it imports, so that a schedule and
+ * the training it starts belong to one pipeline, not to two unrelated ones.
+ */
+function companionEvidence(ctx: EvalContext, m: PyModule, also: PythonQuery): Evidence | undefined {
+  const companions = [
+    m,
+    ...m.imports
+      .flatMap((i) => ctx.facts.modules.resolveImport(m, i.module))
+      .map((p) => ctx.facts.modules.byPath.get(p)!),
+  ];
+  for (const c of companions) {
+    if (!c || (also.orchestrated && !definesOrchestratedWork(c))) continue;
+    const line = matchingLines(c, also)[0];
+    if (line !== undefined) return evidenceAt(c, line);
+  }
+  return undefined;
+}
+
 export function evalPython(ctx: EvalContext, q: PythonQuery): PredicateResult {
   const evidence: Evidence[] = [];
   for (const m of pythonModules(ctx, q)) {
-    const lines = new Set<number>();
-    for (const p of q.call ?? [])
-      for (const c of m.calls) if (callMatches(c, callPattern(p))) lines.add(c.line);
-    for (const p of q.decorator ?? [])
-      for (const d of m.decorators) if (callMatches(d, callPattern(p))) lines.add(d.line);
-    for (const p of q.base ?? [])
-      for (const c of m.classes) if (c.bases.some((b) => nameGlob(p).test(b))) lines.add(c.line);
-    for (const p of q.import ?? [])
-      for (const i of m.imports) if (nameGlob(p).test(i.module)) lines.add(i.line);
-    for (const p of q.text ?? []) {
-      const re = regex(p, "gm");
-      for (const hit of m.uncommented.matchAll(re))
-        lines.add(m.uncommented.slice(0, hit.index).split("\n").length);
+    const lines = matchingLines(m, q);
+    if (!lines.length) continue;
+    if (q.alsoInModule) {
+      const companion = companionEvidence(ctx, m, q.alsoInModule);
+      if (!companion) continue;
+      evidence.push(evidenceAt(m, lines[0]), companion);
+      continue;
     }
-    for (const line of [...lines].sort((a, b) => a - b).slice(0, 3)) evidence.push(evidenceAt(m, line));
+    for (const line of lines.slice(0, 3)) evidence.push(evidenceAt(m, line));
   }
   return found(evidence);
 }
