@@ -25,7 +25,8 @@ export interface PyModule {
   calls: PyCall[];
   decorators: PyCall[];
   classes: { name: string; bases: string[]; line: number }[];
-  functions: { name: string; params: string[]; line: number }[];
+  /** Functions with the last line of their body (the line before the next statement at their indentation or less). */
+  functions: { name: string; params: string[]; line: number; endLine: number; indent: number }[];
   strings: { value: string; line: number }[];
   /** Code with comments and string bodies blanked; offsets and lines match the source. */
   code: string;
@@ -274,7 +275,20 @@ export function parsePython(path: string, text: string, notebook = false): PyMod
         .split(",")
         .map((p) => p.trim().split(/[:=]/)[0].replace(/^\*+/, "").trim())
         .filter(Boolean);
-      module.functions.push({ name: m[1], params, line });
+      const indent = ll.text.length - ll.text.trimStart().length;
+      module.functions.push({ name: m[1], params, line, endLine: Number.MAX_SAFE_INTEGER, indent });
+    }
+  }
+  // A body ends where the next logical line starts at the def's indentation or less.
+  for (const fn of module.functions) {
+    for (const ll of lines) {
+      const line = index.lineOf(ll.offset);
+      if (line <= fn.line || !ll.text.trim()) continue;
+      const indent = ll.text.length - ll.text.trimStart().length;
+      if (indent <= fn.indent && !/^\s*[@)\]}]/.test(ll.text)) {
+        fn.endLine = line - 1;
+        break;
+      }
     }
   }
 

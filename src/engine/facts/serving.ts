@@ -12,6 +12,8 @@ export interface ServiceEndpoint {
   /** What answers requests: `POST /predict`, `GET /`, `lambda_handler`, `KafkaConsumer`, … */
   what: string;
   kind: "post" | "get" | "handler" | "managed" | "ui";
+  /** Whether this endpoint's own function predicts (or, when no endpoint's body shows it, its module). */
+  predicts?: boolean;
 }
 
 export interface ServingModule {
@@ -75,16 +77,11 @@ function routeMethods(module: PyModule): ServiceEndpoint[] {
 function handlers(module: PyModule): ServiceEndpoint[] {
   const out: ServiceEndpoint[] = [];
   const fn = (name: string) => module.functions.find((f) => f.name === name);
-  const lambda = module.functions.find(
+  const lambdas = module.functions.filter(
     (f) => /handler$/i.test(f.name) && f.params.length === 2 && /event/i.test(f.params[0]),
   );
-  if (lambda)
-    out.push({
-      path: module.path,
-      line: lambda.line,
-      what: `${lambda.name}(event, context)`,
-      kind: "handler",
-    });
+  for (const f of lambdas)
+    out.push({ path: module.path, line: f.line, what: `${f.name}(event, context)`, kind: "handler" });
   if (fn("init") && fn("run") && /(^|\/)score\w*\.py$/.test(module.path))
     out.push({ path: module.path, line: fn("run")!.line, what: "Azure ML init()/run()", kind: "handler" });
   for (const d of module.decorators) {
@@ -112,6 +109,16 @@ function predictsIn(module: PyModule): boolean {
   return module.calls.some((c) => PREDICTS.test(c.name));
 }
 
+/** The function an endpoint runs: the one defined at its line, or the first defined after its decorator. */
+function functionAt(module: PyModule, line: number) {
+  return module.functions.find((f) => f.line >= line);
+}
+
+function bodyPredicts(module: PyModule, line: number): boolean {
+  const fn = functionAt(module, line);
+  return !!fn && module.calls.some((c) => c.line > fn.line && c.line <= fn.endLine && PREDICTS.test(c.name));
+}
+
 export function servingModules(modules: PyModule[], index: ModuleIndex): ServingModule[] {
   const out: ServingModule[] = [];
   for (const module of modules) {
@@ -122,6 +129,12 @@ export function servingModules(modules: PyModule[], index: ModuleIndex): Serving
       .flatMap((i) => index.resolveImport(module, i.module))
       .map((p) => index.byPath.get(p)!);
     const predicts = predictsIn(module) || imported.some((m) => m && predictsIn(m));
+    // Where some endpoint's own body predicts, the others are judged by theirs: a module with a
+    // data-processing handler and an inference handler serves predictions only through the latter.
+    const own = endpoints.map((e) => e.kind !== "managed" && e.kind !== "ui" && bodyPredicts(module, e.line));
+    const anyOwn = own.some(Boolean);
+    endpoints.forEach((e, i) => (e.predicts = anyOwn ? own[i] || e.kind === "managed" : predicts));
+    endpoints.sort((a, b) => Number(b.predicts) - Number(a.predicts));
     out.push({ path: module.path, endpoints, predicts });
   }
   return out;

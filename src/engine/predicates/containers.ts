@@ -28,21 +28,25 @@ const APP_SERVERS =
 /** Whether a start command starts a prediction service the facts know of. */
 function startsPredictionService(facts: Facts, d: Dockerfile, start: string): boolean {
   if (MODEL_SERVERS.test(start)) return true;
-  const predicting = new Set(
-    facts.serving
-      .filter((s) => s.predicts && s.endpoints.some((e) => e.kind === "post" || e.kind === "handler"))
-      .map((s) => s.path),
+  const predictingEndpoints = facts.serving.flatMap((s) =>
+    s.endpoints.filter((e) => e.predicts && (e.kind === "post" || e.kind === "handler")),
   );
+  const predicting = new Set(predictingEndpoints.map((e) => e.path));
   if (predicting.size === 0) return false;
   if (/public\.ecr\.aws\/lambda\/python|amazon\/aws-lambda-python/.test(d.from?.args ?? "")) {
+    // A Lambda image's CMD names module.function: that very handler must be the one that predicts.
     const handler = d.cmd?.args.match(/([\w./]+)\.(\w+)/);
     return (
       !!handler &&
-      [...predicting].some((p) => p.replace(/\.py$/, "").endsWith(handler[1].replace(/\./g, "/")))
+      predictingEndpoints.some(
+        (e) =>
+          e.what.startsWith(`${handler[2]}(`) &&
+          e.path.replace(/\.py$/, "").endsWith(handler[1].replace(/\./g, "/")),
+      )
     );
   }
   if (!APP_SERVERS.test(start)) return false;
-  if (/flask\s+run/.test(start)) return facts.serving.some((s) => predicting.has(s.path));
+  if (/flask\s+run/.test(start)) return true;
   const targets = pythonTargets(start.replace(/\b(gunicorn|hypercorn)\b(.*?)\s([\w.]+:\w+)/, "uvicorn $3"));
   return targets.some((t) => {
     const path = facts.modules.resolveFile(t, "");

@@ -111,9 +111,10 @@ export function evalSecrets(ctx: EvalContext): PredicateResult {
 export function evalServing(ctx: EvalContext, q: { kind: string[]; predicts?: boolean }): PredicateResult {
   const evidence: Evidence[] = [];
   for (const s of ctx.facts.serving) {
-    if (q.predicts !== undefined && s.predicts !== q.predicts) continue;
-    for (const e of s.endpoints)
-      if (q.kind.includes(e.kind)) evidence.push({ path: e.path, line: e.line, snippet: snippetOf(e.what) });
+    for (const e of s.endpoints) {
+      if (!q.kind.includes(e.kind) || (q.predicts !== undefined && e.predicts !== q.predicts)) continue;
+      evidence.push({ path: e.path, line: e.line, snippet: snippetOf(e.what) });
+    }
   }
   return found(evidence.slice(0, 5));
 }
