@@ -23,7 +23,7 @@ import { parseReadme, type ReadmeFacts } from "./readme.js";
 import { findSecrets, type SecretFinding } from "./secrets.js";
 import { servingModules, type ServingModule } from "./serving.js";
 import { parseTerraform, type TerraformFile } from "./terraform.js";
-import { parseYaml, type YamlFile } from "./yaml.js";
+import { parseYaml, withEmbeddedFiles, type YamlFile } from "./yaml.js";
 
 /** Everything the rules may ask, each file read once and parsed once. */
 export interface Facts {
@@ -134,7 +134,7 @@ export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
       const nb = parseNotebook(path, text);
       if (nb) python.push(nb);
     }
-    if (kinds.includes("yaml")) yaml.set(path, parseYaml(path, text));
+    if (kinds.includes("yaml")) yaml.set(path, withEmbeddedFiles(parseYaml(path, text)));
     if (isDockerfilePath(path)) dockerfiles.push(parseDockerfile(path, text));
     if (/^(GNU)?[Mm]akefile$/.test(baseName(path)) || ext === "mk")
       makefiles.set(path, parseMakefile(path, text));

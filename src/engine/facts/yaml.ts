@@ -120,3 +120,23 @@ export function asMap(value: unknown): Record<string, unknown> | undefined {
 export function asList(value: unknown): unknown[] {
   return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
 }
+
+/**
+ * A Kubernetes ConfigMap often carries whole config files (`data: { prometheus.yml: | … }`). Their
+ * documents are added to the file that holds them, parsed with their true line numbers.
+ */
+export function withEmbeddedFiles(file: YamlFile): YamlFile {
+  const embedded: unknown[] = [];
+  for (const doc of file.docs) {
+    const map = asMap(doc);
+    const data = asMap(map?.data);
+    if (map?.kind !== "ConfigMap" || !data) continue;
+    for (const [key, value] of Object.entries(data)) {
+      if (typeof value !== "string" || !/\.(ya?ml|rules)$/i.test(key)) continue;
+      const keyLine = lineOf(data, key) ?? 0;
+      const inner = parseYaml(file.path, "\n".repeat(keyLine) + value);
+      if (!inner.error) embedded.push(...inner.docs);
+    }
+  }
+  return embedded.length ? { ...file, docs: [...file.docs, ...embedded] } : file;
+}

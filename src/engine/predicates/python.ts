@@ -57,10 +57,11 @@ function predicts(m: PyModule): boolean {
   return m.calls.some((c) => PREDICT_CALL.test(c.name));
 }
 
+/** The serving modules: those of prediction services, not of a monitoring or tracking app. */
 function servingPaths(ctx: EvalContext): Set<string> {
   return new Set(
     ctx.facts.serving
-      .filter((s) => s.endpoints.some((e) => e.kind === "post" || e.kind === "handler"))
+      .filter((s) => s.endpoints.some((e) => e.predicts && (e.kind === "post" || e.kind === "handler")))
       .map((s) => s.path),
   );
 }
