@@ -97,7 +97,7 @@ export function ruleEvaluator(
     const passed = evaluatePredicate(ctx, rule.pass);
     const partial = !passed.ok && rule.partial ? evaluatePredicate(ctx, rule.partial) : undefined;
     let status: Status = passed.ok ? "pass" : partial?.ok ? "partial" : "fail";
-    const evidence = (passed.ok ? passed.evidence : partial?.ok ? partial.evidence : []).filter(
+    const evidence = (passed.ok ? passed.evidence : partial?.ok ? partial.evidence : passed.evidence).filter(
       (e) => e.path,
     );
     let message = describe(status, rule, evidence);

@@ -63,7 +63,9 @@ const PROVIDER_PATTERNS: [string, RegExp][] = [
 ];
 const AWS_KEY_ID = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;
 const AWS_SECRET = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/;
-const ASSIGNMENT = /(?:^|[\s{,(;])["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*["']?([^\s"',;)}]+)/g;
+const ASSIGNMENT = /(?:^|[\s{,(;])["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*(["']?)([^\s"',;(){}]+)(["']?)(\()?/g;
+/** Files where a bare, unquoted value is a literal; in code, only a quoted string is. */
+const BARE_VALUE_FILE = /(^|\/)\.env(\.[^/]*)?$|\.(ya?ml|ini|cfg|conf|properties|tfvars|toml|env)$/i;
 
 function isEnvFile(path: string): boolean {
   const base = baseName(path);
@@ -96,8 +98,10 @@ export function findSecrets(path: string, text: string): SecretFinding[] {
         out.push({ path, line: i + 1, kind: "AWS access key", redacted: redact(line, aws[0]) });
     }
     for (const m of line.matchAll(ASSIGNMENT)) {
-      const [, name, value] = m;
-      if (!isSecretName(name) || isPlaceholder(value)) continue;
+      const [, name, open, value, close, call] = m;
+      if (!isSecretName(name) || isPlaceholder(value) || call) continue;
+      const quoted = open !== "" && open === close;
+      if (!quoted && !BARE_VALUE_FILE.test(path)) continue;
       const strong = value.length >= 20 && /[A-Za-z]/.test(value) && /\d/.test(value);
       const kaggleKey = kaggle && name === "key" && value.length >= 16;
       if (strong || kaggleKey || (env && line.trimStart().startsWith(name) && value.length > 0)) {

@@ -26,7 +26,11 @@ export function evaluatePredicate(ctx: EvalContext, p: Predicate): PredicateResu
     const results = p.any.map((q) => evaluatePredicate(ctx, q)).filter((r) => r.ok);
     return results.length ? { ok: true, evidence: results.flatMap((r) => r.evidence) } : NO;
   }
-  if ("not" in p) return evaluatePredicate(ctx, p.not).ok ? NO : { ok: true, evidence: [] };
+  if ("not" in p) {
+    // A failed `not` keeps what it found: a committed secret is shown where it is.
+    const inner = evaluatePredicate(ctx, p.not);
+    return inner.ok ? { ok: false, evidence: inner.evidence } : { ok: true, evidence: [] };
+  }
   if ("atLeast" in p) {
     const results = p.atLeast.of.map((q) => evaluatePredicate(ctx, q)).filter((r) => r.ok);
     return results.length >= p.atLeast.count
