@@ -1,4 +1,4 @@
-import { Minimatch } from "minimatch";
+import picomatch from "picomatch";
 
 /** Folders no rule ever looks into. */
 const EXCLUDED_SEGMENTS = new Set([
@@ -15,19 +15,20 @@ export function isExcludedPath(path: string): boolean {
   return path.split("/").some((segment) => EXCLUDED_SEGMENTS.has(segment));
 }
 
-const compiled = new Map<string, Minimatch>();
+const compiled = new Map<string, { re: RegExp; base: boolean }>();
 
 /**
- * Glob match with one compiled matcher per pattern for the whole process.
+ * Glob match with one regular expression per pattern for the whole process (matching through a matcher object that
+ * splits the path on every call dominated audits of large trees).
  * A pattern without a slash matches the base name anywhere in the tree ("Dockerfile*").
  */
 export function matchGlob(path: string, pattern: string): boolean {
-  let matcher = compiled.get(pattern);
-  if (!matcher) {
-    matcher = new Minimatch(pattern, { dot: true, matchBase: !pattern.includes("/"), nocomment: true });
-    compiled.set(pattern, matcher);
+  let glob = compiled.get(pattern);
+  if (!glob) {
+    glob = { re: picomatch.makeRe(pattern, { dot: true }), base: !pattern.includes("/") };
+    compiled.set(pattern, glob);
   }
-  return matcher.match(path);
+  return glob.re.test(glob.base ? baseName(path) : path);
 }
 
 export function matchAny(path: string, patterns: readonly string[]): boolean {

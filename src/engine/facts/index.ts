@@ -77,7 +77,20 @@ const TEXT_EXTENSIONS = new Set([
   "gitattributes",
 ]);
 
+const kindsCache = new Map<string, FileKind[]>();
+
+/** The kinds of a path, memoised: every stage of an audit asks, and large trees ask often. */
 export function kindsOf(path: string): FileKind[] {
+  let kinds = kindsCache.get(path);
+  if (!kinds) {
+    kinds = computeKinds(path);
+    if (kindsCache.size > 500_000) kindsCache.clear();
+    kindsCache.set(path, kinds);
+  }
+  return kinds;
+}
+
+function computeKinds(path: string): FileKind[] {
   const base = baseName(path);
   const ext = extensionOf(path);
   const kinds: FileKind[] = [];
