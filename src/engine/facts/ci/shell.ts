@@ -1,3 +1,5 @@
+import { stripHashComment } from "../../text.js";
+
 /**
  * Reading shell text as a CI runner would: which simple commands run, which only print, and which
  * have their failure masked. Nothing here executes anything.
@@ -44,18 +46,6 @@ export function isPrintOnly(command: string): boolean {
   return PRINT_ONLY.test(command.trim());
 }
 
-function stripComment(line: string): string {
-  let quote: string | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quote) {
-      if (c === quote) quote = null;
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === "#" && (i === 0 || /\s/.test(line[i - 1]))) return line.slice(0, i);
-  }
-  return line;
-}
-
 /** Splits a line on `&&`, `;`, `|` and `||`, outside quotes. */
 function splitOperators(line: string): string[] {
   const parts: string[] = [];
@@ -96,9 +86,9 @@ export function splitShell(text: string, firstLine: number): SplitResult {
   const physical = text.split("\n");
   for (let i = 0; i < physical.length; i++) {
     const line = firstLine + i;
-    let logical = stripComment(physical[i]);
+    let logical = stripHashComment(physical[i]);
     while (/\\\s*$/.test(logical) && i + 1 < physical.length) {
-      logical = logical.replace(/\\\s*$/, " ") + stripComment(physical[++i]);
+      logical = logical.replace(/\\\s*$/, " ") + stripHashComment(physical[++i]);
     }
     logical = logical.trim();
     if (!logical) continue;
