@@ -1,7 +1,7 @@
 import { parse as parseToml } from "smol-toml";
 import { baseName, dirName, joinPath, matchAny } from "../paths.js";
 import { stripHashComment } from "../text.js";
-import { asList, asMap, lineOf, type YamlFile } from "./yaml.js";
+import { asList, asMap, lineOf, type YamlFile, type YamlStore } from "./yaml.js";
 
 /** Declared Python dependencies, pooled across every manifest in the repository. */
 export interface Requirement {
@@ -216,7 +216,7 @@ export function isPipCompiled(text: string): boolean {
 export function extractDependencies(
   paths: readonly string[],
   texts: Map<string, string>,
-  yaml: Map<string, YamlFile>,
+  yaml: YamlStore,
 ): DependencyFacts {
   const requirements: Requirement[] = [];
   const manifests: string[] = [];

@@ -23,7 +23,7 @@ import { parseReadme, type ReadmeFacts } from "./readme.js";
 import { findSecrets, type SecretFinding } from "./secrets.js";
 import { servingModules, type ServingModule } from "./serving.js";
 import { parseTerraform, type TerraformFile } from "./terraform.js";
-import { parseYaml, withEmbeddedFiles, type YamlFile } from "./yaml.js";
+import { YamlStore } from "./yaml.js";
 
 /** Everything the rules may ask, each file read once and parsed once. */
 export interface Facts {
@@ -33,7 +33,7 @@ export interface Facts {
   /** Files a rule may have needed but that could not be read, with the reason. */
   unreadable: Map<string, string>;
   python: PyModule[];
-  yaml: Map<string, YamlFile>;
+  yaml: YamlStore;
   dependencies: DependencyFacts;
   ci: CiPipeline[];
   dockerfiles: Dockerfile[];
@@ -130,7 +130,7 @@ function topLevelImportNames(modules: PyModule[]): Set<string> {
 
 export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
   const python: PyModule[] = [];
-  const yaml = new Map<string, YamlFile>();
+  const yamlTexts = new Map<string, string>();
   const dockerfiles: Dockerfile[] = [];
   const makefiles = new Map<string, Makefile>();
   const scripts = new Map<string, string>();
@@ -147,7 +147,7 @@ export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
       const nb = parseNotebook(path, text);
       if (nb) python.push(nb);
     }
-    if (kinds.includes("yaml")) yaml.set(path, withEmbeddedFiles(parseYaml(path, text)));
+    if (kinds.includes("yaml")) yamlTexts.set(path, text);
     if (isDockerfilePath(path)) dockerfiles.push(parseDockerfile(path, text));
     if (/^(GNU)?[Mm]akefile$/.test(baseName(path)) || ext === "mk")
       makefiles.set(path, parseMakefile(path, text));
@@ -158,19 +158,18 @@ export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
     if (kinds.includes("text")) secrets.push(...findSecrets(path, text));
   }
 
-  const yamlFiles = [...yaml.values()];
+  const yaml = new YamlStore(yamlTexts);
   const ctx = { makefiles, scripts, yaml };
   const cloudBuildTrigger =
     terraform.some((t) => t.resources.some((r) => r.type === "google_cloudbuild_trigger")) ||
     [...texts.values()].some((t) => /gcloud\s+(beta\s+)?builds\s+triggers\s+create/.test(t));
-  const ci = extractCi(yamlFiles, jenkinsfiles, ctx, cloudBuildTrigger);
+  const ci = extractCi(jenkinsfiles, ctx, cloudBuildTrigger);
   const index = new ModuleIndex(python);
   const serving = servingModules(python, index);
-  const dvcFiles = yamlFiles.filter((f) => /(^|\/)dvc\.ya?ml$/.test(f.path));
+  const dvcFiles = [...yaml.where((path) => /(^|\/)dvc\.ya?ml$/.test(path))];
   const servingPaths = serving.filter((s) => s.endpoints.some((e) => e.kind !== "ui")).map((s) => s.path);
   const automated = automatedModules(index, ci, dockerfiles, dvcFiles, servingPaths);
-  const compose = yamlFiles
-    .filter((f) => isComposePath(f.path))
+  const compose = [...yaml.where((path) => isComposePath(path))]
     .map(composeOf)
     .filter((c): c is ComposeFile => !!c);
 

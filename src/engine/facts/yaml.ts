@@ -140,3 +140,34 @@ export function withEmbeddedFiles(file: YamlFile): YamlFile {
   }
   return embedded.length ? { ...file, docs: [...file.docs, ...embedded] } : file;
 }
+
+/**
+ * The repository's YAML, parsed on first use. Parsing is the costliest step of an audit, and most rules
+ * look for a key or a `kind:` that a cheap text test rules out, so a file is parsed only when some query
+ * could match it, and then once.
+ */
+export class YamlStore {
+  private readonly parsed = new Map<string, YamlFile>();
+
+  constructor(private readonly texts: Map<string, string>) {}
+
+  has(path: string): boolean {
+    return this.texts.has(path);
+  }
+
+  get(path: string): YamlFile | undefined {
+    let file = this.parsed.get(path);
+    if (!file) {
+      const text = this.texts.get(path);
+      if (text === undefined) return undefined;
+      file = withEmbeddedFiles(parseYaml(path, text));
+      this.parsed.set(path, file);
+    }
+    return file;
+  }
+
+  /** Parsed files whose path and raw text pass a cheap test, in path order. */
+  *where(test: (path: string, text: string) => boolean): Generator<YamlFile> {
+    for (const [path, text] of this.texts) if (test(path, text)) yield this.get(path)!;
+  }
+}

@@ -89,9 +89,17 @@ function templatedKind(file: YamlFile, q: YamlQuery): Evidence | undefined {
   return i === -1 ? undefined : { path: file.path, line: i + 1, snippet: snippetOf(file.lines[i]) };
 }
 
+/** A cheap text test that rules a file out before it is parsed: the kind or the first key must appear. */
+function couldMatch(q: YamlQuery, path: string, text: string): boolean {
+  if (q.glob && !matchAny(path, q.glob)) return false;
+  if (q.kind && !q.kind.some((k) => text.includes(k))) return false;
+  const key = q.path?.split(".").find((seg) => seg !== "*" && !/^\d+$/.test(seg));
+  return !key || text.includes(key);
+}
+
 export function evalYaml(ctx: EvalContext, q: YamlQuery): PredicateResult {
   const evidence: Evidence[] = [];
-  for (const file of ctx.facts.yaml.values()) {
+  for (const file of ctx.facts.yaml.where((path, text) => couldMatch(q, path, text))) {
     if (q.glob && !matchAny(file.path, q.glob)) continue;
     const templated = templatedKind(file, q);
     if (templated) evidence.push(templated);

@@ -1,5 +1,5 @@
 import { dirName, joinPath } from "../../paths.js";
-import { asMap, type YamlFile } from "../yaml.js";
+import { asMap, type YamlStore } from "../yaml.js";
 import { recipeOf, type Makefile } from "./makefile.js";
 import type { CiCommand } from "./model.js";
 import { scriptSetsErrexit, splitShell } from "./shell.js";
@@ -8,7 +8,7 @@ import { scriptSetsErrexit, splitShell } from "./shell.js";
 export interface IndirectionContext {
   makefiles: Map<string, Makefile>;
   scripts: Map<string, string>;
-  yaml: Map<string, YamlFile>;
+  yaml: YamlStore;
 }
 
 /** The catalogue follows at most two hops from a CI step: step → make target → script. */

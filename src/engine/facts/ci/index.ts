@@ -12,6 +12,9 @@ import type { CiPipeline } from "./model.js";
 
 export type { CiCommand, CiPipeline, CiStep, Trigger } from "./model.js";
 
+/** Top-level keys without which a YAML file is no Azure pipeline or Cloud Build config. */
+const CI_KEYS = /^(trigger|pr|stages|steps|jobs|schedules|extends)\s*:/m;
+
 /** Files that are some other tool's YAML, never an Azure pipeline. */
 const NOT_AZURE =
   /(^|\/)(\.github\/|\.gitlab-ci\.ya?ml$|\.circleci\/|bitbucket-pipelines\.ya?ml$|dvc\.ya?ml$|docker-compose|compose\.ya?ml$)/;
@@ -25,7 +28,6 @@ export function isJenkinsfile(path: string): boolean {
  * defines their trigger; `cloudBuildTriggered` says whether it does.
  */
 export function extractCi(
-  yamlFiles: YamlFile[],
   jenkinsfiles: Map<string, string>,
   ctx: IndirectionContext,
   cloudBuildTriggerDefined: boolean,
@@ -33,7 +35,14 @@ export function extractCi(
   const pipelines: CiPipeline[] = [];
   const azureCandidates: YamlFile[] = [];
   const cloudBuilds: YamlFile[] = [];
-  for (const file of yamlFiles) {
+  // Only files that can be CI are parsed: by their path, or by a top-level key a provider needs.
+  const candidates = ctx.yaml.where(
+    (path, text) =>
+      /(^|\/)(\.github\/workflows\/|\.gitlab-ci\.ya?ml$|\.circleci\/|bitbucket-pipelines\.ya?ml$)/.test(
+        path,
+      ) || CI_KEYS.test(text),
+  );
+  for (const file of candidates) {
     if (file.docs.length === 0) continue;
     const path = file.path;
     let pipeline: CiPipeline | null = null;
