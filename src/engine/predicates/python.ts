@@ -2,7 +2,7 @@ import type { PyModule, PyCall } from "../facts/python.js";
 import { cellOfLine, type NotebookModule } from "../facts/notebook.js";
 import { definesOrchestratedWork } from "../facts/automation.js";
 import type { Evidence, PythonQuery } from "../model.js";
-import { snippetOf } from "../text.js";
+import { LineIndex, snippetOf } from "../text.js";
 import { found, nameGlob, regex, type EvalContext, type PredicateResult } from "./result.js";
 
 /** A call pattern: `name`, `name(kwarg)`, `name(kwarg=regex)` or `name(kwarg!=regex)`. */
@@ -77,21 +77,70 @@ export function pythonModules(ctx: EvalContext, q: PythonQuery): PyModule[] {
   );
 }
 
+const wordsCache = new Map<string, string[]>();
+
+/**
+ * The whole identifiers a name pattern needs in the code: a resolved name is built only from tokens of the
+ * module's own code (imports, bindings, call sites), so a module lacking one of them cannot match. A word
+ * touching a `*`, and words inside `{a,b}` alternatives, are not whole identifiers and are left out.
+ */
+function requiredWords(pattern: string): string[] {
+  let words = wordsCache.get(pattern);
+  if (!words) {
+    const name = pattern.replace(/\(.*$/, "").replace(/\{[^}]*\}/g, "*");
+    words = name.split(/[^A-Za-z0-9_*]+/).filter((w) => w && !w.includes("*"));
+    wordsCache.set(pattern, words);
+  }
+  return words;
+}
+
+const identifiers = new WeakMap<PyModule, Set<string>>();
+
+function mayContain(m: PyModule, pattern: string): boolean {
+  let ids = identifiers.get(m);
+  if (!ids) {
+    ids = new Set(m.code.match(/[A-Za-z_][A-Za-z0-9_]*/g));
+    identifiers.set(m, ids);
+  }
+  return requiredWords(pattern).every((w) => ids.has(w));
+}
+
+const lineIndexes = new WeakMap<PyModule, LineIndex>();
+
+function lineAt(m: PyModule, offset: number): number {
+  let index = lineIndexes.get(m);
+  if (!index) {
+    index = new LineIndex(m.uncommented);
+    lineIndexes.set(m, index);
+  }
+  return index.lineOf(offset);
+}
+
 /** The lines of one module that match a query's patterns. */
 function matchingLines(m: PyModule, q: PythonQuery): number[] {
   const lines = new Set<number>();
-  for (const p of q.call ?? [])
-    for (const c of m.calls) if (callMatches(c, callPattern(p))) lines.add(c.line);
-  for (const p of q.decorator ?? [])
-    for (const d of m.decorators) if (callMatches(d, callPattern(p))) lines.add(d.line);
-  for (const p of q.base ?? [])
-    for (const c of m.classes) if (c.bases.some((b) => nameGlob(p).test(b))) lines.add(c.line);
-  for (const p of q.import ?? [])
-    for (const i of m.imports) if (nameGlob(p).test(i.module)) lines.add(i.line);
-  for (const p of q.text ?? []) {
-    for (const hit of m.uncommented.matchAll(regex(p, "gm")))
-      lines.add(m.uncommented.slice(0, hit.index).split("\n").length);
+  for (const p of q.call ?? []) {
+    if (!mayContain(m, p)) continue;
+    const pattern = callPattern(p);
+    for (const c of m.calls) if (callMatches(c, pattern)) lines.add(c.line);
   }
+  for (const p of q.decorator ?? []) {
+    if (!mayContain(m, p)) continue;
+    const pattern = callPattern(p);
+    for (const d of m.decorators) if (callMatches(d, pattern)) lines.add(d.line);
+  }
+  for (const p of q.base ?? []) {
+    if (!mayContain(m, p)) continue;
+    const glob = nameGlob(p);
+    for (const c of m.classes) if (c.bases.some((b) => glob.test(b))) lines.add(c.line);
+  }
+  for (const p of q.import ?? []) {
+    if (!mayContain(m, p)) continue;
+    const glob = nameGlob(p);
+    for (const i of m.imports) if (glob.test(i.module)) lines.add(i.line);
+  }
+  for (const p of q.text ?? [])
+    for (const hit of m.uncommented.matchAll(regex(p, "gm"))) lines.add(lineAt(m, hit.index));
   return [...lines].sort((a, b) => a - b);
 }
 
