@@ -14,26 +14,11 @@ export const STATUS_EMOJI: Record<Status, string> = {
   inconclusive: "❔",
   exempt: "➖",
 };
-export const STATUS_WORD: Record<Status, string> = {
-  pass: "pass",
-  partial: "partial",
-  fail: "fail",
-  inconclusive: "inconclusive",
-  exempt: "exempt",
-};
 
-/** Turns evidence into a link: at a commit on GitHub, or a relative path for a local directory. */
+/** Turns evidence into a link: a relative path for a local directory (the app will link at a commit). */
 export type LinkFor = (e: Evidence) => string | undefined;
 
 export const relativeLinks: LinkFor = (e) => (e.path ? `${e.path}${e.line ? `#L${e.line}` : ""}` : undefined);
-
-export function githubLinks(owner: string, repo: string, sha: string, root?: string): LinkFor {
-  const prefix = root ? `${root.replace(/^\/+|\/+$/g, "")}/` : "";
-  return (e) =>
-    e.path
-      ? `https://github.com/${owner}/${repo}/blob/${sha}/${encodeURI(prefix + e.path)}${e.line ? `#L${e.line}` : ""}`
-      : undefined;
-}
 
 export function headline(card: Scorecard): string {
   return `${card.score}/100 · ${card.grade} · Level ${card.level.value}`;

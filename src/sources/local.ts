@@ -26,7 +26,6 @@ function toRepoPath(root: string, full: string): string {
  */
 export class LocalSource implements Snapshot {
   private constructor(
-    private readonly root: string,
     readonly entries: TreeEntry[],
     private readonly fullPaths: Map<string, string>,
   ) {}
@@ -66,7 +65,7 @@ export class LocalSource implements Snapshot {
       }
     };
     await walk(root);
-    return new LocalSource(root, entries, fullPaths);
+    return new LocalSource(entries, fullPaths);
   }
 
   async read(path: string): Promise<ReadResult> {

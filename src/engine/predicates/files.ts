@@ -100,7 +100,6 @@ function couldMatch(q: YamlQuery, path: string, text: string): boolean {
 export function evalYaml(ctx: EvalContext, q: YamlQuery): PredicateResult {
   const evidence: Evidence[] = [];
   for (const file of ctx.facts.yaml.where((path, text) => couldMatch(q, path, text))) {
-    if (q.glob && !matchAny(file.path, q.glob)) continue;
     const templated = templatedKind(file, q);
     if (templated) evidence.push(templated);
     for (const doc of file.docs) {

@@ -68,12 +68,13 @@ function servingPaths(ctx: EvalContext): Set<string> {
 
 export function pythonModules(ctx: EvalContext, q: PythonQuery): PyModule[] {
   const where = q.in ?? "code";
+  const serving = q.module === "serving" ? servingPaths(ctx) : undefined;
   return ctx.facts.python.filter(
     (m) =>
       (where === "any" || (where === "notebook") === m.notebook) &&
       (!q.automated || ctx.facts.automated.has(m.path)) &&
       (!q.orchestrated || definesOrchestratedWork(m)) &&
-      (!q.module || (q.module === "serving" ? servingPaths(ctx).has(m.path) : predicts(m))),
+      (!q.module || (serving ? serving.has(m.path) : predicts(m))),
   );
 }
 

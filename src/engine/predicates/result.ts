@@ -1,6 +1,5 @@
 import type { Facts } from "../facts/index.js";
 import type { Evidence, Predicate, Status } from "../model.js";
-import { snippetOf } from "../text.js";
 
 export interface PredicateResult {
   ok: boolean;
@@ -20,10 +19,6 @@ export const NO: PredicateResult = { ok: false, evidence: [] };
 
 export function found(evidence: Evidence[]): PredicateResult {
   return { ok: evidence.length > 0, evidence };
-}
-
-export function at(path: string, line: number | undefined, lines?: string[], snippet?: string): Evidence {
-  return { path, line, snippet: snippet ?? (line && lines ? snippetOf(lines[line - 1]) : undefined) };
 }
 
 const regexCache = new Map<string, RegExp>();

@@ -21,8 +21,6 @@ export interface CiStep {
   uses?: string;
   with: Record<string, unknown>;
   masked: boolean;
-  /** True when the step had commands and every one only printed text. */
-  echoOnly: boolean;
   commands: CiCommand[];
   /** When only this job's own conditions start it (a GitLab job `only: schedules`), else the pipeline's. */
   triggers?: Set<Trigger>;

@@ -6,11 +6,9 @@ import { splitShell } from "./shell.js";
 /** Turns a provider's raw step into commands, following indirection. */
 export function buildStep(path: string, raw: RawStep, ctx: IndirectionContext, workingDir = ""): CiStep {
   const masked = raw.masked ?? false;
-  let echoOnly = false;
   const commands = [];
   if (raw.script) {
     const split = splitShell(raw.script.text, raw.script.line);
-    echoOnly = split.printOnly;
     for (const c of split.commands) {
       commands.push(
         ...expandCommand(
@@ -28,7 +26,6 @@ export function buildStep(path: string, raw: RawStep, ctx: IndirectionContext, w
     uses: raw.uses,
     with: raw.with ?? {},
     masked,
-    echoOnly,
     commands,
   };
 }
