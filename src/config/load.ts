@@ -5,6 +5,7 @@ import { configSchema, type Config } from "./schema.js";
 
 export const CONFIG_PATH = ".github/mlops-audit.yml";
 const MAX_CONFIG_BYTES = 64 * 1024;
+const MAX_CONFIG_NODES = 20_000;
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; error: string; config: Config };
 
@@ -22,35 +23,40 @@ function lineOfPath(
   return undefined;
 }
 
+/** Finds the line of a key path in the source, where there is a source to look in. */
+type Locate = (path: PropertyKey[]) => number | undefined;
+
+/** Counts nodes, stopping early: YAML aliases can make a small file into a huge object graph. */
+function tooLarge(value: unknown, budget: number): boolean {
+  const stack = [value];
+  let seen = 0;
+  while (stack.length) {
+    const v = stack.pop();
+    if (++seen > budget) return true;
+    if (v && typeof v === "object") stack.push(...Object.values(v));
+  }
+  return false;
+}
+
 /**
- * Parses and validates a config file. An invalid one is never silently ignored: the result says
- * where and what is wrong, and carries the defaults so an audit can still run.
+ * Validates a config that is already parsed (the app gets it merged through `context.config`). An
+ * invalid one is never silently ignored: the result says where and what is wrong, and carries the
+ * defaults so an audit can still run.
  */
-export function parseConfig(text: string, source: string, catalogue: Catalogue): ConfigResult {
-  const fail = (line: number | undefined, message: string): ConfigResult => ({
-    ok: false,
-    error: `${source}${line ? `:${line}` : ""}: ${message}`,
-    config: DEFAULT_CONFIG,
-  });
-  if (text.length > MAX_CONFIG_BYTES)
-    return fail(undefined, `the file is larger than ${MAX_CONFIG_BYTES / 1024} KB`);
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length) {
-    const e = doc.errors[0];
-    return fail(counter.linePos(e.pos[0]).line, e.message.split("\n")[0]);
-  }
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
-  } catch (e) {
-    return fail(undefined, (e as Error).message);
-  }
-  const parsed = configSchema.safeParse(raw);
+export function validateConfig(
+  raw: unknown,
+  source: string,
+  catalogue: Catalogue,
+  locate: Locate = () => undefined,
+): ConfigResult {
+  const fail = (line: number | undefined, message: string) => validateFailure(source, message, line);
+  if (tooLarge(raw, MAX_CONFIG_NODES))
+    return fail(undefined, `the config has more than ${MAX_CONFIG_NODES} values once aliases are expanded`);
+  const parsed = configSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = issue.path.join(".");
-    return fail(lineOfPath(doc, counter, issue.path), `${key ? `${key}: ` : ""}${issue.message}`);
+    return fail(locate(issue.path), `${key ? `${key}: ` : ""}${issue.message}`);
   }
   const known = new Set(catalogue.phases.flatMap((p) => p.rules.map((r) => r.id)));
   const phases = new Set(catalogue.phases.map((p) => p.id));
@@ -63,22 +69,46 @@ export function parseConfig(text: string, source: string, catalogue: Catalogue):
     const i = ids.findIndex((id) => !known.has(id) && !rules.custom.some((c) => c.id === id));
     if (i !== -1) {
       const path = section === "disable" ? ["rules", section, i] : ["rules", section, ids[i]];
-      return fail(lineOfPath(doc, counter, path), `rules.${section}: unknown rule id "${ids[i]}"`);
+      return fail(locate(path), `rules.${section}: unknown rule id "${ids[i]}"`);
     }
   }
   for (const [i, custom] of rules.custom.entries()) {
     if (known.has(custom.id))
       return fail(
-        lineOfPath(doc, counter, ["rules", "custom", i, "id"]),
+        locate(["rules", "custom", i, "id"]),
         `rules.custom: "${custom.id}" is a catalogue rule; custom rules need their own id`,
       );
     if (!phases.has(custom.phase))
       return fail(
-        lineOfPath(doc, counter, ["rules", "custom", i, "phase"]),
+        locate(["rules", "custom", i, "phase"]),
         `rules.custom: unknown phase "${custom.phase}" (one of ${[...phases].join(", ")})`,
       );
   }
   return { ok: true, config: parsed.data };
+}
+
+/** Parses and validates a config file's text, naming the line of any error. */
+export function parseConfig(text: string, source: string, catalogue: Catalogue): ConfigResult {
+  if (text.length > MAX_CONFIG_BYTES)
+    return validateFailure(source, `the file is larger than ${MAX_CONFIG_BYTES / 1024} KB`);
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length) {
+    const e = doc.errors[0];
+    return validateFailure(source, e.message.split("\n")[0], counter.linePos(e.pos[0]).line);
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (e) {
+    return validateFailure(source, (e as Error).message);
+  }
+  return validateConfig(raw, source, catalogue, (path) => lineOfPath(doc, counter, path));
+}
+
+/** A config that could not be read at all, reported like one that failed validation. */
+export function validateFailure(source: string, message: string, line?: number): ConfigResult {
+  return { ok: false, error: `${source}${line ? `:${line}` : ""}: ${message}`, config: DEFAULT_CONFIG };
 }
 
 export function settingsFrom(config: Config): AuditSettings {

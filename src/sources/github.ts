@@ -1,0 +1,174 @@
+import { posix } from "node:path";
+import type { ProbotOctokit } from "probot";
+import type { ReadResult, Snapshot, TreeEntry } from "../engine/snapshot.js";
+import type { GitCache } from "./git-cache.js";
+
+/** One entry of a Git tree, as the Git Trees API returns it. */
+export interface GitTreeEntry {
+  path?: string;
+  mode?: string;
+  type?: string;
+  sha?: string;
+  size?: number;
+}
+
+/** The two Git Database calls the source needs; an Octokit adapter implements them. */
+export interface GitReader {
+  getTree(sha: string, recursive: boolean): Promise<{ tree: GitTreeEntry[]; truncated: boolean }>;
+  getBlob(sha: string): Promise<Uint8Array>;
+}
+
+/** Past this many paths the walk stops; the scorecard says so instead of running out of memory. */
+export const MAX_TREE_ENTRIES = 200_000;
+type Octokit = InstanceType<typeof ProbotOctokit>;
+const SYMLINK_MODE = "120000";
+const TREE_CONCURRENCY = 4;
+
+interface Blob {
+  sha: string;
+  symlink: boolean;
+}
+
+/**
+ * A commit of a GitHub repository as the engine sees it: the tree from one recursive call (walking
+ * sub-trees only when GitHub truncates it), and blobs fetched on demand through a cache keyed by SHA,
+ * so a re-audit after a one-file push fetches one blob.
+ */
+export class GitHubSnapshot implements Snapshot {
+  readonly entries: TreeEntry[] = [];
+  readonly notes: string[] = [];
+  private readonly blobs = new Map<string, Blob>();
+
+  private constructor(
+    private readonly git: GitReader,
+    private readonly cache: GitCache,
+  ) {}
+
+  static async open(git: GitReader, treeSha: string, cache: GitCache): Promise<GitHubSnapshot> {
+    const snapshot = new GitHubSnapshot(git, cache);
+    await snapshot.walk(treeSha);
+    snapshot.entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return snapshot;
+  }
+
+  private async tree(sha: string, recursive: boolean) {
+    const key = `${sha}:${recursive ? "r" : ""}`;
+    const cached = this.cache.trees.get(key);
+    if (cached) return cached;
+    const tree = await this.git.getTree(sha, recursive);
+    this.cache.trees.set(key, tree);
+    return tree;
+  }
+
+  private add(prefix: string, items: GitTreeEntry[]): GitTreeEntry[] {
+    const subtrees: GitTreeEntry[] = [];
+    for (const item of items) {
+      if (!item.path || !item.sha) continue;
+      const path = prefix + item.path;
+      if (item.type === "tree") subtrees.push({ ...item, path });
+      else if (item.type === "blob" && this.entries.length < MAX_TREE_ENTRIES) {
+        this.entries.push({ path, size: item.size ?? 0 });
+        this.blobs.set(path, { sha: item.sha, symlink: item.mode === SYMLINK_MODE });
+      }
+      // "commit" entries are submodules: another repository, not audited here.
+    }
+    return subtrees;
+  }
+
+  /** One recursive call; when GitHub cuts the answer, each sub-tree is fetched (recursively) instead. */
+  private async walk(rootSha: string) {
+    const first = await this.tree(rootSha, true);
+    if (!first.truncated) {
+      this.add("", first.tree);
+      return;
+    }
+    const pending = this.add("", (await this.tree(rootSha, false)).tree);
+    const worker = async () => {
+      for (let dir = pending.shift(); dir; dir = pending.shift()) {
+        if (this.entries.length >= MAX_TREE_ENTRIES) return;
+        const sub = await this.tree(dir.sha!, true);
+        if (!sub.truncated) {
+          this.add(
+            `${dir.path}/`,
+            sub.tree.filter((e) => e.type !== "tree"),
+          );
+          continue;
+        }
+        pending.push(...this.add(`${dir.path}/`, (await this.tree(dir.sha!, false)).tree));
+      }
+    };
+    await Promise.all(Array.from({ length: TREE_CONCURRENCY }, worker));
+    if (this.entries.length >= MAX_TREE_ENTRIES)
+      this.notes.push(`The repository has more than ${MAX_TREE_ENTRIES} files; only the first were audited.`);
+  }
+
+  private fetchBlob(sha: string): Promise<Uint8Array> {
+    const cached = this.cache.blobs.get(sha);
+    if (cached) {
+      this.cache.hits++;
+      return Promise.resolve(cached);
+    }
+    // Two audits of neighbouring commits often want the same blob at the same moment.
+    let pending = this.cache.pending.get(sha);
+    if (!pending) {
+      this.cache.misses++;
+      pending = this.git.getBlob(sha).then(
+        (bytes) => {
+          this.cache.blobs.set(sha, bytes);
+          this.cache.pending.delete(sha);
+          return bytes;
+        },
+        (e: unknown) => {
+          this.cache.pending.delete(sha);
+          throw e;
+        },
+      );
+      this.cache.pending.set(sha, pending);
+    }
+    return pending;
+  }
+
+  async read(path: string): Promise<ReadResult> {
+    let blob = this.blobs.get(path);
+    if (!blob) return { ok: false, reason: "not in the tree" };
+    try {
+      if (blob.symlink) {
+        // A link is followed only to a file of the same commit; never out of the repository.
+        const target = new TextDecoder().decode(await this.fetchBlob(blob.sha));
+        const resolved = posix.normalize(posix.join(posix.dirname(path), target));
+        const to = this.blobs.get(resolved);
+        if (resolved.startsWith("../") || posix.isAbsolute(target) || !to || to.symlink)
+          return { ok: false, reason: "a symbolic link that does not lead to a file of this repository" };
+        blob = to;
+      }
+      return { ok: true, bytes: await this.fetchBlob(blob.sha) };
+    } catch (e) {
+      return { ok: false, reason: `GitHub did not return the file (${describeError(e)})` };
+    }
+  }
+}
+
+/** A short reason for a failed request, without headers or tokens. */
+export function describeError(e: unknown): string {
+  const status = (e as { status?: number }).status;
+  return status ? `HTTP ${status}` : ((e as Error).message ?? String(e)).split("\n")[0].slice(0, 200);
+}
+
+/** The Git Database API through an installation's Octokit. */
+export function octokitGitReader(octokit: Octokit, owner: string, repo: string): GitReader {
+  return {
+    async getTree(sha, recursive) {
+      const { data } = await octokit.rest.git.getTree({
+        owner,
+        repo,
+        tree_sha: sha,
+        ...(recursive ? { recursive: "1" } : {}),
+      });
+      return { tree: data.tree, truncated: data.truncated };
+    },
+    async getBlob(sha) {
+      const { data } = await octokit.rest.git.getBlob({ owner, repo, file_sha: sha });
+      return new Uint8Array(Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8"));
+    },
+  };
+}
