@@ -47,6 +47,16 @@ export const configSchema = z
           .describe("Score below which the check fails (otherwise it is neutral)."),
       })
       .default({ pass: 60 }),
+    report: z
+      .strictObject({
+        issue: z
+          .boolean()
+          .default(false)
+          .describe(
+            'Keep one "MLOps readiness" issue up to date on pushes to the default branch (for repositories without pull requests).',
+          ),
+      })
+      .default({ issue: false }),
   })
   .describe("mlops-audit configuration");
 

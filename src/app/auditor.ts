@@ -1,0 +1,129 @@
+import type { Logger } from "pino";
+import { settingsFrom, type ConfigResult } from "../config/load.js";
+import { audit } from "../engine/audit.js";
+import type { Catalogue, Evidence, Scorecard } from "../engine/model.js";
+import { conclusionOf, renderCheckRun, type Conclusion } from "../render/check-run.js";
+import { deltaOf, type Delta } from "../render/delta.js";
+import type { LinkFor } from "../render/status.js";
+import type { GitCache } from "../sources/git-cache.js";
+import { describeError, GitHubSnapshot, octokitGitReader } from "../sources/github.js";
+import { TOOL } from "../version.js";
+import type { Octokit, RepoRef } from "./github.js";
+import type { Metrics } from "./metrics.js";
+import { abandonCheckRun, completeCheckRun, findCheckRun, startCheckRun } from "./publish/check-run.js";
+import type { KeyedLock, WorkQueue } from "./work-queue.js";
+
+export type Trigger = "push" | "check_suite" | "pull_request" | "rerequest" | "command";
+
+/** What every handler shares: the rules, the object cache, the queue and the counters. */
+export interface AppState {
+  catalogue: Catalogue;
+  cache: GitCache;
+  metrics: Metrics;
+  queue: WorkQueue;
+  /** Serialises writes to one issue or pull request's comments. */
+  threads: KeyedLock;
+}
+
+export interface CommitJob {
+  octokit: Octokit;
+  repo: RepoRef;
+  /** The repository's web address, for evidence links at the commit. */
+  htmlUrl: string;
+  sha: string;
+  trigger: Trigger;
+  /** A re-run asks for a new check run even when one exists for the commit. */
+  rerun: boolean;
+  /** The caller needs the scorecard even when the commit was already checked (to write a comment). */
+  needScorecard: boolean;
+  config: ConfigResult;
+  /** For a pull request: the base to compare with. */
+  base?: { sha: string; label: string };
+  log: Logger;
+}
+
+export interface AuditOutcome {
+  card: Scorecard;
+  delta?: Delta;
+  conclusion: Conclusion;
+}
+
+export function linksAt(htmlUrl: string, sha: string, root?: string): LinkFor {
+  const prefix = root ? `${root.replace(/^\/+|\/+$/g, "")}/` : "";
+  return (e: Evidence) =>
+    e.path ? `${htmlUrl}/blob/${sha}/${encodeURI(prefix + e.path)}${e.line ? `#L${e.line}` : ""}` : undefined;
+}
+
+async function scorecardOf(state: AppState, job: CommitJob, sha: string, notes: string[]) {
+  const git = octokitGitReader(job.octokit, job.repo.owner, job.repo.repo);
+  const snapshot = await GitHubSnapshot.open(git, sha, state.cache);
+  return audit(snapshot, {
+    catalogue: state.catalogue,
+    settings: settingsFrom(job.config.config),
+    tool: TOOL,
+    target: { name: `${job.repo.owner}/${job.repo.repo}`, commit: sha, url: job.htmlUrl },
+    concurrency: 8,
+    notes: [...notes, ...snapshot.notes],
+  });
+}
+
+/** The base branch's scorecard, or nothing: a delta is a bonus, never a reason to fail the audit. */
+async function baseScorecard(state: AppState, job: CommitJob) {
+  if (!job.base) return undefined;
+  try {
+    return await scorecardOf(state, job, job.base.sha, []);
+  } catch (e) {
+    job.log.warn({ base: job.base.sha, reason: describeError(e) }, "base branch not audited");
+    return undefined;
+  }
+}
+
+async function checkCommit(state: AppState, job: CommitJob): Promise<AuditOutcome | undefined> {
+  const { octokit, repo, log } = job;
+  const existing = job.rerun ? undefined : await findCheckRun(octokit, repo, job.sha);
+  if (existing?.status === "completed" && !job.needScorecard) {
+    log.info({ sha: job.sha, checkRun: existing.id }, "commit already audited; nothing to do");
+    return undefined;
+  }
+  const started = Date.now();
+  const runId =
+    existing?.status === "completed"
+      ? undefined
+      : (existing?.id ?? (await startCheckRun(octokit, repo, job.sha)));
+  try {
+    const notes = job.config.ok
+      ? []
+      : [`The config is invalid, so this audit used the defaults: ${job.config.error}`];
+    const card = await scorecardOf(state, job, job.sha, notes);
+    const base = await baseScorecard(state, job);
+    const delta = base && job.base ? deltaOf(base, card, job.base.label) : undefined;
+    const conclusion = conclusionOf(card.score, job.config.config.thresholds);
+    if (runId !== undefined) {
+      const root = job.config.config.paths.root;
+      const output = renderCheckRun(card, { links: linksAt(job.htmlUrl, job.sha, root), delta, root });
+      await completeCheckRun(octokit, repo, runId, output, conclusion);
+    }
+    state.metrics.audits.inc({ trigger: job.trigger, conclusion });
+    state.metrics.duration.observe({ trigger: job.trigger }, (Date.now() - started) / 1000);
+    log.info({ sha: job.sha, score: card.score, conclusion, checkRun: runId }, "audited");
+    return { card, delta, conclusion };
+  } catch (e) {
+    state.metrics.audits.inc({ trigger: job.trigger, conclusion: "error" });
+    if (runId !== undefined)
+      await abandonCheckRun(octokit, repo, runId, describeError(e)).catch((err: unknown) =>
+        log.error({ reason: describeError(err) }, "could not report the failed audit on its check run"),
+      );
+    throw e;
+  }
+}
+
+/**
+ * Audits one commit and publishes its check run. Concurrent events for the same commit join one
+ * audit; a re-run always gets its own.
+ */
+export function auditCommit(state: AppState, job: CommitJob): Promise<AuditOutcome | undefined> {
+  const key = `${job.repo.owner}/${job.repo.repo}@${job.sha}${job.base ? `..${job.base.sha}` : ""}`;
+  return job.rerun
+    ? state.queue.run(() => checkCommit(state, job))
+    : state.queue.once(key, () => checkCommit(state, job));
+}

@@ -1,0 +1,21 @@
+import type { Context } from "probot";
+import type { AppState, CommitJob, Trigger } from "../auditor.js";
+import { loadRepositoryConfig } from "../config.js";
+
+type RepoContext = Context<"push" | "pull_request" | "check_run" | "check_suite" | "issue_comment">;
+
+/** The parts of a commit job every event supplies the same way. */
+export async function commitJob(
+  context: RepoContext,
+  state: AppState,
+  job: { sha: string; trigger: Trigger; rerun: boolean; needScorecard: boolean; base?: CommitJob["base"] },
+): Promise<CommitJob> {
+  return {
+    ...job,
+    octokit: context.octokit,
+    repo: context.repo(),
+    htmlUrl: context.payload.repository.html_url,
+    config: await loadRepositoryConfig(context, state.catalogue),
+    log: context.log,
+  };
+}

@@ -1,0 +1,51 @@
+import type { Context } from "probot";
+import { deltaLines } from "../../render/delta.js";
+import { COMMENT_MARKER, renderMarkdown } from "../../render/markdown.js";
+import { auditCommit, linksAt, type AppState, type Trigger } from "../auditor.js";
+import { upsertStickyComment } from "../publish/sticky.js";
+import { commitJob } from "./job.js";
+
+type PullRequestContext = Context<"pull_request" | "issue_comment">;
+
+export interface PullRequestRef {
+  number: number;
+  head: { sha: string };
+  base: { sha: string; ref: string };
+}
+
+/** Audits a pull request's head against its base, then writes the one sticky comment. */
+export async function auditPullRequest(
+  state: AppState,
+  context: PullRequestContext,
+  pr: PullRequestRef,
+  trigger: Trigger,
+): Promise<void> {
+  const job = await commitJob(context, state, {
+    sha: pr.head.sha,
+    trigger,
+    rerun: trigger === "command",
+    needScorecard: true,
+    base: { sha: pr.base.sha, label: pr.base.ref },
+  });
+  const outcome = await auditCommit(state, job);
+  if (!outcome) return;
+  const body = renderMarkdown(outcome.card, {
+    links: linksAt(job.htmlUrl, job.sha, job.config.config.paths.root),
+    preface: outcome.delta ? deltaLines(outcome.delta) : undefined,
+  });
+  const written = await state.threads.with(`${context.payload.repository.full_name}#${pr.number}`, () =>
+    upsertStickyComment(job.octokit, job.repo, pr.number, COMMENT_MARKER, body),
+  );
+  context.log.info({ pr: pr.number, written }, "sticky comment");
+}
+
+export function onPullRequest(state: AppState) {
+  return async (
+    context: Context<
+      | "pull_request.opened"
+      | "pull_request.synchronize"
+      | "pull_request.reopened"
+      | "pull_request.ready_for_review"
+    >,
+  ) => auditPullRequest(state, context, context.payload.pull_request, "pull_request");
+}

@@ -1,0 +1,21 @@
+import type { Context } from "probot";
+import { auditCommit, type AppState } from "../auditor.js";
+import { RERUN_ACTION } from "../publish/check-run.js";
+import { commitJob } from "./job.js";
+
+type RerunContext = Context<
+  "check_run.rerequested" | "check_run.requested_action" | "check_suite.rerequested"
+>;
+
+/** "Re-run" in the checks tab, or the check run's own button: a new check run for that commit. */
+export function onRerun(state: AppState) {
+  return async (context: RerunContext) => {
+    const p = context.payload;
+    if ("requested_action" in p && p.requested_action?.identifier !== RERUN_ACTION.identifier) return;
+    const sha = "check_run" in p ? p.check_run.head_sha : p.check_suite.head_sha;
+    await auditCommit(
+      state,
+      await commitJob(context, state, { sha, trigger: "rerequest", rerun: true, needScorecard: false }),
+    );
+  };
+}

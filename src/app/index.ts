@@ -1,0 +1,84 @@
+import { LRUCache } from "lru-cache";
+import type { ApplicationFunctionOptions, Context, Probot } from "probot";
+import { loadCatalogue } from "../rules/load.js";
+import { GitCache } from "../sources/git-cache.js";
+import { describeError } from "../sources/github.js";
+import type { AppState } from "./auditor.js";
+import { onComment } from "./handlers/command.js";
+import { onPullRequest } from "./handlers/pull-request.js";
+import { onCheckSuiteRequested, onPush } from "./handlers/push.js";
+import { onRerun } from "./handlers/rerun.js";
+import { Metrics } from "./metrics.js";
+import { operationsRoutes } from "./routes.js";
+import { KeyedLock, WorkQueue } from "./work-queue.js";
+
+/** How many audits run at once in one process; the rest wait in the queue. */
+const CONCURRENT_AUDITS = Number(process.env.MLOPS_AUDIT_CONCURRENCY) || 4;
+
+export function createState(): AppState {
+  const cache = new GitCache();
+  const metrics = new Metrics(cache);
+  return {
+    catalogue: loadCatalogue(),
+    cache,
+    metrics,
+    queue: new WorkQueue(CONCURRENT_AUDITS, (depth) => metrics.queueDepth.set(depth)),
+    threads: new KeyedLock(),
+  };
+}
+
+/**
+ * Every handler runs through here: bots (this app included) are ignored, a delivery seen before is
+ * dropped, GitHub requests are counted, and an error is logged with its delivery instead of crashing.
+ */
+function guarded<C extends Context>(
+  state: AppState,
+  seen: LRUCache<string, true>,
+  handler: (c: C) => Promise<unknown>,
+) {
+  return async (context: C) => {
+    if (context.isBot) return;
+    if (seen.has(context.id)) {
+      context.log.info("delivery seen before; ignored");
+      return;
+    }
+    seen.set(context.id, true);
+    state.metrics.instrument(context.octokit);
+    try {
+      await handler(context);
+    } catch (e) {
+      context.log.error({ reason: describeError(e), event: context.name }, "handler failed");
+    }
+  };
+}
+
+/** The Probot app: wiring only. */
+export default function mlopsAudit(
+  app: Probot,
+  options?: Partial<ApplicationFunctionOptions>,
+  state = createState(),
+) {
+  const seen = new LRUCache<string, true>({ max: 10_000 });
+  const guard = <C extends Context>(handler: (c: C) => Promise<unknown>) => guarded(state, seen, handler);
+  app.on("push", guard(onPush(state)));
+  app.on("check_suite.requested", guard(onCheckSuiteRequested(state)));
+  app.on(
+    [
+      "pull_request.opened",
+      "pull_request.synchronize",
+      "pull_request.reopened",
+      "pull_request.ready_for_review",
+    ],
+    guard(onPullRequest(state)),
+  );
+  app.on(
+    ["check_run.rerequested", "check_run.requested_action", "check_suite.rerequested"],
+    guard(onRerun(state)),
+  );
+  app.on("issue_comment.created", guard(onComment(state)));
+  try {
+    options?.addHandler?.(operationsRoutes(state.metrics));
+  } catch {
+    // `probot receive` loads the app without an HTTP server, so there is nowhere to add routes.
+  }
+}

@@ -1,0 +1,94 @@
+import { ANNOTATIONS_PER_REQUEST, type CheckRunOutput, type Conclusion } from "../../render/check-run.js";
+import type { Octokit, RepoRef } from "../github.js";
+
+export const CHECK_NAME = "MLOps readiness";
+/** Marks the check runs this app made, apart from any other check that shares the name. */
+const EXTERNAL_ID = "mlops-audit";
+export const RERUN_ACTION = {
+  label: "Re-run",
+  description: "Audit this commit again",
+  identifier: "rerun",
+} as const;
+
+export interface ExistingCheckRun {
+  id: number;
+  status: string;
+}
+
+/** The latest check run of ours on this commit, if any: a redelivered event must not add another. */
+export async function findCheckRun(octokit: Octokit, repo: RepoRef, sha: string) {
+  const { data } = await octokit.rest.checks.listForRef({
+    ...repo,
+    ref: sha,
+    check_name: CHECK_NAME,
+    filter: "latest",
+    per_page: 20,
+  });
+  const run = data.check_runs.find((r) => r.external_id === EXTERNAL_ID);
+  return run ? { id: run.id, status: run.status } : undefined;
+}
+
+export async function startCheckRun(octokit: Octokit, repo: RepoRef, sha: string): Promise<number> {
+  const { data } = await octokit.rest.checks.create({
+    ...repo,
+    name: CHECK_NAME,
+    head_sha: sha,
+    external_id: EXTERNAL_ID,
+    status: "in_progress",
+    started_at: new Date().toISOString(),
+  });
+  return data.id;
+}
+
+/**
+ * Completes the run with its output. GitHub takes 50 annotations per request, so the first 50 go with
+ * the completion and the rest follow in updates that repeat the title and summary, as GitHub requires.
+ */
+export async function completeCheckRun(
+  octokit: Octokit,
+  repo: RepoRef,
+  id: number,
+  output: CheckRunOutput,
+  conclusion: Conclusion,
+): Promise<void> {
+  const { annotations, ...text } = output;
+  const batches: (typeof annotations)[] = [];
+  for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST)
+    batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
+  await octokit.rest.checks.update({
+    ...repo,
+    check_run_id: id,
+    status: "completed",
+    conclusion,
+    completed_at: new Date().toISOString(),
+    output: { ...text, annotations: batches[0] ?? [] },
+    actions: [RERUN_ACTION],
+  });
+  for (const batch of batches.slice(1))
+    await octokit.rest.checks.update({
+      ...repo,
+      check_run_id: id,
+      output: { title: text.title, summary: text.summary, annotations: batch },
+    });
+}
+
+/** The audit could not finish: say why on the check run instead of leaving it spinning. */
+export async function abandonCheckRun(
+  octokit: Octokit,
+  repo: RepoRef,
+  id: number,
+  reason: string,
+): Promise<void> {
+  await octokit.rest.checks.update({
+    ...repo,
+    check_run_id: id,
+    status: "completed",
+    conclusion: "neutral",
+    completed_at: new Date().toISOString(),
+    output: {
+      title: "The audit could not finish",
+      summary: `The audit stopped before it had a result: ${reason}.\n\nUse **Re-run** to try again.`,
+    },
+    actions: [RERUN_ACTION],
+  });
+}

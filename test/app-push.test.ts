@@ -1,0 +1,137 @@
+import nock from "nock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { FakeGitHub, filesOf } from "./github/fake-github.js";
+import { payload, testProbot } from "./github/probot.js";
+
+const SHA = "a".repeat(40);
+const files = filesOf("fixtures/repos/middling");
+const push = (id: string, patch = {}) => ({
+  id,
+  name: "push" as const,
+  payload: payload("push", undefined, {
+    ref: "refs/heads/main",
+    after: SHA,
+    deleted: false,
+    ...patch,
+  }) as never,
+});
+
+let github: FakeGitHub;
+beforeEach(() => {
+  nock.cleanAll();
+  github = new FakeGitHub();
+});
+afterEach(() => {
+  expect(github.problems()).toEqual([]);
+  expect(nock.pendingMocks()).toEqual([]);
+});
+
+describe("a push to the default branch", () => {
+  it("creates one check run, in progress, then completes it with the scorecard", async () => {
+    github.token().noConfig().checkRuns(SHA).commit(SHA, files);
+    github.scope.post("/repos/learner/taxi-mlops/check-runs").reply(201, { id: 7 });
+    github.scope.patch("/repos/learner/taxi-mlops/check-runs/7").reply(200, { id: 7 });
+    const { probot } = await testProbot();
+    await probot.receive(push("d-1"));
+
+    const [created] = github.bodies("POST", /check-runs$/);
+    expect(created).toMatchObject({ head_sha: SHA, name: "MLOps readiness", status: "in_progress" });
+    const updates = github.bodies("PATCH", /check-runs\/7$/);
+    expect(updates).toHaveLength(1);
+    const done = updates[0] as {
+      status: string;
+      conclusion: string;
+      output: Record<string, string | unknown[]>;
+    };
+    expect(done.status).toBe("completed");
+    expect(done.output.title).toMatch(/^Readiness \d{1,3}\/100 · [A-E] · Level [012]$/);
+    expect(["success", "neutral"]).toContain(done.conclusion);
+    expect(done.output.summary).toContain("Portfolio checklist");
+    expect(done.output.text).toContain("#### Monitoring & observability");
+    expect(String(done.output.text)).toContain(`https://github.com/learner/taxi-mlops/blob/${SHA}/`);
+    const annotations = done.output.annotations as {
+      path: string;
+      start_line: number;
+      annotation_level: string;
+    }[];
+    expect(annotations.length).toBeGreaterThan(0);
+    expect(annotations.length).toBeLessThanOrEqual(50);
+    // The masked test step of the fixture is annotated at its line.
+    expect(annotations).toContainEqual(
+      expect.objectContaining({
+        path: ".github/workflows/tests.yml",
+        start_line: 12,
+        annotation_level: "warning",
+      }),
+    );
+  });
+
+  it("posts nothing for a redelivery, nor for a second event about a commit already checked", async () => {
+    github.token().noConfig().checkRuns(SHA).commit(SHA, files);
+    github.scope.post("/repos/learner/taxi-mlops/check-runs").reply(201, { id: 7 });
+    github.scope.patch("/repos/learner/taxi-mlops/check-runs/7").reply(200, { id: 7 });
+    const { probot } = await testProbot();
+    await probot.receive(push("d-1"));
+    const before = github.requests.length;
+    await probot.receive(push("d-1"));
+    expect(github.requests.length).toBe(before);
+
+    // A new delivery for the same commit (check_suite.requested) finds the completed run and stops.
+    github.noConfig().checkRuns(SHA, [{ id: 7, status: "completed" }]);
+    await probot.receive({
+      id: "d-2",
+      name: "check_suite",
+      payload: payload("check_suite", "requested", {
+        check_suite: { head_sha: SHA, head_branch: "main", pull_requests: [] },
+      }) as never,
+    });
+    expect(github.bodies("POST", /check-runs$/)).toHaveLength(1);
+  });
+
+  it("ignores other branches, deleted branches and bot senders", async () => {
+    const { probot } = await testProbot();
+    await probot.receive(push("d-3", { ref: "refs/heads/feature" }));
+    await probot.receive(push("d-4", { deleted: true, after: "0".repeat(40) }));
+    await probot.receive(push("d-5", { sender: { login: "mlops-audit[bot]", type: "Bot", id: 2 } }));
+    expect(github.requests).toEqual([]);
+  });
+
+  it("audits the same commit once when a push and a check suite arrive together", async () => {
+    github.token().noConfig().noConfig().checkRuns(SHA).commit(SHA, files);
+    github.scope.post("/repos/learner/taxi-mlops/check-runs").reply(201, { id: 9 });
+    github.scope.patch("/repos/learner/taxi-mlops/check-runs/9").reply(200, { id: 9 });
+    const { probot } = await testProbot();
+    await Promise.all([
+      probot.receive(push("d-6")),
+      probot.receive({
+        id: "d-7",
+        name: "check_suite",
+        payload: payload("check_suite", "requested", {
+          check_suite: { head_sha: SHA, head_branch: "main", pull_requests: [] },
+        }) as never,
+      }),
+    ]);
+    expect(github.bodies("POST", /check-runs$/)).toHaveLength(1);
+    expect(nock.isDone()).toBe(true);
+  });
+});
+
+describe("a failing GitHub API", () => {
+  it("completes the check run with the reason instead of leaving it in progress", async () => {
+    github.token().noConfig().checkRuns(SHA);
+    github.scope.post("/repos/learner/taxi-mlops/check-runs").reply(201, { id: 8 });
+    github.scope
+      .get(`/repos/learner/taxi-mlops/git/trees/${SHA}`)
+      .query(true)
+      .reply(502, { message: "Server Error" });
+    github.scope.patch("/repos/learner/taxi-mlops/check-runs/8").reply(200, { id: 8 });
+    const { probot } = await testProbot();
+    await probot.receive(push("d-8"));
+    const [done] = github.bodies("PATCH", /check-runs\/8$/) as {
+      conclusion: string;
+      output: { summary: string };
+    }[];
+    expect(done.conclusion).toBe("neutral");
+    expect(done.output.summary).toContain("HTTP 502");
+  });
+});

@@ -1,0 +1,147 @@
+import { createHash, generateKeyPairSync } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import nock from "nock";
+import { MAX_FILE_BYTES } from "../../src/engine/audit.js";
+import { wantsContent } from "../../src/engine/facts/index.js";
+import { isExcludedPath } from "../../src/engine/paths.js";
+import { openApiProblems, type CheckedRequest } from "./openapi.js";
+
+export const API = "https://api.github.com";
+export const INSTALLATION_ID = 4242;
+
+/** A private key made once per test run: the app signs its JWT with it, nock never checks. */
+export const PRIVATE_KEY = generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({
+  type: "pkcs1",
+  format: "pem",
+}) as string;
+
+export function gitBlobSha(bytes: Buffer): string {
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+
+/** Every file of a fixture directory, as a commit's files. */
+export function filesOf(dir: string): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else out[relative(dir, full).split("\\").join("/")] = readFileSync(full);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** The files the audit is expected to fetch: those some fact reads, under the size cap. */
+export function wantedPaths(files: Record<string, Buffer>): string[] {
+  return Object.entries(files)
+    .filter(([path, bytes]) => !isExcludedPath(path) && wantsContent(path) && bytes.length <= MAX_FILE_BYTES)
+    .map(([path]) => path);
+}
+
+/**
+ * GitHub's API for one repository, as nock interceptors that each must be used. Every request that
+ * reaches it is recorded and checked against GitHub's OpenAPI description.
+ */
+export class FakeGitHub {
+  readonly requests: CheckedRequest[] = [];
+  readonly scope: nock.Scope;
+
+  constructor(
+    readonly owner = "learner",
+    readonly repo = "taxi-mlops",
+  ) {
+    nock.disableNetConnect();
+    this.scope = nock(API);
+    this.scope.on("request", (req: { method: string; path: string }, _i: unknown, body: string) => {
+      this.requests.push({ method: req.method, url: req.path, body: body || undefined });
+    });
+  }
+
+  get base(): string {
+    return `/repos/${this.owner}/${this.repo}`;
+  }
+
+  token(): this {
+    this.scope
+      .post(`/app/installations/${INSTALLATION_ID}/access_tokens`)
+      .reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z", permissions: {} });
+    return this;
+  }
+
+  /** No config in the repository, nor in the org's `.github` repository. */
+  noConfig(): this {
+    this.scope
+      .get(`${this.base}/contents/.github%2Fmlops-audit.yml`)
+      .reply(404, { message: "Not Found" })
+      .get(`/repos/${this.owner}/.github/contents/.github%2Fmlops-audit.yml`)
+      .reply(404, { message: "Not Found" });
+    return this;
+  }
+
+  config(text: string): this {
+    this.scope.get(`${this.base}/contents/.github%2Fmlops-audit.yml`).reply(200, text, {
+      "content-type": "application/vnd.github.raw; charset=utf-8",
+    });
+    return this;
+  }
+
+  /** A commit's tree in one recursive answer, and one blob answer per file the audit should read. */
+  commit(sha: string, files: Record<string, Buffer>, fetched = wantedPaths(files)): this {
+    const tree = Object.entries(files).map(([path, bytes]) => ({
+      path,
+      mode: "100644",
+      type: "blob",
+      sha: gitBlobSha(bytes),
+      size: bytes.length,
+    }));
+    this.scope
+      .get(`${this.base}/git/trees/${sha}`)
+      .query({ recursive: "1" })
+      .reply(200, { sha, url: `${API}${this.base}/git/trees/${sha}`, tree, truncated: false });
+    this.blobs(files, fetched);
+    return this;
+  }
+
+  blobs(files: Record<string, Buffer>, paths: string[]): this {
+    for (const path of paths) {
+      const bytes = files[path];
+      const sha = gitBlobSha(bytes);
+      this.scope.get(`${this.base}/git/blobs/${sha}`).reply(200, {
+        sha,
+        size: bytes.length,
+        encoding: "base64",
+        content: bytes.toString("base64"),
+        url: `${API}${this.base}/git/blobs/${sha}`,
+        node_id: "B",
+      });
+    }
+    return this;
+  }
+
+  /** The check runs already on a commit. */
+  checkRuns(sha: string, runs: { id: number; status: string }[] = []): this {
+    this.scope
+      .get(`${this.base}/commits/${sha}/check-runs`)
+      .query({ check_name: "MLOps readiness", filter: "latest", per_page: "20" })
+      .reply(200, {
+        total_count: runs.length,
+        check_runs: runs.map((r) => ({ ...r, name: "MLOps readiness", external_id: "mlops-audit" })),
+      });
+    return this;
+  }
+
+  /** Requests that do not match GitHub's description; a test expects none. */
+  problems(): string[] {
+    return this.requests.flatMap((r) => openApiProblems(r));
+  }
+
+  /** Bodies sent to a path, parsed. */
+  bodies(method: string, path: RegExp): Record<string, unknown>[] {
+    return this.requests
+      .filter((r) => r.method === method && path.test(r.url))
+      .map((r) => JSON.parse(String(r.body)) as Record<string, unknown>);
+  }
+}

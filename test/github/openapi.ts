@@ -1,0 +1,96 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { Ajv, type ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+
+/**
+ * Checks requests against GitHub's own OpenAPI description: the method and path must be an operation
+ * of api.github.com, every query parameter one it declares, and a JSON body must validate against the
+ * operation's request schema.
+ */
+type Operation = {
+  operationId: string;
+  parameters?: ({ $ref: string } | { name: string; in: string })[];
+  requestBody?: { content?: Record<string, unknown> };
+};
+type Spec = {
+  paths: Record<string, Record<string, Operation>>;
+  components: { parameters: Record<string, { name: string; in: string }> };
+};
+
+const require = createRequire(import.meta.url);
+const specPath = require.resolve("@octokit/openapi/generated/api.github.com.json");
+const spec = JSON.parse(readFileSync(specPath, "utf8")) as Spec;
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => void;
+const ajv = new Ajv({ strict: false, allErrors: false });
+addFormats(ajv);
+ajv.addSchema({ ...spec, $id: "gh" } as object);
+
+const templates = Object.keys(spec.paths).map((template) => {
+  const params = template.match(/\{[^}]+\}/g)?.length ?? 0;
+  const pattern = template
+    .split(/(\{[^}]+\})/)
+    .map((part, i, parts) =>
+      part.startsWith("{")
+        ? // A multi-segment parameter (a file path) may hold slashes when it ends the template.
+          i === parts.length - 2 && parts[i + 1] === "" && part === "{path}"
+          ? ".+"
+          : "[^/]+"
+        : part.replace(/[.*+?^$()|[\]\\]/g, "\\$&"),
+    )
+    .join("");
+  return { template, params, regex: new RegExp(`^${pattern}$`) };
+});
+templates.sort((a, b) => a.params - b.params);
+
+const compiled = new Map<string, ValidateFunction>();
+
+function pointer(...parts: string[]): string {
+  return parts.map((p) => encodeURIComponent(p.replace(/~/g, "~0").replace(/\//g, "~1"))).join("/");
+}
+
+export interface CheckedRequest {
+  method: string;
+  url: string;
+  body?: unknown;
+}
+
+/** The problems GitHub's description finds with a request; empty when it is valid. */
+export function openApiProblems(req: CheckedRequest): string[] {
+  const url = new URL(req.url, "https://api.github.com");
+  const method = req.method.toLowerCase();
+  const path = decodeURIComponent(url.pathname);
+  const match = templates.find((t) => t.regex.test(path) && spec.paths[t.template][method]);
+  if (!match) return [`${req.method} ${path} is not an operation of the GitHub API`];
+  const op = spec.paths[match.template][method];
+  const problems: string[] = [];
+  const declared = new Set(
+    (op.parameters ?? [])
+      .map((p) => ("$ref" in p ? spec.components.parameters[p.$ref.split("/").pop()!] : p))
+      .filter((p) => p.in === "query")
+      .map((p) => p.name),
+  );
+  for (const key of url.searchParams.keys())
+    if (!declared.has(key)) problems.push(`${op.operationId}: query parameter "${key}" is not declared`);
+  if (req.body !== undefined && req.body !== "") {
+    const key = `${match.template} ${method}`;
+    let validate = compiled.get(key);
+    if (!validate) {
+      if (!op.requestBody?.content?.["application/json"])
+        return [...problems, `${op.operationId} takes no JSON body`];
+      validate = ajv.compile({
+        $ref: `gh#/${pointer("paths", match.template, method, "requestBody", "content", "application/json", "schema")}`,
+      });
+      compiled.set(key, validate);
+    }
+    const body = typeof req.body === "string" ? JSON.parse(req.body) : req.body;
+    if (!validate(body))
+      problems.push(
+        ...(validate.errors ?? []).map(
+          (e) => `${op.operationId}: body${e.instancePath} ${e.message ?? "is invalid"}`,
+        ),
+      );
+  }
+  return problems;
+}

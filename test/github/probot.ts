@@ -1,0 +1,68 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { pino } from "pino";
+import { Probot, ProbotOctokit } from "probot";
+import mlopsAudit, { createState } from "../../src/app/index.js";
+import type { AppState } from "../../src/app/auditor.js";
+import { INSTALLATION_ID, PRIVATE_KEY } from "./fake-github.js";
+
+const require = createRequire(import.meta.url);
+type Example = { name: string; examples: Record<string, unknown>[] };
+const examples = JSON.parse(
+  readFileSync(require.resolve("@octokit/webhooks-examples/api.github.com/index.json"), "utf8"),
+) as Example[];
+
+/** Retries and throttling off (the function form: the object form leaves throttling on). */
+export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unknown>) => ({
+  ...options,
+  retry: { enabled: false },
+  throttle: { enabled: false },
+}));
+
+export async function testProbot(state: AppState = createState(), log = pino({ level: "silent" })) {
+  const probot = new Probot({ appId: 1, privateKey: PRIVATE_KEY, Octokit: TestOctokit, log });
+  await probot.load((app, options) => mlopsAudit(app, options, state));
+  return { probot, state };
+}
+
+type Json = Record<string, unknown>;
+
+function merge(base: Json, patch: Json): Json {
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(patch))
+    out[k] =
+      v && typeof v === "object" && !Array.isArray(v) && base[k] && typeof base[k] === "object"
+        ? merge(base[k] as Json, v as Json)
+        : v;
+  return out;
+}
+
+/**
+ * A real payload from GitHub's published examples, moved to the test repository and installation:
+ * the first example of that event and action, with `patch` merged in.
+ */
+export function payload(
+  name: string,
+  action: string | undefined,
+  patch: Json = {},
+  owner = "learner",
+  repo = "taxi-mlops",
+) {
+  const example = examples
+    .find((e) => e.name === name)
+    ?.examples.find((x) => (action ? x.action === action : true));
+  if (!example) throw new Error(`no example of ${name}.${action}`);
+  const repository = example.repository as Json;
+  return merge(example, {
+    installation: { id: INSTALLATION_ID, node_id: "I" },
+    repository: {
+      name: repo,
+      full_name: `${owner}/${repo}`,
+      owner: { ...(repository.owner as Json), login: owner },
+      html_url: `https://github.com/${owner}/${repo}`,
+      default_branch: "main",
+    },
+    sender: { login: "learner", type: "User", id: 1 },
+    ...patch,
+  });
+}
