@@ -1,6 +1,6 @@
 import type { Context } from "probot";
 import { auditCommit, type AppState } from "../auditor.js";
-import { RERUN_ACTION } from "../publish/check-run.js";
+import { CHECK_NAME, RERUN_ACTION } from "../publish/check-run.js";
 import { commitJob } from "./job.js";
 
 type RerunContext = Context<
@@ -12,6 +12,7 @@ export function onRerun(state: AppState) {
   return async (context: RerunContext) => {
     const p = context.payload;
     if ("requested_action" in p && p.requested_action?.identifier !== RERUN_ACTION.identifier) return;
+    if ("check_run" in p && p.check_run.name !== CHECK_NAME) return;
     const sha = "check_run" in p ? p.check_run.head_sha : p.check_suite.head_sha;
     await auditCommit(
       state,

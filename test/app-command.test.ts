@@ -1,0 +1,199 @@
+import nock from "nock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseCommand } from "../src/app/handlers/command.js";
+import { FakeGitHub, filesOf } from "./github/fake-github.js";
+import { payload, testProbot } from "./github/probot.js";
+
+const repo = "/repos/learner/taxi-mlops";
+const BASE = "b".repeat(40);
+const HEAD = "c".repeat(40);
+const files = filesOf("fixtures/repos/middling");
+
+const comment = (id: string, body: string, onPullRequest = true, login = "reviewer") => ({
+  id,
+  name: "issue_comment" as const,
+  payload: payload("issue_comment", "created", {
+    issue: {
+      number: 12,
+      ...(onPullRequest
+        ? { pull_request: { url: `https://api.github.com${repo}/pulls/12` } }
+        : { pull_request: undefined }),
+    },
+    comment: { id: 901, body, user: { login, type: "User" } },
+    sender: { login, type: "User", id: 5 },
+  }) as never,
+});
+
+function permission(login: string, level: string, role = level) {
+  github.scope
+    .get(`${repo}/collaborators/${login}/permission`)
+    .reply(200, { permission: level, role_name: role, user: { login } });
+}
+
+let github: FakeGitHub;
+beforeEach(() => {
+  nock.cleanAll();
+  github = new FakeGitHub();
+});
+afterEach(() => {
+  expect(github.problems()).toEqual([]);
+  expect(nock.pendingMocks()).toEqual([]);
+});
+
+describe("reading a command", () => {
+  it.each([
+    ["/mlops-audit", { kind: "audit" }],
+    ["  /mlops-audit  \nthanks!", { kind: "audit" }],
+    ["/mlops-audit help", { kind: "help" }],
+    ["/mlops-audit explain serving.api", { kind: "explain", ruleId: "serving.api" }],
+    ["/mlops-audit frobnicate", { kind: "unknown", word: "frobnicate" }],
+    ["/mlops-auditor", undefined],
+    ["please run /mlops-audit", undefined],
+  ])("%j", (body, expected) => expect(parseCommand(body)).toEqual(expected));
+});
+
+describe("/mlops-audit in a comment", () => {
+  it("from someone without write access audits nothing and gets a confused reaction", async () => {
+    github.token();
+    permission("stranger", "read", "triage");
+    github.scope.post(`${repo}/issues/comments/901/reactions`).reply(201, { id: 1, content: "confused" });
+    const { probot } = await testProbot();
+    await probot.receive(comment("c-1", "/mlops-audit", true, "stranger"));
+    expect(github.bodies("POST", /reactions$/)).toEqual([{ content: "confused" }]);
+    expect(github.requests.some((r) => /check-runs|git\//.test(r.url))).toBe(false);
+  });
+
+  it("from someone who is not a collaborator at all audits nothing either", async () => {
+    github.token();
+    github.scope.get(`${repo}/collaborators/stranger/permission`).reply(404, { message: "Not Found" });
+    github.scope.post(`${repo}/issues/comments/901/reactions`).reply(201, { id: 1, content: "confused" });
+    const { probot } = await testProbot();
+    await probot.receive(comment("c-2", "/mlops-audit", true, "stranger"));
+    expect(github.bodies("POST", /reactions$/)).toEqual([{ content: "confused" }]);
+  });
+
+  it("from a maintainer on a pull request re-runs the audit, answers in the sticky comment, and reacts", async () => {
+    github.token();
+    permission("reviewer", "write", "maintain");
+    github.scope
+      .get(`${repo}/pulls/12`)
+      .reply(200, { number: 12, head: { sha: HEAD, ref: "feature" }, base: { sha: BASE, ref: "main" } });
+    github.noConfig().commit(HEAD, files).commit(BASE, files, []);
+    github.scope
+      .post(`${repo}/check-runs`)
+      .reply(201, { id: 3 })
+      .patch(`${repo}/check-runs/3`)
+      .reply(200, {});
+    github.scope.get(`${repo}/issues/12/comments`).query(true).reply(200, []);
+    github.scope.post(`${repo}/issues/12/comments`).reply(201, { id: 56 });
+    github.scope.post(`${repo}/issues/comments/901/reactions`).reply(201, { id: 2, content: "+1" });
+    const { probot } = await testProbot();
+    await probot.receive(comment("c-3", "/mlops-audit"));
+    const [posted] = github.bodies("POST", /issues\/12\/comments$/) as { body: string }[];
+    expect(posted.body).toMatch(/\*\*(\d+) → \1, ±0\*\* against `main`/);
+    expect(posted.body).toContain("No rule changed status.");
+    expect(github.bodies("POST", /reactions$/)).toEqual([{ content: "+1" }]);
+  });
+
+  it("on an issue audits the default branch and answers on that issue", async () => {
+    github.token();
+    permission("reviewer", "admin");
+    github.scope.get(`${repo}/branches/main`).reply(200, { name: "main", commit: { sha: HEAD } });
+    github.noConfig().commit(HEAD, files);
+    github.scope
+      .post(`${repo}/check-runs`)
+      .reply(201, { id: 4 })
+      .patch(`${repo}/check-runs/4`)
+      .reply(200, {});
+    github.scope.get(`${repo}/issues/12/comments`).query(true).reply(200, []);
+    github.scope.post(`${repo}/issues/12/comments`).reply(201, { id: 57 });
+    github.scope.post(`${repo}/issues/comments/901/reactions`).reply(201, { id: 2, content: "+1" });
+    const { probot } = await testProbot();
+    await probot.receive(comment("c-4", "/mlops-audit", false));
+    const [posted] = github.bodies("POST", /issues\/12\/comments$/) as { body: string }[];
+    expect(posted.body).toContain("## MLOps readiness:");
+  });
+
+  it("explain answers with the rule's text, fix and docs", async () => {
+    github.token();
+    permission("reviewer", "write");
+    github.scope.post(`${repo}/issues/12/comments`).reply(201, { id: 58 });
+    const { probot } = await testProbot();
+    await probot.receive(comment("c-5", "/mlops-audit explain cicd.tests"));
+    const [posted] = github.bodies("POST", /issues\/12\/comments$/) as { body: string }[];
+    expect(posted.body).toContain("`cicd.tests`");
+    expect(posted.body).toContain("**Why it matters.**");
+    expect(posted.body).toContain("**How to pass.**");
+    expect(posted.body).toMatch(/\[Read more\]\(https:\/\//);
+  });
+
+  it("explain of an unknown rule suggests the rules of that phase; help lists the commands", async () => {
+    github.token();
+    permission("reviewer", "write");
+    permission("reviewer", "write");
+    github.scope.post(`${repo}/issues/12/comments`).twice().reply(201, { id: 59 });
+    const { probot } = await testProbot();
+    await probot.receive(comment("c-6", "/mlops-audit explain cicd.nope"));
+    await probot.receive(comment("c-7", "/mlops-audit help"));
+    const [unknown, help] = github.bodies("POST", /issues\/12\/comments$/) as { body: string }[];
+    expect(unknown.body).toContain("There is no rule `cicd.nope`");
+    expect(unknown.body).toContain("`cicd.tests`");
+    expect(unknown.body).not.toContain("`serving.api`");
+    expect(help.body).toContain("/mlops-audit explain <rule-id>");
+  });
+
+  it("ignores comments that are not commands, and bots", async () => {
+    const { probot } = await testProbot();
+    await probot.receive(comment("c-8", "Looks good to me"));
+    await probot.receive({
+      ...comment("c-9", "/mlops-audit"),
+      payload: payload("issue_comment", "created", {
+        comment: { id: 902, body: "/mlops-audit", user: { login: "mlops-audit[bot]", type: "Bot" } },
+        sender: { login: "mlops-audit[bot]", type: "Bot", id: 6 },
+      }) as never,
+    });
+    expect(github.requests).toEqual([]);
+  });
+});
+
+describe("re-run", () => {
+  it("check_run.rerequested creates a new check run even though one exists", async () => {
+    github.token().noConfig().commit(HEAD, files);
+    github.scope
+      .post(`${repo}/check-runs`)
+      .reply(201, { id: 10 })
+      .patch(`${repo}/check-runs/10`)
+      .reply(200, {});
+    const { probot } = await testProbot();
+    await probot.receive({
+      id: "r-1",
+      name: "check_run",
+      payload: payload("check_run", "rerequested", {
+        check_run: {
+          ...(payload("check_run", "rerequested").check_run as object),
+          name: "MLOps readiness",
+          head_sha: HEAD,
+        },
+      }) as never,
+    });
+    expect(github.bodies("POST", /check-runs$/)).toMatchObject([{ head_sha: HEAD, status: "in_progress" }]);
+    const [done] = github.bodies("PATCH", /check-runs\/10$/) as { actions: { identifier: string }[] }[];
+    expect(done.actions).toEqual([expect.objectContaining({ identifier: "rerun", label: "Re-run" })]);
+  });
+
+  it("ignores a re-run of another app's check run", async () => {
+    const { probot } = await testProbot();
+    await probot.receive({
+      id: "r-2",
+      name: "check_run",
+      payload: payload("check_run", "rerequested", {
+        check_run: {
+          ...(payload("check_run", "rerequested").check_run as object),
+          name: "tests",
+          head_sha: HEAD,
+        },
+      }) as never,
+    });
+    expect(github.requests).toEqual([]);
+  });
+});

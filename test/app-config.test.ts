@@ -1,0 +1,68 @@
+import nock from "nock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { FakeGitHub, filesOf } from "./github/fake-github.js";
+import { payload, testProbot } from "./github/probot.js";
+
+const SHA = "e".repeat(40);
+const repo = "/repos/learner/taxi-mlops";
+const files = filesOf("fixtures/repos/middling");
+const push = (id: string) => ({
+  id,
+  name: "push" as const,
+  payload: payload("push", undefined, { ref: "refs/heads/main", after: SHA, deleted: false }) as never,
+});
+
+let github: FakeGitHub;
+beforeEach(() => {
+  nock.cleanAll();
+  github = new FakeGitHub();
+});
+afterEach(() => {
+  expect(github.problems()).toEqual([]);
+  expect(nock.pendingMocks()).toEqual([]);
+});
+
+type Output = { conclusion: string; output: { summary: string; text: string } };
+
+async function auditWith(setupConfig: () => void): Promise<Output> {
+  github.token();
+  setupConfig();
+  github.checkRuns(SHA).commit(SHA, files);
+  github.scope.post(`${repo}/check-runs`).reply(201, { id: 7 }).patch(`${repo}/check-runs/7`).reply(200, {});
+  const { probot } = await testProbot();
+  await probot.receive(push("k-1"));
+  return github.bodies("PATCH", /check-runs\/7$/)[0] as Output;
+}
+
+describe("the repository's config", () => {
+  it("an invalid config is shown in the check run, and the audit runs with the defaults", async () => {
+    const done = await auditWith(() => github.config("rules:\n  exempt:\n    serving.api: ''\n"));
+    expect(done.output.summary).toContain(
+      "The config is invalid, so this audit used the defaults: .github/mlops-audit.yml: rules.exempt.serving.api: an exemption needs a reason",
+    );
+    expect(done.output.text).not.toContain("➖");
+  });
+
+  it("a YAML syntax error is shown with its line", async () => {
+    const done = await auditWith(() => github.config("rules:\n  disable: [serving.api\n"));
+    expect(done.output.summary).toMatch(/\.github\/mlops-audit\.yml:\d+: not valid YAML/);
+  });
+
+  it("the org's .github repository is the fallback, and its thresholds decide the conclusion", async () => {
+    const done = await auditWith(() =>
+      github.scope
+        .get(`${repo}/contents/.github%2Fmlops-audit.yml`)
+        .reply(404, {})
+        .get("/repos/learner/.github/contents/.github%2Fmlops-audit.yml")
+        .reply(
+          200,
+          "rules:\n  exempt:\n    cloud.iac: learning project, no cloud\nthresholds:\n  pass: 100\n  fail_below: 99\n",
+          {
+            "content-type": "application/vnd.github.raw; charset=utf-8",
+          },
+        ),
+    );
+    expect(done.conclusion).toBe("failure");
+    expect(done.output.text).toMatch(/➖ \*\*[^*]+\*\* `cloud.iac` — Exempt: learning project, no cloud/);
+  });
+});
