@@ -1,0 +1,114 @@
+import { createHmac } from "node:crypto";
+import { createServer } from "node:net";
+import nock from "nock";
+import { pino } from "pino";
+import { Probot, Server } from "probot";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import mlopsAudit, { createState } from "../src/app/index.js";
+import { FakeGitHub, filesOf, PRIVATE_KEY } from "./github/fake-github.js";
+import { payload, TestOctokit } from "./github/probot.js";
+
+const SECRET = "webhook-secret-for-tests";
+const SHA = "f".repeat(40);
+const silent = pino({ level: "silent" });
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+let server: Server;
+let base: string;
+beforeAll(async () => {
+  const port = await freePort();
+  server = new Server({
+    Probot: Probot.defaults({
+      appId: 1,
+      privateKey: PRIVATE_KEY,
+      secret: SECRET,
+      Octokit: TestOctokit,
+      log: silent,
+    }),
+    host: "127.0.0.1",
+    port,
+    log: silent,
+  });
+  const state = createState();
+  await server.load((app, options) => mlopsAudit(app, options, state));
+  await server.start();
+  base = `http://127.0.0.1:${port}`;
+});
+afterAll(async () => {
+  await server.stop();
+  nock.cleanAll();
+});
+
+function deliver(body: string, signature: string, id: string) {
+  return fetch(`${base}/api/github/webhooks`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": "push",
+      "x-github-delivery": id,
+      "x-hub-signature-256": signature,
+    },
+    body,
+  });
+}
+
+const sign = (body: string) => `sha256=${createHmac("sha256", SECRET).update(body).digest("hex")}`;
+
+describe("the app behind its real HTTP server", () => {
+  it("takes a signed push webhook and completes one check run", async () => {
+    nock.cleanAll();
+    const github = new FakeGitHub();
+    nock.enableNetConnect("127.0.0.1");
+    github.token().noConfig().checkRuns(SHA).commit(SHA, filesOf("fixtures/repos/complete"));
+    github.scope.post("/repos/learner/taxi-mlops/check-runs").reply(201, { id: 21 });
+    github.scope.patch("/repos/learner/taxi-mlops/check-runs/21").reply(200, {});
+    const body = JSON.stringify(
+      payload("push", undefined, { ref: "refs/heads/main", after: SHA, deleted: false }),
+    );
+    const res = await deliver(body, sign(body), "e2e-1");
+    expect(res.status).toBe(200);
+    for (let i = 0; i < 100 && !nock.isDone(); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(nock.pendingMocks()).toEqual([]);
+    const [done] = github.bodies("PATCH", /check-runs\/21$/) as {
+      conclusion: string;
+      output: { title: string };
+    }[];
+    expect(done.output.title).toBe("Readiness 100/100 · A · Level 2");
+    expect(done.conclusion).toBe("success");
+    expect(github.problems()).toEqual([]);
+
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain('mlops_audit_audits_total{trigger="push",conclusion="success"} 1');
+    expect(metrics).toMatch(/mlops_audit_github_requests_total\{method="PATCH",status="200"\} 1/);
+    expect(metrics).toMatch(/mlops_audit_blob_cache_misses_total \d+/);
+    expect(metrics).toContain("mlops_audit_duration_seconds_bucket");
+    expect(metrics).toContain("mlops_audit_queue_depth 0");
+  });
+
+  it("rejects a webhook whose signature is wrong, and calls GitHub for nothing", async () => {
+    nock.cleanAll();
+    const github = new FakeGitHub();
+    nock.enableNetConnect("127.0.0.1");
+    const body = JSON.stringify(payload("push", undefined, { ref: "refs/heads/main", after: SHA }));
+    const res = await deliver(body, `sha256=${"0".repeat(64)}`, "e2e-2");
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    const unsigned = await deliver(body, "", "e2e-3");
+    expect(unsigned.status).toBeGreaterThanOrEqual(400);
+    expect(github.requests).toEqual([]);
+  });
+
+  it("answers /healthz", async () => {
+    const res = await fetch(`${base}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("ok\n");
+  });
+});
