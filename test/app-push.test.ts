@@ -135,3 +135,43 @@ describe("a failing GitHub API", () => {
     expect(done.output.summary).toContain("HTTP 502");
   });
 });
+
+describe("the readiness issue", () => {
+  it("is opened on a default-branch push when configured, and edited on the next", async () => {
+    const repo = "/repos/learner/taxi-mlops";
+    const SHA2 = "9".repeat(40);
+    github.token().config("report:\n  issue: true\n").checkRuns(SHA).commit(SHA, files);
+    github.scope
+      .post(`${repo}/check-runs`)
+      .reply(201, { id: 7 })
+      .patch(`${repo}/check-runs/7`)
+      .reply(200, {});
+    github.scope
+      .get(`${repo}/issues`)
+      .query(true)
+      .reply(200, [{ number: 3, body: "A person's issue", user: { type: "User" } }]);
+    github.scope.post(`${repo}/issues`).reply(201, { number: 4 });
+    const { probot } = await testProbot();
+    await probot.receive(push("i-1"));
+    const [opened] = github.bodies("POST", /issues$/) as { title: string; body: string }[];
+    expect(opened.title).toBe("MLOps readiness");
+    expect(opened.body).toContain("<!-- mlops-audit:readiness-issue -->");
+
+    const files2 = { ...files, "README.md": Buffer.from("# Shorter\n") };
+    github.config("report:\n  issue: true\n").checkRuns(SHA2).commit(SHA2, files2, ["README.md"]);
+    github.scope
+      .post(`${repo}/check-runs`)
+      .reply(201, { id: 8 })
+      .patch(`${repo}/check-runs/8`)
+      .reply(200, {});
+    github.scope
+      .get(`${repo}/issues`)
+      .query(true)
+      .reply(200, [{ number: 4, body: opened.body, user: { type: "Bot" } }]);
+    github.scope.patch(`${repo}/issues/4`).reply(200, {});
+    await probot.receive(push("i-2", { after: SHA2 }));
+    const [edited] = github.bodies("PATCH", /issues\/4$/) as { body: string }[];
+    expect(edited.body).toContain(SHA2);
+    expect(github.bodies("POST", /issues$/)).toHaveLength(1);
+  });
+});

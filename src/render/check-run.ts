@@ -68,7 +68,16 @@ export interface CheckRunOptions {
 export function renderCheckRun(card: Scorecard, options: CheckRunOptions): CheckRunOutput {
   const summary: string[] = [];
   if (options.delta) summary.push("### What changed", "", ...deltaLines(options.delta), "");
-  summary.push(...checklistLines(card), "", ...phaseLines(card), ...noteLines(card), "", footer(card));
+  // Notes come first: an invalid config or unreadable files change how the rest should be read.
+  summary.push(
+    ...noteLines(card).slice(1),
+    "",
+    ...checklistLines(card),
+    "",
+    ...phaseLines(card),
+    "",
+    footer(card),
+  );
   const prefix = options.root ? `${options.root.replace(/^\/+|\/+$/g, "")}/` : "";
   return {
     title: `Readiness ${headline(card)}`,
