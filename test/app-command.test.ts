@@ -1,7 +1,7 @@
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseCommand } from "../src/app/handlers/command.js";
-import { FakeGitHub, filesOf } from "./github/fake-github.js";
+import { filesOf } from "./github/fake-github.js";
+import { fakeGitHubPerTest } from "./github/per-test.js";
 import { payload, testProbot } from "./github/probot.js";
 
 const repo = "/repos/learner/taxi-mlops";
@@ -30,15 +30,7 @@ function permission(login: string, level: string, role = level) {
     .reply(200, { permission: level, role_name: role, user: { login } });
 }
 
-let github: FakeGitHub;
-beforeEach(() => {
-  nock.cleanAll();
-  github = new FakeGitHub();
-});
-afterEach(() => {
-  expect(github.problems()).toEqual([]);
-  expect(nock.pendingMocks()).toEqual([]);
-});
+const github = fakeGitHubPerTest();
 
 describe("reading a command", () => {
   it.each([
@@ -79,11 +71,7 @@ describe("/mlops-audit in a comment", () => {
       .get(`${repo}/pulls/12`)
       .reply(200, { number: 12, head: { sha: HEAD, ref: "feature" }, base: { sha: BASE, ref: "main" } });
     github.noConfig().commit(HEAD, files).commit(BASE, files, []);
-    github.scope
-      .post(`${repo}/check-runs`)
-      .reply(201, { id: 3 })
-      .patch(`${repo}/check-runs/3`)
-      .reply(200, {});
+    github.checkRun(3);
     github.scope.get(`${repo}/issues/12/comments`).query(true).reply(200, []);
     github.scope.post(`${repo}/issues/12/comments`).reply(201, { id: 56 });
     github.scope.post(`${repo}/issues/comments/901/reactions`).reply(201, { id: 2, content: "+1" });
@@ -100,11 +88,7 @@ describe("/mlops-audit in a comment", () => {
     permission("reviewer", "admin");
     github.scope.get(`${repo}/branches/main`).reply(200, { name: "main", commit: { sha: HEAD } });
     github.noConfig().commit(HEAD, files);
-    github.scope
-      .post(`${repo}/check-runs`)
-      .reply(201, { id: 4 })
-      .patch(`${repo}/check-runs/4`)
-      .reply(200, {});
+    github.checkRun(4);
     github.scope.get(`${repo}/issues/12/comments`).query(true).reply(200, []);
     github.scope.post(`${repo}/issues/12/comments`).reply(201, { id: 57 });
     github.scope.post(`${repo}/issues/comments/901/reactions`).reply(201, { id: 2, content: "+1" });
@@ -159,11 +143,7 @@ describe("/mlops-audit in a comment", () => {
 describe("re-run", () => {
   it("check_run.rerequested creates a new check run even though one exists", async () => {
     github.token().noConfig().commit(HEAD, files);
-    github.scope
-      .post(`${repo}/check-runs`)
-      .reply(201, { id: 10 })
-      .patch(`${repo}/check-runs/10`)
-      .reply(200, {});
+    github.checkRun(10);
     const { probot } = await testProbot();
     await probot.receive({
       id: "r-1",

@@ -1,6 +1,6 @@
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeGitHub, filesOf } from "./github/fake-github.js";
+import { describe, expect, it } from "vitest";
+import { filesOf } from "./github/fake-github.js";
+import { fakeGitHubPerTest } from "./github/per-test.js";
 import { payload, testProbot } from "./github/probot.js";
 
 const SHA = "e".repeat(40);
@@ -12,15 +12,7 @@ const push = (id: string) => ({
   payload: payload("push", undefined, { ref: "refs/heads/main", after: SHA, deleted: false }) as never,
 });
 
-let github: FakeGitHub;
-beforeEach(() => {
-  nock.cleanAll();
-  github = new FakeGitHub();
-});
-afterEach(() => {
-  expect(github.problems()).toEqual([]);
-  expect(nock.pendingMocks()).toEqual([]);
-});
+const github = fakeGitHubPerTest();
 
 type Output = { conclusion: string; output: { summary: string; text: string } };
 
@@ -28,7 +20,7 @@ async function auditWith(setupConfig: () => void): Promise<Output> {
   github.token();
   setupConfig();
   github.checkRuns(SHA).commit(SHA, files);
-  github.scope.post(`${repo}/check-runs`).reply(201, { id: 7 }).patch(`${repo}/check-runs/7`).reply(200, {});
+  github.checkRun(7);
   const { probot } = await testProbot();
   await probot.receive(push("k-1"));
   return github.bodies("PATCH", /check-runs\/7$/)[0] as Output;

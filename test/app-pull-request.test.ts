@@ -1,6 +1,6 @@
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeGitHub, filesOf } from "./github/fake-github.js";
+import { describe, expect, it } from "vitest";
+import { filesOf } from "./github/fake-github.js";
+import { fakeGitHubPerTest } from "./github/per-test.js";
 import { payload, testProbot } from "./github/probot.js";
 
 const BASE = "b".repeat(40);
@@ -19,26 +19,14 @@ const pullRequest = (id: string, action: string, sha: string) => ({
   }) as never,
 });
 
-let github: FakeGitHub;
-beforeEach(() => {
-  nock.cleanAll();
-  github = new FakeGitHub();
-});
-afterEach(() => {
-  expect(github.problems()).toEqual([]);
-  expect(nock.pendingMocks()).toEqual([]);
-});
+const github = fakeGitHubPerTest();
 
 describe("a pull request", () => {
   it("gets one comment with the change against its base; a second synchronize edits it", async () => {
     const repo = "/repos/learner/taxi-mlops";
     // Opened: the head in full, then the base, whose blobs are all already cached but for none.
     github.token().noConfig().checkRuns(HEAD).commit(HEAD, head).commit(BASE, base, []);
-    github.scope
-      .post(`${repo}/check-runs`)
-      .reply(201, { id: 1 })
-      .patch(`${repo}/check-runs/1`)
-      .reply(200, {});
+    github.checkRun(1);
     github.scope.get(`${repo}/issues/12/comments`).query(true).reply(200, []);
     github.scope.post(`${repo}/issues/12/comments`).reply(201, { id: 55 });
     const { probot, state } = await testProbot();
@@ -56,11 +44,7 @@ describe("a pull request", () => {
     // Synchronize with one file changed: one tree and one blob are fetched; the base comes from the cache.
     const missesBefore = state.cache.misses;
     github.noConfig().checkRuns(HEAD2).commit(HEAD2, head2, ["README.md"]);
-    github.scope
-      .post(`${repo}/check-runs`)
-      .reply(201, { id: 2 })
-      .patch(`${repo}/check-runs/2`)
-      .reply(200, {});
+    github.checkRun(2);
     github.scope
       .get(`${repo}/issues/12/comments`)
       .query(true)
@@ -76,11 +60,7 @@ describe("a pull request", () => {
   it("leaves an unchanged comment alone when the same head is audited again", async () => {
     const repo = "/repos/learner/taxi-mlops";
     github.token().noConfig().checkRuns(HEAD).commit(HEAD, head).commit(BASE, base, []);
-    github.scope
-      .post(`${repo}/check-runs`)
-      .reply(201, { id: 1 })
-      .patch(`${repo}/check-runs/1`)
-      .reply(200, {});
+    github.checkRun(1);
     github.scope.get(`${repo}/issues/12/comments`).query(true).reply(200, []);
     github.scope.post(`${repo}/issues/12/comments`).reply(201, { id: 55 });
     const { probot } = await testProbot();
@@ -113,11 +93,7 @@ describe("a pull request", () => {
     const repo = "/repos/learner/taxi-mlops";
     github.token().noConfig().checkRuns(HEAD).commit(HEAD, head);
     github.scope.get(`${repo}/git/trees/${BASE}`).query(true).reply(404, { message: "Not Found" });
-    github.scope
-      .post(`${repo}/check-runs`)
-      .reply(201, { id: 1 })
-      .patch(`${repo}/check-runs/1`)
-      .reply(200, {});
+    github.checkRun(1);
     github.scope.get(`${repo}/issues/12/comments`).query(true).reply(200, []);
     github.scope.post(`${repo}/issues/12/comments`).reply(201, { id: 55 });
     const { probot } = await testProbot();

@@ -1,6 +1,7 @@
 import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FakeGitHub, filesOf } from "./github/fake-github.js";
+import { describe, expect, it } from "vitest";
+import { filesOf } from "./github/fake-github.js";
+import { fakeGitHubPerTest } from "./github/per-test.js";
 import { payload, testProbot } from "./github/probot.js";
 
 const SHA = "a".repeat(40);
@@ -16,21 +17,12 @@ const push = (id: string, patch = {}) => ({
   }) as never,
 });
 
-let github: FakeGitHub;
-beforeEach(() => {
-  nock.cleanAll();
-  github = new FakeGitHub();
-});
-afterEach(() => {
-  expect(github.problems()).toEqual([]);
-  expect(nock.pendingMocks()).toEqual([]);
-});
+const github = fakeGitHubPerTest();
 
 describe("a push to the default branch", () => {
   it("creates one check run, in progress, then completes it with the scorecard", async () => {
     github.token().noConfig().checkRuns(SHA).commit(SHA, files);
-    github.scope.post("/repos/learner/taxi-mlops/check-runs").reply(201, { id: 7 });
-    github.scope.patch("/repos/learner/taxi-mlops/check-runs/7").reply(200, { id: 7 });
+    github.checkRun(7);
     const { probot } = await testProbot();
     await probot.receive(push("d-1"));
 
@@ -68,8 +60,7 @@ describe("a push to the default branch", () => {
 
   it("posts nothing for a redelivery, nor for a second event about a commit already checked", async () => {
     github.token().noConfig().checkRuns(SHA).commit(SHA, files);
-    github.scope.post("/repos/learner/taxi-mlops/check-runs").reply(201, { id: 7 });
-    github.scope.patch("/repos/learner/taxi-mlops/check-runs/7").reply(200, { id: 7 });
+    github.checkRun(7);
     const { probot } = await testProbot();
     await probot.receive(push("d-1"));
     const before = github.requests.length;
@@ -98,8 +89,7 @@ describe("a push to the default branch", () => {
 
   it("audits the same commit once when a push and a check suite arrive together", async () => {
     github.token().noConfig().noConfig().checkRuns(SHA).commit(SHA, files);
-    github.scope.post("/repos/learner/taxi-mlops/check-runs").reply(201, { id: 9 });
-    github.scope.patch("/repos/learner/taxi-mlops/check-runs/9").reply(200, { id: 9 });
+    github.checkRun(9);
     const { probot } = await testProbot();
     await Promise.all([
       probot.receive(push("d-6")),
@@ -141,11 +131,7 @@ describe("the readiness issue", () => {
     const repo = "/repos/learner/taxi-mlops";
     const SHA2 = "9".repeat(40);
     github.token().config("report:\n  issue: true\n").checkRuns(SHA).commit(SHA, files);
-    github.scope
-      .post(`${repo}/check-runs`)
-      .reply(201, { id: 7 })
-      .patch(`${repo}/check-runs/7`)
-      .reply(200, {});
+    github.checkRun(7);
     github.scope
       .get(`${repo}/issues`)
       .query(true)
@@ -159,11 +145,7 @@ describe("the readiness issue", () => {
 
     const files2 = { ...files, "README.md": Buffer.from("# Shorter\n") };
     github.config("report:\n  issue: true\n").checkRuns(SHA2).commit(SHA2, files2, ["README.md"]);
-    github.scope
-      .post(`${repo}/check-runs`)
-      .reply(201, { id: 8 })
-      .patch(`${repo}/check-runs/8`)
-      .reply(200, {});
+    github.checkRun(8);
     github.scope
       .get(`${repo}/issues`)
       .query(true)

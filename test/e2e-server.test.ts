@@ -68,8 +68,7 @@ describe("the app behind its real HTTP server", () => {
     const github = new FakeGitHub();
     nock.enableNetConnect("127.0.0.1");
     github.token().noConfig().checkRuns(SHA).commit(SHA, filesOf("fixtures/repos/complete"));
-    github.scope.post("/repos/learner/taxi-mlops/check-runs").reply(201, { id: 21 });
-    github.scope.patch("/repos/learner/taxi-mlops/check-runs/21").reply(200, {});
+    github.checkRun(21);
     const body = JSON.stringify(
       payload("push", undefined, { ref: "refs/heads/main", after: SHA, deleted: false }),
     );

@@ -47,17 +47,34 @@ export function wantedPaths(files: Record<string, Buffer>): string[] {
  */
 export class FakeGitHub {
   readonly requests: CheckedRequest[] = [];
-  readonly scope: nock.Scope;
+  scope!: nock.Scope;
 
   constructor(
     readonly owner = "learner",
     readonly repo = "taxi-mlops",
   ) {
+    this.reset();
+  }
+
+  /** Forgets every interceptor and recorded request: a fresh GitHub for the next test. */
+  reset(): void {
+    nock.cleanAll();
     nock.disableNetConnect();
+    this.requests.length = 0;
     this.scope = nock(API);
     this.scope.on("request", (req: { method: string; path: string }, _i: unknown, body: string) => {
       this.requests.push({ method: req.method, url: req.path, body: body || undefined });
     });
+  }
+
+  /** A check run the app creates and then completes. */
+  checkRun(id: number): this {
+    this.scope
+      .post(`${this.base}/check-runs`)
+      .reply(201, { id })
+      .patch(`${this.base}/check-runs/${id}`)
+      .reply(200, {});
+    return this;
   }
 
   get base(): string {

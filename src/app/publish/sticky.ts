@@ -15,10 +15,31 @@ function hashOf(body: string | undefined | null): string | undefined {
 
 type Written = "created" | "updated" | "unchanged";
 
-/**
- * One comment per issue or pull request, found by its marker among comments written by a bot, and
- * edited in place only when its content hash changes.
- */
+interface Post {
+  body?: string | null;
+  user?: { type?: string } | null;
+}
+
+/** Finds ours among `posts` by its marker (only a bot's counts: people quote), then creates, edits or leaves it. */
+async function upsert<T extends Post>(
+  posts: T[],
+  marker: string,
+  content: string,
+  create: (body: string) => Promise<unknown>,
+  update: (post: T, body: string) => Promise<unknown>,
+): Promise<Written> {
+  const { body, hash } = withHash(content);
+  const mine = posts.find((p) => p.user?.type === "Bot" && p.body?.includes(marker));
+  if (!mine) {
+    await create(body);
+    return "created";
+  }
+  if (hashOf(mine.body) === hash) return "unchanged";
+  await update(mine, body);
+  return "updated";
+}
+
+/** One comment per issue or pull request, edited in place only when its content hash changes. */
 export async function upsertStickyComment(
   octokit: Octokit,
   repo: RepoRef,
@@ -26,20 +47,18 @@ export async function upsertStickyComment(
   marker: string,
   content: string,
 ): Promise<Written> {
-  const { body, hash } = withHash(content);
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     ...repo,
     issue_number: issueNumber,
     per_page: 100,
   });
-  const mine = comments.find((c) => c.user?.type === "Bot" && c.body?.includes(marker));
-  if (!mine) {
-    await octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body });
-    return "created";
-  }
-  if (hashOf(mine.body) === hash) return "unchanged";
-  await octokit.rest.issues.updateComment({ ...repo, comment_id: mine.id, body });
-  return "updated";
+  return upsert(
+    comments,
+    marker,
+    content,
+    (body) => octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body }),
+    (c, body) => octokit.rest.issues.updateComment({ ...repo, comment_id: c.id, body }),
+  );
 }
 
 export const ISSUE_MARKER = "<!-- mlops-audit:readiness-issue -->";
@@ -51,18 +70,16 @@ export async function upsertReadinessIssue(
   repo: RepoRef,
   content: string,
 ): Promise<Written> {
-  const { body, hash } = withHash(`${ISSUE_MARKER}\n${content}`);
   const issues = await octokit.paginate(octokit.rest.issues.listForRepo, {
     ...repo,
     state: "open",
     per_page: 100,
   });
-  const mine = issues.find((i) => i.user?.type === "Bot" && i.body?.includes(ISSUE_MARKER));
-  if (!mine) {
-    await octokit.rest.issues.create({ ...repo, title: ISSUE_TITLE, body });
-    return "created";
-  }
-  if (hashOf(mine.body) === hash) return "unchanged";
-  await octokit.rest.issues.update({ ...repo, issue_number: mine.number, body });
-  return "updated";
+  return upsert(
+    issues,
+    ISSUE_MARKER,
+    `${ISSUE_MARKER}\n${content}`,
+    (body) => octokit.rest.issues.create({ ...repo, title: ISSUE_TITLE, body }),
+    (i, body) => octokit.rest.issues.update({ ...repo, issue_number: i.number, body }),
+  );
 }
