@@ -1,10 +1,9 @@
-import { writeFileSync, readFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
 import { DEFAULT_SETTINGS, MAX_FILE_BYTES, readSnapshot, scorecardFromFacts } from "../src/engine/audit.js";
 import { buildFacts } from "../src/engine/facts/index.js";
 import { MemorySnapshot } from "../src/engine/snapshot.js";
 import { loadCatalogue } from "../src/rules/load.js";
 import { TOOL } from "../src/version.js";
+import { MACHINE, writeSection } from "./report.js";
 import { completeFixture, portfolioTree, syntheticTree } from "./trees.js";
 
 /**
@@ -64,12 +63,10 @@ const rows = results.map(
   (r) =>
     `| ${r.name} | ${r.paths.toLocaleString("en")} | ${r.readCount.toLocaleString("en")} | ${r.runs} | ${r.read.toFixed(1)} | ${r.engine.toFixed(1)} | ${r.peakMb.toFixed(0)} |`,
 );
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
-const section = [
-  "<!-- bench:engine:start -->",
+writeSection("engine", [
   "## Engine: the full catalogue",
   "",
-  `Measured by \`npm run bench\` on ${machine}, ${new Date().toISOString().slice(0, 10)}.`,
+  `Measured by \`npm run bench\` on ${MACHINE}, ${new Date().toISOString().slice(0, 10)}.`,
   "Read = taking each wanted file from an in-memory snapshot and decoding it. Engine = building facts once per",
   "file and judging all 35 rules (the figure the targets name). Medians over the runs after one warm-up; peak",
   "memory is the largest resident set size seen during that tree's runs (the process, not the tree alone).",
@@ -77,17 +74,4 @@ const section = [
   "| tree | paths | files with content | runs | read ms | engine ms | peak RSS MB |",
   "|---|--:|--:|--:|--:|--:|--:|",
   ...rows,
-  "<!-- bench:engine:end -->",
-].join("\n");
-
-let doc = "";
-try {
-  doc = readFileSync("BENCHMARKS.md", "utf8");
-} catch {
-  doc = "# Benchmarks\n\n";
-}
-doc = /<!-- bench:engine:start -->[\s\S]*<!-- bench:engine:end -->/.test(doc)
-  ? doc.replace(/<!-- bench:engine:start -->[\s\S]*<!-- bench:engine:end -->/, section)
-  : `${doc.trimEnd()}\n\n${section}\n`;
-writeFileSync("BENCHMARKS.md", doc);
-console.log(section);
+]);
