@@ -1,0 +1,46 @@
+import { Writable } from "node:stream";
+import { pino } from "pino";
+import { describe, expect, it } from "vitest";
+import { createState } from "../src/app/index.js";
+import { filesOf } from "./github/fake-github.js";
+import { fakeGitHubPerTest } from "./github/per-test.js";
+import { payload, testProbot } from "./github/probot.js";
+
+const SHA = "7".repeat(40);
+const github = fakeGitHubPerTest();
+
+describe("logs", () => {
+  it("carry the delivery id on every line of a webhook's handling, and never a token or a committed secret", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const secret = "AKIA" + "Z7QK4M2NXR5T8WPL";
+    const files = {
+      ...filesOf("fixtures/repos/middling"),
+      "settings.py": Buffer.from(`AWS_KEY = "${secret}"\n`),
+    };
+    github.token().noConfig().checkRuns(SHA).commit(SHA, files).checkRun(11);
+    const { probot } = await testProbot(createState(), pino({ level: "debug" }, sink));
+    await probot.receive({
+      id: "delivery-1234",
+      name: "push",
+      payload: payload("push", undefined, { ref: "refs/heads/main", after: SHA, deleted: false }) as never,
+    });
+    const fromHandler = lines.filter((l) => l.msg === "audited");
+    expect(fromHandler).toHaveLength(1);
+    expect(fromHandler[0]).toMatchObject({ id: "delivery-1234", sha: SHA });
+    const text = JSON.stringify(lines);
+    expect(text).not.toContain("ghs_test");
+    expect(text).not.toContain(secret);
+    // The secret was found: the check run names its file and line, without the value.
+    const [done] = github.bodies("PATCH", /check-runs\/11$/) as {
+      output: { annotations: { path: string }[] };
+    }[];
+    expect(done.output.annotations.map((a) => a.path)).toContain("settings.py");
+    expect(JSON.stringify(github.requests)).not.toContain(secret);
+  });
+});
