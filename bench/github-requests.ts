@@ -127,7 +127,8 @@ async function scenario(name: string, files: Files) {
     Octokit: TestOctokit,
     log: pino({ level: "silent" }),
   });
-  await probot.load((app, options) => mlopsAudit(app, options, createState()));
+  const state = createState();
+  await probot.load((app, options) => mlopsAudit(app, options, state));
   const steps: [string, Parameters<Probot["receive"]>[0]][] = [
     ["first audit (push, fresh process)", push(`${name}-1`, sha(1))],
     ["re-audit after a one-file push", push(`${name}-2`, sha(2))],
@@ -139,6 +140,7 @@ async function scenario(name: string, files: Files) {
   for (const [label, event] of steps) {
     counted = [];
     await probot.receive(event);
+    await state.background.idle();
     const by = new Map<string, number>();
     for (const k of counted) by.set(k, (by.get(k) ?? 0) + 1);
     const detail = [...by].map(([k, n]) => `${k} ${n}`).join(", ");

@@ -23,6 +23,7 @@ async function freePort(): Promise<number> {
 
 let server: Server;
 let base: string;
+const state = createState();
 beforeAll(async () => {
   const port = await freePort();
   server = new Server({
@@ -37,7 +38,6 @@ beforeAll(async () => {
     port,
     log: silent,
   });
-  const state = createState();
   await server.load((app, options) => mlopsAudit(app, options, state));
   await server.start();
   base = `http://127.0.0.1:${port}`;
@@ -74,7 +74,9 @@ describe("the app behind its real HTTP server", () => {
     );
     const res = await deliver(body, sign(body), "e2e-1");
     expect(res.status).toBe(200);
-    for (let i = 0; i < 100 && !nock.isDone(); i++) await new Promise((r) => setTimeout(r, 50));
+    // Acknowledged before the audit: the check run is not complete yet when GitHub gets its answer.
+    expect(github.bodies("PATCH", /check-runs\/21$/)).toEqual([]);
+    await state.background.idle();
     expect(nock.pendingMocks()).toEqual([]);
     const [done] = github.bodies("PATCH", /check-runs\/21$/) as {
       conclusion: string;

@@ -11,7 +11,7 @@ import { TOOL } from "../version.js";
 import type { Octokit, RepoRef } from "./github.js";
 import type { Metrics } from "./metrics.js";
 import { abandonCheckRun, completeCheckRun, findCheckRun, startCheckRun } from "./publish/check-run.js";
-import type { KeyedLock, WorkQueue } from "./work-queue.js";
+import type { Background, KeyedLock, WorkQueue } from "./work-queue.js";
 
 export type Trigger = "push" | "check_suite" | "pull_request" | "rerequest" | "command";
 
@@ -23,6 +23,8 @@ export interface AppState {
   queue: WorkQueue;
   /** Serialises writes to one issue or pull request's comments. */
   threads: KeyedLock;
+  /** Handlers still running after their webhook was acknowledged. */
+  background: Background;
 }
 
 export interface CommitJob {

@@ -10,7 +10,7 @@ import { onCheckSuiteRequested, onPush } from "./handlers/push.js";
 import { onRerun } from "./handlers/rerun.js";
 import { Metrics } from "./metrics.js";
 import { operationsRoutes } from "./routes.js";
-import { KeyedLock, WorkQueue } from "./work-queue.js";
+import { Background, KeyedLock, WorkQueue } from "./work-queue.js";
 
 /** How many audits run at once in one process; the rest wait in the queue. */
 const CONCURRENT_AUDITS = Number(process.env.MLOPS_AUDIT_CONCURRENCY) || 4;
@@ -24,12 +24,15 @@ export function createState(): AppState {
     metrics,
     queue: new WorkQueue(CONCURRENT_AUDITS, (depth) => metrics.queueDepth.set(depth)),
     threads: new KeyedLock(),
+    background: new Background(),
   };
 }
 
 /**
  * Every handler runs through here: bots (this app included) are ignored, a delivery seen before is
- * dropped, GitHub requests are counted, and an error is logged with its delivery instead of crashing.
+ * dropped, and GitHub requests are counted. The work itself runs after the webhook is acknowledged
+ * (GitHub gives a delivery 10 seconds; an audit may take longer), and an error is logged with its
+ * delivery id instead of crashing.
  */
 function guarded<C extends Context>(
   state: AppState,
@@ -44,11 +47,11 @@ function guarded<C extends Context>(
     }
     seen.set(context.id, true);
     state.metrics.instrument(context.octokit);
-    try {
-      await handler(context);
-    } catch (e) {
-      context.log.error({ reason: describeError(e), event: context.name }, "handler failed");
-    }
+    state.background.add(
+      handler(context).catch((e: unknown) =>
+        context.log.error({ reason: describeError(e), event: context.name }, "handler failed"),
+      ),
+    );
   };
 }
 

@@ -60,3 +60,17 @@ export class KeyedLock {
     }
   }
 }
+
+/** Work started after a webhook was acknowledged; `idle()` resolves when all of it has settled. */
+export class Background {
+  private readonly running = new Set<Promise<unknown>>();
+
+  add(work: Promise<unknown>): void {
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
+  }
+
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.allSettled([...this.running]);
+  }
+}

@@ -22,7 +22,12 @@ export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unkno
 export async function testProbot(state: AppState = createState(), log = pino({ level: "silent" })) {
   const probot = new Probot({ appId: 1, privateKey: PRIVATE_KEY, Octokit: TestOctokit, log });
   await probot.load((app, options) => mlopsAudit(app, options, state));
-  return { probot, state };
+  // Handlers finish after the webhook is acknowledged; a test's receive waits for that work too.
+  const receive = async (event: Parameters<Probot["receive"]>[0]) => {
+    await probot.receive(event);
+    await state.background.idle();
+  };
+  return { probot: { receive }, state };
 }
 
 type Json = Record<string, unknown>;
