@@ -4,7 +4,7 @@ import nock from "nock";
 import { pino } from "pino";
 import { Probot, Server } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import mlopsAudit, { createState } from "../src/app/index.js";
+import mlopsAudit, { assertWebhookSecret, createState } from "../src/app/index.js";
 import { FakeGitHub, filesOf, PRIVATE_KEY } from "./github/fake-github.js";
 import { payload, TestOctokit } from "./github/probot.js";
 
@@ -111,5 +111,11 @@ describe("the app behind its real HTTP server", () => {
     const res = await fetch(`${base}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("ok\n");
+  });
+
+  it("refuses to start in production without a webhook secret", () => {
+    expect(() => assertWebhookSecret({ NODE_ENV: "production" })).toThrow(/WEBHOOK_SECRET is not set/);
+    expect(() => assertWebhookSecret({ NODE_ENV: "production", WEBHOOK_SECRET: "s" })).not.toThrow();
+    expect(() => assertWebhookSecret({ NODE_ENV: "development" })).not.toThrow();
   });
 });

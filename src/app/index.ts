@@ -55,12 +55,21 @@ function guarded<C extends Context>(
   };
 }
 
+/** Probot verifies signatures with the secret "development" when none is set; a public server must not. */
+export function assertWebhookSecret(env: NodeJS.ProcessEnv = process.env): void {
+  if (env.NODE_ENV === "production" && !env.WEBHOOK_SECRET)
+    throw new Error(
+      "WEBHOOK_SECRET is not set: in production the app will not start, because webhooks could not be verified",
+    );
+}
+
 /** The Probot app: wiring only. */
 export default function mlopsAudit(
   app: Probot,
   options?: Partial<ApplicationFunctionOptions>,
   state = createState(),
 ) {
+  assertWebhookSecret();
   const seen = new LRUCache<string, true>({ max: 10_000 });
   const guard = <C extends Context>(handler: (c: C) => Promise<unknown>) => guarded(state, seen, handler);
   app.on("push", guard(onPush(state)));
