@@ -2,7 +2,15 @@ import { main } from "../src/cli.js";
 
 /** The fixtures whose outputs are kept as goldens, and the formats a person reads. */
 export const GOLDEN_FIXTURES = ["empty", "notebook-only", "middling", "complete", "hollow", "monorepo"];
-export const GOLDEN_FORMATS = { text: "txt", markdown: "md", json: "json" } as const;
+export const GOLDEN_FORMATS = { text: "txt", markdown: "md", json: "json", html: "html" } as const;
+/** One badge per grade, at a score inside that grade. */
+export const GOLDEN_BADGES = [
+  { score: 92, grade: "A" },
+  { score: 78, grade: "B" },
+  { score: 61, grade: "C" },
+  { score: 45, grade: "D" },
+  { score: 7, grade: "E" },
+] as const;
 
 /** Runs the CLI as a user would and captures what it prints. */
 export async function cliOutput(

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { TOOL } from "../src/version.js";
-import { cliOutput, GOLDEN_FIXTURES, GOLDEN_FORMATS, stableOutput } from "./goldens.js";
+import { renderBadgeSvg } from "../src/render/badge.js";
+import { cliOutput, GOLDEN_BADGES, GOLDEN_FIXTURES, GOLDEN_FORMATS, stableOutput } from "./goldens.js";
 
 /** Rewrites test/goldens/ from the current code: run after a deliberate change to what people read. */
 for (const fixture of GOLDEN_FIXTURES) {
@@ -9,4 +10,8 @@ for (const fixture of GOLDEN_FIXTURES) {
     writeFileSync(`test/goldens/${fixture}.${ext}`, stableOutput(stdout, TOOL.version));
   }
 }
-console.log(`wrote ${GOLDEN_FIXTURES.length * Object.keys(GOLDEN_FORMATS).length} goldens to test/goldens/`);
+for (const badge of GOLDEN_BADGES)
+  writeFileSync(`test/goldens/badge-${badge.grade}.svg`, renderBadgeSvg(badge));
+console.log(
+  `wrote ${GOLDEN_FIXTURES.length * Object.keys(GOLDEN_FORMATS).length} goldens and ${GOLDEN_BADGES.length} badges to test/goldens/`,
+);

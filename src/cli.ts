@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { CONFIG_PATH, parseConfig, settingsFrom, DEFAULT_CONFIG, type ConfigResult } from "./config/load.js";
 import { audit } from "./engine/audit.js";
 import type { Scorecard } from "./engine/model.js";
+import { renderHtml } from "./render/html.js";
 import { renderJson } from "./render/json.js";
 import { renderMarkdown } from "./render/markdown.js";
 import { renderSarif } from "./render/sarif.js";
@@ -14,8 +15,9 @@ import { loadCatalogue } from "./rules/load.js";
 import { LocalSource } from "./sources/local.js";
 import { TOOL } from "./version.js";
 
-const USAGE = "usage: mlops-audit DIR [--format text|markdown|json|sarif] [--config FILE] [--fail-below N]";
-const FORMATS = ["text", "markdown", "json", "sarif"] as const;
+const USAGE =
+  "usage: mlops-audit DIR [--format text|markdown|json|sarif|html] [--config FILE] [--fail-below N]";
+const FORMATS = ["text", "markdown", "json", "sarif", "html"] as const;
 type Format = (typeof FORMATS)[number];
 
 class UsageError extends Error {}
@@ -67,6 +69,8 @@ function render(card: Scorecard, format: Format, isTTY: boolean): string {
       return renderJson(card);
     case "sarif":
       return renderSarif(card);
+    case "html":
+      return renderHtml(card, { links: relativeLinks });
     case "markdown":
       return renderMarkdown(card, { links: relativeLinks }) + "\n";
     default:

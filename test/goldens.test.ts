@@ -1,6 +1,13 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { cliOutput, GOLDEN_FIXTURES, GOLDEN_FORMATS, stableOutput } from "../scripts/goldens.js";
+import {
+  cliOutput,
+  GOLDEN_BADGES,
+  GOLDEN_FIXTURES,
+  GOLDEN_FORMATS,
+  stableOutput,
+} from "../scripts/goldens.js";
+import { renderBadgeSvg } from "../src/render/badge.js";
 import { TOOL } from "../src/version.js";
 
 describe("what people read matches the committed goldens (npm run goldens rewrites them)", () => {
@@ -15,4 +22,9 @@ describe("what people read matches the committed goldens (npm run goldens rewrit
       });
     }
   }
+
+  for (const badge of GOLDEN_BADGES)
+    it(`the badge for grade ${badge.grade}`, () => {
+      expect(renderBadgeSvg(badge)).toBe(readFileSync(`test/goldens/badge-${badge.grade}.svg`, "utf8"));
+    });
 });

@@ -10,6 +10,7 @@ import { describeError, GitHubSnapshot, octokitGitReader } from "../sources/gith
 import { TOOL } from "../version.js";
 import type { Octokit, RepoRef } from "./github.js";
 import type { Metrics } from "./metrics.js";
+import { cacheKey, type publicCache } from "./public/scorecards.js";
 import { abandonCheckRun, completeCheckRun, findCheckRun, startCheckRun } from "./publish/check-run.js";
 import type { Background, KeyedLock, WorkQueue } from "./work-queue.js";
 
@@ -25,6 +26,8 @@ export interface AppState {
   threads: KeyedLock;
   /** Handlers still running after their webhook was acknowledged. */
   background: Background;
+  /** Latest public scorecards by repository, forgotten when the app audits that repository again. */
+  publicCards: ReturnType<typeof publicCache>;
 }
 
 export interface CommitJob {
@@ -56,14 +59,17 @@ export function linksAt(htmlUrl: string, sha: string, root?: string): LinkFor {
     e.path ? `${htmlUrl}/blob/${sha}/${encodeURI(prefix + e.path)}${e.line ? `#L${e.line}` : ""}` : undefined;
 }
 
-async function scorecardOf(state: AppState, job: CommitJob, sha: string, notes: string[]) {
-  const git = octokitGitReader(job.octokit, job.repo.owner, job.repo.repo);
+/** Where and how to audit: enough to judge a commit without a webhook (the public pages use it too). */
+export type AuditTarget = Pick<CommitJob, "octokit" | "repo" | "htmlUrl" | "config">;
+
+export async function scorecardOf(state: AppState, target: AuditTarget, sha: string, notes: string[] = []) {
+  const git = octokitGitReader(target.octokit, target.repo.owner, target.repo.repo);
   const snapshot = await GitHubSnapshot.open(git, sha, state.cache);
   return audit(snapshot, {
     catalogue: state.catalogue,
-    settings: settingsFrom(job.config.config),
+    settings: settingsFrom(target.config.config),
     tool: TOOL,
-    target: { name: `${job.repo.owner}/${job.repo.repo}`, commit: sha, url: job.htmlUrl },
+    target: { name: `${target.repo.owner}/${target.repo.repo}`, commit: sha, url: target.htmlUrl },
     concurrency: 8,
     notes: [...notes, ...snapshot.notes],
   });
@@ -105,6 +111,7 @@ async function checkCommit(state: AppState, job: CommitJob): Promise<AuditOutcom
       const output = renderCheckRun(card, { links: linksAt(job.htmlUrl, job.sha, root), delta, root });
       await completeCheckRun(octokit, repo, runId, output, conclusion);
     }
+    state.publicCards.delete(cacheKey(repo.owner, repo.repo));
     state.metrics.audits.inc({ trigger: job.trigger, conclusion });
     state.metrics.duration.observe({ trigger: job.trigger }, (Date.now() - started) / 1000);
     log.info({ sha: job.sha, score: card.score, conclusion, checkRun: runId }, "audited");

@@ -9,6 +9,8 @@ import { onPullRequest } from "./handlers/pull-request.js";
 import { onCheckSuiteRequested, onPush } from "./handlers/push.js";
 import { onRerun } from "./handlers/rerun.js";
 import { Metrics } from "./metrics.js";
+import { publicRoutes } from "./public/routes.js";
+import { publicCache } from "./public/scorecards.js";
 import { operationsRoutes } from "./routes.js";
 import { Background, KeyedLock, WorkQueue } from "./work-queue.js";
 
@@ -25,6 +27,7 @@ export function createState(): AppState {
     queue: new WorkQueue(CONCURRENT_AUDITS, (depth) => metrics.queueDepth.set(depth)),
     threads: new KeyedLock(),
     background: new Background(),
+    publicCards: publicCache(),
   };
 }
 
@@ -90,6 +93,7 @@ export default function mlopsAudit(
   app.on("issue_comment.created", guard(onComment(state)));
   try {
     options?.addHandler?.(operationsRoutes(state.metrics));
+    options?.addHandler?.(publicRoutes(app, state));
   } catch {
     // `probot receive` loads the app without an HTTP server, so there is nowhere to add routes.
   }

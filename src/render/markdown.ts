@@ -9,6 +9,8 @@ export interface MarkdownOptions {
   links: LinkFor;
   /** Lines to put under the headline, such as the change against the base branch. */
   preface?: string[];
+  /** Markdown for a README badge, offered at the end. */
+  badge?: string;
   limit?: number;
 }
 
@@ -89,7 +91,9 @@ function render(card: Scorecard, options: MarkdownOptions, withEvidence: boolean
   out.push(...checklistLines(card), "", ...phaseLines(card), ...noteLines(card));
   out.push("", "<details><summary>Every rule, with its evidence or its fix</summary>", "");
   out.push(...ruleDetailLines(card, options.links, withEvidence));
-  out.push("</details>", "", footer(card));
+  out.push("</details>", "");
+  if (options.badge) out.push(`README badge: \`${options.badge}\``, "");
+  out.push(footer(card));
   return out.join("\n");
 }
 

@@ -4,7 +4,7 @@ import { COMMENT_MARKER, renderMarkdown } from "../../render/markdown.js";
 import { describeError } from "../../sources/github.js";
 import { auditCommit, linksAt, type AppState } from "../auditor.js";
 import { upsertStickyComment } from "../publish/sticky.js";
-import { commitJob } from "./job.js";
+import { badgeFor, commitJob } from "./job.js";
 import { auditPullRequest } from "./pull-request.js";
 
 export type Command =
@@ -112,7 +112,7 @@ async function auditThread(state: AppState, context: Context<"issue_comment.crea
       job.repo,
       issue.number,
       COMMENT_MARKER,
-      renderMarkdown(outcome.card, { links }),
+      renderMarkdown(outcome.card, { links, badge: badgeFor(context) }),
     ),
   );
 }

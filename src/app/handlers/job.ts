@@ -1,3 +1,4 @@
+import { badgeSnippet } from "../../render/badge.js";
 import type { Context } from "probot";
 import type { AppState, CommitJob, Trigger } from "../auditor.js";
 import { loadRepositoryConfig } from "../config.js";
@@ -18,4 +19,13 @@ export async function commitJob(
     config: await loadRepositoryConfig(context, state.catalogue),
     log: context.log,
   };
+}
+
+/** The README badge snippet, for a public repository when the app has a public address (PUBLIC_URL). */
+export function badgeFor(context: RepoContext): string | undefined {
+  const { repository } = context.payload;
+  const base = process.env.PUBLIC_URL;
+  return base && !repository.private
+    ? badgeSnippet(base, ...(repository.full_name.split("/") as [string, string]))
+    : undefined;
 }

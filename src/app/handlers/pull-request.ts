@@ -3,7 +3,7 @@ import { deltaLines } from "../../render/delta.js";
 import { COMMENT_MARKER, renderMarkdown } from "../../render/markdown.js";
 import { auditCommit, linksAt, type AppState, type Trigger } from "../auditor.js";
 import { upsertStickyComment } from "../publish/sticky.js";
-import { commitJob } from "./job.js";
+import { badgeFor, commitJob } from "./job.js";
 
 type PullRequestContext = Context<"pull_request" | "issue_comment">;
 
@@ -32,6 +32,7 @@ export async function auditPullRequest(
   const body = renderMarkdown(outcome.card, {
     links: linksAt(job.htmlUrl, job.sha, job.config.config.paths.root),
     preface: outcome.delta ? deltaLines(outcome.delta) : undefined,
+    badge: badgeFor(context),
   });
   const written = await state.threads.with(`${context.payload.repository.full_name}#${pr.number}`, () =>
     upsertStickyComment(job.octokit, job.repo, pr.number, COMMENT_MARKER, body),

@@ -2,7 +2,7 @@ import type { Context } from "probot";
 import { renderMarkdown } from "../../render/markdown.js";
 import { auditCommit, linksAt, type AppState } from "../auditor.js";
 import { upsertReadinessIssue } from "../publish/sticky.js";
-import { commitJob } from "./job.js";
+import { badgeFor, commitJob } from "./job.js";
 
 /** A push to the default branch: audit the new head, and keep the readiness issue if configured. */
 export function onPush(state: AppState) {
@@ -20,7 +20,11 @@ export function onPush(state: AppState) {
     if (!outcome || !wantsIssue) return;
     const links = linksAt(job.htmlUrl, job.sha, job.config.config.paths.root);
     const written = await state.threads.with(`${p.repository.full_name}#readiness`, () =>
-      upsertReadinessIssue(job.octokit, job.repo, renderMarkdown(outcome.card, { links })),
+      upsertReadinessIssue(
+        job.octokit,
+        job.repo,
+        renderMarkdown(outcome.card, { links, badge: badgeFor(context) }),
+      ),
     );
     context.log.info({ written }, "readiness issue");
   };

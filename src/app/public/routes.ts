@@ -1,0 +1,91 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Probot } from "probot";
+import { badgeSnippet, renderBadgeJson, renderBadgeSvg } from "../../render/badge.js";
+import { PAGE_CSP, renderHtml } from "../../render/html.js";
+import { describeError } from "../../sources/github.js";
+import { linksAt, type AppState } from "../auditor.js";
+import { publicScorecard } from "./scorecards.js";
+
+const ROUTE = /^\/(scorecards|badges)\/([A-Za-z0-9_.-]{1,100})\/([A-Za-z0-9_.-]{1,100}?)(\.svg|\.json)?$/;
+
+const COMMON = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "no-referrer",
+};
+
+/** One answer for private, unknown, not installed and never audited, so none can be told apart. */
+function notFound(res: ServerResponse) {
+  res
+    .writeHead(404, {
+      ...COMMON,
+      "content-type": "text/plain; charset=utf-8",
+      "cache-control": "public, max-age=60",
+      "content-security-policy": "default-src 'none'",
+    })
+    .end("Not found\n");
+}
+
+/** The public base address for badge snippets: PUBLIC_URL, or the address this request came to. */
+function publicUrl(req: IncomingMessage): string {
+  return process.env.PUBLIC_URL ?? `https://${req.headers.host ?? "localhost"}`;
+}
+
+/**
+ * `GET /scorecards/:owner/:repo` (HTML), `/badges/:owner/:repo.svg` and `.json` (shields.io endpoint),
+ * for public repositories where the app is installed.
+ */
+export function publicRoutes(app: Probot, state: AppState) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    if (req.method !== "GET" && req.method !== "HEAD") return false;
+    const match = ROUTE.exec((req.url ?? "").split("?")[0]);
+    if (!match) return false;
+    const [, kind, owner, repo, ext] = match;
+    if ((kind === "badges") !== Boolean(ext)) {
+      notFound(res);
+      return true;
+    }
+    let found;
+    try {
+      found = await publicScorecard(app, state, owner, repo);
+    } catch (e) {
+      app.log.warn({ owner, repo, reason: describeError(e) }, "public scorecard unavailable");
+      res.writeHead(503, { ...COMMON, "content-type": "text/plain; charset=utf-8", "retry-after": "60" });
+      res.end("The scorecard cannot be read from GitHub right now; try again in a minute.\n");
+      return true;
+    }
+    if (!found) {
+      notFound(res);
+      return true;
+    }
+    const cache = { "cache-control": "public, max-age=300" };
+    if (ext === ".svg") {
+      res.writeHead(200, {
+        ...COMMON,
+        ...cache,
+        "content-type": "image/svg+xml; charset=utf-8",
+        "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
+      });
+      res.end(renderBadgeSvg(found.card));
+    } else if (ext === ".json") {
+      res.writeHead(200, { ...COMMON, ...cache, "content-type": "application/json; charset=utf-8" });
+      res.end(renderBadgeJson(found.card));
+    } else {
+      res.writeHead(200, {
+        ...COMMON,
+        ...cache,
+        "content-type": "text/html; charset=utf-8",
+        "content-security-policy": PAGE_CSP,
+      });
+      const commit = found.card.target.commit!;
+      res.end(
+        renderHtml(found.card, {
+          links: linksAt(found.htmlUrl, commit),
+          auditedAt: found.auditedAt,
+          commitUrl: `${found.htmlUrl}/commit/${commit}`,
+          badgeSnippet: badgeSnippet(publicUrl(req), owner, repo),
+        }),
+      );
+    }
+    return true;
+  };
+}

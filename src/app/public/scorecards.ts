@@ -1,0 +1,96 @@
+import { LRUCache } from "lru-cache";
+import type { Probot } from "probot";
+import { CONFIG_PATH, validateConfig, validateFailure, type ConfigResult } from "../../config/load.js";
+import type { Scorecard } from "../../engine/model.js";
+import { describeError } from "../../sources/github.js";
+import { scorecardOf, type AppState } from "../auditor.js";
+import type { Octokit } from "../github.js";
+import { CHECK_NAME } from "../publish/check-run.js";
+
+export interface PublicScorecard {
+  card: Scorecard;
+  auditedAt: Date;
+  htmlUrl: string;
+}
+
+/** Found, or nothing to show: not installed, private, unknown and never audited all look the same. */
+type Lookup = PublicScorecard | null;
+
+/** How long a result (or its absence) is served before GitHub is asked again, visibility included. */
+const FRESH_MS = 5 * 60 * 1000;
+
+export function publicCache() {
+  return new LRUCache<string, { found: Lookup }>({ max: 2000, ttl: FRESH_MS });
+}
+
+export const cacheKey = (owner: string, repo: string) => `${owner}/${repo}`.toLowerCase();
+
+async function configOf(
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  state: AppState,
+): Promise<ConfigResult> {
+  try {
+    const { config } = await octokit.config.get({ owner, repo, path: CONFIG_PATH });
+    return validateConfig(config, CONFIG_PATH, state.catalogue);
+  } catch (e) {
+    return validateFailure(CONFIG_PATH, describeError(e));
+  }
+}
+
+/**
+ * The latest audit of a public repository's default branch where the app is installed: the latest
+ * completed "MLOps readiness" check run says which commit was audited and when, and the scorecard is
+ * judged again from that commit's objects (already cached when this process audited it).
+ */
+async function fetchPublic(app: Probot, state: AppState, owner: string, repo: string): Promise<Lookup> {
+  const appOctokit = await app.auth();
+  let installationId: number;
+  try {
+    ({
+      data: { id: installationId },
+    } = await appOctokit.rest.apps.getRepoInstallation({ owner, repo }));
+  } catch (e) {
+    if ((e as { status?: number }).status === 404) return null;
+    throw e;
+  }
+  const octokit = (await app.auth(installationId)) as Octokit;
+  const { data: repository } = await octokit.rest.repos.get({ owner, repo });
+  if (repository.private || repository.visibility !== "public") return null;
+  const { data } = await octokit.rest.checks.listForRef({
+    owner,
+    repo,
+    ref: repository.default_branch,
+    check_name: CHECK_NAME,
+    status: "completed",
+    filter: "latest",
+    per_page: 20,
+  });
+  const run = data.check_runs.find(
+    (r) => r.external_id === "mlops-audit" && r.output?.title?.startsWith("Readiness"),
+  );
+  if (!run) return null;
+  const target = {
+    octokit,
+    repo: { owner, repo },
+    htmlUrl: repository.html_url,
+    config: await configOf(octokit, owner, repo, state),
+  };
+  const card = await scorecardOf(state, target, run.head_sha);
+  return { card, auditedAt: new Date(run.completed_at ?? Date.now()), htmlUrl: repository.html_url };
+}
+
+export async function publicScorecard(
+  app: Probot,
+  state: AppState,
+  owner: string,
+  repo: string,
+): Promise<Lookup> {
+  const key = cacheKey(owner, repo);
+  const cached = state.publicCards.get(key);
+  if (cached) return cached.found;
+  const found = await fetchPublic(app, state, owner, repo);
+  state.publicCards.set(key, { found });
+  return found;
+}

@@ -1,0 +1,223 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import nock from "nock";
+import { pino } from "pino";
+import { chromium, type Browser } from "playwright-core";
+import { Probot, Server } from "probot";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import mlopsAudit, { createState } from "../src/app/index.js";
+import { filesOf, gitBlobSha, INSTALLATION_ID, PRIVATE_KEY, wantedPaths } from "./github/fake-github.js";
+import { fakeGitHubPerTest } from "./github/per-test.js";
+import { TestOctokit } from "./github/probot.js";
+
+/**
+ * The public scorecard page and badges, served by the app's real HTTP server from check-run data that
+ * nock serves, and looked at in headless Chromium (Debian's package, driven by playwright-core).
+ */
+const require = createRequire(import.meta.url);
+const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const SCREENSHOTS = ".ci/out/screenshots";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const silent = pino({ level: "silent" });
+const github = fakeGitHubPerTest();
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+let server: Server;
+let origin: string;
+let browser: Browser;
+const state = createState();
+beforeAll(async () => {
+  const port = await freePort();
+  server = new Server({
+    Probot: Probot.defaults({
+      appId: 1,
+      privateKey: PRIVATE_KEY,
+      secret: "s",
+      Octokit: TestOctokit,
+      log: silent,
+    }),
+    host: "127.0.0.1",
+    port,
+    log: silent,
+  });
+  await server.load((app, options) => mlopsAudit(app, options, state));
+  await server.start();
+  origin = `http://127.0.0.1:${port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/** The installation token is asked for once, then cached by the app for the hour it lasts. */
+let tokenIssued = false;
+function installationToken() {
+  if (!tokenIssued) github.token();
+  tokenIssued = true;
+}
+
+/** GitHub's answers for a public repository whose default branch was audited at `sha`. */
+function publicRepository(repo: string, fixture: string, sha: string) {
+  nock.enableNetConnect("127.0.0.1");
+  const base = `/repos/learner/${repo}`;
+  github.scope.get(`${base}/installation`).reply(200, { id: INSTALLATION_ID });
+  installationToken();
+  github.scope.get(base).reply(200, {
+    name: repo,
+    full_name: `learner/${repo}`,
+    private: false,
+    visibility: "public",
+    default_branch: "main",
+    html_url: `https://github.com/learner/${repo}`,
+  });
+  github.scope
+    .get(`${base}/commits/main/check-runs`)
+    .query({ check_name: "MLOps readiness", status: "completed", filter: "latest", per_page: "20" })
+    .reply(200, {
+      total_count: 1,
+      check_runs: [
+        {
+          id: 1,
+          head_sha: sha,
+          external_id: "mlops-audit",
+          status: "completed",
+          completed_at: "2026-11-20T10:30:00Z",
+          output: { title: "Readiness 100/100 · A · Level 2" },
+        },
+      ],
+    });
+  // Blobs already fetched for an earlier test are served from the app's cache, as in a running app.
+  const files = filesOf(`fixtures/repos/${fixture}`);
+  const fetched = wantedPaths(files).filter((p) => !state.cache.blobs.has(gitBlobSha(files[p])));
+  const fake = Object.assign(Object.create(Object.getPrototypeOf(github)), github, { repo });
+  fake.noConfig().commit(sha, files, fetched);
+}
+
+async function look(path: string, width: number, screenshot: string) {
+  const context = await browser.newContext({ viewport: { width, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("request", (r) => requests.push(r.url()));
+  const response = await page.goto(`${origin}${path}`);
+  await page.screenshot({ path: `${SCREENSHOTS}/${screenshot}-${width}.png`, fullPage: false });
+  const result = {
+    status: response?.status(),
+    headers: response?.headers() ?? {},
+    errors,
+    requests,
+    score: await page.locator(".score").innerText(),
+    scoreVisible: await page.locator(".score").isVisible(),
+    hrefs: await page.locator(".evidence a").evaluateAll((as) => as.map((a) => a.getAttribute("href") ?? "")),
+    page,
+    context,
+  };
+  return result;
+}
+
+/** axe-core in the page; the page's CSP forbids scripts, so this check runs in a context that bypasses it. */
+async function seriousViolations(path: string): Promise<string[]> {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(`${origin}${path}`);
+  await page.addScriptTag({ content: AXE });
+  const violations = (await page.evaluate(async () => {
+    const result = await (
+      window as unknown as { axe: { run: () => Promise<{ violations: unknown[] }> } }
+    ).axe.run();
+    return result.violations;
+  })) as { id: string; impact: string }[];
+  await context.close();
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => v.id);
+}
+
+describe("the public scorecard page", () => {
+  for (const [fixture, sha] of [
+    ["complete", "1".repeat(40)],
+    ["middling", "2".repeat(40)],
+  ] as const)
+    it(`renders the ${fixture} fixture at 1280 and 390 px, self-contained and accessible`, async () => {
+      publicRepository(fixture, fixture, sha);
+      for (const width of [1280, 390]) {
+        const seen = await look(`/scorecards/learner/${fixture}`, width, fixture);
+        expect(seen.status).toBe(200);
+        expect(seen.errors).toEqual([]);
+        expect(seen.scoreVisible).toBe(true);
+        expect(seen.score).toMatch(/^\d{1,3}\s*\/100$/);
+        expect(seen.requests.every((u) => u.startsWith(origin))).toBe(true);
+        expect(seen.hrefs.length).toBeGreaterThan(0);
+        for (const href of seen.hrefs)
+          expect(href).toContain(`https://github.com/learner/${fixture}/blob/${sha}/`);
+        expect(seen.headers["content-security-policy"]).toContain("default-src 'none'");
+        await seen.context.close();
+      }
+      expect(await seriousViolations(`/scorecards/learner/${fixture}`)).toEqual([]);
+    }, 90_000);
+});
+
+describe("badges", () => {
+  it("serve SVG and shields.io JSON from the same audit", async () => {
+    publicRepository("badged", "complete", "3".repeat(40));
+    const svg = await fetch(`${origin}/badges/learner/badged.svg`);
+    expect(svg.headers.get("content-type")).toBe("image/svg+xml; charset=utf-8");
+    expect(await svg.text()).toContain("MLOps readiness: 100 · A");
+    const json = await (await fetch(`${origin}/badges/learner/badged.json`)).json();
+    expect(json).toEqual({
+      schemaVersion: 1,
+      label: "MLOps readiness",
+      message: "100 · A",
+      color: "brightgreen",
+    });
+  });
+});
+
+describe("privacy", () => {
+  it("a private repository gets the same 404 as an unknown one", async () => {
+    nock.enableNetConnect("127.0.0.1");
+    github.scope.get("/repos/learner/secret-project/installation").reply(200, { id: INSTALLATION_ID });
+    installationToken();
+    github.scope.get("/repos/learner/secret-project").reply(200, {
+      name: "secret-project",
+      private: true,
+      visibility: "private",
+      default_branch: "main",
+      html_url: "https://github.com/learner/secret-project",
+    });
+    github.scope.get("/repos/learner/no-such-repo/installation").reply(404, { message: "Not Found" });
+    const strip = async (r: Response) => ({
+      status: r.status,
+      body: await r.text(),
+      headers: [...r.headers].filter(([k]) => !["date", "connection", "keep-alive"].includes(k)),
+    });
+    const hidden = await strip(await fetch(`${origin}/scorecards/learner/secret-project`));
+    const unknown = await strip(await fetch(`${origin}/scorecards/learner/no-such-repo`));
+    expect(hidden.status).toBe(404);
+    expect(hidden).toEqual(unknown);
+    // Cached: asking again costs GitHub nothing and still says nothing.
+    expect((await fetch(`${origin}/badges/learner/secret-project.svg`)).status).toBe(404);
+  });
+});
