@@ -1,46 +1,19 @@
 import { createHmac } from "node:crypto";
-import { createServer } from "node:net";
 import nock from "nock";
-import { pino } from "pino";
-import { Probot, Server } from "probot";
+import type { Server } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import mlopsAudit, { assertWebhookSecret, createState } from "../src/app/index.js";
-import { FakeGitHub, filesOf, PRIVATE_KEY } from "./github/fake-github.js";
-import { payload, TestOctokit } from "./github/probot.js";
+import { assertWebhookSecret, createState } from "../src/app/index.js";
+import { FakeGitHub, filesOf } from "./github/fake-github.js";
+import { payload, startTestServer } from "./github/probot.js";
 
 const SECRET = "webhook-secret-for-tests";
 const SHA = "f".repeat(40);
-const silent = pino({ level: "silent" });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 let server: Server;
 let base: string;
 const state = createState();
 beforeAll(async () => {
-  const port = await freePort();
-  server = new Server({
-    Probot: Probot.defaults({
-      appId: 1,
-      privateKey: PRIVATE_KEY,
-      secret: SECRET,
-      Octokit: TestOctokit,
-      log: silent,
-    }),
-    host: "127.0.0.1",
-    port,
-    log: silent,
-  });
-  await server.load((app, options) => mlopsAudit(app, options, state));
-  await server.start();
-  base = `http://127.0.0.1:${port}`;
+  ({ server, origin: base } = await startTestServer(state, SECRET));
 });
 afterAll(async () => {
   await server.stop();

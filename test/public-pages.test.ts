@@ -1,15 +1,13 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { createServer } from "node:net";
 import nock from "nock";
-import { pino } from "pino";
 import { chromium, type Browser } from "playwright-core";
-import { Probot, Server } from "probot";
+import type { Server } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import mlopsAudit, { createState } from "../src/app/index.js";
-import { filesOf, gitBlobSha, INSTALLATION_ID, PRIVATE_KEY, wantedPaths } from "./github/fake-github.js";
+import { createState } from "../src/app/index.js";
+import { filesOf, gitBlobSha, INSTALLATION_ID, wantedPaths } from "./github/fake-github.js";
 import { fakeGitHubPerTest } from "./github/per-test.js";
-import { TestOctokit } from "./github/probot.js";
+import { startTestServer } from "./github/probot.js";
 
 /**
  * The public scorecard page and badges, served by the app's real HTTP server from check-run data that
@@ -19,39 +17,14 @@ const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const SCREENSHOTS = ".ci/out/screenshots";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const silent = pino({ level: "silent" });
 const github = fakeGitHubPerTest();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 let server: Server;
 let origin: string;
 let browser: Browser;
 const state = createState();
 beforeAll(async () => {
-  const port = await freePort();
-  server = new Server({
-    Probot: Probot.defaults({
-      appId: 1,
-      privateKey: PRIVATE_KEY,
-      secret: "s",
-      Octokit: TestOctokit,
-      log: silent,
-    }),
-    host: "127.0.0.1",
-    port,
-    log: silent,
-  });
-  await server.load((app, options) => mlopsAudit(app, options, state));
-  await server.start();
-  origin = `http://127.0.0.1:${port}`;
+  ({ server, origin } = await startTestServer(state, "s"));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pino } from "pino";
-import { Probot, ProbotOctokit } from "probot";
+import { createServer } from "node:net";
+import { Probot, ProbotOctokit, Server } from "probot";
 import mlopsAudit, { createState } from "../../src/app/index.js";
 import type { AppState } from "../../src/app/auditor.js";
 import { INSTALLATION_ID, PRIVATE_KEY } from "./fake-github.js";
@@ -70,4 +71,31 @@ export function payload(
     sender: { login: "learner", type: "User", id: 1 },
     ...patch,
   });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The app behind Probot's real HTTP server on a free local port; returns the server and its origin. */
+export async function startTestServer(
+  state: AppState,
+  secret: string,
+): Promise<{ server: Server; origin: string }> {
+  const port = await freePort();
+  const log = pino({ level: "silent" });
+  const server = new Server({
+    Probot: Probot.defaults({ appId: 1, privateKey: PRIVATE_KEY, secret, Octokit: TestOctokit, log }),
+    host: "127.0.0.1",
+    port,
+    log,
+  });
+  await server.load((app, options) => mlopsAudit(app, options, state));
+  await server.start();
+  return { server, origin: `http://127.0.0.1:${port}` };
 }
