@@ -87,4 +87,33 @@ describe("completing a check run", () => {
     expect(github.problems()).toEqual([]);
     expect(nock.isDone()).toBe(true);
   });
+
+  it("keeps the completed result when a later annotation batch fails", async () => {
+    const github = new FakeGitHub();
+    github.scope
+      .patch("/repos/learner/taxi-mlops/check-runs/6")
+      .reply(200, {})
+      .patch("/repos/learner/taxi-mlops/check-runs/6")
+      .reply(502, { message: "Bad Gateway" });
+    const annotations: Annotation[] = Array.from({ length: 120 }, (_, i) => ({
+      path: "a.py",
+      start_line: i + 1,
+      end_line: i + 1,
+      annotation_level: "warning",
+      title: "t",
+      message: "m",
+    }));
+    const octokit = new TestOctokit({ auth: { token: "t" } } as never);
+    const sent = await completeCheckRun(
+      octokit,
+      { owner: "learner", repo: "taxi-mlops" },
+      6,
+      { title: "Readiness 1/100 · E · Level 0", summary: "s", text: "t", annotations },
+      "neutral",
+    );
+    expect(sent).toMatchObject({ annotationsSent: 50, annotationsLost: 70 });
+    const bodies = github.bodies("PATCH", /check-runs\/6$/) as { status?: string }[];
+    expect(bodies.map((b) => b.status)).toEqual(["completed", undefined]);
+    expect(nock.isDone()).toBe(true);
+  });
 });

@@ -109,7 +109,12 @@ async function checkCommit(state: AppState, job: CommitJob): Promise<AuditOutcom
     if (runId !== undefined) {
       const root = job.config.config.paths.root;
       const output = renderCheckRun(card, { links: linksAt(job.htmlUrl, job.sha, root), delta, root });
-      await completeCheckRun(octokit, repo, runId, output, conclusion);
+      const sent = await completeCheckRun(octokit, repo, runId, output, conclusion);
+      if (sent.annotationsLost)
+        log.warn(
+          { checkRun: runId, lost: sent.annotationsLost, reason: describeError(sent.error) },
+          "some annotations could not be added to the completed check run",
+        );
     }
     state.publicCards.delete(cacheKey(repo.owner, repo.repo));
     state.metrics.audits.inc({ trigger: job.trigger, conclusion });

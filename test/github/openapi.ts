@@ -1,26 +1,22 @@
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 
 /**
- * Checks requests against GitHub's own OpenAPI description: the method and path must be an operation
+ * Checks requests against GitHub's own OpenAPI description (the request side of @octokit/openapi's
+ * api.github.com, extracted by scripts/extract-github-api.ts): the method and path must be an operation
  * of api.github.com, every query parameter one it declares, and a JSON body must validate against the
  * operation's request schema.
  */
-type Operation = {
-  operationId: string;
-  parameters?: ({ $ref: string } | { name: string; in: string })[];
-  requestBody?: { content?: Record<string, unknown> };
-};
+type Operation = { operationId: string; query: string[]; bodyTypes?: string[]; body?: unknown };
 type Spec = {
   paths: Record<string, Record<string, Operation>>;
-  components: { parameters: Record<string, { name: string; in: string }> };
+  components: Record<string, Record<string, unknown>>;
 };
 
-const require = createRequire(import.meta.url);
-const specPath = require.resolve("@octokit/openapi/generated/api.github.com.json");
-const spec = JSON.parse(readFileSync(specPath, "utf8")) as Spec;
+const spec = JSON.parse(
+  readFileSync(new URL("./api.github.com.requests.json", import.meta.url), "utf8"),
+) as Spec;
 
 /**
  * OpenAPI 3.0 allows `nullable` beside `oneOf` without a `type`; Ajv refuses that, so such a schema gets
@@ -83,23 +79,15 @@ export function openApiProblems(req: CheckedRequest): string[] {
   if (!match) return [`${req.method} ${path} is not an operation of the GitHub API`];
   const op = spec.paths[match.template][method];
   const problems: string[] = [];
-  const declared = new Set(
-    (op.parameters ?? [])
-      .map((p) => ("$ref" in p ? spec.components.parameters[p.$ref.split("/").pop()!] : p))
-      .filter((p) => p.in === "query")
-      .map((p) => p.name),
-  );
+  const declared = new Set(op.query);
   for (const key of url.searchParams.keys())
     if (!declared.has(key)) problems.push(`${op.operationId}: query parameter "${key}" is not declared`);
   if (req.body !== undefined && req.body !== "") {
     const key = `${match.template} ${method}`;
     let validate = compiled.get(key);
     if (!validate) {
-      if (!op.requestBody?.content?.["application/json"])
-        return [...problems, `${op.operationId} takes no JSON body`];
-      validate = ajv.compile({
-        $ref: `gh#/${pointer("paths", match.template, method, "requestBody", "content", "application/json", "schema")}`,
-      });
+      if (!op.body) return [...problems, `${op.operationId} takes no JSON body`];
+      validate = ajv.compile({ $ref: `gh#/${pointer("paths", match.template, method, "body")}` });
       compiled.set(key, validate);
     }
     const body = typeof req.body === "string" ? JSON.parse(req.body) : req.body;

@@ -50,7 +50,7 @@ export async function completeCheckRun(
   id: number,
   output: CheckRunOutput,
   conclusion: Conclusion,
-): Promise<void> {
+): Promise<{ annotationsSent: number; annotationsLost: number; error?: unknown }> {
   const { annotations, ...text } = output;
   const batches: (typeof annotations)[] = [];
   for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST)
@@ -64,12 +64,21 @@ export async function completeCheckRun(
     output: { ...text, annotations: batches[0] ?? [] },
     actions: [RERUN_ACTION],
   });
-  for (const batch of batches.slice(1))
-    await octokit.rest.checks.update({
-      ...repo,
-      check_run_id: id,
-      output: { title: text.title, summary: text.summary, annotations: batch },
-    });
+  // The run is complete and correct by now; a later batch that fails costs annotations, not the result.
+  let sent = batches[0]?.length ?? 0;
+  try {
+    for (const batch of batches.slice(1)) {
+      await octokit.rest.checks.update({
+        ...repo,
+        check_run_id: id,
+        output: { title: text.title, summary: text.summary, annotations: batch },
+      });
+      sent += batch.length;
+    }
+  } catch (e) {
+    return { annotationsSent: sent, annotationsLost: annotations.length - sent, error: e };
+  }
+  return { annotationsSent: sent, annotationsLost: 0 };
 }
 
 /** The audit could not finish: say why on the check run instead of leaving it spinning. */
