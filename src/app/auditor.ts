@@ -10,7 +10,7 @@ import { describeError, GitHubSnapshot, octokitGitReader } from "../sources/gith
 import { TOOL } from "../version.js";
 import type { Octokit, RepoRef } from "./github.js";
 import type { Metrics } from "./metrics.js";
-import { cacheKey, type publicCache } from "./public/scorecards.js";
+import { cacheKey, type publicCache } from "./public/cache.js";
 import { abandonCheckRun, completeCheckRun, findCheckRun, startCheckRun } from "./publish/check-run.js";
 import type { Background, KeyedLock, WorkQueue } from "./work-queue.js";
 

@@ -10,7 +10,7 @@ import { onCheckSuiteRequested, onPush } from "./handlers/push.js";
 import { onRerun } from "./handlers/rerun.js";
 import { Metrics } from "./metrics.js";
 import { publicRoutes } from "./public/routes.js";
-import { publicCache } from "./public/scorecards.js";
+import { publicCache } from "./public/cache.js";
 import { operationsRoutes } from "./routes.js";
 import { Background, KeyedLock, WorkQueue } from "./work-queue.js";
 

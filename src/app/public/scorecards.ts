@@ -1,29 +1,10 @@
-import { LRUCache } from "lru-cache";
 import type { Probot } from "probot";
 import { CONFIG_PATH, validateConfig, validateFailure, type ConfigResult } from "../../config/load.js";
-import type { Scorecard } from "../../engine/model.js";
 import { describeError } from "../../sources/github.js";
 import { scorecardOf, type AppState } from "../auditor.js";
 import type { Octokit } from "../github.js";
 import { CHECK_NAME } from "../publish/check-run.js";
-
-export interface PublicScorecard {
-  card: Scorecard;
-  auditedAt: Date;
-  htmlUrl: string;
-}
-
-/** Found, or nothing to show: not installed, private, unknown and never audited all look the same. */
-type Lookup = PublicScorecard | null;
-
-/** How long a result (or its absence) is served before GitHub is asked again, visibility included. */
-const FRESH_MS = 5 * 60 * 1000;
-
-export function publicCache() {
-  return new LRUCache<string, { found: Lookup }>({ max: 2000, ttl: FRESH_MS });
-}
-
-export const cacheKey = (owner: string, repo: string) => `${owner}/${repo}`.toLowerCase();
+import { cacheKey, type Lookup } from "./cache.js";
 
 async function configOf(
   octokit: Octokit,
