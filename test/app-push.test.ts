@@ -2,7 +2,9 @@ import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { filesOf } from "./github/fake-github.js";
 import { fakeGitHubPerTest } from "./github/per-test.js";
-import { payload, testProbot } from "./github/probot.js";
+import { withRequestTimeout } from "../src/app/request-timeout.js";
+import { describeError } from "../src/sources/github.js";
+import { payload, TestOctokit, testProbot } from "./github/probot.js";
 
 const SHA = "a".repeat(40);
 const files = filesOf("fixtures/repos/middling");
@@ -155,5 +157,19 @@ describe("the readiness issue", () => {
     const [edited] = github.bodies("PATCH", /issues\/4$/) as { body: string }[];
     expect(edited.body).toContain(SHA2);
     expect(github.bodies("POST", /issues$/)).toHaveLength(1);
+  });
+});
+
+describe("a GitHub response that never comes", () => {
+  it("is given up at the deadline with a reason a person can read", async () => {
+    github.scope.get("/repos/learner/taxi-mlops/git/trees/abc").query(true).delay(2000).reply(200, {});
+    const octokit = new TestOctokit({ auth: { token: "t" } } as never);
+    withRequestTimeout(octokit, 100);
+    const started = Date.now();
+    const error = await octokit.rest.git
+      .getTree({ owner: "learner", repo: "taxi-mlops", tree_sha: "abc", recursive: "1" })
+      .catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(describeError(error)).toMatch(/timed out/);
   });
 });

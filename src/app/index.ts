@@ -11,6 +11,7 @@ import { onRerun } from "./handlers/rerun.js";
 import { Metrics } from "./metrics.js";
 import { publicRoutes } from "./public/routes.js";
 import { publicCache } from "./public/cache.js";
+import { withRequestTimeout } from "./request-timeout.js";
 import { operationsRoutes } from "./routes.js";
 import { Background, KeyedLock, WorkQueue } from "./work-queue.js";
 
@@ -50,6 +51,7 @@ function guarded<C extends Context>(
     }
     seen.set(context.id, true);
     state.metrics.instrument(context.octokit);
+    withRequestTimeout(context.octokit);
     state.background.add(
       handler(context).catch((e: unknown) =>
         context.log.error({ reason: describeError(e), event: context.name }, "handler failed"),

@@ -150,6 +150,9 @@ export class GitHubSnapshot implements Snapshot {
 
 /** A short reason for a failed request, without headers or tokens. */
 export function describeError(e: unknown): string {
+  const cause = (e as { cause?: { name?: string } }).cause;
+  if ((e as Error).name === "TimeoutError" || cause?.name === "TimeoutError" || cause?.name === "AbortError")
+    return "GitHub did not answer in time (request timed out)";
   const status = (e as { status?: number }).status;
   return status ? `HTTP ${status}` : ((e as Error).message ?? String(e)).split("\n")[0].slice(0, 200);
 }
