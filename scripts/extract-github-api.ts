@@ -40,6 +40,22 @@ function stripped(node: unknown): unknown {
   );
 }
 
+/**
+ * OpenAPI 3.0 allows `nullable` beside `oneOf` without a `type`; Ajv refuses that, so such a schema gets
+ * an explicit null alternative instead, which means the same.
+ */
+function nullableWithoutType(node: unknown): void {
+  if (!node || typeof node !== "object") return;
+  const schema = node as Record<string, unknown>;
+  if (schema.nullable === true && schema.type === undefined) {
+    delete schema.nullable;
+    const { ...copy } = schema;
+    for (const key of Object.keys(schema)) delete schema[key];
+    schema.anyOf = [copy, { type: "null" }];
+  }
+  for (const value of Object.values(schema)) nullableWithoutType(value);
+}
+
 const refs = new Set<string>();
 function collectRefs(node: unknown): void {
   if (Array.isArray(node)) node.forEach(collectRefs);
@@ -83,6 +99,8 @@ while (refs.size) {
   collectRefs(value);
 }
 
+nullableWithoutType(paths);
+nullableWithoutType(components);
 const doc = { source: `@octokit/openapi ${version}, api.github.com ${spec.info.version}`, paths, components };
 writeFileSync(OUT, `${JSON.stringify(doc)}\n`);
 console.log(`wrote ${OUT}: ${Object.keys(paths).length} paths, ${done.size} components`);

@@ -12,6 +12,17 @@ import { TestOctokit } from "./github/probot.js";
 
 afterEach(() => nock.cleanAll());
 
+function warnings(count: number, path: (i: number) => string): Annotation[] {
+  return Array.from({ length: count }, (_, i) => ({
+    path: path(i),
+    start_line: i + 1,
+    end_line: i + 1,
+    annotation_level: "warning",
+    title: "t",
+    message: "m",
+  }));
+}
+
 async function cardOf(files: Record<string, string>): Promise<Scorecard> {
   return audit(new MemorySnapshot(files), {
     catalogue: loadCatalogue(),
@@ -62,14 +73,7 @@ describe("completing a check run", () => {
   it("sends annotations 50 per request, the first batch with the completion", async () => {
     const github = new FakeGitHub();
     github.scope.patch("/repos/learner/taxi-mlops/check-runs/5").times(3).reply(200, {});
-    const annotations: Annotation[] = Array.from({ length: 120 }, (_, i) => ({
-      path: `src/m${i}.py`,
-      start_line: i + 1,
-      end_line: i + 1,
-      annotation_level: "warning",
-      title: "t",
-      message: "m",
-    }));
+    const annotations = warnings(120, (i) => `src/m${i}.py`);
     const octokit = new TestOctokit({ auth: { token: "t" } } as never);
     await completeCheckRun(
       octokit,
@@ -95,14 +99,7 @@ describe("completing a check run", () => {
       .reply(200, {})
       .patch("/repos/learner/taxi-mlops/check-runs/6")
       .reply(502, { message: "Bad Gateway" });
-    const annotations: Annotation[] = Array.from({ length: 120 }, (_, i) => ({
-      path: "a.py",
-      start_line: i + 1,
-      end_line: i + 1,
-      annotation_level: "warning",
-      title: "t",
-      message: "m",
-    }));
+    const annotations = warnings(120, () => "a.py");
     const octokit = new TestOctokit({ auth: { token: "t" } } as never);
     const sent = await completeCheckRun(
       octokit,

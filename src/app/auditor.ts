@@ -1,3 +1,4 @@
+import { rootPrefix } from "../engine/paths.js";
 import type { Logger } from "pino";
 import { settingsFrom, type ConfigResult } from "../config/load.js";
 import { audit } from "../engine/audit.js";
@@ -54,7 +55,7 @@ export interface AuditOutcome {
 }
 
 export function linksAt(htmlUrl: string, sha: string, root?: string): LinkFor {
-  const prefix = root ? `${root.replace(/^\/+|\/+$/g, "")}/` : "";
+  const prefix = rootPrefix(root);
   return (e: Evidence) =>
     e.path ? `${htmlUrl}/blob/${sha}/${encodeURI(prefix + e.path)}${e.line ? `#L${e.line}` : ""}` : undefined;
 }

@@ -1,7 +1,7 @@
 import { ruleEvaluator } from "./evaluate.js";
 import { buildFacts, wantsContent, type Facts } from "./facts/index.js";
 import type { Catalogue, Finding, Rule, Scorecard } from "./model.js";
-import { isExcludedPath, matchAny } from "./paths.js";
+import { isExcludedPath, matchAny, rootPrefix } from "./paths.js";
 import { checklistOf, gradeOf, levelOf, weightedScore } from "./score.js";
 import type { Snapshot } from "./snapshot.js";
 import { decodeText } from "./text.js";
@@ -49,7 +49,7 @@ export async function readSnapshot(
   maxBytes: number,
   concurrency: number,
 ) {
-  const prefix = settings.root ? `${settings.root.replace(/^\/+|\/+$/g, "")}/` : "";
+  const prefix = rootPrefix(settings.root);
   const entries = snapshot.entries.filter((e) => e.path.startsWith(prefix));
   const paths: string[] = [];
   const wanted: { path: string; full: string; size: number }[] = [];

@@ -63,3 +63,9 @@ export function extensionOf(path: string): string {
   const dot = base.lastIndexOf(".");
   return dot <= 0 ? "" : base.slice(dot + 1).toLowerCase();
 }
+
+/** The folder an audit is limited to (`paths.root`) as a path prefix: `services/model/`, or "" for the whole repository. */
+export function rootPrefix(root: string | undefined): string {
+  const trimmed = root?.replace(/^\/+|\/+$/g, "");
+  return trimmed ? `${trimmed}/` : "";
+}

@@ -1,3 +1,4 @@
+import { rootPrefix } from "../engine/paths.js";
 import type { Evidence, Finding, Scorecard } from "../engine/model.js";
 import { deltaLines, type Delta } from "./delta.js";
 import { checklistLines, fitToLimit, footer, noteLines, phaseLines, ruleDetailLines } from "./markdown.js";
@@ -78,7 +79,7 @@ export function renderCheckRun(card: Scorecard, options: CheckRunOptions): Check
     "",
     footer(card),
   );
-  const prefix = options.root ? `${options.root.replace(/^\/+|\/+$/g, "")}/` : "";
+  const prefix = rootPrefix(options.root);
   return {
     title: `Readiness ${headline(card)}`,
     summary: fitToLimit(() => summary.join("\n"), CHECK_TEXT_LIMIT),

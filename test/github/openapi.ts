@@ -18,24 +18,6 @@ const spec = JSON.parse(
   readFileSync(new URL("./api.github.com.requests.json", import.meta.url), "utf8"),
 ) as Spec;
 
-/**
- * OpenAPI 3.0 allows `nullable` beside `oneOf` without a `type`; Ajv refuses that, so such a schema gets
- * an explicit null alternative instead, which means the same.
- */
-function nullableWithoutType(node: unknown): void {
-  if (!node || typeof node !== "object") return;
-  const schema = node as Record<string, unknown>;
-  if (schema.nullable === true && schema.type === undefined) {
-    delete schema.nullable;
-    const { ...copy } = schema;
-    for (const key of Object.keys(schema)) delete schema[key];
-    schema.anyOf = [copy, { type: "null" }];
-  }
-  for (const value of Object.values(schema)) nullableWithoutType(value);
-}
-nullableWithoutType(spec.paths);
-nullableWithoutType(spec.components);
-
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => void;
 const ajv = new Ajv({ strict: false, allErrors: false });
 addFormats(ajv);
