@@ -19,3 +19,24 @@ export function writeSection(name: string, lines: string[]): void {
   writeFileSync("BENCHMARKS.md", doc);
   console.log(section);
 }
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/**
+ * The machine's own noise: a fixed arithmetic loop, timed as many times as asked. Where its median is far
+ * above its fastest run, other tenants took the CPU, and the fastest run is the better estimate of cost.
+ */
+export function calibrate(runs: number): { median: number; fastest: number } {
+  const times: number[] = [];
+  for (let k = 0; k < runs; k++) {
+    const t = performance.now();
+    let x = 0;
+    for (let i = 0; i < 3e6; i++) x = (x * 31 + i) % 1000003;
+    times.push(performance.now() - t);
+    if (x < 0) throw new Error("unreachable");
+  }
+  return { median: median(times), fastest: Math.min(...times) };
+}

@@ -222,15 +222,16 @@ export function extractDependencies(
   const manifests: string[] = [];
   const lockfiles = paths.filter((p) => LOCKFILE_NAMES.has(baseName(p)));
   const seen = new Set<string>();
+  // Only files that were read can declare anything; on a large tree most paths were not.
   for (const path of paths) {
     const text = texts.get(path);
+    if (text === undefined) continue;
     const base = baseName(path);
     if (matchAny(path, REQUIREMENTS_GLOBS)) {
-      if (text === undefined) continue;
       manifests.push(path);
       if (isPipCompiled(text)) lockfiles.push(path);
       fromRequirementsText(path, texts, seen, requirements);
-    } else if (MANIFEST_NAMES.includes(base) && text !== undefined) {
+    } else if (MANIFEST_NAMES.includes(base)) {
       const before = requirements.length;
       if (base === "pyproject.toml") fromPyproject(path, text, requirements);
       else if (base === "Pipfile") fromPipfile(path, text, requirements);

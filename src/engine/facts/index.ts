@@ -1,3 +1,4 @@
+import { PathSearch } from "../path-search.js";
 import { baseName, extensionOf, isExcludedPath, matchAny } from "../paths.js";
 import { automatedModules, ModuleIndex } from "./automation.js";
 import { extractCi, isJenkinsfile, type CiPipeline } from "./ci/index.js";
@@ -29,6 +30,8 @@ import { YamlStore } from "./yaml.js";
 export interface Facts {
   /** Every path of the audited tree, excluded folders removed. */
   paths: string[];
+  /** Glob queries over the same paths, answered once each. */
+  pathSearch: PathSearch;
   texts: Map<string, string>;
   /** Files a rule may have needed but that could not be read, with the reason. */
   unreadable: Map<string, string>;
@@ -175,6 +178,7 @@ export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
 
   return {
     paths,
+    pathSearch: new PathSearch(paths),
     texts,
     unreadable,
     python,

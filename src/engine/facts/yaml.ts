@@ -1,3 +1,4 @@
+import jsyaml from "js-yaml";
 import {
   isAlias,
   isMap,
@@ -87,24 +88,128 @@ function convert(node: unknown, doc: Document, counter: LineCounter, budget: Bud
   return null;
 }
 
+/** Unknown tags (`!Ref`, `!Sub`) keep their plain value, as they do in the `yaml` package. */
+const anyTag = (kind: "scalar" | "sequence" | "mapping") =>
+  new jsyaml.Type("!", { kind, multi: true, construct: (data: unknown) => data });
+// `types` is exported at run time but missing from the type declarations.
+const { merge } = (jsyaml as unknown as { types: { merge: jsyaml.Type } }).types;
+const FAST_SCHEMA = jsyaml.CORE_SCHEMA.extend({
+  implicit: [merge],
+  explicit: [anyTag("scalar"), anyTag("sequence"), anyTag("mapping")],
+});
+
+/** Offsets where each line starts, for turning a parser position into a line number. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function lineAtOffset(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
+/** Where a node's content starts: js-yaml reports a node before the blanks and comments that precede it. */
+function contentStart(text: string, position: number): number {
+  let i = position;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === " " || c === "\t" || c === "\r" || c === "\n") i++;
+    else if (c === "#") {
+      const end = text.indexOf("\n", i);
+      i = end === -1 ? text.length : end;
+    } else break;
+  }
+  return i;
+}
+
+/** Counts what a document expands to, since js-yaml shares aliased nodes instead of copying them. */
+function spendOn(value: unknown, budget: Budget, depth: number): void {
+  budget.spend();
+  if (depth > MAX_DEPTH) throw new Error(`nested deeper than ${MAX_DEPTH} levels`);
+  if (Array.isArray(value)) for (const item of value) spendOn(item, budget, depth + 1);
+  else if (value && typeof value === "object")
+    for (const item of Object.values(value)) spendOn(item, budget, depth + 1);
+}
+
+interface Frame {
+  line: number;
+  children: { value: unknown; line: number }[];
+}
+
+/**
+ * The fast path: js-yaml parses an order of magnitude faster than the `yaml` package, and its parse events
+ * give each mapping, key and item its line. It throws on the first error of any document; the caller then
+ * takes the slower path, which keeps the documents that did parse.
+ */
+function parseFast(path: string, text: string, lines: string[]): YamlFile {
+  const starts = lineStarts(text);
+  const stack: Frame[] = [{ line: 1, children: [] }];
+  const listener = (event: string, state: { position: number; result: unknown }) => {
+    if (event === "open") {
+      stack.push({ line: lineAtOffset(starts, contentStart(text, state.position)), children: [] });
+      return;
+    }
+    const frame = stack.pop()!;
+    const value = state.result;
+    stack[stack.length - 1].children.push({ value, line: frame.line });
+    if (Array.isArray(value)) {
+      locations.set(value, { line: frame.line, items: frame.children.map((c) => c.line) });
+    } else if (value && typeof value === "object" && !locations.has(value)) {
+      const keys: Record<string, number> = {};
+      for (let i = 0; i + 1 < frame.children.length; i += 2) {
+        const key = String(frame.children[i].value);
+        if (Object.hasOwn(value, key)) keys[key] = frame.children[i].line;
+      }
+      locations.set(value, { line: frame.line, keys });
+    }
+  };
+  const docs = jsyaml.loadAll(text, undefined, {
+    schema: FAST_SCHEMA,
+    json: true,
+    listener,
+    maxDepth: MAX_DEPTH,
+  } as jsyaml.LoadOptions);
+  const budget = new Budget();
+  for (const doc of docs) spendOn(doc, budget, 0);
+  return { path, docs, lines };
+}
+
+/** The `yaml` package's path: slower, but it keeps every document that parses. Also the reference in tests. */
+export function parseSlow(path: string, text: string, lines = text.split("\n")): YamlFile {
+  const counter = new LineCounter();
+  const documents = parseAllDocuments(text, { lineCounter: counter, uniqueKeys: false });
+  const list = Array.isArray(documents) ? documents : [documents];
+  const budget = new Budget();
+  const docs: unknown[] = [];
+  let error: string | undefined;
+  for (const doc of list) {
+    if (doc.errors.length > 0) {
+      const e = doc.errors[0];
+      error = `${e.message.split("\n")[0]}`;
+      continue;
+    }
+    docs.push(convert(doc.contents, doc, counter, budget, 0));
+  }
+  return { path, docs, error, lines };
+}
+
 export function parseYaml(path: string, text: string): YamlFile {
   const lines = text.split("\n");
-  const counter = new LineCounter();
   try {
-    const documents = parseAllDocuments(text, { lineCounter: counter, uniqueKeys: false });
-    const list = Array.isArray(documents) ? documents : [documents];
-    const budget = new Budget();
-    const docs: unknown[] = [];
-    let error: string | undefined;
-    for (const doc of list) {
-      if (doc.errors.length > 0) {
-        const e = doc.errors[0];
-        error = `${e.message.split("\n")[0]}`;
-        continue;
-      }
-      docs.push(convert(doc.contents, doc, counter, budget, 0));
+    try {
+      return parseFast(path, text, lines);
+    } catch (e) {
+      if (!(e instanceof jsyaml.YAMLException)) throw e;
+      return parseSlow(path, text, lines);
     }
-    return { path, docs, error, lines };
   } catch (e) {
     return { path, docs: [], error: e instanceof Error ? e.message : String(e), lines };
   }

@@ -5,7 +5,7 @@ import { snippetOf, stripHashComments, stripSlashComments } from "../text.js";
 import { found, regex, type EvalContext, type PredicateResult } from "./result.js";
 
 export function evalFiles(ctx: EvalContext, q: { glob: string[]; exclude?: string[] }): PredicateResult {
-  const hits = ctx.facts.paths.filter((p) => matchAny(p, q.glob) && !matchAny(p, q.exclude ?? []));
+  const hits = ctx.facts.pathSearch.matching(q.glob, q.exclude);
   return found(hits.slice(0, 5).map((path) => ({ path })));
 }
 

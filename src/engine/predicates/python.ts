@@ -14,11 +14,13 @@ interface CallPattern {
 }
 
 const patternCache = new Map<string, CallPattern>();
+/** `name(kwarg)`, `name(kwarg=regex)`, `name(kwarg!=regex)`: the parts of a call pattern. */
+const KWARG_PATTERN = /^(.+?)\((\w+)(?:(!?=)(.*))?\)$/;
 
 function callPattern(text: string): CallPattern {
   let p = patternCache.get(text);
   if (!p) {
-    const m = text.match(/^(.+?)\((\w+)(?:(!?=)(.*))?\)$/);
+    const m = text.match(KWARG_PATTERN);
     p = m
       ? {
           name: nameGlob(m[1]),
@@ -69,8 +71,10 @@ function servingPaths(ctx: EvalContext): Set<string> {
 export function pythonModules(ctx: EvalContext, q: PythonQuery): PyModule[] {
   const where = q.in ?? "code";
   const serving = q.module === "serving" ? servingPaths(ctx) : undefined;
+  const candidates = candidateModules(ctx.facts.python, q);
   return ctx.facts.python.filter(
     (m) =>
+      (!candidates || candidates.has(m)) &&
       (where === "any" || (where === "notebook") === m.notebook) &&
       (!q.automated || ctx.facts.automated.has(m.path)) &&
       (!q.orchestrated || definesOrchestratedWork(m)) &&
@@ -78,32 +82,89 @@ export function pythonModules(ctx: EvalContext, q: PythonQuery): PyModule[] {
   );
 }
 
-const wordsCache = new Map<string, string[]>();
+interface Required {
+  /** Whole identifiers the code must hold. */
+  words: string[];
+  /** Parts of identifiers next to a `*` (`airflow*DAG`), which the code must hold as text. */
+  fragments: string[];
+}
+
+const requiredCache = new Map<string, Required>();
 
 /**
- * The whole identifiers a name pattern needs in the code: a resolved name is built only from tokens of the
- * module's own code (imports, bindings, call sites), so a module lacking one of them cannot match. A word
- * touching a `*`, and words inside `{a,b}` alternatives, are not whole identifiers and are left out.
+ * What a name pattern needs in the code: a resolved name is built only from tokens of the module's own code
+ * (imports, bindings, call sites), so a module lacking one of them cannot match. A word touching a `*` is
+ * only part of an identifier, and words inside `{a,b}` alternatives are not required at all.
  */
-function requiredWords(pattern: string): string[] {
-  let words = wordsCache.get(pattern);
-  if (!words) {
-    const name = pattern.replace(/\(.*$/, "").replace(/\{[^}]*\}/g, "*");
-    words = name.split(/[^A-Za-z0-9_*]+/).filter((w) => w && !w.includes("*"));
-    wordsCache.set(pattern, words);
+function required(pattern: string): Required {
+  let req = requiredCache.get(pattern);
+  if (!req) {
+    const name = (pattern.match(KWARG_PATTERN)?.[1] ?? pattern).replace(/\{[^}]*\}/g, "*");
+    const tokens = name.split(/[^A-Za-z0-9_*]+/).filter(Boolean);
+    req = {
+      words: tokens.filter((w) => !w.includes("*")),
+      fragments: tokens.flatMap((w) => (w.includes("*") ? w.split("*").filter(Boolean) : [])),
+    };
+    requiredCache.set(pattern, req);
   }
-  return words;
+  return req;
 }
 
 const identifiers = new WeakMap<PyModule, Set<string>>();
 
-function mayContain(m: PyModule, pattern: string): boolean {
+function identifiersOf(m: PyModule): Set<string> {
   let ids = identifiers.get(m);
   if (!ids) {
     ids = new Set(m.code.match(/[A-Za-z_][A-Za-z0-9_]*/g));
     identifiers.set(m, ids);
   }
-  return requiredWords(pattern).every((w) => ids.has(w));
+  return ids;
+}
+
+function mayContain(m: PyModule, pattern: string): boolean {
+  const { words, fragments } = required(pattern);
+  const ids = identifiersOf(m);
+  return words.every((w) => ids.has(w)) && fragments.every((f) => m.code.includes(f));
+}
+
+/** Identifier → the modules whose code holds it, built once per audit. */
+const wordIndexes = new WeakMap<PyModule[], Map<string, PyModule[]>>();
+
+function wordIndex(modules: PyModule[]): Map<string, PyModule[]> {
+  let index = wordIndexes.get(modules);
+  if (!index) {
+    index = new Map();
+    for (const m of modules)
+      for (const id of identifiersOf(m)) {
+        const list = index.get(id);
+        if (list) list.push(m);
+        else index.set(id, [m]);
+      }
+    wordIndexes.set(modules, index);
+  }
+  return index;
+}
+
+/**
+ * The modules that could match a query, found through the word index (each pattern looked up by its rarest
+ * required identifier), so that a query is not tried on thousands of modules that lack its names.
+ * Undefined when some pattern has no required identifier or the query searches free text.
+ */
+function candidateModules(all: PyModule[], q: PythonQuery): Set<PyModule> | undefined {
+  if (q.text?.length) return undefined;
+  const index = wordIndex(all);
+  const out = new Set<PyModule>();
+  for (const p of [...(q.call ?? []), ...(q.decorator ?? []), ...(q.base ?? []), ...(q.import ?? [])]) {
+    const { words } = required(p);
+    if (!words.length) return undefined;
+    let rarest: PyModule[] = [];
+    words.forEach((w, i) => {
+      const holders = index.get(w) ?? [];
+      if (i === 0 || holders.length < rarest.length) rarest = holders;
+    });
+    for (const m of rarest) out.add(m);
+  }
+  return out;
 }
 
 const lineIndexes = new WeakMap<PyModule, LineIndex>();
@@ -173,9 +234,12 @@ export function evalPython(ctx: EvalContext, q: PythonQuery): PredicateResult {
       const companion = companionEvidence(ctx, m, q.alsoInModule);
       if (!companion) continue;
       evidence.push(evidenceAt(m, lines[0]), companion);
+      if (evidence.length >= 5) break;
       continue;
     }
     for (const line of lines.slice(0, 3)) evidence.push(evidenceAt(m, line));
+    // A finding shows five pieces of evidence at most; the rest of a large tree cannot change the verdict.
+    if (evidence.length >= 5) break;
   }
-  return found(evidence);
+  return found(evidence.slice(0, 5));
 }

@@ -1,0 +1,135 @@
+import { matchAny, matchGlob } from "./paths.js";
+
+/** Characters that make part of a glob more than literal text. */
+const GLOB_CHARS = /[*?[\]{}()!+@\\/]+/;
+
+/** `{a,b}` groups expanded (not nested); undefined for anything more involved. */
+function expandBraces(glob: string): string[] | undefined {
+  const open = glob.indexOf("{");
+  if (open === -1) return [glob];
+  const close = glob.indexOf("}", open);
+  if (close === -1 || glob.slice(open + 1, close).includes("{")) return undefined;
+  const rest = expandBraces(glob.slice(close + 1));
+  if (!rest) return undefined;
+  const head = glob.slice(0, open);
+  return glob
+    .slice(open + 1, close)
+    .split(",")
+    .flatMap((alt) => rest.map((tail) => head + alt + tail));
+}
+
+/**
+ * Text that every path matching a glob must contain, one entry per brace alternative: the longest
+ * literal run of each (`**\/*.y{a,}ml` → `.yaml`, `.yml`; `**\/Dockerfile*` → `Dockerfile`). Runs are
+ * split at slashes too, since `**\/` may match nothing. Undefined when some alternative has none (`**`).
+ */
+function literalsOf(glob: string): string[] | undefined {
+  // Negation and extended globs (`!(x)`, `@(a|b)`) can match without their text; leave them unfiltered.
+  if (/[!()]/.test(glob)) return undefined;
+  const variants = expandBraces(glob.replace(/\[[^\]]*\]/g, "*"));
+  if (!variants) return undefined;
+  const literals: string[] = [];
+  for (const v of variants) {
+    const longest = v.split(GLOB_CHARS).reduce((a, b) => (b.length > a.length ? b : a), "");
+    if (!longest) return undefined;
+    literals.push(longest);
+  }
+  return literals;
+}
+
+/**
+ * The extensions a matching path's base name must end with, when every alternative's last segment is a
+ * literal name (`dvc.yaml`, `Makefile`) or ends in a literal extension (`*.y{a,}ml`); "" stands for no
+ * extension. Undefined otherwise (`Dockerfile*`, `**`).
+ */
+function extensionsOf(glob: string): string[] | undefined {
+  if (/[!()[\]\\]/.test(glob) || /\{[^}]*\//.test(glob)) return undefined;
+  const variants = expandBraces(glob.slice(glob.lastIndexOf("/") + 1));
+  if (!variants) return undefined;
+  const extensions: string[] = [];
+  for (const v of variants) {
+    const literal = !/[*?{}]/.test(v);
+    const ext = v.match(/\.([^.*?{}]+)$/)?.[1];
+    if (ext !== undefined) extensions.push(ext.toLowerCase());
+    else if (literal && !v.includes(".")) extensions.push("");
+    else return undefined;
+  }
+  return extensions;
+}
+
+interface GlobTest {
+  glob: string;
+  literals?: string[];
+  extensions?: string[];
+}
+
+const globTests = new Map<string, GlobTest>();
+
+function globTest(glob: string): GlobTest {
+  let test = globTests.get(glob);
+  if (!test) {
+    test = { glob, literals: literalsOf(glob), extensions: extensionsOf(glob) };
+    globTests.set(glob, test);
+  }
+  return test;
+}
+
+/** The text after a base name's last dot, lower-cased; "" when it has none. */
+function extensionOfBase(path: string): string {
+  const slash = path.lastIndexOf("/");
+  const dot = path.lastIndexOf(".");
+  return dot > slash ? path.slice(dot + 1).toLowerCase() : "";
+}
+
+/**
+ * Glob queries over the audited paths. A glob ending in a literal name or extension is tried only on the
+ * paths with that extension; any other is tried on every path, behind a substring test that rules out
+ * nearly all of them before its regular expression runs. Each distinct query is answered once per audit.
+ */
+export class PathSearch {
+  private readonly answers = new Map<string, string[]>();
+  private extensionIndex?: Map<string, number[]>;
+
+  constructor(readonly paths: readonly string[]) {}
+
+  /** The paths matching any of `globs` and none of `exclude`, in tree order. */
+  matching(globs: readonly string[], exclude: readonly string[] = []): string[] {
+    const key = JSON.stringify([globs, exclude]);
+    let answer = this.answers.get(key);
+    if (!answer) {
+      const hits = new Set<number>();
+      for (const glob of globs) for (const i of this.matchesOf(globTest(glob))) hits.add(i);
+      answer = [...hits]
+        .sort((a, b) => a - b)
+        .map((i) => this.paths[i])
+        .filter((path) => !matchAny(path, exclude));
+      this.answers.set(key, answer);
+    }
+    return answer;
+  }
+
+  private matchesOf({ glob, literals, extensions }: GlobTest): number[] {
+    const out: number[] = [];
+    const test = (i: number) => {
+      const path = this.paths[i];
+      if ((!literals || literals.some((l) => path.includes(l))) && matchGlob(path, glob)) out.push(i);
+    };
+    if (extensions) for (const ext of extensions) (this.byExtension().get(ext) ?? []).forEach(test);
+    else for (let i = 0; i < this.paths.length; i++) test(i);
+    return out;
+  }
+
+  private byExtension(): Map<string, number[]> {
+    if (!this.extensionIndex) {
+      const index = new Map<string, number[]>();
+      this.paths.forEach((path, i) => {
+        const ext = extensionOfBase(path);
+        const list = index.get(ext);
+        if (list) list.push(i);
+        else index.set(ext, [i]);
+      });
+      this.extensionIndex = index;
+    }
+    return this.extensionIndex;
+  }
+}
