@@ -174,7 +174,7 @@ describe("the GitHub source", () => {
     const snap = await GitHubSnapshot.open(git, git.root, new GitCache());
     expect(await snap.read("README.md")).toEqual({
       ok: false,
-      reason: "GitHub did not return the file (HTTP 500)",
+      reason: "GitHub did not return the file (HTTP 500, a GitHub server error, still there after retries)",
     });
   });
 });

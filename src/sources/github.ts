@@ -154,7 +154,17 @@ export function describeError(e: unknown): string {
   if ((e as Error).name === "TimeoutError" || cause?.name === "TimeoutError" || cause?.name === "AbortError")
     return "GitHub did not answer in time (request timed out)";
   const status = (e as { status?: number }).status;
-  return status ? `HTTP ${status}` : ((e as Error).message ?? String(e)).split("\n")[0].slice(0, 200);
+  if (!status) return ((e as Error).message ?? String(e)).split("\n")[0].slice(0, 200);
+  const said = (e as { response?: { data?: { message?: unknown } } }).response?.data?.message;
+  const rateLimited = status === 429 || (status === 403 && /rate limit/i.test(String(said ?? "")));
+  const kind = rateLimited
+    ? "GitHub's rate limit was reached"
+    : status >= 500
+      ? "a GitHub server error, still there after retries"
+      : status === 404
+        ? "not found"
+        : undefined;
+  return kind ? `HTTP ${status}, ${kind}` : `HTTP ${status}`;
 }
 
 /** The Git Database API through an installation's Octokit. */

@@ -20,8 +20,12 @@ export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unkno
   throttle: { enabled: false },
 }));
 
-export async function testProbot(state: AppState = createState(), log = pino({ level: "silent" })) {
-  const probot = new Probot({ appId: 1, privateKey: PRIVATE_KEY, Octokit: TestOctokit, log });
+export async function testProbot(
+  state: AppState = createState(),
+  log = pino({ level: "silent" }),
+  Octokit: typeof ProbotOctokit = TestOctokit,
+) {
+  const probot = new Probot({ appId: 1, privateKey: PRIVATE_KEY, Octokit, log });
   await probot.load((app, options) => mlopsAudit(app, options, state));
   // Handlers finish after the webhook is acknowledged; a test's receive waits for that work too.
   const receive = async (event: Parameters<Probot["receive"]>[0]) => {

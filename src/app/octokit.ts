@@ -1,0 +1,53 @@
+import { ProbotOctokit } from "probot";
+
+export interface RetryPolicy {
+  /** Milliseconds per unit of backoff and of `retry-after` (1,000 in production: GitHub speaks in seconds). */
+  unitMs: number;
+  /** A rate limit that asks for a longer wait than this many seconds is not waited for. */
+  maxWaitSeconds: number;
+}
+
+export const PRODUCTION_RETRIES: RetryPolicy = { unitMs: 1000, maxWaitSeconds: 60 };
+
+/** Retries after a rate limit: twice, and only when GitHub asks for a wait the audit can afford. */
+function rateLimitHandler(policy: RetryPolicy, kind: string) {
+  return (
+    retryAfter: number,
+    options: { method: string; url: string },
+    octokit: { log: { warn: (message: string) => void } },
+    retryCount: number,
+  ) => {
+    const retry = retryCount < 2 && retryAfter <= policy.maxWaitSeconds;
+    octokit.log.warn(
+      `${kind} on ${options.method} ${options.url}: ${retry ? `retrying in ${retryAfter} s` : "giving up"}`,
+    );
+    return retry;
+  };
+}
+
+/**
+ * How every GitHub request of the app behaves when GitHub fails. A 5xx or a 429 is retried three times,
+ * after 1, 4 and 9 units; a primary or secondary rate limit (403) is retried twice after the wait GitHub
+ * names, unless that wait is longer than the policy allows. Anything else (404, 422, …) is not retried:
+ * the caller turns it into an unreadable file or a check run that says what failed.
+ */
+export function resilientOctokit(Base: typeof ProbotOctokit, policy: RetryPolicy = PRODUCTION_RETRIES) {
+  return Base.defaults((options: Record<string, unknown>) => ({
+    ...options,
+    retry: {
+      enabled: true,
+      retries: 3,
+      retryAfterBaseValue: policy.unitMs,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+    },
+    throttle: {
+      ...(options.throttle as object | undefined),
+      enabled: true,
+      retryAfterBaseValue: policy.unitMs,
+      onRateLimit: rateLimitHandler(policy, "rate limit"),
+      onSecondaryRateLimit: rateLimitHandler(policy, "secondary rate limit"),
+    },
+  }));
+}
+
+export const AppOctokit = resilientOctokit(ProbotOctokit);
