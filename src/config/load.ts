@@ -1,6 +1,7 @@
 import { LineCounter, parseDocument, isNode, type Node } from "yaml";
 import type { AuditSettings } from "../engine/audit.js";
 import type { Catalogue } from "../engine/model.js";
+import { firstPatternProblem } from "./patterns.js";
 import { configSchema, type Config } from "./schema.js";
 
 export const CONFIG_PATH = ".github/mlops-audit.yml";
@@ -83,6 +84,12 @@ export function validateConfig(
         locate(["rules", "custom", i, "phase"]),
         `rules.custom: unknown phase "${custom.phase}" (one of ${[...phases].join(", ")})`,
       );
+    const bad = firstPatternProblem(custom);
+    if (bad) {
+      const path = ["rules", "custom", i, ...bad.path];
+      const shown = bad.pattern.length > 60 ? `${bad.pattern.slice(0, 60)}…` : bad.pattern;
+      return fail(locate(path), `${path.join(".")}: the pattern "${shown}" is ${bad.problem}`);
+    }
   }
   return { ok: true, config: parsed.data };
 }

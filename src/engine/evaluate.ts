@@ -2,11 +2,14 @@ import type { Facts } from "./facts/index.js";
 import { needsOf } from "./needs.js";
 import type { Evidence, Finding, Predicate, Rule, Status } from "./model.js";
 import { evaluatePredicate, type EvalContext } from "./predicates/index.js";
+import { linearPatterns, nativePatterns } from "./predicates/result.js";
 
 export interface RuleOverrides {
   /** Rule id → reason; the rule is shown, with the reason, and not scored. */
   exempt: Map<string, string>;
   weights: Map<string, number>;
+  /** Rules from a repository's config: their patterns run on the linear-time engine. */
+  customRules?: Rule[];
 }
 
 const GENERIC = {
@@ -72,7 +75,10 @@ export function ruleEvaluator(
     definitions,
     statusOf: (id) => findingOf(id)?.status ?? "fail",
     evidenceOf: (id) => findingOf(id)?.evidence ?? [],
+    pattern: nativePatterns,
   };
+  const untrusted = new Set((overrides.customRules ?? []).map((r) => r.id));
+  const untrustedCtx: EvalContext = { ...ctx, pattern: linearPatterns };
   function judge(rule: Rule): Finding {
     const cached = findings.get(rule.id);
     if (cached) return cached;
@@ -94,8 +100,9 @@ export function ruleEvaluator(
     const exempt = overrides.exempt.get(rule.id);
     if (exempt !== undefined)
       return { ...base, status: "exempt", credit: null, message: `Exempt: ${exempt}`, evidence: [] };
-    const passed = evaluatePredicate(ctx, rule.pass);
-    const partial = !passed.ok && rule.partial ? evaluatePredicate(ctx, rule.partial) : undefined;
+    const on = untrusted.has(rule.id) ? untrustedCtx : ctx;
+    const passed = evaluatePredicate(on, rule.pass);
+    const partial = !passed.ok && rule.partial ? evaluatePredicate(on, rule.partial) : undefined;
     let status: Status = passed.ok ? "pass" : partial?.ok ? "partial" : "fail";
     const evidence = (passed.ok ? passed.evidence : partial?.ok ? partial.evidence : passed.evidence).filter(
       (e) => e.path,

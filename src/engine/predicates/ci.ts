@@ -1,7 +1,7 @@
 import type { CiPipeline, CiStep } from "../facts/ci/index.js";
 import type { CiQuery, Evidence, Trigger } from "../model.js";
 import { snippetOf } from "../text.js";
-import { found, nameGlob, regex, type EvalContext, type PredicateResult } from "./result.js";
+import { found, nameGlob, type EvalContext, type PatternEngine, type PredicateResult } from "./result.js";
 
 function triggered(pipeline: CiPipeline, step: CiStep, wanted?: Trigger[]): boolean {
   if (!wanted) return true;
@@ -9,11 +9,11 @@ function triggered(pipeline: CiPipeline, step: CiStep, wanted?: Trigger[]): bool
   return wanted.some((t) => triggers.has(t));
 }
 
-function withMatches(step: CiStep, want?: Record<string, string>): boolean {
+function withMatches(step: CiStep, pattern: PatternEngine, want?: Record<string, string>): boolean {
   if (!want) return true;
-  return Object.entries(want).every(([key, pattern]) => {
+  return Object.entries(want).every(([key, wanted]) => {
     const value = step.with[key];
-    return value !== undefined && value !== null && regex(`^(?:${pattern})$`, "is").test(String(value));
+    return value !== undefined && value !== null && pattern(`^(?:${wanted})$`, "is").test(String(value));
   });
 }
 
@@ -32,7 +32,7 @@ export function evalCi(ctx: EvalContext, q: CiQuery): PredicateResult {
     for (const step of pipeline.steps) {
       if (!triggered(pipeline, step, q.trigger)) continue;
       if (q.uses && step.uses && (q.masked === undefined || q.masked === step.masked)) {
-        if (q.uses.some((u) => nameGlob(u).test(step.uses!)) && withMatches(step, q.with)) {
+        if (q.uses.some((u) => nameGlob(u).test(step.uses!)) && withMatches(step, ctx.pattern, q.with)) {
           add({
             path: step.path,
             line: step.line,
@@ -43,7 +43,7 @@ export function evalCi(ctx: EvalContext, q: CiQuery): PredicateResult {
       if (!q.command) continue;
       for (const c of step.commands) {
         if (q.masked !== undefined && q.masked !== c.masked) continue;
-        if (q.command.some((p) => regex(p).test(c.text))) {
+        if (q.command.some((p) => ctx.pattern(p).test(c.text))) {
           const via = c.via.length ? ` (via ${c.via.join(" → ")})` : "";
           add({ path: c.path, line: c.line, snippet: snippetOf(c.text + via) });
         }

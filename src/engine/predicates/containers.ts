@@ -4,7 +4,7 @@ import type { Dockerfile } from "../facts/docker.js";
 import type { Facts } from "../facts/index.js";
 import type { Evidence } from "../model.js";
 import { snippetOf } from "../text.js";
-import { found, regex, type EvalContext, type PredicateResult } from "./result.js";
+import { found, type EvalContext, type PredicateResult } from "./result.js";
 
 /** What a container runs on start: ENTRYPOINT then CMD, one level into a start script in the repository. */
 export function startCommand(facts: Facts, d: Dockerfile): string {
@@ -64,7 +64,7 @@ export function evalDockerfile(
     const starter = d.entrypoint ?? d.cmd;
     if ((q.entry || q.start || q.startsServing) && !starter) continue;
     const start = q.start || q.startsServing ? startCommand(ctx.facts, d) : "";
-    if (q.start && !q.start.some((p) => regex(p).test(start))) continue;
+    if (q.start && !q.start.some((p) => ctx.pattern(p).test(start))) continue;
     if (q.startsServing && !startsPredictionService(ctx.facts, d, start)) continue;
     const at = starter ?? d.from;
     evidence.push({ path: d.path, line: at.line, snippet: snippetOf(`${at.keyword} ${at.args}`) });

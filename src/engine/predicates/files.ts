@@ -2,7 +2,7 @@ import { extensionOf, baseName, matchAny } from "../paths.js";
 import { asMap, lineOf, type YamlFile } from "../facts/yaml.js";
 import type { Evidence, YamlQuery } from "../model.js";
 import { snippetOf, stripHashComments, stripSlashComments } from "../text.js";
-import { found, regex, type EvalContext, type PredicateResult } from "./result.js";
+import { found, type EvalContext, type PatternEngine, type PredicateResult } from "./result.js";
 
 export function evalFiles(ctx: EvalContext, q: { glob: string[]; exclude?: string[] }): PredicateResult {
   const hits = ctx.facts.pathSearch.matching(q.glob, q.exclude);
@@ -28,7 +28,7 @@ export function evalText(
     const lines = uncommented(path, text).split("\n");
     const original = text.split("\n");
     for (let i = 0; i < lines.length && evidence.length < 5; i++) {
-      if (q.pattern.some((p) => regex(p, "i").test(lines[i])))
+      if (q.pattern.some((p) => ctx.pattern(p, "i").test(lines[i])))
         evidence.push({ path, line: i + 1, snippet: snippetOf(original[i]) });
     }
   }
@@ -70,14 +70,14 @@ function nonEmpty(value: unknown): boolean {
   return true;
 }
 
-function kindMatches(doc: unknown, q: YamlQuery): boolean {
+function kindMatches(doc: unknown, q: YamlQuery, pattern: PatternEngine): boolean {
   if (!q.kind) return true;
   const m = asMap(doc);
   return (
     !!m &&
     typeof m.apiVersion === "string" &&
     q.kind.includes(String(m.kind)) &&
-    (!q.apiVersion || regex(q.apiVersion).test(m.apiVersion))
+    (!q.apiVersion || pattern(q.apiVersion).test(m.apiVersion))
   );
 }
 
@@ -85,7 +85,7 @@ function kindMatches(doc: unknown, q: YamlQuery): boolean {
 function templatedKind(file: YamlFile, q: YamlQuery): Evidence | undefined {
   if (!q.kind || q.path || !file.error) return undefined;
   if (!file.lines.some((l) => /^apiVersion:\s*\S/.test(l))) return undefined;
-  const i = file.lines.findIndex((l) => q.kind!.some((k) => new RegExp(`^kind:\\s*${k}\\s*$`).test(l)));
+  const i = file.lines.findIndex((l) => q.kind!.some((k) => /^kind:/.test(l) && l.slice(5).trim() === k));
   return i === -1 ? undefined : { path: file.path, line: i + 1, snippet: snippetOf(file.lines[i]) };
 }
 
@@ -103,7 +103,7 @@ export function evalYaml(ctx: EvalContext, q: YamlQuery): PredicateResult {
     const templated = templatedKind(file, q);
     if (templated) evidence.push(templated);
     for (const doc of file.docs) {
-      if (!kindMatches(doc, q)) continue;
+      if (!kindMatches(doc, q, ctx.pattern)) continue;
       if (!q.path) {
         evidence.push({
           path: file.path,
@@ -118,7 +118,7 @@ export function evalYaml(ctx: EvalContext, q: YamlQuery): PredicateResult {
             ? nonEmpty(hit.value)
             : hit.value !== null &&
               typeof hit.value !== "object" &&
-              regex(`^(?:${q.value})$`, "is").test(String(hit.value));
+              ctx.pattern(`^(?:${q.value})$`, "is").test(String(hit.value));
         if (!ok) continue;
         const line = lineOf(hit.parent, hit.key);
         evidence.push({ path: file.path, line, snippet: line ? snippetOf(file.lines[line - 1]) : undefined });

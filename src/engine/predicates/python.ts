@@ -3,19 +3,20 @@ import { cellOfLine, type NotebookModule } from "../facts/notebook.js";
 import { definesOrchestratedWork } from "../facts/automation.js";
 import type { Evidence, PythonQuery } from "../model.js";
 import { LineIndex, snippetOf } from "../text.js";
-import { found, nameGlob, regex, type EvalContext, type PredicateResult } from "./result.js";
+import { found, nameGlob, type EvalContext, type PatternEngine, type PredicateResult } from "./result.js";
 
 /** A call pattern: `name`, `name(kwarg)`, `name(kwarg=regex)` or `name(kwarg!=regex)`. */
 interface CallPattern {
   name: RegExp;
   kwarg?: string;
-  value?: RegExp;
+  /** The pattern a keyword argument's source text must match, whole. */
+  value?: string;
   negate?: boolean;
 }
 
 const patternCache = new Map<string, CallPattern>();
 /** `name(kwarg)`, `name(kwarg=regex)`, `name(kwarg!=regex)`: the parts of a call pattern. */
-const KWARG_PATTERN = /^(.+?)\((\w+)(?:(!?=)(.*))?\)$/;
+export const KWARG_PATTERN = /^(.+?)\((\w+)(?:(!?=)(.*))?\)$/;
 
 function callPattern(text: string): CallPattern {
   let p = patternCache.get(text);
@@ -25,7 +26,7 @@ function callPattern(text: string): CallPattern {
       ? {
           name: nameGlob(m[1]),
           kwarg: m[2],
-          value: m[4] !== undefined ? regex(`^(?:${m[4]})$`, "s") : undefined,
+          value: m[4],
           negate: m[3] === "!=",
         }
       : { name: nameGlob(text) };
@@ -34,13 +35,13 @@ function callPattern(text: string): CallPattern {
   return p;
 }
 
-function callMatches(call: PyCall, pattern: CallPattern): boolean {
+function callMatches(call: PyCall, pattern: CallPattern, engine: PatternEngine): boolean {
   if (!pattern.name.test(call.name)) return false;
   if (!pattern.kwarg) return true;
   const kw = call.kwargs.find((k) => k.name === pattern.kwarg);
   if (!kw) return false;
-  if (!pattern.value) return true;
-  return pattern.value.test(kw.value) !== pattern.negate;
+  if (pattern.value === undefined) return true;
+  return engine(`^(?:${pattern.value})$`, "s").test(kw.value) !== pattern.negate;
 }
 
 function evidenceAt(module: PyModule, line: number): Evidence {
@@ -179,17 +180,17 @@ function lineAt(m: PyModule, offset: number): number {
 }
 
 /** The lines of one module that match a query's patterns. */
-function matchingLines(m: PyModule, q: PythonQuery): number[] {
+function matchingLines(m: PyModule, q: PythonQuery, engine: PatternEngine): number[] {
   const lines = new Set<number>();
   for (const p of q.call ?? []) {
     if (!mayContain(m, p)) continue;
     const pattern = callPattern(p);
-    for (const c of m.calls) if (callMatches(c, pattern)) lines.add(c.line);
+    for (const c of m.calls) if (callMatches(c, pattern, engine)) lines.add(c.line);
   }
   for (const p of q.decorator ?? []) {
     if (!mayContain(m, p)) continue;
     const pattern = callPattern(p);
-    for (const d of m.decorators) if (callMatches(d, pattern)) lines.add(d.line);
+    for (const d of m.decorators) if (callMatches(d, pattern, engine)) lines.add(d.line);
   }
   for (const p of q.base ?? []) {
     if (!mayContain(m, p)) continue;
@@ -202,7 +203,7 @@ function matchingLines(m: PyModule, q: PythonQuery): number[] {
     for (const i of m.imports) if (glob.test(i.module)) lines.add(i.line);
   }
   for (const p of q.text ?? [])
-    for (const hit of m.uncommented.matchAll(regex(p, "gm"))) lines.add(lineAt(m, hit.index));
+    for (const offset of engine(p, "m").offsets(m.uncommented)) lines.add(lineAt(m, offset));
   return [...lines].sort((a, b) => a - b);
 }
 
@@ -219,7 +220,7 @@ function companionEvidence(ctx: EvalContext, m: PyModule, also: PythonQuery): Ev
   ];
   for (const c of companions) {
     if (!c || (also.orchestrated && !definesOrchestratedWork(c))) continue;
-    const line = matchingLines(c, also)[0];
+    const line = matchingLines(c, also, ctx.pattern)[0];
     if (line !== undefined) return evidenceAt(c, line);
   }
   return undefined;
@@ -228,7 +229,7 @@ function companionEvidence(ctx: EvalContext, m: PyModule, also: PythonQuery): Ev
 export function evalPython(ctx: EvalContext, q: PythonQuery): PredicateResult {
   const evidence: Evidence[] = [];
   for (const m of pythonModules(ctx, q)) {
-    const lines = matchingLines(m, q);
+    const lines = matchingLines(m, q, ctx.pattern);
     if (!lines.length) continue;
     if (q.alsoInModule) {
       const companion = companionEvidence(ctx, m, q.alsoInModule);
