@@ -178,3 +178,50 @@ describe("the GitHub source", () => {
     });
   });
 });
+
+describe("a hostile repository", () => {
+  const catalogue = loadCatalogue();
+  const judge = (git: MemoryGit) =>
+    GitHubSnapshot.open(git, git.root, new GitCache()).then((snapshot) =>
+      audit(snapshot, { catalogue, tool: { name: "t", version: "0" }, target: { name: "hostile" } }),
+    );
+
+  it("a 50 MB file, 2,000 workflows, odd paths, a binary .py and a notebook that is not JSON: a complete scorecard", async () => {
+    const workflow = "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: pytest\n";
+    const huge = "x = 1\n".repeat((50 * 1024 * 1024) / 6);
+    const git = new MemoryGit({
+      "README.md": "# Hostile\n",
+      "train.py": huge,
+      ".github": {
+        workflows: Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`w${i}.yml`, workflow])),
+      },
+      "with space": { "serve me.py": "from fastapi import FastAPI\napp = FastAPI()\n" },
+      ünï: { "cödé.py": "import mlflow\n" },
+      "line\nbreak.py": "print('x')\n",
+      "..": { "escape.py": "import os\n" },
+      "bin.py": "\u0000\u0001\u0002ELF",
+      "eda.ipynb": "{ not json",
+    });
+    const card = await judge(git);
+    expect(card.rules).toHaveLength(35);
+    for (const r of card.rules) expect(["pass", "partial", "fail", "inconclusive"]).toContain(r.status);
+    expect(git.calls).not.toContain(`blob ${gitBlobSha(Buffer.from(huge))}`);
+    expect(card.notes.join(" ")).toMatch(/1 file\(s\) could not be read/);
+    // The CI rule saw the workflows: a test step on push in 2,000 files is still one verdict.
+    expect(card.rules.find((r) => r.id === "cicd.tests")?.status).toBe("pass");
+  }, 60_000);
+
+  it("a tree of 100,000 entries that GitHub truncates is walked and audited whole", async () => {
+    const data = Object.fromEntries(
+      Array.from({ length: 100 }, (_, d) => [
+        `part${d}`,
+        Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`row${i}.parquet`, "PAR1"])),
+      ]),
+    );
+    const git = new MemoryGit({ ...data, "README.md": "# Big\n" }, 100_000);
+    const card = await judge(git);
+    expect(git.calls.filter((c) => c.startsWith("tree")).length).toBeGreaterThan(1);
+    expect(card.rules).toHaveLength(35);
+    expect(card.notes).toEqual([]);
+  }, 60_000);
+});
