@@ -5,6 +5,7 @@ import { createState } from "../src/app/index.js";
 import { filesOf } from "./github/fake-github.js";
 import { fakeGitHubPerTest } from "./github/per-test.js";
 import { payload, testProbot } from "./github/probot.js";
+import { NEVER_LOGGED, suiteLogDestination } from "./github/suite-log.js";
 
 const SHA = "7".repeat(40);
 const github = fakeGitHubPerTest();
@@ -18,13 +19,21 @@ describe("logs", () => {
         done();
       },
     });
-    const secret = "AKIA" + "Z7QK4M2NXR5T8WPL";
+    const secret = NEVER_LOGGED.plantedAwsKey;
     const files = {
       ...filesOf("fixtures/repos/middling"),
       "settings.py": Buffer.from(`AWS_KEY = "${secret}"\n`),
     };
     github.token().noConfig().checkRuns(SHA).commit(SHA, files).checkRun(11);
-    const { probot } = await testProbot(createState(), pino({ level: "debug" }, sink));
+    // This test's own sink, and the suite's log too, which is scanned after the whole suite.
+    const log = pino(
+      { level: "debug" },
+      pino.multistream([
+        { stream: sink, level: "debug" },
+        { stream: suiteLogDestination(), level: "debug" },
+      ]),
+    );
+    const { probot } = await testProbot(createState(), log);
     await probot.receive({
       id: "delivery-1234",
       name: "push",
@@ -34,7 +43,7 @@ describe("logs", () => {
     expect(fromHandler).toHaveLength(1);
     expect(fromHandler[0]).toMatchObject({ id: "delivery-1234", sha: SHA });
     const text = JSON.stringify(lines);
-    expect(text).not.toContain("ghs_test");
+    expect(text).not.toContain(NEVER_LOGGED.installationToken);
     expect(text).not.toContain(secret);
     // The secret was found: the check run names its file and line, without the value.
     const [done] = github.bodies("PATCH", /check-runs\/11$/) as {

@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertWebhookSecret, createState } from "../src/app/index.js";
 import { FakeGitHub, filesOf } from "./github/fake-github.js";
 import { payload, startTestServer } from "./github/probot.js";
+import { NEVER_LOGGED } from "./github/suite-log.js";
 
-const SECRET = "webhook-secret-for-tests";
+const SECRET = NEVER_LOGGED.webhookSecret;
 const SHA = "f".repeat(40);
 
 let server: Server;

@@ -1,4 +1,7 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { audit } from "../src/engine/audit.js";
 import { loadCatalogue } from "../src/rules/load.js";
@@ -210,6 +213,28 @@ describe("a hostile repository", () => {
     // The CI rule saw the workflows: a test step on push in 2,000 files is still one verdict.
     expect(card.rules.find((r) => r.id === "cicd.tests")?.status).toBe("pass");
   }, 60_000);
+
+  it("runs nothing it reads: files that would leave a mark if executed or imported leave none", async () => {
+    const marker = join(tmpdir(), `mlops-audit-executed-${randomUUID()}`);
+    const python = `open(${JSON.stringify(marker)}, "w").write("ran")\n`;
+    const shell = `touch ${marker}`;
+    const git = new MemoryGit({
+      "setup.py": python,
+      "conftest.py": python,
+      "train.py": `import conftest\n${python}`,
+      "package.json": JSON.stringify({ scripts: { preinstall: shell, postinstall: shell, test: shell } }),
+      Makefile: `all:\n\t${shell}\n`,
+      "run.sh": `#!/bin/sh\n${shell}\n`,
+      Dockerfile: `FROM python:3.11\nRUN ${shell}\n`,
+      ".github": {
+        workflows: { "ci.yml": `on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: ${shell}\n` },
+      },
+      "eda.ipynb": JSON.stringify({ cells: [{ cell_type: "code", source: [python] }] }),
+    });
+    const card = await judge(git);
+    expect(card.rules).toHaveLength(35);
+    expect(existsSync(marker)).toBe(false);
+  });
 
   it("a tree of 100,000 entries that GitHub truncates is walked and audited whole", async () => {
     const data = Object.fromEntries(

@@ -2,6 +2,7 @@ import { createHash, generateKeyPairSync } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import nock from "nock";
+import { NEVER_LOGGED } from "./suite-log.js";
 import { MAX_FILE_BYTES } from "../../src/engine/audit.js";
 import { wantsContent } from "../../src/engine/facts/index.js";
 import { isExcludedPath } from "../../src/engine/paths.js";
@@ -84,7 +85,11 @@ export class FakeGitHub {
   token(): this {
     this.scope
       .post(`/app/installations/${INSTALLATION_ID}/access_tokens`)
-      .reply(201, { token: "ghs_test", expires_at: "2099-01-01T00:00:00Z", permissions: {} });
+      .reply(201, {
+        token: NEVER_LOGGED.installationToken,
+        expires_at: "2099-01-01T00:00:00Z",
+        permissions: {},
+      });
     return this;
   }
 

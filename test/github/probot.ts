@@ -6,6 +6,7 @@ import { Probot, ProbotOctokit, Server } from "probot";
 import mlopsAudit, { createState } from "../../src/app/index.js";
 import type { AppState } from "../../src/app/auditor.js";
 import { INSTALLATION_ID, PRIVATE_KEY } from "./fake-github.js";
+import { suiteLog } from "./suite-log.js";
 
 const require = createRequire(import.meta.url);
 type Example = { name: string; examples: Record<string, unknown>[] };
@@ -22,7 +23,7 @@ export const TestOctokit = ProbotOctokit.defaults((options: Record<string, unkno
 
 export async function testProbot(
   state: AppState = createState(),
-  log = pino({ level: "silent" }),
+  log = suiteLog(),
   Octokit: typeof ProbotOctokit = TestOctokit,
 ) {
   const probot = new Probot({ appId: 1, privateKey: PRIVATE_KEY, Octokit, log });
@@ -92,7 +93,7 @@ export async function startTestServer(
   secret: string,
 ): Promise<{ server: Server; origin: string }> {
   const port = await freePort();
-  const log = pino({ level: "silent" });
+  const log = suiteLog();
   const server = new Server({
     Probot: Probot.defaults({ appId: 1, privateKey: PRIVATE_KEY, secret, Octokit: TestOctokit, log }),
     host: "127.0.0.1",
