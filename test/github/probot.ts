@@ -1,6 +1,5 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { pino } from "pino";
 import { createServer } from "node:net";
 import { Probot, ProbotOctokit, Server } from "probot";
 import mlopsAudit, { createState } from "../../src/app/index.js";
