@@ -83,13 +83,11 @@ export class FakeGitHub {
   }
 
   token(): this {
-    this.scope
-      .post(`/app/installations/${INSTALLATION_ID}/access_tokens`)
-      .reply(201, {
-        token: NEVER_LOGGED.installationToken,
-        expires_at: "2099-01-01T00:00:00Z",
-        permissions: {},
-      });
+    this.scope.post(`/app/installations/${INSTALLATION_ID}/access_tokens`).reply(201, {
+      token: NEVER_LOGGED.installationToken,
+      expires_at: "2099-01-01T00:00:00Z",
+      permissions: {},
+    });
     return this;
   }
 
