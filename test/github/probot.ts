@@ -90,9 +90,9 @@ async function freePort(): Promise<number> {
 export async function startTestServer(
   state: AppState,
   secret: string,
+  log = suiteLog(),
 ): Promise<{ server: Server; origin: string }> {
   const port = await freePort();
-  const log = suiteLog();
   const server = new Server({
     Probot: Probot.defaults({ appId: 1, privateKey: PRIVATE_KEY, secret, Octokit: TestOctokit, log }),
     host: "127.0.0.1",
