@@ -98,4 +98,3 @@ export function commit(sha: string, files: Files) {
   commits.set(sha, files);
   for (const text of Object.values(files)) blobs.set(blobSha(text), text);
 }
-
