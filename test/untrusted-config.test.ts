@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { firstPatternProblem } from "../src/config/patterns.js";
-import { parseConfig, settingsFrom } from "../src/config/load.js";
+import { parseConfig, settingsFrom, validateConfig } from "../src/config/load.js";
 import { audit } from "../src/engine/audit.js";
 import { MemorySnapshot } from "../src/engine/snapshot.js";
 import { loadCatalogue } from "../src/rules/load.js";
@@ -23,6 +23,20 @@ const withRule = (pass: string) =>
     `      pass: ${pass}`,
     "",
   ].join("\n");
+
+describe("the size of a repository's config", () => {
+  it("is capped at 64 KB, 20,000 values and 50 custom rules, each refused with a reason", () => {
+    const big = parse(`# ${"x".repeat(70 * 1024)}\n`);
+    expect(big.ok || big.error).toMatch(/larger than 64 KB/);
+    // The app receives the config already parsed (with the org's and `_extends` merged): counted there.
+    const many = validateConfig({ paths: { ignore: Array(20_001).fill("x") } }, "c", catalogue);
+    expect(many.ok || many.error).toMatch(/more than 20000 values/);
+    const rules = withRule("{ files: { glob: ['x'] } }").split("\n").slice(2, 10).join("\n");
+    const fiftyOne = Array.from({ length: 51 }, (_, i) => rules.replace("team.pattern", `team.rule-${i}`));
+    const tooMany = parse(`rules:\n  custom:\n${fiftyOne.join("\n")}\n`);
+    expect(tooMany.ok || tooMany.error).toMatch(/:3: rules\.custom: .*50/);
+  });
+});
 
 describe("regular expressions from a repository's config", () => {
   it.each([
