@@ -3,7 +3,7 @@ import { pino } from "pino";
 import { Probot } from "probot";
 import mlopsAudit, { createState } from "../src/app/index.js";
 import { PRIVATE_KEY } from "../test/github/fake-github.js";
-import { payload, TestOctokit } from "../test/github/probot.js";
+import { payload, pushEvent, TestOctokit } from "../test/github/probot.js";
 import { commit, countedSince, serveFakeGitHub, type Files } from "./fake-github.js";
 import { MACHINE, writeSection } from "./report.js";
 import { completeFixture, portfolioTree } from "./trees.js";
@@ -12,11 +12,6 @@ import { completeFixture, portfolioTree } from "./trees.js";
  * Counts the GitHub requests one audit costs, by kind, against a fake GitHub that serves commits from
  * memory: a first audit in a fresh process, then the events that follow it in real use.
  */
-const push = (id: string, sha: string) => ({
-  id,
-  name: "push" as const,
-  payload: payload("push", undefined, { ref: "refs/heads/main", after: sha, deleted: false }) as never,
-});
 const pull = (id: string, action: string, head: string, base: string) => ({
   id,
   name: "pull_request" as const,
@@ -46,9 +41,9 @@ async function scenario(name: string, files: Files) {
   const state = createState();
   await probot.load((app, options) => mlopsAudit(app, options, state));
   const steps: [string, Parameters<Probot["receive"]>[0]][] = [
-    ["first audit (push, fresh process)", push(`${name}-1`, sha(1))],
-    ["re-audit after a one-file push", push(`${name}-2`, sha(2))],
-    ["another event for an audited commit", push(`${name}-3`, sha(2))],
+    ["first audit (push, fresh process)", pushEvent(`${name}-1`, sha(1))],
+    ["re-audit after a one-file push", pushEvent(`${name}-2`, sha(2))],
+    ["another event for an audited commit", pushEvent(`${name}-3`, sha(2))],
     ["pull request opened (head + base)", pull(`${name}-4`, "opened", sha(3), sha(2))],
     ["pull request synchronize, one file", pull(`${name}-5`, "synchronize", sha(4), sha(2))],
   ];

@@ -1,16 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { filesOf } from "./github/fake-github.js";
 import { fakeGitHubPerTest } from "./github/per-test.js";
-import { payload, testProbot } from "./github/probot.js";
+import { pushEvent, testProbot } from "./github/probot.js";
 
 const SHA = "e".repeat(40);
 const repo = "/repos/learner/taxi-mlops";
 const files = filesOf("fixtures/repos/middling");
-const push = (id: string) => ({
-  id,
-  name: "push" as const,
-  payload: payload("push", undefined, { ref: "refs/heads/main", after: SHA, deleted: false }) as never,
-});
+const push = (id: string) => pushEvent(id, SHA);
 
 const github = fakeGitHubPerTest();
 

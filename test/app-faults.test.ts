@@ -1,16 +1,15 @@
 import nock from "nock";
-import { ProbotOctokit } from "probot";
 import { describe, expect, it } from "vitest";
 import { resilientOctokit } from "../src/app/octokit.js";
 import { filesOf, gitBlobSha, wantedPaths } from "./github/fake-github.js";
 import { fakeGitHubPerTest } from "./github/per-test.js";
-import { payload, testProbot } from "./github/probot.js";
+import { pushEvent, testProbot } from "./github/probot.js";
 
 /**
  * GitHub failing in the ways it does, injected with nock in front of the fake's real answers. The app runs
  * with its production retry policy, on a millisecond clock instead of a second one so the waits are short.
  */
-const FaultyWorldOctokit = resilientOctokit(ProbotOctokit, { unitMs: 1, maxWaitSeconds: 60 });
+const FaultyWorldOctokit = resilientOctokit({ unitMs: 1, maxWaitSeconds: 60 });
 
 const SHA = "f".repeat(40);
 const REPO = "/repos/learner/taxi-mlops";
@@ -18,11 +17,7 @@ const files = filesOf("fixtures/repos/middling");
 const WORKFLOW = ".github/workflows/tests.yml";
 const github = fakeGitHubPerTest();
 
-const push = (id: string) => ({
-  id,
-  name: "push" as const,
-  payload: payload("push", undefined, { ref: "refs/heads/main", after: SHA, deleted: false }) as never,
-});
+const push = (id: string) => pushEvent(id, SHA);
 
 type Completed = {
   status: string;

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createState } from "../src/app/index.js";
 import { filesOf } from "./github/fake-github.js";
 import { fakeGitHubPerTest } from "./github/per-test.js";
-import { payload, testProbot } from "./github/probot.js";
+import { pushEvent, testProbot } from "./github/probot.js";
 import { NEVER_LOGGED, suiteLogDestination } from "./github/suite-log.js";
 
 const SHA = "7".repeat(40);
@@ -34,11 +34,7 @@ describe("logs", () => {
       ]),
     );
     const { probot } = await testProbot(createState(), log);
-    await probot.receive({
-      id: "delivery-1234",
-      name: "push",
-      payload: payload("push", undefined, { ref: "refs/heads/main", after: SHA, deleted: false }) as never,
-    });
+    await probot.receive(pushEvent("delivery-1234", SHA));
     const fromHandler = lines.filter((l) => l.msg === "audited");
     expect(fromHandler).toHaveLength(1);
     expect(fromHandler[0]).toMatchObject({ id: "delivery-1234", sha: SHA });

@@ -4,20 +4,11 @@ import { filesOf } from "./github/fake-github.js";
 import { fakeGitHubPerTest } from "./github/per-test.js";
 import { withRequestTimeout } from "../src/app/request-timeout.js";
 import { describeError } from "../src/sources/github.js";
-import { payload, TestOctokit, testProbot } from "./github/probot.js";
+import { payload, pushEvent, TestOctokit, testProbot } from "./github/probot.js";
 
 const SHA = "a".repeat(40);
 const files = filesOf("fixtures/repos/middling");
-const push = (id: string, patch = {}) => ({
-  id,
-  name: "push" as const,
-  payload: payload("push", undefined, {
-    ref: "refs/heads/main",
-    after: SHA,
-    deleted: false,
-    ...patch,
-  }) as never,
-});
+const push = (id: string, patch = {}) => pushEvent(id, SHA, patch);
 
 const github = fakeGitHubPerTest();
 

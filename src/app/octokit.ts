@@ -31,8 +31,8 @@ function rateLimitHandler(policy: RetryPolicy, kind: string) {
  * names, unless that wait is longer than the policy allows. Anything else (404, 422, …) is not retried:
  * the caller turns it into an unreadable file or a check run that says what failed.
  */
-export function resilientOctokit(Base: typeof ProbotOctokit, policy: RetryPolicy = PRODUCTION_RETRIES) {
-  return Base.defaults((options: Record<string, unknown>) => ({
+export function resilientOctokit(policy: RetryPolicy = PRODUCTION_RETRIES) {
+  return ProbotOctokit.defaults((options: Record<string, unknown>) => ({
     ...options,
     retry: {
       enabled: true,
@@ -50,4 +50,4 @@ export function resilientOctokit(Base: typeof ProbotOctokit, policy: RetryPolicy
   }));
 }
 
-export const AppOctokit = resilientOctokit(ProbotOctokit);
+export const AppOctokit = resilientOctokit();

@@ -77,6 +77,20 @@ export function payload(
   });
 }
 
+/** A push webhook to the default branch, as `probot.receive` takes it; `patch` changes the payload. */
+export function pushEvent(id: string, sha: string, patch: Json = {}) {
+  return {
+    id,
+    name: "push" as const,
+    payload: payload("push", undefined, {
+      ref: "refs/heads/main",
+      after: sha,
+      deleted: false,
+      ...patch,
+    }) as never,
+  };
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = createServer().listen(0, "127.0.0.1", () => {

@@ -1,4 +1,5 @@
 import jsyaml from "js-yaml";
+import { LineIndex } from "../text.js";
 import {
   isAlias,
   isMap,
@@ -98,24 +99,6 @@ const FAST_SCHEMA = jsyaml.CORE_SCHEMA.extend({
   explicit: [anyTag("scalar"), anyTag("sequence"), anyTag("mapping")],
 });
 
-/** Offsets where each line starts, for turning a parser position into a line number. */
-function lineStarts(text: string): number[] {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
-}
-
-function lineAtOffset(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
-}
-
 /** Where a node's content starts: js-yaml reports a node before the blanks and comments that precede it. */
 function contentStart(text: string, position: number): number {
   let i = position;
@@ -150,11 +133,11 @@ interface Frame {
  * takes the slower path, which keeps the documents that did parse.
  */
 function parseFast(path: string, text: string, lines: string[]): YamlFile {
-  const starts = lineStarts(text);
+  const index = new LineIndex(text);
   const stack: Frame[] = [{ line: 1, children: [] }];
   const listener = (event: string, state: { position: number; result: unknown }) => {
     if (event === "open") {
-      stack.push({ line: lineAtOffset(starts, contentStart(text, state.position)), children: [] });
+      stack.push({ line: index.lineOf(contentStart(text, state.position)), children: [] });
       return;
     }
     const frame = stack.pop()!;

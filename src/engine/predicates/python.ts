@@ -9,7 +9,7 @@ import { found, nameGlob, type EvalContext, type PatternEngine, type PredicateRe
 interface CallPattern {
   name: RegExp;
   kwarg?: string;
-  /** The pattern a keyword argument's source text must match, whole. */
+  /** The pattern a keyword argument's source text must match, anchored at both ends. */
   value?: string;
   negate?: boolean;
 }
@@ -26,7 +26,7 @@ function callPattern(text: string): CallPattern {
       ? {
           name: nameGlob(m[1]),
           kwarg: m[2],
-          value: m[4],
+          value: m[4] === undefined ? undefined : `^(?:${m[4]})$`,
           negate: m[3] === "!=",
         }
       : { name: nameGlob(text) };
@@ -41,7 +41,7 @@ function callMatches(call: PyCall, pattern: CallPattern, engine: PatternEngine):
   const kw = call.kwargs.find((k) => k.name === pattern.kwarg);
   if (!kw) return false;
   if (pattern.value === undefined) return true;
-  return engine(`^(?:${pattern.value})$`, "s").test(kw.value) !== pattern.negate;
+  return engine(pattern.value, "s").test(kw.value) !== pattern.negate;
 }
 
 function evidenceAt(module: PyModule, line: number): Evidence {
@@ -158,11 +158,7 @@ function candidateModules(all: PyModule[], q: PythonQuery): Set<PyModule> | unde
   for (const p of [...(q.call ?? []), ...(q.decorator ?? []), ...(q.base ?? []), ...(q.import ?? [])]) {
     const { words } = required(p);
     if (!words.length) return undefined;
-    let rarest: PyModule[] = [];
-    words.forEach((w, i) => {
-      const holders = index.get(w) ?? [];
-      if (i === 0 || holders.length < rarest.length) rarest = holders;
-    });
+    const rarest = words.map((w) => index.get(w) ?? []).reduce((a, b) => (b.length < a.length ? b : a));
     for (const m of rarest) out.add(m);
   }
   return out;
@@ -235,10 +231,7 @@ export function evalPython(ctx: EvalContext, q: PythonQuery): PredicateResult {
       const companion = companionEvidence(ctx, m, q.alsoInModule);
       if (!companion) continue;
       evidence.push(evidenceAt(m, lines[0]), companion);
-      if (evidence.length >= 5) break;
-      continue;
-    }
-    for (const line of lines.slice(0, 3)) evidence.push(evidenceAt(m, line));
+    } else for (const line of lines.slice(0, 3)) evidence.push(evidenceAt(m, line));
     // A finding shows five pieces of evidence at most; the rest of a large tree cannot change the verdict.
     if (evidence.length >= 5) break;
   }
