@@ -4,7 +4,7 @@ import { Probot } from "probot";
 import mlopsAudit, { createState } from "../src/app/index.js";
 import { PRIVATE_KEY } from "../test/github/fake-github.js";
 import { payload, pushEvent, TestOctokit } from "../test/github/probot.js";
-import { commit, countedSince, serveFakeGitHub, type Files } from "./fake-github.js";
+import { SimulatedGitHub, type Files } from "../test/github/simulated-github.js";
 import { MACHINE, writeSection } from "./report.js";
 import { completeFixture, portfolioTree } from "./trees.js";
 
@@ -31,7 +31,7 @@ async function scenario(name: string, files: Files) {
   const v2 = edit(v1, 2);
   const v3 = edit(v2, 3);
   const v4 = edit(v3, 4);
-  [v1, v2, v3, v4].forEach((f, i) => commit(sha(i + 1), f));
+  [v1, v2, v3, v4].forEach((f, i) => github.commit(sha(i + 1), f));
   const probot = new Probot({
     appId: 1,
     privateKey: PRIVATE_KEY,
@@ -49,19 +49,20 @@ async function scenario(name: string, files: Files) {
   ];
   const rows: string[] = [];
   for (const [label, event] of steps) {
-    countedSince();
+    github.countedSince();
     await probot.receive(event);
     await state.background.idle();
-    const counted = countedSince();
+    const counted = github.countedSince();
     const by = new Map<string, number>();
-    for (const k of counted) by.set(k, (by.get(k) ?? 0) + 1);
+    for (const { kind } of counted) by.set(kind, (by.get(kind) ?? 0) + 1);
     const detail = [...by].map(([k, n]) => `${k} ${n}`).join(", ");
-    rows.push(`| ${name} | ${label} | ${counted.length} | ${detail} |`);
+    const kb = counted.reduce((sum, c) => sum + c.bytes, 0) / 1024;
+    rows.push(`| ${name} | ${label} | ${counted.length} | ${kb.toFixed(1)} | ${detail} |`);
   }
   return rows;
 }
 
-serveFakeGitHub();
+const github = new SimulatedGitHub().intercept();
 const rows = [
   ...(await scenario("fixture: complete", completeFixture())),
   ...(await scenario("portfolio, ~300 files", portfolioTree())),
@@ -73,9 +74,10 @@ writeSection("requests", [
   "GitHub serving the commits from memory. Each row is one webhook, in order, in one process, so later rows",
   "benefit from the blob and tree caches as a running app does. Config lookups are two because an absent",
   "`.github/mlops-audit.yml` is also looked for in the org's `.github` repository. The fake keeps no comments, so",
-  "each pull-request row writes one (a create here; an edit, at the same cost, in real use).",
+  "each pull-request row writes one (a create here; an edit, at the same cost, in real use). KB received is the",
+  "JSON of GitHub's answers (blobs come base64-encoded, a third larger than the files).",
   "",
-  "| tree | event | requests | by kind |",
-  "|---|---|--:|---|",
+  "| tree | event | requests | KB received | by kind |",
+  "|---|---|--:|--:|---|",
   ...rows,
 ]);

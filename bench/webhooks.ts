@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { pino } from "pino";
 import { createState } from "../src/app/index.js";
 import { payload, startTestServer } from "../test/github/probot.js";
-import { serveFakeGitHub } from "./fake-github.js";
+import { SimulatedGitHub } from "../test/github/simulated-github.js";
 import { MACHINE, writeSection } from "./report.js";
 import { portfolioTree } from "./trees.js";
 
@@ -75,7 +75,7 @@ function load(url: string, body: string, distinct: number, connections: number, 
   });
 }
 
-serveFakeGitHub(portfolioTree());
+new SimulatedGitHub(portfolioTree()).intercept();
 const state = createState();
 const { server, origin } = await startTestServer(state, SECRET, pino({ level: "silent" }));
 const body = JSON.stringify(

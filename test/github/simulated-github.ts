@@ -1,0 +1,172 @@
+import { createHash } from "node:crypto";
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import nock from "nock";
+
+/**
+ * A GitHub with state, for benchmarks and for tests with more than one process: every endpoint the app
+ * calls, answered from memory, either in-process through nock (`intercept`) or on a real HTTP server
+ * (`listen`, which the app reaches as GitHub Enterprise through GHE_HOST). Unlike the strict fake of
+ * the unit tests it keeps answering for a whole run, and it remembers the check runs it was sent.
+ */
+export type Files = Record<string, string>;
+type Answer = [status: number, body: unknown];
+
+export interface CheckRun {
+  id: number;
+  head_sha: string;
+  status: string;
+  conclusion?: string;
+  title?: string;
+}
+
+const blobSha = (text: string) => {
+  const bytes = Buffer.from(text);
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+};
+
+function kindOf(method: string, path: string): string {
+  if (path.includes("/access_tokens")) return "token";
+  if (path.includes("/contents/")) return "config";
+  if (path.includes("/git/trees/")) return "tree";
+  if (path.includes("/git/blobs/")) return "blob";
+  if (path.includes("check-runs")) return method === "GET" ? "check runs: list" : "check runs: write";
+  if (path.includes("/comments")) return method === "GET" ? "comments: list" : "comments: write";
+  return `${method} other`;
+}
+
+export class SimulatedGitHub {
+  private readonly commits = new Map<string, Files>();
+  private readonly blobs = new Map<string, string>();
+  readonly checkRuns: CheckRun[] = [];
+  /** Every request since the last `countedSince`: its kind and the bytes of its answer. */
+  private counted: { kind: string; bytes: number }[] = [];
+  /** Called with each request's kind before it is answered (a test waits on one). */
+  onRequest: (kind: string) => void = () => {};
+
+  /** `fallback` answers a tree asked for a commit that was never added. */
+  constructor(private readonly fallback?: Files) {}
+
+  commit(sha: string, files: Files): this {
+    this.commits.set(sha, files);
+    for (const text of Object.values(files)) this.blobs.set(blobSha(text), text);
+    if (this.fallback) for (const text of Object.values(this.fallback)) this.blobs.set(blobSha(text), text);
+    return this;
+  }
+
+  countedSince(): { kind: string; bytes: number }[] {
+    const out = this.counted;
+    this.counted = [];
+    return out;
+  }
+
+  /** The check runs created for a commit. */
+  runsOf(sha: string): CheckRun[] {
+    return this.checkRuns.filter((r) => r.head_sha === sha);
+  }
+
+  answer(method: string, path: string, body: unknown): Answer {
+    const kind = kindOf(method, path);
+    this.onRequest(kind);
+    const answer = this.route(kind, method, path, body);
+    this.counted.push({ kind, bytes: Buffer.byteLength(JSON.stringify(answer[1])) });
+    return answer;
+  }
+
+  private route(kind: string, method: string, path: string, body: unknown): Answer {
+    const at = (pattern: RegExp) => pattern.exec(path)?.[1];
+    const sha = at(/\/git\/trees\/(\w+)/);
+    if (kind === "token") return [201, { token: "t", expires_at: "2099-01-01T00:00:00Z" }];
+    if (kind === "config") return [404, { message: "Not Found" }];
+    if (sha) return this.tree(sha);
+    const blob = at(/\/git\/blobs\/(\w+)/);
+    if (blob) {
+      const text = this.blobs.get(blob);
+      if (text === undefined) return [404, { message: "Not Found" }];
+      return [200, { sha: blob, encoding: "base64", content: Buffer.from(text).toString("base64") }];
+    }
+    const listed = at(/\/commits\/(\w+)\/check-runs/);
+    if (listed) {
+      const runs = this.runsOf(listed).map((r) => ({ ...r, external_id: "mlops-audit" }));
+      return [200, { total_count: runs.length, check_runs: runs }];
+    }
+    if (method === "POST" && /\/check-runs$/.test(path)) {
+      const run = {
+        id: this.checkRuns.length + 1,
+        head_sha: (body as CheckRun).head_sha,
+        status: "in_progress",
+      };
+      this.checkRuns.push(run);
+      return [201, run];
+    }
+    const updated = at(/\/check-runs\/(\d+)$/);
+    if (method === "PATCH" && updated) {
+      const run = this.checkRuns[Number(updated) - 1];
+      const patch = body as { status?: string; conclusion?: string; output?: { title?: string } };
+      if (run && patch.conclusion) Object.assign(run, { status: "completed", conclusion: patch.conclusion });
+      if (run && patch.output?.title) run.title = patch.output.title;
+      return [200, { id: Number(updated) }];
+    }
+    if (kind === "comments: list") return [200, []];
+    if (kind === "comments: write") return [201, { id: 1 }];
+    return [404, { message: `not simulated: ${method} ${path}` }];
+  }
+
+  private tree(sha: string): Answer {
+    const files = this.commits.get(sha) ?? this.fallback;
+    if (!files) return [404, { message: "No commit found for the SHA" }];
+    const tree = Object.entries(files).map(([path, text]) => ({
+      path,
+      type: "blob",
+      mode: "100644",
+      sha: blobSha(text),
+      size: Buffer.byteLength(text),
+    }));
+    return [200, { sha, tree, truncated: false }];
+  }
+
+  /** Answers api.github.com in this process, for as long as the process runs. */
+  intercept(): this {
+    nock.disableNetConnect();
+    const scope = nock("https://api.github.com").persist();
+    for (const method of ["get", "post", "patch"] as const)
+      scope
+        .intercept(/.*/, method.toUpperCase())
+        .query(true)
+        .reply((uri, body) => this.answer(method.toUpperCase(), uri.split("?")[0], body));
+    return this;
+  }
+
+  /**
+   * Serves GitHub's API on a local port, as GitHub Enterprise serves it under /api/v3, with `latencyMs`
+   * added to every answer. `env` is what a process needs to use it.
+   */
+  async listen(latencyMs = 0) {
+    const server = createServer((req, res) => {
+      void readJson(req).then((body) => {
+        const path = req.url!.replace(/^\/api\/v3/, "").split("?")[0];
+        const [status, answer] = this.answer(req.method!, path, body);
+        setTimeout(() => {
+          res.writeHead(status, { "content-type": "application/json" });
+          res.end(JSON.stringify(answer));
+        }, latencyMs);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+    return {
+      env: { GHE_HOST: host, GHE_PROTOCOL: "http" },
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    };
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let text = "";
+  for await (const chunk of req) text += chunk;
+  return text ? (JSON.parse(text) as unknown) : undefined;
+}
