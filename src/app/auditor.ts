@@ -13,7 +13,7 @@ import type { Octokit, RepoRef } from "./github.js";
 import type { Metrics } from "./metrics.js";
 import { cacheKey, type publicCache } from "./public/cache.js";
 import { abandonCheckRun, completeCheckRun, findCheckRun, startCheckRun } from "./publish/check-run.js";
-import type { Background, KeyedLock, WorkQueue } from "./work-queue.js";
+import type { Background, KeyedLock, WorkQueue } from "./queue/in-process.js";
 
 export type Trigger = "push" | "check_suite" | "pull_request" | "rerequest" | "command";
 

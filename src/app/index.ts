@@ -13,10 +13,11 @@ import { publicRoutes } from "./public/routes.js";
 import { publicCache } from "./public/cache.js";
 import { withRequestTimeout } from "./request-timeout.js";
 import { operationsRoutes } from "./routes.js";
-import { Background, KeyedLock, WorkQueue } from "./work-queue.js";
+import { Background, KeyedLock, WorkQueue } from "./queue/in-process.js";
+import type { QueuedEvent } from "./queue/job-id.js";
 
 /** How many audits run at once in one process; the rest wait in the queue. */
-const CONCURRENT_AUDITS = Number(process.env.MLOPS_AUDIT_CONCURRENCY) || 4;
+export const CONCURRENT_AUDITS = Number(process.env.MLOPS_AUDIT_CONCURRENCY) || 4;
 
 export function createState(): AppState {
   const cache = new GitCache();
@@ -33,30 +34,49 @@ export function createState(): AppState {
 }
 
 /**
+ * Where a delivery's work runs. By default, in this process after the webhook is acknowledged. With
+ * Redis, the web process only queues the delivery, and a worker process handles what it takes from the
+ * queue.
+ */
+export type Role =
+  | { kind: "all-in-one" }
+  | { kind: "web"; enqueue: (event: QueuedEvent) => Promise<unknown> }
+  | { kind: "worker" };
+
+/**
  * Every handler runs through here: bots (this app included) are ignored, a delivery seen before is
- * dropped, and GitHub requests are counted. The work itself runs after the webhook is acknowledged
- * (GitHub gives a delivery 10 seconds; an audit may take longer), and an error is logged with its
- * delivery id instead of crashing.
+ * dropped, and GitHub requests are counted. The work runs after the webhook is acknowledged (GitHub
+ * gives a delivery 10 seconds; an audit may take longer), and an error is logged with its delivery id
+ * instead of crashing. A worker runs the work before the job counts as done, and does not drop a
+ * delivery it has seen: that is a retry, and the queue already joined duplicates.
  */
 function guarded<C extends Context>(
   state: AppState,
+  role: Role,
   seen: LRUCache<string, true>,
   handler: (c: C) => Promise<unknown>,
 ) {
   return async (context: C) => {
     if (context.isBot) return;
-    if (seen.has(context.id)) {
-      context.log.info("delivery seen before; ignored");
+    const failed = (e: unknown) =>
+      context.log.error({ reason: describeError(e), event: context.name }, "handler failed");
+    if (role.kind !== "worker") {
+      if (seen.has(context.id)) {
+        context.log.info("delivery seen before; ignored");
+        return;
+      }
+      seen.set(context.id, true);
+    }
+    if (role.kind === "web") {
+      const event = { id: context.id, name: context.name, payload: context.payload };
+      state.background.add(role.enqueue(event).catch(failed));
       return;
     }
-    seen.set(context.id, true);
     state.metrics.instrument(context.octokit);
     withRequestTimeout(context.octokit);
-    state.background.add(
-      handler(context).catch((e: unknown) =>
-        context.log.error({ reason: describeError(e), event: context.name }, "handler failed"),
-      ),
-    );
+    const work = handler(context).catch(failed);
+    if (role.kind === "worker") await work;
+    else state.background.add(work);
   };
 }
 
@@ -73,10 +93,12 @@ export default function mlopsAudit(
   app: Probot,
   options?: Partial<ApplicationFunctionOptions>,
   state = createState(),
+  role: Role = { kind: "all-in-one" },
 ) {
-  assertWebhookSecret();
+  if (role.kind !== "worker") assertWebhookSecret();
   const seen = new LRUCache<string, true>({ max: 10_000 });
-  const guard = <C extends Context>(handler: (c: C) => Promise<unknown>) => guarded(state, seen, handler);
+  const guard = <C extends Context>(handler: (c: C) => Promise<unknown>) =>
+    guarded(state, role, seen, handler);
   app.on("push", guard(onPush(state)));
   app.on("check_suite.requested", guard(onCheckSuiteRequested(state)));
   app.on(
@@ -93,6 +115,7 @@ export default function mlopsAudit(
     guard(onRerun(state)),
   );
   app.on("issue_comment.created", guard(onComment(state)));
+  if (role.kind === "worker") return;
   try {
     options?.addHandler?.(operationsRoutes(state.metrics));
     options?.addHandler?.(publicRoutes(app, state));

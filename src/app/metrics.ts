@@ -45,6 +45,19 @@ export class Metrics {
       });
   }
 
+  /** Jobs in the Redis queue by state, read when /metrics is scraped (shared by every replica). */
+  watchQueue(counts: () => Promise<Record<string, number>>): void {
+    new Gauge({
+      name: "mlops_audit_redis_jobs",
+      help: "Jobs in the shared Redis queue, by state.",
+      labelNames: ["state"] as const,
+      registers: [this.registry],
+      async collect() {
+        for (const [state, n] of Object.entries(await counts())) this.set({ state }, n);
+      },
+    });
+  }
+
   /** Counts every request an installation client sends, once per client. */
   private readonly instrumented = new WeakSet<object>();
   instrument(octokit: {

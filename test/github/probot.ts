@@ -1,8 +1,9 @@
+import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { Probot, ProbotOctokit, Server } from "probot";
-import mlopsAudit, { createState } from "../../src/app/index.js";
+import mlopsAudit, { createState, type Role } from "../../src/app/index.js";
 import type { AppState } from "../../src/app/auditor.js";
 import { INSTALLATION_ID, PRIVATE_KEY } from "./fake-github.js";
 import { suiteLog } from "./suite-log.js";
@@ -91,7 +92,7 @@ export function pushEvent(id: string, sha: string, patch: Json = {}) {
   };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const probe = createServer().listen(0, "127.0.0.1", () => {
       const { port } = probe.address() as { port: number };
@@ -105,6 +106,7 @@ export async function startTestServer(
   state: AppState,
   secret: string,
   log = suiteLog(),
+  role?: Role,
 ): Promise<{ server: Server; origin: string }> {
   const port = await freePort();
   const server = new Server({
@@ -113,7 +115,26 @@ export async function startTestServer(
     port,
     log,
   });
-  await server.load((app, options) => mlopsAudit(app, options, state));
+  await server.load((app, options) => mlopsAudit(app, options, state, role));
   await server.start();
   return { server, origin: `http://127.0.0.1:${port}` };
+}
+
+/** Sends a webhook to a running server as GitHub does: JSON, signed with the secret, with its delivery id. */
+export function deliverSigned(
+  origin: string,
+  secret: string,
+  event: { id: string; name: string; payload: unknown },
+): Promise<Response> {
+  const body = JSON.stringify(event.payload);
+  return fetch(`${origin}/api/github/webhooks`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": event.name,
+      "x-github-delivery": event.id,
+      "x-hub-signature-256": `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`,
+    },
+    body,
+  });
 }

@@ -1,0 +1,69 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "./probot.js";
+
+/** Whether Debian's `redis-server` is installed (CI installs it; a laptop may not have it). */
+export const hasRedisServer = spawnSync("redis-server", ["--version"]).status === 0;
+
+/** Wait for `pattern` in a child's output, or fail with what it printed. */
+export function outputOf(child: ChildProcess, pattern: RegExp, timeoutMs = 15_000): Promise<string> {
+  let seen = "";
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`timed out waiting for ${pattern}:\n${seen}`)),
+      timeoutMs,
+    );
+    const read = (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (!pattern.test(seen)) return;
+      clearTimeout(timer);
+      child.stdout?.off("data", read);
+      resolve(seen);
+    };
+    child.stdout?.on("data", read);
+    child.stderr?.on("data", (chunk: Buffer) => (seen += chunk.toString()));
+    child.once("exit", (code) => reject(new Error(`exited (${code}) before ${pattern}:\n${seen}`)));
+  });
+}
+
+/**
+ * A real Redis on a free local port, with its append-only file in a temporary folder, so a stop and a
+ * start on the same port and folder keep the queue as a restarted production Redis would.
+ */
+export class RedisServer {
+  private child?: ChildProcess;
+  readonly dir = mkdtempSync(join(tmpdir(), "mlops-audit-redis-"));
+
+  private constructor(readonly port: number) {}
+
+  static async start(): Promise<RedisServer> {
+    const server = new RedisServer(await freePort());
+    await server.restart();
+    return server;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  async restart(): Promise<void> {
+    const child = spawn("redis-server", [
+      ...["--port", String(this.port), "--bind", "127.0.0.1", "--dir", this.dir],
+      ...["--appendonly", "yes", "--save", "", "--protected-mode", "no"],
+    ]);
+    this.child = child;
+    await outputOf(child, /Ready to accept connections/);
+  }
+
+  /** SIGTERM, as an orchestrator stops it: Redis writes its append-only file and exits. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    await new Promise((resolve) => {
+      child.once("exit", resolve);
+      child.kill("SIGTERM");
+    });
+  }
+}
