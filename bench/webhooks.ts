@@ -1,7 +1,10 @@
 import { createRequire } from "node:module";
 import { spawn } from "node:child_process";
 import { pino } from "pino";
-import { createState } from "../src/app/index.js";
+import { createState, type Role } from "../src/app/index.js";
+import { RedisQueue } from "../src/app/queue/redis.js";
+import { PRIVATE_KEY } from "../test/github/fake-github.js";
+import { RedisServer, startWorkerProcess } from "../test/github/redis-server.js";
 import { payload, startTestServer } from "../test/github/probot.js";
 import { SimulatedGitHub } from "../test/github/simulated-github.js";
 import { MACHINE, writeSection } from "./report.js";
@@ -75,33 +78,63 @@ function load(url: string, body: string, distinct: number, connections: number, 
   });
 }
 
-new SimulatedGitHub(portfolioTree()).intercept();
-const state = createState();
-const { server, origin } = await startTestServer(state, SECRET, pino({ level: "silent" }));
 const body = JSON.stringify(
   payload("push", undefined, { ref: "refs/heads/main", after: PLACEHOLDER, deleted: false }),
 );
-
 const rows: string[] = [];
-for (const [label, distinct] of [
-  ["every delivery about one commit (joins the audit already queued)", 1],
-  ["deliveries about 50 commits in turn (audits always queued)", 50],
-] as const) {
+async function measure(origin: string, label: string, distinct: number, settle: () => Promise<void>) {
   const r = await load(`${origin}/api/github/webhooks`, body, distinct, 10, 10);
-  await state.background.idle();
+  await settle();
   rows.push(
     `| ${label} | ${r.requests.total} | ${r.requests.average.toFixed(0)} | ${r.latency.p50} | ${r.latency.p99} | ${r.latency.max} | ${r.non2xx + r.errors} |`,
   );
+  console.log(rows.at(-1));
 }
-await server.stop();
+
+// One process: audits run in the server's process, against GitHub simulated in it.
+new SimulatedGitHub(portfolioTree()).intercept();
+const state = createState();
+const single = await startTestServer(state, SECRET, pino({ level: "silent" }));
+const idle = () => state.background.idle();
+await measure(
+  single.origin,
+  "one process: every delivery about one commit (joins the audit already queued)",
+  1,
+  idle,
+);
+await measure(
+  single.origin,
+  "one process: deliveries about 50 commits in turn (audits always queued)",
+  50,
+  idle,
+);
+await single.server.stop();
+
+// With Redis: the server only queues; a worker process audits, against GitHub simulated on a local port.
+const redis = await RedisServer.start();
+const github = await new SimulatedGitHub(portfolioTree()).listen();
+const queue = new RedisQueue(redis.url, pino({ level: "silent" }));
+const role: Role = { kind: "web", enqueue: (event) => queue.enqueue(event) };
+const webState = createState();
+const web = await startTestServer(webState, SECRET, pino({ level: "silent" }), { role });
+const worker = await startWorkerProcess({ APP_ID: "1", PRIVATE_KEY, REDIS_URL: redis.url, ...github.env });
+await measure(web.origin, "web process with Redis, a worker process auditing: 50 commits in turn", 50, () =>
+  webState.background.idle(),
+);
+worker.stop();
+await web.server.stop();
+await queue.close();
+await github.close();
+await redis.stop();
 
 writeSection("webhooks", [
   "## Webhook ingestion",
   "",
   `Measured by \`npm run bench:webhooks\` on ${MACHINE}, ${new Date().toISOString().slice(0, 10)}: the app's real`,
   "HTTP server on localhost, 10 connections for 10 s from autocannon in a child process, each request a signed",
-  "push webhook with a new delivery id. Audits of the portfolio tree run in the same process against a fake",
-  "GitHub. Times are from sending a webhook to its acknowledgement, in milliseconds.",
+  "push webhook with a new delivery id. In one process, audits of the portfolio tree run in the server's process",
+  "against a fake GitHub. With Redis (a real redis-server), the server only queues and one worker process",
+  "audits, on the same two cores. Times are from sending a webhook to its acknowledgement, in milliseconds.",
   "",
   "| load | webhooks | per second | p50 ms | p99 ms | max ms | not 2xx |",
   "|---|--:|--:|--:|--:|--:|--:|",

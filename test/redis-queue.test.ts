@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { Redis } from "ioredis";
 import nock from "nock";
@@ -9,7 +8,7 @@ import { jobIdFor } from "../src/app/queue/job-id.js";
 import { RedisQueue } from "../src/app/queue/redis.js";
 import { filesOf, PRIVATE_KEY } from "./github/fake-github.js";
 import { deliverSigned, payload, pushEvent, startTestServer } from "./github/probot.js";
-import { hasRedisServer, outputOf, RedisServer } from "./github/redis-server.js";
+import { hasRedisServer, RedisServer, startWorkerProcess } from "./github/redis-server.js";
 import { SimulatedGitHub, type Files } from "./github/simulated-github.js";
 import { NEVER_LOGGED, suiteLog } from "./github/suite-log.js";
 
@@ -73,8 +72,10 @@ async function until(ready: () => boolean | Promise<boolean>, what: string, time
 describe.skipIf(!hasRedisServer && !REQUIRED)("the Redis queue against a real Redis", () => {
   const cleanup: (() => Promise<unknown>)[] = [];
   afterEach(async () => {
-    for (const step of cleanup.splice(0).reverse()) await step().catch(() => {});
-  });
+    // Each step gets 5 s, so one that hangs cannot leave a Redis or a worker running after the test.
+    const timeout = () => new Promise((resolve) => setTimeout(resolve, 5_000));
+    for (const step of cleanup.splice(0).reverse()) await Promise.race([step().catch(() => {}), timeout()]);
+  }, 60_000);
 
   /** Redis, a simulated GitHub on a real port, and the web process queueing what it is sent. */
   async function deployment(latencyMs = 0) {
@@ -89,15 +90,15 @@ describe.skipIf(!hasRedisServer && !REQUIRED)("the Redis queue against a real Re
     const state = createState();
     state.metrics.watchQueue(() => queue.counts());
     const role: Role = { kind: "web", enqueue: (event) => queue.enqueue(event) };
-    const web: { server: Server; origin: string } = await startTestServer(state, SECRET, suiteLog(), role);
+    const web: { server: Server; origin: string } = await startTestServer(state, SECRET, suiteLog(), {
+      role,
+    });
     cleanup.push(() => web.server.stop());
     const env = {
       APP_ID: "1",
       PRIVATE_KEY,
       REDIS_URL: redis.url,
       ...api.env,
-      LOG_LEVEL: "info",
-      LOG_FORMAT: "json",
       MLOPS_AUDIT_LOCK_MS: "1000",
       MLOPS_AUDIT_CONCURRENCY: "1",
     };
@@ -109,20 +110,15 @@ describe.skipIf(!hasRedisServer && !REQUIRED)("the Redis queue against a real Re
     return { redis, github, env, send, state, metrics };
   }
 
-  /** `npm run worker`, as its own process; resolves once it takes jobs. */
   async function workerProcess(env: Record<string, string>) {
-    const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "src/app/worker.ts"], {
-      env: { ...process.env, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
-    cleanup.push(async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    });
-    // Loading the app takes a few seconds, more on a busy machine.
-    await outputOf(child, /worker ready/, 60_000);
-    return { child, audited: () => output.split("\n").filter((l) => l.includes('"msg":"audited"')).length };
+    const worker = await startWorkerProcess(env);
+    cleanup.push(async () => worker.stop());
+    const audited = () =>
+      worker
+        .output()
+        .split("\n")
+        .filter((l) => l.includes('"msg":"audited"')).length;
+    return { child: worker.child, audited };
   }
 
   const completed = (github: SimulatedGitHub, shas: string[]) => () =>

@@ -20,6 +20,8 @@ export type Trigger = "push" | "check_suite" | "pull_request" | "rerequest" | "c
 /** What every handler shares: the rules, the object cache, the queue and the counters. */
 export interface AppState {
   catalogue: Catalogue;
+  /** How many files one audit reads at once. */
+  blobConcurrency: number;
   cache: GitCache;
   metrics: Metrics;
   queue: WorkQueue;
@@ -71,7 +73,7 @@ export async function scorecardOf(state: AppState, target: AuditTarget, sha: str
     settings: settingsFrom(target.config.config),
     tool: TOOL,
     target: { name: `${target.repo.owner}/${target.repo.repo}`, commit: sha, url: target.htmlUrl },
-    concurrency: 8,
+    concurrency: state.blobConcurrency,
     notes: [...notes, ...snapshot.notes],
   });
 }

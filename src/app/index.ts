@@ -19,11 +19,15 @@ import type { QueuedEvent } from "./queue/job-id.js";
 /** How many audits run at once in one process; the rest wait in the queue. */
 export const CONCURRENT_AUDITS = Number(process.env.MLOPS_AUDIT_CONCURRENCY) || 4;
 
-export function createState(): AppState {
+/** Blobs fetched at once per audit; `npm run bench:latency` chose it. */
+const BLOB_CONCURRENCY = Number(process.env.MLOPS_AUDIT_BLOB_CONCURRENCY) || 8;
+
+export function createState(blobConcurrency = BLOB_CONCURRENCY): AppState {
   const cache = new GitCache();
   const metrics = new Metrics(cache);
   return {
     catalogue: loadCatalogue(),
+    blobConcurrency,
     cache,
     metrics,
     queue: new WorkQueue(CONCURRENT_AUDITS, (depth) => metrics.queueDepth.set(depth)),

@@ -106,11 +106,11 @@ export async function startTestServer(
   state: AppState,
   secret: string,
   log = suiteLog(),
-  role?: Role,
+  { role, Octokit = TestOctokit }: { role?: Role; Octokit?: typeof ProbotOctokit } = {},
 ): Promise<{ server: Server; origin: string }> {
   const port = await freePort();
   const server = new Server({
-    Probot: Probot.defaults({ appId: 1, privateKey: PRIVATE_KEY, secret, Octokit: TestOctokit, log }),
+    Probot: Probot.defaults({ appId: 1, privateKey: PRIVATE_KEY, secret, Octokit, log }),
     host: "127.0.0.1",
     port,
     log,

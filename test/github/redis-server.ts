@@ -4,6 +4,29 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "./probot.js";
 
+/**
+ * `npm run worker` as its own process, from the sources, with `env` added to this one's; resolves once
+ * it takes jobs. `output()` is what it has printed so far.
+ */
+export async function startWorkerProcess(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/app/worker.ts"], {
+    // Info level in JSON: the readiness line, and one "audited" line per audit, are read from it.
+    env: { ...process.env, LOG_LEVEL: "info", LOG_FORMAT: "json", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  };
+  // Loading the app takes a few seconds, more on a busy machine.
+  await outputOf(child, /worker ready/, 60_000).catch((e: unknown) => {
+    stop();
+    throw e;
+  });
+  return { child, output: () => output, stop };
+}
+
 /** Whether Debian's `redis-server` is installed (CI installs it; a laptop may not have it). */
 export const hasRedisServer = spawnSync("redis-server", ["--version"]).status === 0;
 

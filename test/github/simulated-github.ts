@@ -41,17 +41,22 @@ export class SimulatedGitHub {
   readonly checkRuns: CheckRun[] = [];
   /** Every request since the last `countedSince`: its kind and the bytes of its answer. */
   private counted: { kind: string; bytes: number }[] = [];
-  /** Called with each request's kind before it is answered (a test waits on one). */
-  onRequest: (kind: string) => void = () => {};
+  /** Called with each request's kind and body before it is answered (a test or benchmark waits on one). */
+  onRequest: (kind: string, body: unknown) => void = () => {};
 
   /** `fallback` answers a tree asked for a commit that was never added. */
-  constructor(private readonly fallback?: Files) {}
+  constructor(private readonly fallback?: Files) {
+    if (fallback) this.store(fallback);
+  }
 
   commit(sha: string, files: Files): this {
     this.commits.set(sha, files);
-    for (const text of Object.values(files)) this.blobs.set(blobSha(text), text);
-    if (this.fallback) for (const text of Object.values(this.fallback)) this.blobs.set(blobSha(text), text);
+    this.store(files);
     return this;
+  }
+
+  private store(files: Files): void {
+    for (const text of Object.values(files)) this.blobs.set(blobSha(text), text);
   }
 
   countedSince(): { kind: string; bytes: number }[] {
@@ -67,7 +72,7 @@ export class SimulatedGitHub {
 
   answer(method: string, path: string, body: unknown): Answer {
     const kind = kindOf(method, path);
-    this.onRequest(kind);
+    this.onRequest(kind, body);
     const answer = this.route(kind, method, path, body);
     this.counted.push({ kind, bytes: Buffer.byteLength(JSON.stringify(answer[1])) });
     return answer;
@@ -125,14 +130,15 @@ export class SimulatedGitHub {
     return [200, { sha, tree, truncated: false }];
   }
 
-  /** Answers api.github.com in this process, for as long as the process runs. */
-  intercept(): this {
+  /** Answers api.github.com in this process, for as long as the process runs, each answer `latencyMs` late. */
+  intercept(latencyMs = 0): this {
     nock.disableNetConnect();
     const scope = nock("https://api.github.com").persist();
     for (const method of ["get", "post", "patch"] as const)
       scope
         .intercept(/.*/, method.toUpperCase())
         .query(true)
+        .delay(latencyMs)
         .reply((uri, body) => this.answer(method.toUpperCase(), uri.split("?")[0], body));
     return this;
   }
