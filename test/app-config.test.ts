@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { filesOf } from "./github/fake-github.js";
+import { filesOf, wantedPaths } from "./github/fake-github.js";
 import { fakeGitHubPerTest } from "./github/per-test.js";
 import { pushEvent, testProbot } from "./github/probot.js";
 
 const SHA = "e".repeat(40);
-const repo = "/repos/learner/taxi-mlops";
 const files = filesOf("fixtures/repos/middling");
 const push = (id: string) => pushEvent(id, SHA);
 
@@ -12,10 +11,16 @@ const github = fakeGitHubPerTest();
 
 type Output = { conclusion: string; output: { summary: string; text: string } };
 
-async function auditWith(setupConfig: () => void): Promise<Output> {
+/**
+ * Audits a push whose commit holds `config` as `.github/mlops-audit.yml`, or none; a push reads its
+ * config from the audited tree, and only without one asks the org's `.github` repository.
+ */
+async function auditWith(config: string | null, setupOrg: () => void = () => {}): Promise<Output> {
   github.token();
-  setupConfig();
-  github.checkRuns(SHA).commit(SHA, files);
+  setupOrg();
+  const tree = config === null ? files : { ...files, ".github/mlops-audit.yml": Buffer.from(config) };
+  const read = new Set([...wantedPaths(tree), ...(config === null ? [] : [".github/mlops-audit.yml"])]);
+  github.checkRuns(SHA).commit(SHA, tree, [...read]);
   github.checkRun(7);
   const { probot } = await testProbot();
   await probot.receive(push("k-1"));
@@ -24,23 +29,22 @@ async function auditWith(setupConfig: () => void): Promise<Output> {
 
 describe("the repository's config", () => {
   it("an invalid config is shown in the check run, and the audit runs with the defaults", async () => {
-    const done = await auditWith(() => github.config("rules:\n  exempt:\n    serving.api: ''\n"));
+    const done = await auditWith("rules:\n  exempt:\n    serving.api: ''\n");
     expect(done.output.summary).toContain(
-      "The config is invalid, so this audit used the defaults: .github/mlops-audit.yml: rules.exempt.serving.api: an exemption needs a reason",
+      // Read from the tree as text, the config's errors carry their line.
+      "The config is invalid, so this audit used the defaults: .github/mlops-audit.yml:3: rules.exempt.serving.api: an exemption needs a reason",
     );
     expect(done.output.text).not.toContain("➖");
   });
 
   it("a YAML syntax error is shown with its line", async () => {
-    const done = await auditWith(() => github.config("rules:\n  disable: [serving.api\n"));
+    const done = await auditWith("rules:\n  disable: [serving.api\n");
     expect(done.output.summary).toMatch(/\.github\/mlops-audit\.yml:\d+: not valid YAML/);
   });
 
   it("the org's .github repository is the fallback, and its thresholds decide the conclusion", async () => {
-    const done = await auditWith(() =>
+    const done = await auditWith(null, () =>
       github.scope
-        .get(`${repo}/contents/.github%2Fmlops-audit.yml`)
-        .reply(404, {})
         .get("/repos/learner/.github/contents/.github%2Fmlops-audit.yml")
         .reply(
           200,

@@ -27,9 +27,9 @@ type Completed = {
 
 /** Audits the middling fixture behind a fault; `fetched` is null when the tree itself never comes. */
 async function auditWith(fault: () => void, fetched: string[] | null = wantedPaths(files)) {
-  github.token().noConfig().checkRuns(SHA);
+  github.token().checkRuns(SHA);
   fault();
-  if (fetched) github.commit(SHA, files, fetched);
+  if (fetched) github.noOrgConfig().commit(SHA, files, fetched);
   github.checkRun(31);
   const { probot } = await testProbot(undefined, undefined, FaultyWorldOctokit);
   await probot.receive(push(`fault-${Math.random()}`));
@@ -137,7 +137,7 @@ describe("GitHub failing for good: one completed check run that says what failed
   });
 
   it("is not posted again when the same delivery comes back", async () => {
-    github.token().noConfig().checkRuns(SHA);
+    github.token().checkRuns(SHA);
     tree().times(4).reply(502, { message: "Bad Gateway" });
     github.checkRun(32);
     const { probot } = await testProbot(undefined, undefined, FaultyWorldOctokit);

@@ -24,7 +24,7 @@ describe("logs", () => {
       ...filesOf("fixtures/repos/middling"),
       "settings.py": Buffer.from(`AWS_KEY = "${secret}"\n`),
     };
-    github.token().noConfig().checkRuns(SHA).commit(SHA, files).checkRun(11);
+    github.token().noOrgConfig().checkRuns(SHA).commit(SHA, files).checkRun(11);
     // This test's own sink, and the suite's log too, which is scanned after the whole suite.
     const log = pino(
       { level: "debug" },

@@ -1,6 +1,6 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { filesOf } from "./github/fake-github.js";
+import { filesOf, wantedPaths } from "./github/fake-github.js";
 import { fakeGitHubPerTest } from "./github/per-test.js";
 import { withRequestTimeout } from "../src/app/request-timeout.js";
 import { describeError } from "../src/sources/github.js";
@@ -14,7 +14,7 @@ const github = fakeGitHubPerTest();
 
 describe("a push to the default branch", () => {
   it("creates one check run, in progress, then completes it with the scorecard", async () => {
-    github.token().noConfig().checkRuns(SHA).commit(SHA, files);
+    github.token().noOrgConfig().checkRuns(SHA).commit(SHA, files);
     github.checkRun(7);
     const { probot } = await testProbot();
     await probot.receive(push("d-1"));
@@ -52,7 +52,7 @@ describe("a push to the default branch", () => {
   });
 
   it("posts nothing for a redelivery, nor for a second event about a commit already checked", async () => {
-    github.token().noConfig().checkRuns(SHA).commit(SHA, files);
+    github.token().noOrgConfig().checkRuns(SHA).commit(SHA, files);
     github.checkRun(7);
     const { probot } = await testProbot();
     await probot.receive(push("d-1"));
@@ -60,8 +60,9 @@ describe("a push to the default branch", () => {
     await probot.receive(push("d-1"));
     expect(github.requests.length).toBe(before);
 
-    // A new delivery for the same commit (check_suite.requested) finds the completed run and stops.
-    github.noConfig().checkRuns(SHA, [{ id: 7, status: "completed" }]);
+    // A new delivery for the same commit (check_suite.requested) finds the completed run and stops; its
+    // tree, its config and the org's fallback are all known by now, so that is its one request.
+    github.checkRuns(SHA, [{ id: 7, status: "completed" }]);
     await probot.receive({
       id: "d-2",
       name: "check_suite",
@@ -81,7 +82,7 @@ describe("a push to the default branch", () => {
   });
 
   it("audits the same commit once when a push and a check suite arrive together", async () => {
-    github.token().noConfig().noConfig().checkRuns(SHA).commit(SHA, files);
+    github.token().noOrgConfig().noOrgConfig().checkRuns(SHA).commit(SHA, files);
     github.checkRun(9);
     const { probot } = await testProbot();
     await Promise.all([
@@ -101,7 +102,8 @@ describe("a push to the default branch", () => {
 
 describe("a failing GitHub API", () => {
   it("completes the check run with the reason instead of leaving it in progress", async () => {
-    github.token().noConfig().checkRuns(SHA);
+    // The tree never comes, so there is no config to read either.
+    github.token().checkRuns(SHA);
     github.scope.post("/repos/learner/taxi-mlops/check-runs").reply(201, { id: 8 });
     github.scope
       .get(`/repos/learner/taxi-mlops/git/trees/${SHA}`)
@@ -123,7 +125,13 @@ describe("the readiness issue", () => {
   it("is opened on a default-branch push when configured, and edited on the next", async () => {
     const repo = "/repos/learner/taxi-mlops";
     const SHA2 = "9".repeat(40);
-    github.token().config("report:\n  issue: true\n").checkRuns(SHA).commit(SHA, files);
+    // The config is in the pushed commit's own tree, read with the files the rules need.
+    const configured = { ...files, ".github/mlops-audit.yml": Buffer.from("report:\n  issue: true\n") };
+    const read = new Set([...wantedPaths(configured), ".github/mlops-audit.yml"]);
+    github
+      .token()
+      .checkRuns(SHA)
+      .commit(SHA, configured, [...read]);
     github.checkRun(7);
     github.scope
       .get(`${repo}/issues`)
@@ -136,8 +144,8 @@ describe("the readiness issue", () => {
     expect(opened.title).toBe("MLOps readiness");
     expect(opened.body).toContain("<!-- mlops-audit:readiness-issue -->");
 
-    const files2 = { ...files, "README.md": Buffer.from("# Shorter\n") };
-    github.config("report:\n  issue: true\n").checkRuns(SHA2).commit(SHA2, files2, ["README.md"]);
+    const files2 = { ...configured, "README.md": Buffer.from("# Shorter\n") };
+    github.checkRuns(SHA2).commit(SHA2, files2, ["README.md"]);
     github.checkRun(8);
     github.scope
       .get(`${repo}/issues`)

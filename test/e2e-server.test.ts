@@ -41,7 +41,7 @@ describe("the app behind its real HTTP server", () => {
     nock.cleanAll();
     const github = new FakeGitHub();
     nock.enableNetConnect("127.0.0.1");
-    github.token().noConfig().checkRuns(SHA).commit(SHA, filesOf("fixtures/repos/complete"));
+    github.token().noOrgConfig().checkRuns(SHA).commit(SHA, filesOf("fixtures/repos/complete"));
     github.checkRun(21);
     const body = JSON.stringify(
       payload("push", undefined, { ref: "refs/heads/main", after: SHA, deleted: false }),

@@ -9,6 +9,7 @@ import type { LinkFor } from "../render/status.js";
 import type { GitCache } from "../sources/git-cache.js";
 import { describeError, GitHubSnapshot, octokitGitReader } from "../sources/github.js";
 import { TOOL } from "../version.js";
+import type { orgConfigCache } from "./config.js";
 import type { Octokit, RepoRef } from "./github.js";
 import type { Metrics } from "./metrics.js";
 import { cacheKey, type publicCache } from "./public/cache.js";
@@ -29,6 +30,8 @@ export interface AppState {
   threads: KeyedLock;
   /** Handlers still running after their webhook was acknowledged. */
   background: Background;
+  /** Org `.github` fallback configs by owner, for a while. */
+  orgConfigs: ReturnType<typeof orgConfigCache>;
   /** Latest public scorecards by repository, forgotten when the app audits that repository again. */
   publicCards: ReturnType<typeof publicCache>;
 }
@@ -45,6 +48,8 @@ export interface CommitJob {
   /** The caller needs the scorecard even when the commit was already checked (to write a comment). */
   needScorecard: boolean;
   config: ConfigResult;
+  /** The commit's snapshot, when the handler opened it already (to read the config in it). */
+  snapshot?: Promise<GitHubSnapshot>;
   /** For a pull request: the base to compare with. */
   base?: { sha: string; label: string };
   log: Logger;
@@ -65,9 +70,20 @@ export function linksAt(htmlUrl: string, sha: string, root?: string): LinkFor {
 /** Where and how to audit: enough to judge a commit without a webhook (the public pages use it too). */
 export type AuditTarget = Pick<CommitJob, "octokit" | "repo" | "htmlUrl" | "config">;
 
-export async function scorecardOf(state: AppState, target: AuditTarget, sha: string, notes: string[] = []) {
+/** The tree of a commit, from the cache when an earlier audit read it. */
+export function openSnapshot(state: AppState, target: Pick<AuditTarget, "octokit" | "repo">, sha: string) {
   const git = octokitGitReader(target.octokit, target.repo.owner, target.repo.repo);
-  const snapshot = await GitHubSnapshot.open(git, sha, state.cache);
+  return GitHubSnapshot.open(git, sha, state.cache);
+}
+
+export async function scorecardOf(
+  state: AppState,
+  target: AuditTarget,
+  sha: string,
+  notes: string[] = [],
+  opened?: Promise<GitHubSnapshot>,
+) {
+  const snapshot = await (opened ?? openSnapshot(state, target, sha));
   return audit(snapshot, {
     catalogue: state.catalogue,
     settings: settingsFrom(target.config.config),
@@ -105,7 +121,7 @@ async function checkCommit(state: AppState, job: CommitJob): Promise<AuditOutcom
     const notes = job.config.ok
       ? []
       : [`The config is invalid, so this audit used the defaults: ${job.config.error}`];
-    const card = await scorecardOf(state, job, job.sha, notes);
+    const card = await scorecardOf(state, job, job.sha, notes, job.snapshot);
     const base = await baseScorecard(state, job);
     const delta = base && job.base ? deltaOf(base, card, job.base.label) : undefined;
     const conclusion = conclusionOf(card.score, job.config.config.thresholds);

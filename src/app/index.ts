@@ -4,6 +4,7 @@ import { loadCatalogue } from "../rules/load.js";
 import { GitCache } from "../sources/git-cache.js";
 import { describeError } from "../sources/github.js";
 import type { AppState } from "./auditor.js";
+import { orgConfigCache } from "./config.js";
 import { onComment } from "./handlers/command.js";
 import { onPullRequest } from "./handlers/pull-request.js";
 import { onCheckSuiteRequested, onPush } from "./handlers/push.js";
@@ -28,6 +29,7 @@ export function createState(blobConcurrency = BLOB_CONCURRENCY): AppState {
   return {
     catalogue: loadCatalogue(),
     blobConcurrency,
+    orgConfigs: orgConfigCache(),
     cache,
     metrics,
     queue: new WorkQueue(CONCURRENT_AUDITS, (depth) => metrics.queueDepth.set(depth)),

@@ -12,12 +12,16 @@ if (!redisUrl) await run(mlopsAudit, { Octokit: AppOctokit });
 else {
   // With Redis, this process queues deliveries and, unless MLOPS_AUDIT_WEB_ONLY is set, works on them
   // too; `npm run worker` adds workers.
+  // Redis carries the queue only; why Probot's throttling does not use it is in queue/workers.ts.
+  delete process.env.REDIS_URL;
   const state = createState();
   const queue = new RedisQueue(redisUrl, pino({ name: "queue" }));
   state.metrics.watchQueue(() => queue.counts());
   const role: Role = { kind: "web", enqueue: (event) => queue.enqueue(event) };
   await run((app, options) => mlopsAudit(app, options, state, role), { Octokit: AppOctokit });
-  const worker = process.env.MLOPS_AUDIT_WEB_ONLY ? undefined : await startWorkers(state);
+  const worker = process.env.MLOPS_AUDIT_WEB_ONLY
+    ? undefined
+    : await startWorkers(state, { ...process.env, REDIS_URL: redisUrl });
   closeOnSignal(async () => {
     await worker?.close();
     await queue.close();

@@ -102,7 +102,11 @@ export function parseConfig(text: string, source: string, catalogue: Catalogue):
   const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length) {
     const e = doc.errors[0];
-    return validateFailure(source, e.message.split("\n")[0], counter.linePos(e.pos[0]).line);
+    return validateFailure(
+      source,
+      `not valid YAML: ${e.message.split("\n")[0]}`,
+      counter.linePos(e.pos[0]).line,
+    );
   }
   let raw: unknown;
   try {

@@ -11,6 +11,8 @@ export class GitCache {
   readonly blobs: LRUCache<string, Uint8Array>;
   readonly trees: LRUCache<string, Tree>;
   readonly pending = new Map<string, Promise<Uint8Array>>();
+  /** Trees being fetched: a push and its check suite open the same head at the same moment. */
+  readonly pendingTrees = new Map<string, Promise<Tree>>();
   hits = 0;
   misses = 0;
 

@@ -55,7 +55,12 @@ export class GitHubSnapshot implements Snapshot {
     const key = `${sha}:${recursive ? "r" : ""}`;
     const cached = this.cache.trees.get(key);
     if (cached) return cached;
-    const tree = await this.git.getTree(sha, recursive);
+    let pending = this.cache.pendingTrees.get(key);
+    if (!pending) {
+      pending = this.git.getTree(sha, recursive).finally(() => this.cache.pendingTrees.delete(key));
+      this.cache.pendingTrees.set(key, pending);
+    }
+    const tree = await pending;
     this.cache.trees.set(key, tree);
     return tree;
   }

@@ -101,6 +101,17 @@ export class FakeGitHub {
     return this;
   }
 
+  /**
+   * No config in the org's `.github` repository. A default-branch head reads its own config from the
+   * audited tree, so this is the only config request it makes.
+   */
+  noOrgConfig(): this {
+    this.scope
+      .get(`/repos/${this.owner}/.github/contents/.github%2Fmlops-audit.yml`)
+      .reply(404, { message: "Not Found" });
+    return this;
+  }
+
   config(text: string): this {
     this.scope.get(`${this.base}/contents/.github%2Fmlops-audit.yml`).reply(200, text, {
       "content-type": "application/vnd.github.raw; charset=utf-8",

@@ -1,6 +1,7 @@
 import { badgeSnippet } from "../../render/badge.js";
 import type { Context } from "probot";
 import type { AppState, CommitJob, Trigger } from "../auditor.js";
+import type { ConfigResult } from "../../config/load.js";
 import { loadRepositoryConfig } from "../config.js";
 
 type RepoContext = Context<"push" | "pull_request" | "check_run" | "check_suite" | "issue_comment">;
@@ -10,13 +11,14 @@ export async function commitJob(
   context: RepoContext,
   state: AppState,
   job: { sha: string; trigger: Trigger; rerun: boolean; needScorecard: boolean; base?: CommitJob["base"] },
+  config?: ConfigResult,
 ): Promise<CommitJob> {
   return {
     ...job,
     octokit: context.octokit,
     repo: context.repo(),
     htmlUrl: context.payload.repository.html_url,
-    config: await loadRepositoryConfig(context, state.catalogue),
+    config: config ?? (await loadRepositoryConfig(context, state.catalogue)),
     log: context.log,
   };
 }

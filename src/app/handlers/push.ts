@@ -1,6 +1,9 @@
 import type { Context } from "probot";
 import { renderMarkdown } from "../../render/markdown.js";
-import { auditCommit, linksAt, type AppState } from "../auditor.js";
+import { DEFAULT_CONFIG, type ConfigResult } from "../../config/load.js";
+import type { GitHubSnapshot } from "../../sources/github.js";
+import { auditCommit, linksAt, openSnapshot, type AppState } from "../auditor.js";
+import { loadHeadConfig } from "../config.js";
 import { upsertReadinessIssue } from "../publish/sticky.js";
 import { badgeFor, commitJob } from "./job.js";
 
@@ -15,9 +18,16 @@ async function auditDefaultHead(
   sha: string,
   trigger: "push" | "check_suite",
 ) {
-  const job = await commitJob(context, state, { sha, trigger, rerun: false, needScorecard: false });
+  // The head's tree comes first: the config is read from it, and the audit reuses it.
+  const snapshot = openSnapshot(state, { octokit: context.octokit, repo: context.repo() }, sha);
+  const job = await commitJob(
+    context,
+    state,
+    { sha, trigger, rerun: false, needScorecard: false },
+    await headConfig(state, context, snapshot),
+  );
   const wantsIssue = job.config.config.report.issue;
-  const outcome = await auditCommit(state, { ...job, needScorecard: wantsIssue });
+  const outcome = await auditCommit(state, { ...job, snapshot, needScorecard: wantsIssue });
   if (!outcome || !wantsIssue) return;
   const links = linksAt(job.htmlUrl, job.sha, job.config.config.paths.root);
   const { repository } = context.payload;
@@ -29,6 +39,24 @@ async function auditDefaultHead(
     ),
   );
   context.log.info({ written }, "readiness issue");
+}
+
+/**
+ * The config in the head's tree. When the tree cannot be read the audit cannot run either: the defaults
+ * stand in, and the audit reports the tree's error on its check run.
+ */
+async function headConfig(
+  state: AppState,
+  context: Context<"push" | "check_suite.requested">,
+  snapshot: Promise<GitHubSnapshot>,
+): Promise<ConfigResult> {
+  const opened = await snapshot.then(
+    (s) => s,
+    () => undefined,
+  );
+  return opened
+    ? loadHeadConfig(context, opened, state.catalogue, state.orgConfigs)
+    : { ok: true, config: DEFAULT_CONFIG };
 }
 
 export function onPush(state: AppState) {

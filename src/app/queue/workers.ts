@@ -8,13 +8,20 @@ import { startRedisWorker } from "./redis.js";
 
 /**
  * Workers for the Redis queue: a Probot of their own, configured from the environment like the web
- * process (APP_ID, PRIVATE_KEY, REDIS_URL for the shared rate-limit budget, GHE_HOST), whose handlers
- * run each delivery taken from the queue.
+ * process (APP_ID, PRIVATE_KEY, GHE_HOST), whose handlers run each delivery taken from the queue.
+ *
+ * Probot is not given REDIS_URL. With it, Probot's throttling keeps its limiters in Redis through
+ * Bottleneck, whose scripts fail on Redis 7 ("ERR UNKNOWN_CLIENT", SGrondin/bottleneck#212, unfixed):
+ * our benchmark saw audits fail that way within a minute. So each process throttles its own requests,
+ * as one process always did.
  */
 export async function startWorkers(state: AppState, env: NodeJS.ProcessEnv = process.env, log?: Logger) {
   const url = env.REDIS_URL;
   if (!url) throw new Error("REDIS_URL is not set: workers take their jobs from Redis");
-  const probot = createProbot({ env, overrides: { Octokit: AppOctokit, ...(log && { log }) } });
+  const probot = createProbot({
+    env,
+    overrides: { Octokit: AppOctokit, redisConfig: undefined, ...(log && { log }) },
+  });
   await probot.load((app, options) => mlopsAudit(app, options, state, { kind: "worker" }));
   const concurrency = Number(env.MLOPS_AUDIT_CONCURRENCY) || CONCURRENT_AUDITS;
   const worker = startRedisWorker(url, (event: QueuedEvent) => probot.receive(event as never), {
