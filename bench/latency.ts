@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import nock from "nock";
 import { pino } from "pino";
 import { createState } from "../src/app/index.js";
 import { AppOctokit } from "../src/app/octokit.js";
@@ -17,6 +18,8 @@ const LATENCY_MS = 50;
 const RUNS = 11;
 const SECRET = "bench-secret";
 const github = new SimulatedGitHub().intercept(LATENCY_MS);
+nock.enableNetConnect("127.0.0.1"); // the webhook goes to the app's real server
+
 const files = portfolioTree();
 
 let n = 0;
