@@ -1,10 +1,8 @@
 import { createHash } from "node:crypto";
-import { pino } from "pino";
-import { RedisQueue } from "../src/app/queue/redis.js";
-import { PRIVATE_KEY } from "../test/github/fake-github.js";
 import { pushEvent } from "../test/github/probot.js";
-import { RedisServer, startWorkerProcess } from "../test/github/redis-server.js";
+import { startWorkerProcess } from "../test/github/redis-server.js";
 import { SimulatedGitHub } from "../test/github/simulated-github.js";
+import { redisDeployment } from "./redis-deployment.js";
 import { MACHINE, median, writeSection } from "./report.js";
 import { portfolioTree } from "./trees.js";
 
@@ -17,11 +15,9 @@ const LATENCY_MS = 50;
 const JOBS = Number(process.env.JOBS) || 24;
 const ROUNDS = 2;
 
-const redis = await RedisServer.start();
 const github = new SimulatedGitHub(portfolioTree());
-const api = await github.listen(LATENCY_MS);
-const queue = new RedisQueue(redis.url, pino({ level: "silent" }));
-const env = { APP_ID: "1", PRIVATE_KEY, REDIS_URL: redis.url, ...api.env };
+const deployment = await redisDeployment(github, LATENCY_MS);
+const { queue, workerEnv: env } = deployment;
 
 let round = 0;
 /** Enqueues JOBS new commits and resolves with the seconds until every check run is complete. */
@@ -65,9 +61,7 @@ for (const workers of (process.env.WORKERS ?? "1,2,4").split(",").map(Number)) {
   );
   console.log(rows.at(-1));
 }
-await queue.close();
-await api.close();
-await redis.stop();
+await deployment.close();
 
 writeSection("scale-out", [
   "## Scale-out: audits a minute by worker processes",

@@ -2,11 +2,10 @@ import { createRequire } from "node:module";
 import { spawn } from "node:child_process";
 import { pino } from "pino";
 import { createState, type Role } from "../src/app/index.js";
-import { RedisQueue } from "../src/app/queue/redis.js";
-import { PRIVATE_KEY } from "../test/github/fake-github.js";
-import { RedisServer, startWorkerProcess } from "../test/github/redis-server.js";
+import { startWorkerProcess } from "../test/github/redis-server.js";
 import { payload, startTestServer } from "../test/github/probot.js";
 import { SimulatedGitHub } from "../test/github/simulated-github.js";
+import { redisDeployment } from "./redis-deployment.js";
 import { MACHINE, writeSection } from "./report.js";
 import { portfolioTree } from "./trees.js";
 
@@ -111,21 +110,18 @@ await measure(
 await single.server.stop();
 
 // With Redis: the server only queues; a worker process audits, against GitHub simulated on a local port.
-const redis = await RedisServer.start();
-const github = await new SimulatedGitHub(portfolioTree()).listen();
-const queue = new RedisQueue(redis.url, pino({ level: "silent" }));
+const deployment = await redisDeployment(new SimulatedGitHub(portfolioTree()));
+const { queue } = deployment;
 const role: Role = { kind: "web", enqueue: (event) => queue.enqueue(event) };
 const webState = createState();
 const web = await startTestServer(webState, SECRET, pino({ level: "silent" }), { role });
-const worker = await startWorkerProcess({ APP_ID: "1", PRIVATE_KEY, REDIS_URL: redis.url, ...github.env });
+const worker = await startWorkerProcess(deployment.workerEnv);
 await measure(web.origin, "web process with Redis, a worker process auditing: 50 commits in turn", 50, () =>
   webState.background.idle(),
 );
 worker.stop();
 await web.server.stop();
-await queue.close();
-await github.close();
-await redis.stop();
+await deployment.close();
 
 writeSection("webhooks", [
   "## Webhook ingestion",

@@ -50,10 +50,7 @@ async function headConfig(
   context: Context<"push" | "check_suite.requested">,
   snapshot: Promise<GitHubSnapshot>,
 ): Promise<ConfigResult> {
-  const opened = await snapshot.then(
-    (s) => s,
-    () => undefined,
-  );
+  const opened = await snapshot.catch(() => undefined);
   return opened
     ? loadHeadConfig(context, opened, state.catalogue, state.orgConfigs)
     : { ok: true, config: DEFAULT_CONFIG };

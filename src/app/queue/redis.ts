@@ -4,7 +4,7 @@ import type { Logger } from "pino";
 import { describeError } from "../../sources/github.js";
 import { jobIdFor, type QueuedEvent } from "./job-id.js";
 
-export const QUEUE_NAME = "mlops-audit";
+const QUEUE_NAME = "mlops-audit";
 
 /**
  * What a queued delivery is allowed: three tries with backoff when a worker cannot handle it at all
@@ -23,7 +23,7 @@ const JOB_OPTIONS: JobsOptions = {
  * A connection that waits for Redis instead of failing: while Redis is away, a delivery the web process
  * has acknowledged stays in the client's offline queue and is added once Redis is back.
  */
-export function redisConnection(url: string): Redis {
+function redisConnection(url: string): Redis {
   return new Redis(url, { maxRetriesPerRequest: null });
 }
 
