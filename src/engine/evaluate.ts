@@ -1,3 +1,4 @@
+import { normalisedName } from "./facts/imported.js";
 import type { Facts } from "./facts/index.js";
 import { needsOf } from "./needs.js";
 import type { Evidence, Finding, Predicate, Rule, Status } from "./model.js";
@@ -38,7 +39,7 @@ function unusedPackagesNote(rule: Rule, facts: Facts): string {
   const importedOnly: string[] = [];
   for (const entry of rule.packages ?? []) {
     const [pkg, module = pkg] = entry.split("=");
-    if (facts.imported.has(module.toLowerCase().replace(/_/g, "-"))) importedOnly.push(module);
+    if (facts.imported.has(normalisedName(module))) importedOnly.push(module);
     else if (facts.dependencies.declared.has(pkg)) declaredOnly.push(pkg);
   }
   const say = (names: string[], what: string) =>

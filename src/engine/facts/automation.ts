@@ -25,7 +25,18 @@ export function isOrchestratorName(name: string): boolean {
   return ORCHESTRATOR_MARKERS.some((re) => re.test(name));
 }
 
+/**
+ * A resolved name starts with a package the module's own text names, so a module naming none of these is
+ * ruled out without being parsed.
+ */
+export const ORCHESTRATOR_PACKAGES = /airflow|prefect|dagster|kfp|zenml|kedro|metaflow/;
+
 export function definesOrchestratedWork(module: PyModule): boolean {
+  return ORCHESTRATOR_PACKAGES.test(module.source) && usesOrchestrator(module);
+}
+
+/** The parsed test behind `definesOrchestratedWork`, without the text gate in front of it. */
+export function usesOrchestrator(module: PyModule): boolean {
   return (
     module.decorators.some((d) => isOrchestratorName(d.name)) ||
     module.calls.some((c) => isOrchestratorName(c.name)) ||
@@ -59,7 +70,9 @@ export class ModuleIndex {
         .split("/");
       for (let i = 0; i < dotted.length; i++) {
         const key = dotted.slice(i).join(".");
-        this.bySuffix.set(key, [...(this.bySuffix.get(key) ?? []), m.path]);
+        const list = this.bySuffix.get(key);
+        if (list) list.push(m.path);
+        else this.bySuffix.set(key, [m.path]);
       }
     }
   }

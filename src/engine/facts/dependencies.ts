@@ -1,3 +1,4 @@
+import type { PathSearch } from "../path-search.js";
 import { parse as parseToml } from "smol-toml";
 import { baseName, dirName, joinPath, matchAny } from "../paths.js";
 import { stripHashComment } from "../text.js";
@@ -27,14 +28,14 @@ export const REQUIREMENTS_GLOBS = [
   "**/requirements*.in",
 ];
 export const MANIFEST_NAMES = ["pyproject.toml", "Pipfile", "setup.py", "setup.cfg"];
-const LOCKFILE_NAMES = new Set([
-  "poetry.lock",
-  "uv.lock",
-  "Pipfile.lock",
-  "pdm.lock",
-  "conda-lock.yml",
-  "conda-lock.yaml",
-]);
+const LOCKFILE_GLOBS = [
+  "**/poetry.lock",
+  "**/uv.lock",
+  "**/Pipfile.lock",
+  "**/pdm.lock",
+  "**/conda-lock.yml",
+  "**/conda-lock.yaml",
+];
 export const CONDA_GLOBS = ["**/environment*.y{,a}ml", "**/*conda*.y{,a}ml", "**/env*.y{,a}ml"];
 
 export function normalizeName(name: string): string {
@@ -214,18 +215,18 @@ export function isPipCompiled(text: string): boolean {
 }
 
 export function extractDependencies(
-  paths: readonly string[],
+  pathSearch: PathSearch,
   texts: Map<string, string>,
   yaml: YamlStore,
 ): DependencyFacts {
   const requirements: Requirement[] = [];
   const manifests: string[] = [];
-  const lockfiles = paths.filter((p) => LOCKFILE_NAMES.has(baseName(p)));
+  // Lock files are never read, so they are looked for among all paths; on a large tree most were not read.
+  const lockfiles = [...pathSearch.matching(LOCKFILE_GLOBS)];
   const seen = new Set<string>();
-  // Only files that were read can declare anything; on a large tree most paths were not.
-  for (const path of paths) {
-    const text = texts.get(path);
-    if (text === undefined) continue;
+  // Only files that were read can declare anything; they are taken in path order, so outputs are stable.
+  for (const path of [...texts.keys()].sort()) {
+    const text = texts.get(path)!;
     const base = baseName(path);
     if (matchAny(path, REQUIREMENTS_GLOBS)) {
       manifests.push(path);

@@ -19,7 +19,8 @@ import {
   type Dockerfile,
 } from "./docker.js";
 import { parseNotebook } from "./notebook.js";
-import { parsePython, type PyModule } from "./python.js";
+import { ImportedNames } from "./imported.js";
+import { LazyPyModule, type PyModule } from "./python.js";
 import { parseReadme, type ReadmeFacts } from "./readme.js";
 import { findSecrets, type SecretFinding } from "./secrets.js";
 import { servingModules, type ServingModule } from "./serving.js";
@@ -48,8 +49,8 @@ export interface Facts {
   /** Python files run without a person (CI, Dockerfile, DVC stage, orchestrator, serving app) and what they import. */
   automated: Set<string>;
   modules: ModuleIndex;
-  /** Normalised top-level names imported by any code or notebook, for "declared but never used". */
-  imported: Set<string>;
+  /** Top-level packages imported by any code or notebook, for "declared but never used". */
+  imported: ImportedNames;
 }
 
 /** The kinds of file a rule can depend on; an unreadable file of a needed kind makes a verdict inconclusive. */
@@ -123,14 +124,6 @@ export interface ReadFiles {
   unreadable: Map<string, string>;
 }
 
-function topLevelImportNames(modules: PyModule[]): Set<string> {
-  const names = new Set<string>();
-  for (const m of modules)
-    for (const i of m.imports)
-      if (!i.module.startsWith(".")) names.add(i.module.split(".")[0].toLowerCase().replace(/_/g, "-"));
-  return names;
-}
-
 export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
   const python: PyModule[] = [];
   const yamlTexts = new Map<string, string>();
@@ -145,7 +138,8 @@ export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
   for (const [path, text] of texts) {
     const kinds = kindsOf(path);
     const ext = extensionOf(path);
-    if (kinds.includes("python")) python.push(parsePython(path, text));
+    // Parsed when a rule first asks: most modules of a large tree are never needed.
+    if (kinds.includes("python")) python.push(new LazyPyModule(path, text));
     if (kinds.includes("notebook")) {
       const nb = parseNotebook(path, text);
       if (nb) python.push(nb);
@@ -176,14 +170,15 @@ export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
     .map(composeOf)
     .filter((c): c is ComposeFile => !!c);
 
+  const pathSearch = new PathSearch(paths);
   return {
     paths,
-    pathSearch: new PathSearch(paths),
+    pathSearch,
     texts,
     unreadable,
     python,
     yaml,
-    dependencies: extractDependencies(paths, texts, yaml),
+    dependencies: extractDependencies(pathSearch, texts, yaml),
     ci,
     dockerfiles,
     compose,
@@ -193,6 +188,6 @@ export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
     serving,
     automated,
     modules: index,
-    imported: topLevelImportNames(python),
+    imported: new ImportedNames(python),
   };
 }

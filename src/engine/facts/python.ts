@@ -20,6 +20,8 @@ export interface PyCall {
 export interface PyModule {
   path: string;
   notebook: boolean;
+  /** The Python text as written (a notebook's code cells joined), for ruling a module out before parsing it. */
+  source: string;
   /** Dotted module names imported (absolute, as written; relative ones keep their dots). */
   imports: { module: string; line: number }[];
   calls: PyCall[];
@@ -36,7 +38,7 @@ export interface PyModule {
   uncommented: string;
 }
 
-interface Scanned {
+export interface Scanned {
   code: string;
   uncommented: string;
   strings: { value: string; offset: number }[];
@@ -46,7 +48,7 @@ interface Scanned {
  * Separates comments and strings from code in one pass. Output is built from slices of the source, not
  * character by character: the per-character version spent most of an audit in garbage collection.
  */
-function scan(text: string): Scanned {
+export function scan(text: string): Scanned {
   const code: string[] = [];
   const uncommented: string[] = [];
   const strings: { value: string; offset: number }[] = [];
@@ -203,13 +205,19 @@ function topLevelKwargs(
   return out;
 }
 
-export function parsePython(path: string, text: string, notebook = false): PyModule {
-  const { code, uncommented, strings } = scan(text);
+export function parsePython(
+  path: string,
+  text: string,
+  notebook = false,
+  scanned: Scanned = scan(text),
+): PyModule {
+  const { code, uncommented, strings } = scanned;
   const index = new LineIndex(code);
   const aliases = new Map<string, string>();
   const module: PyModule = {
     path,
     notebook,
+    source: text,
     imports: [],
     calls: [],
     decorators: [],
@@ -336,4 +344,59 @@ export function parsePython(path: string, text: string, notebook = false): PyMod
     });
   }
   return module;
+}
+
+/**
+ * A module parsed on first use. A large tree holds thousands of modules and the rules ask about a few, so
+ * callers look at `source` to rule a module out before touching anything that parses it. Blanking comments
+ * (`code`, `uncommented`) is cheaper than the full parse and is done on its own.
+ */
+export class LazyPyModule implements PyModule {
+  readonly notebook = false;
+  #scanned?: Scanned;
+  #parsed?: PyModule;
+  #lines?: string[];
+
+  constructor(
+    readonly path: string,
+    readonly source: string,
+  ) {}
+
+  /** Whether anything has needed the full parse yet. */
+  get isParsed(): boolean {
+    return this.#parsed !== undefined;
+  }
+  private get scanned(): Scanned {
+    return (this.#scanned ??= scan(this.source));
+  }
+  private get parsed(): PyModule {
+    return (this.#parsed ??= parsePython(this.path, this.source, false, this.scanned));
+  }
+  get code() {
+    return this.scanned.code;
+  }
+  get uncommented() {
+    return this.scanned.uncommented;
+  }
+  get lines() {
+    return (this.#lines ??= this.source.split("\n"));
+  }
+  get imports() {
+    return this.parsed.imports;
+  }
+  get calls() {
+    return this.parsed.calls;
+  }
+  get decorators() {
+    return this.parsed.decorators;
+  }
+  get classes() {
+    return this.parsed.classes;
+  }
+  get functions() {
+    return this.parsed.functions;
+  }
+  get strings() {
+    return this.parsed.strings;
+  }
 }

@@ -78,7 +78,16 @@ function redact(line: string, value: string): string {
   return t.length > 100 ? `${t.slice(0, 99)}…` : t;
 }
 
+/** Every secret name holds one of these words, whatever its case. */
+const SECRET_WORDS = /key|secret|token|passw|pwd/i;
+
 export function findSecrets(path: string, text: string): SecretFinding[] {
+  // Each pattern is tried on the whole text first: none spans a line, so a file it misses is done with, and
+  // most files are, without splitting them into lines.
+  const providers = PROVIDER_PATTERNS.filter(([, pattern]) => pattern.test(text));
+  const awsKeys = AWS_KEY_ID.test(text);
+  const assignments = SECRET_WORDS.test(text);
+  if (!providers.length && !awsKeys && !assignments) return [];
   const out: SecretFinding[] = [];
   const lines = text.split("\n");
   const env = isEnvFile(path);
@@ -86,17 +95,18 @@ export function findSecrets(path: string, text: string): SecretFinding[] {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i];
     if (line.length > 4000) continue;
-    for (const [kind, pattern] of PROVIDER_PATTERNS) {
+    for (const [kind, pattern] of providers) {
       const m = line.match(pattern);
       if (m && !isPlaceholder(m[0])) out.push({ path, line: i + 1, kind, redacted: redact(line, m[0]) });
     }
-    const aws = line.match(AWS_KEY_ID);
+    const aws = awsKeys && line.match(AWS_KEY_ID);
     if (aws && aws[0] !== "AKIAIOSFODNN7EXAMPLE") {
       const near = lines.slice(Math.max(0, i - 5), i + 6).join("\n");
       const secret = near.match(AWS_SECRET);
       if (secret && !/EXAMPLEKEY/.test(secret[0]))
         out.push({ path, line: i + 1, kind: "AWS access key", redacted: redact(line, aws[0]) });
     }
+    if (!assignments) continue;
     for (const m of line.matchAll(ASSIGNMENT)) {
       const [, name, open, value, close, call] = m;
       if (!isSecretName(name) || isPlaceholder(value) || call) continue;

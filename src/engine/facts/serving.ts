@@ -32,6 +32,17 @@ const STREAM_CONSUMERS =
 const MANAGED =
   /^(sagemaker\..*\.deploy|sagemaker\..*Model\(\)\.deploy|google\.cloud\.aiplatform\.(Endpoint(\.create)?|Model(\.upload)?\(\)\.deploy|Model\.deploy)|azure\.ai\.ml\.entities\.(ManagedOnlineEndpoint|ManagedOnlineDeployment|KubernetesOnlineEndpoint))$/;
 const UI = /^(streamlit|gradio)\./;
+/**
+ * Every endpoint above is named after a package the module's own text names (a resolved name starts with
+ * one), or is a function called `…handler`, or an Azure `score*.py`: a module with none of them serves
+ * nothing, and is ruled out without being parsed.
+ */
+const SERVING_HINT =
+  /fastapi|flask|litestar|starlette|quart|sanic|robyn|add_url_rule|functions_framework|azure|bentoml|\bray\b|kafka|pubsub|kinesis|sagemaker|aiplatform|streamlit|gradio|handler/i;
+
+export function mayServe(module: PyModule): boolean {
+  return SERVING_HINT.test(module.source) || /(^|\/)score\w*\.py$/.test(module.path);
+}
 
 function routeMethods(module: PyModule): ServiceEndpoint[] {
   const out: ServiceEndpoint[] = [];
@@ -119,11 +130,16 @@ function bodyPredicts(module: PyModule, line: number): boolean {
   return !!fn && module.calls.some((c) => c.line > fn.line && c.line <= fn.endLine && PREDICTS.test(c.name));
 }
 
+/** What in a module answers requests, parsed, without the text gate in front of it. */
+export function endpointsOf(module: PyModule): ServiceEndpoint[] {
+  return [...routeMethods(module), ...handlers(module)];
+}
+
 export function servingModules(modules: PyModule[], index: ModuleIndex): ServingModule[] {
   const out: ServingModule[] = [];
   for (const module of modules) {
-    if (module.notebook) continue;
-    const endpoints = [...routeMethods(module), ...handlers(module)];
+    if (module.notebook || !mayServe(module)) continue;
+    const endpoints = endpointsOf(module);
     if (!endpoints.length) continue;
     const imported = module.imports
       .flatMap((i) => index.resolveImport(module, i.module))

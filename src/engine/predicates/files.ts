@@ -89,12 +89,15 @@ function templatedKind(file: YamlFile, q: YamlQuery): Evidence | undefined {
   return i === -1 ? undefined : { path: file.path, line: i + 1, snippet: snippetOf(file.lines[i]) };
 }
 
-/** A cheap text test that rules a file out before it is parsed: the kind or the first key must appear. */
+/**
+ * A cheap text test that rules a file out before it is parsed: the kind and every key of the path must
+ * appear, since a key is written in the file's text (a merge key copies it from an anchor in the same file).
+ */
 function couldMatch(q: YamlQuery, path: string, text: string): boolean {
   if (q.glob && !matchAny(path, q.glob)) return false;
   if (q.kind && !q.kind.some((k) => text.includes(k))) return false;
-  const key = q.path?.split(".").find((seg) => seg !== "*" && !/^\d+$/.test(seg));
-  return !key || text.includes(key);
+  const keys = q.path?.split(".").filter((seg) => seg !== "*" && !/^\d+$/.test(seg)) ?? [];
+  return keys.every((key) => text.includes(key));
 }
 
 export function evalYaml(ctx: EvalContext, q: YamlQuery): PredicateResult {

@@ -72,6 +72,7 @@ export function evalTests(ctx: EvalContext, q: { functions: boolean }): Predicat
     for (const m of ctx.facts.python) {
       const hit = testEvidence(m);
       if (hit) evidence.push({ path: m.path, line: hit.line, snippet: hit.what });
+      if (evidence.length === 5) break;
     }
     return found(evidence.slice(0, 5));
   }

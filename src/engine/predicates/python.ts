@@ -3,6 +3,7 @@ import { cellOfLine, type NotebookModule } from "../facts/notebook.js";
 import { definesOrchestratedWork } from "../facts/automation.js";
 import type { Evidence, PythonQuery } from "../model.js";
 import { LineIndex, snippetOf } from "../text.js";
+import { requiredLiterals } from "./literals.js";
 import { found, nameGlob, type EvalContext, type PatternEngine, type PredicateResult } from "./result.js";
 
 /** A call pattern: `name`, `name(kwarg)`, `name(kwarg=regex)` or `name(kwarg!=regex)`. */
@@ -57,7 +58,7 @@ function evidenceAt(module: PyModule, line: number): Evidence {
 const PREDICT_CALL = /(^|\.)(predict\w*)$/;
 
 function predicts(m: PyModule): boolean {
-  return m.calls.some((c) => PREDICT_CALL.test(c.name));
+  return m.source.includes("predict") && m.calls.some((c) => PREDICT_CALL.test(c.name));
 }
 
 /** The serving modules: those of prediction services, not of a monitoring or tracking app. */
@@ -69,18 +70,22 @@ function servingPaths(ctx: EvalContext): Set<string> {
   );
 }
 
-export function pythonModules(ctx: EvalContext, q: PythonQuery): PyModule[] {
+/**
+ * The modules a query looks at, in path order, tested one at a time: a query that has found its evidence stops
+ * early, and the modules after it are never parsed.
+ */
+export function* pythonModules(ctx: EvalContext, q: PythonQuery): Generator<PyModule> {
   const where = q.in ?? "code";
   const serving = q.module === "serving" ? servingPaths(ctx) : undefined;
   const candidates = candidateModules(ctx.facts.python, q);
-  return ctx.facts.python.filter(
-    (m) =>
-      (!candidates || candidates.has(m)) &&
-      (where === "any" || (where === "notebook") === m.notebook) &&
-      (!q.automated || ctx.facts.automated.has(m.path)) &&
-      (!q.orchestrated || definesOrchestratedWork(m)) &&
-      (!q.module || (serving ? serving.has(m.path) : predicts(m))),
-  );
+  for (const m of ctx.facts.python) {
+    if (candidates && !candidates.has(m)) continue;
+    if (where !== "any" && (where === "notebook") !== m.notebook) continue;
+    if (q.automated && !ctx.facts.automated.has(m.path)) continue;
+    if (q.orchestrated && !definesOrchestratedWork(m)) continue;
+    if (q.module && !(serving ? serving.has(m.path) : predicts(m))) continue;
+    yield m;
+  }
 }
 
 interface Required {
@@ -111,55 +116,45 @@ function required(pattern: string): Required {
   return req;
 }
 
-const identifiers = new WeakMap<PyModule, Set<string>>();
-
-function identifiersOf(m: PyModule): Set<string> {
-  let ids = identifiers.get(m);
-  if (!ids) {
-    ids = new Set(m.code.match(/[A-Za-z_][A-Za-z0-9_]*/g));
-    identifiers.set(m, ids);
-  }
-  return ids;
-}
-
+/** Whether a module's text holds everything a pattern needs; a resolved name is built from that text. */
 function mayContain(m: PyModule, pattern: string): boolean {
   const { words, fragments } = required(pattern);
-  const ids = identifiersOf(m);
-  return words.every((w) => ids.has(w)) && fragments.every((f) => m.code.includes(f));
+  return words.every((w) => m.source.includes(w)) && fragments.every((f) => m.source.includes(f));
 }
 
-/** Identifier → the modules whose code holds it, built once per audit. */
-const wordIndexes = new WeakMap<PyModule[], Map<string, PyModule[]>>();
+/** Word → the modules whose text holds it, found once per word per audit without parsing any. */
+const byWord = new WeakMap<PyModule[], Map<string, PyModule[]>>();
 
-function wordIndex(modules: PyModule[]): Map<string, PyModule[]> {
-  let index = wordIndexes.get(modules);
-  if (!index) {
-    index = new Map();
-    for (const m of modules)
-      for (const id of identifiersOf(m)) {
-        const list = index.get(id);
-        if (list) list.push(m);
-        else index.set(id, [m]);
-      }
-    wordIndexes.set(modules, index);
-  }
-  return index;
+function modulesContaining(all: PyModule[], word: string): PyModule[] {
+  let lists = byWord.get(all);
+  if (!lists) byWord.set(all, (lists = new Map()));
+  let list = lists.get(word);
+  if (!list) lists.set(word, (list = all.filter((m) => m.source.includes(word))));
+  return list;
+}
+
+/** The modules whose text holds every one of `pieces`, looked up by the rarest. */
+function modulesHoldingAll(all: PyModule[], pieces: string[]): PyModule[] {
+  const rarest = pieces.map((w) => modulesContaining(all, w)).reduce((a, b) => (b.length < a.length ? b : a));
+  return rarest.filter((m) => pieces.every((w) => m.source.includes(w)));
 }
 
 /**
- * The modules that could match a query, found through the word index (each pattern looked up by its rarest
- * required identifier), so that a query is not tried on thousands of modules that lack its names.
- * Undefined when some pattern has no required identifier or the query searches free text.
+ * The modules that could match a query: for each name pattern, those holding its rarest required word and
+ * then all the others; for each text pattern, those holding its literal text. A query then neither parses
+ * nor tries the thousands of modules that lack its names. Undefined when some pattern requires nothing.
  */
 function candidateModules(all: PyModule[], q: PythonQuery): Set<PyModule> | undefined {
-  if (q.text?.length) return undefined;
-  const index = wordIndex(all);
   const out = new Set<PyModule>();
   for (const p of [...(q.call ?? []), ...(q.decorator ?? []), ...(q.base ?? []), ...(q.import ?? [])]) {
-    const { words } = required(p);
+    const { words, fragments } = required(p);
     if (!words.length) return undefined;
-    const rarest = words.map((w) => index.get(w) ?? []).reduce((a, b) => (b.length < a.length ? b : a));
-    for (const m of rarest) out.add(m);
+    for (const m of modulesHoldingAll(all, [...words, ...fragments])) out.add(m);
+  }
+  for (const p of q.text ?? []) {
+    const literals = requiredLiterals(p);
+    if (!literals.length) return undefined;
+    for (const m of modulesHoldingAll(all, literals)) out.add(m);
   }
   return out;
 }

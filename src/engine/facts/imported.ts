@@ -1,0 +1,34 @@
+import type { PyModule } from "./python.js";
+
+/** A top-level package name as "declared but never used" compares them: lower case, `_` written `-`. */
+export function normalisedName(name: string): string {
+  return name.toLowerCase().replace(/_/g, "-");
+}
+
+/**
+ * Whether any code or notebook imports a package, answered per name when first asked. Only the modules
+ * whose text mentions the name are parsed: an import is written in the module's own text.
+ */
+export class ImportedNames {
+  readonly #answers = new Map<string, boolean>();
+  #texts?: string[];
+
+  constructor(private readonly modules: PyModule[]) {}
+
+  /** `name` is normalised with `normalisedName`. */
+  has(name: string): boolean {
+    let answer = this.#answers.get(name);
+    if (answer === undefined) {
+      const texts = (this.#texts ??= this.modules.map((m) => normalisedName(m.source)));
+      answer = this.modules.some(
+        (m, i) =>
+          texts[i].includes(name) &&
+          m.imports.some(
+            (imp) => !imp.module.startsWith(".") && normalisedName(imp.module.split(".")[0]) === name,
+          ),
+      );
+      this.#answers.set(name, answer);
+    }
+    return answer;
+  }
+}

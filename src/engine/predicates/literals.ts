@@ -1,0 +1,55 @@
+/**
+ * Text every match of a regular expression must contain, so that a search can rule out a file with a
+ * substring test before running the expression. Conservative: only literal characters at the top level
+ * that nothing makes optional, split at whitespace (a match in comment-blanked code may span blanks where
+ * the source had a comment). Empty when nothing is certain: a top-level `|`, inline flags, `\Q…\E`.
+ */
+export function requiredLiterals(pattern: string): string[] {
+  if (/\(\?(?!:)|\\Q/.test(pattern)) return [];
+  const runs: string[] = [];
+  let run = "";
+  let depth = 0;
+  const endRun = () => {
+    runs.push(...run.split(/\s+/).filter(Boolean));
+    run = "";
+  };
+  const optional = (at: number) => /[?*{]/.test(pattern[at] ?? "");
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") {
+      const escaped = pattern[++i] ?? "";
+      // `\(` and `\.` are literal text; `\b`, `\w`, `\n`, `\1` and the like are not.
+      const literal = depth === 0 && /[^A-Za-z0-9]/.test(escaped) && !optional(i + 1);
+      if (literal && pattern[i + 1] !== "+") run += escaped;
+      else endRun();
+      continue;
+    }
+    if (c === "[") {
+      endRun();
+      // A class is one unknown character: skip to its closing bracket (a `]` first in the class is literal).
+      i++;
+      if (pattern[i] === "^") i++;
+      if (pattern[i] === "]") i++;
+      while (i < pattern.length && pattern[i] !== "]") i += pattern[i] === "\\" ? 2 : 1;
+      continue;
+    }
+    if (c === "{") {
+      // A counted quantifier (`{0,2}`): its digits are not text to match.
+      endRun();
+      const close = pattern.indexOf("}", i);
+      i = close === -1 ? pattern.length : close;
+      continue;
+    }
+    if (c === "(") depth++;
+    else if (c === ")") depth = Math.max(0, depth - 1);
+    else if (c === "|") {
+      if (depth === 0) return [];
+    } else if (depth === 0 && !/[.^$*+?{}]/.test(c) && !optional(i + 1) && pattern[i + 1] !== "+") {
+      run += c;
+      continue;
+    }
+    endRun();
+  }
+  endRun();
+  return runs;
+}

@@ -1,0 +1,183 @@
+import fc from "fast-check";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { scorecardFromFacts } from "../src/engine/audit.js";
+import { ORCHESTRATOR_PACKAGES, usesOrchestrator } from "../src/engine/facts/automation.js";
+import { buildFacts } from "../src/engine/facts/index.js";
+import { LazyPyModule, parsePython } from "../src/engine/facts/python.js";
+import { endpointsOf, mayServe } from "../src/engine/facts/serving.js";
+import { requiredLiterals } from "../src/engine/predicates/literals.js";
+import { loadCatalogue } from "../src/rules/load.js";
+import { TOOL } from "../src/version.js";
+
+const catalogue = loadCatalogue();
+
+/** Every Python file the project holds as an example: the rules' examples and the fixture repositories. */
+function pythonCorpus(): { path: string; text: string }[] {
+  const out: { path: string; text: string }[] = [];
+  for (const rule of catalogue.phases.flatMap((p) => p.rules))
+    for (const example of rule.examples)
+      for (const [path, text] of Object.entries(example.files))
+        if (path.endsWith(".py")) out.push({ path, text });
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const full = join(dir, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (name.endsWith(".py")) out.push({ path: full, text: readFileSync(full, "utf8") });
+    }
+  };
+  walk("fixtures/repos");
+  return out;
+}
+
+/** Lines of serving and orchestration code, imported under their own names and under aliases. */
+const line = fc.constantFrom(
+  "import fastapi",
+  "from fastapi import FastAPI as F",
+  "import flask as fl",
+  "from flask import Flask",
+  "from litestar import post",
+  "from kafka import KafkaConsumer",
+  "import bentoml",
+  "from airflow import DAG",
+  "from airflow.decorators import dag, task",
+  "import prefect as pf",
+  "from kfp import dsl",
+  "from metaflow import FlowSpec",
+  "from dagster import asset as a",
+  "app = F()",
+  "app = fastapi.FastAPI()",
+  "app = fl.Flask(__name__)",
+  "api = Flask(__name__)",
+  "@app.post('/predict')",
+  "@api.route('/p', methods=['POST'])",
+  "@post('/x')",
+  "@pf.flow",
+  "@task",
+  "@a",
+  "@dsl.pipeline(name='p')",
+  "@bentoml.service",
+  "with DAG('d') as d:",
+  "class Flow(FlowSpec):",
+  "consumer = KafkaConsumer('t')",
+  "def lambda_handler(event, context):",
+  "def run(data):",
+  "    return model.predict(x)",
+  "    pass",
+);
+
+describe("modules are ruled out by their text before they are parsed", () => {
+  const corpus = pythonCorpus();
+  const generated = fc.array(line, { minLength: 1, maxLength: 8 }).map((l) => l.join("\n"));
+
+  it("the corpus holds serving and orchestration code, so the checks below are not vacuous", () => {
+    const modules = corpus.map(({ path, text }) => parsePython(path, text));
+    expect(modules.filter((m) => endpointsOf(m).length).length).toBeGreaterThan(5);
+    expect(modules.filter(usesOrchestrator).length).toBeGreaterThan(3);
+  });
+
+  it("no module with an endpoint fails the serving gate", () => {
+    for (const { path, text } of corpus) {
+      const m = parsePython(path, text);
+      if (endpointsOf(m).length) expect(mayServe(m), path).toBe(true);
+    }
+    fc.assert(
+      fc.property(generated, fc.constantFrom("app.py", "score.py", "src/serve.py"), (text, path) => {
+        const m = parsePython(path, text);
+        return !endpointsOf(m).length || mayServe(m);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("no module that defines orchestrated work fails the orchestrator gate", () => {
+    for (const { path, text } of corpus) {
+      const m = parsePython(path, text);
+      if (usesOrchestrator(m)) expect(ORCHESTRATOR_PACKAGES.test(text), path).toBe(true);
+    }
+    fc.assert(
+      fc.property(
+        generated,
+        (text) => !usesOrchestrator(parsePython("p.py", text)) || ORCHESTRATOR_PACKAGES.test(text),
+      ),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe("required literals of a text pattern", () => {
+  it("finds the literal text of the catalogue's patterns, and nothing where a part is optional", () => {
+    expect(requiredLiterals("InitialVariantWeight")).toEqual(["InitialVariantWeight"]);
+    expect(requiredLiterals(`set_registered_model_alias\\([^)]*["'](champion|challenger)["']`)).toEqual([
+      "set_registered_model_alias(",
+    ]);
+    expect(requiredLiterals(`["']models:/`)).toEqual(["models:/"]);
+    expect(requiredLiterals("\\b(re)?train\\w*\\(")).toEqual(["train", "("]);
+    expect(requiredLiterals("ab?c")).toEqual(["a", "c"]);
+    expect(requiredLiterals("ab+c")).toEqual(["a", "c"]);
+    expect(requiredLiterals("retries = 3")).toEqual(["retries", "=", "3"]);
+    expect(requiredLiterals("foo|bar")).toEqual([]);
+    expect(requiredLiterals("(?i)secret")).toEqual([]);
+  });
+
+  it("every string a pattern matches holds every literal it requires", () => {
+    const atom = fc.constantFrom(
+      "a",
+      "b",
+      "ab",
+      ".",
+      "\\.",
+      "\\(",
+      "[ab]",
+      "[^a]",
+      "\\w",
+      "\\s",
+      " ",
+      "(a|b)",
+      "x",
+    );
+    const quantifier = fc.constantFrom("", "", "", "?", "*", "+", "{0,2}");
+    const pattern = fc
+      .array(fc.tuple(atom, quantifier), { minLength: 1, maxLength: 6 })
+      .map((parts) => parts.map(([a, q]) => a + q).join(""));
+    const subject = fc
+      .array(fc.constantFrom("a", "b", ".", "(", " ", "x", "\n"), { maxLength: 14 })
+      .map((c) => c.join(""));
+    fc.assert(
+      fc.property(pattern, subject, (p, s) => {
+        if (!new RegExp(p, "m").test(s)) return true;
+        return requiredLiterals(p).every((literal) => s.includes(literal));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
+
+describe("a large tree's modules are parsed only when a rule reaches them", () => {
+  it("parses a small share of 400 modules, and judges the tree as it would with every module parsed", () => {
+    const files = new Map<string, string>();
+    for (let i = 0; i < 400; i++)
+      files.set(
+        `pkg/m${String(i).padStart(3, "0")}.py`,
+        `import numpy as np\n\n\ndef f${i}(x):\n    return np.mean(x)\n`,
+      );
+    files.set("pkg/track.py", "import mlflow\n\nmlflow.log_metric('acc', 0.9)\n");
+    files.set("requirements.txt", "mlflow==2.14.0\nnumpy==1.26.4\nfastapi==0.111.0\n");
+    const read = () => ({ paths: [...files.keys()].sort(), texts: new Map(files), unreadable: new Map() });
+    const input = { catalogue, tool: TOOL, target: { name: "lazy" } };
+
+    const lazy = buildFacts(read());
+    const lazyCard = scorecardFromFacts(lazy, input);
+    const parsed = lazy.python.filter((m) => (m as LazyPyModule).isParsed);
+    expect(parsed.length).toBeLessThan(20);
+    expect(parsed.map((m) => m.path)).toContain("pkg/track.py");
+
+    const eager = buildFacts(read());
+    for (const m of eager.python) void m.calls;
+    expect(scorecardFromFacts(eager, input)).toEqual(lazyCard);
+    expect(lazyCard.rules.find((r) => r.id === "tracking.experiments")?.status).not.toBe("fail");
+    // fastapi is declared and never imported: the answer needs no module parsed, and is still given.
+    expect(JSON.stringify(lazyCard.rules)).toContain("fastapi is declared but never used");
+  });
+});
