@@ -1,4 +1,5 @@
-import { lstat, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from "node:fs";
+import { realpath, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { ReadResult, Snapshot, TreeEntry } from "../engine/snapshot.js";
 
@@ -16,6 +17,24 @@ const SKIP_DIRS = new Set([
   ".tox",
 ]);
 
+/** A regular file's size, or undefined for anything else or anything gone. */
+function sizeOf(path: string, statOf: typeof statSync): number | undefined {
+  try {
+    const info = statOf(path);
+    return info.isFile() ? info.size : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function realpathOrNull(path: string): string | null {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
+}
+
 function toRepoPath(root: string, full: string): string {
   return relative(root, full).split(sep).join("/");
 }
@@ -30,49 +49,55 @@ export class LocalSource implements Snapshot {
     private readonly fullPaths: Map<string, string>,
   ) {}
 
+  /**
+   * Walks the directory with synchronous calls: the CLI is the only user, and on a slow file system one
+   * stat a call at a time through promises made a 10,000-file tree take seconds (synchronous calls are
+   * several times faster than even concurrent promises there).
+   */
   static async open(dir: string): Promise<LocalSource> {
     const root = await realpath(dir);
     const info = await stat(root);
     if (!info.isDirectory()) throw new Error(`${dir} is not a directory`);
     const entries: TreeEntry[] = [];
     const fullPaths = new Map<string, string>();
-    const walk = async (folder: string): Promise<void> => {
-      let names: string[];
+    const add = (full: string, target: string, size: number) => {
+      const path = toRepoPath(root, full);
+      entries.push({ path, size });
+      fullPaths.set(path, target);
+    };
+    const walk = (folder: string): void => {
+      let names: Dirent[];
       try {
-        names = await readdir(folder);
+        names = readdirSync(folder, { withFileTypes: true });
       } catch {
         return;
       }
-      for (const name of names.sort()) {
-        const full = join(folder, name);
-        const info = await lstat(full).catch(() => null);
-        if (!info) continue;
-        if (info.isDirectory()) {
-          if (!SKIP_DIRS.has(name)) await walk(full);
-        } else if (info.isFile()) {
-          const path = toRepoPath(root, full);
-          entries.push({ path, size: info.size });
-          fullPaths.set(path, full);
-        } else if (info.isSymbolicLink()) {
-          const target = await realpath(full).catch(() => null);
+      names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      for (const entry of names) {
+        const full = join(folder, entry.name);
+        if (entry.isDirectory()) {
+          if (!SKIP_DIRS.has(entry.name)) walk(full);
+        } else if (entry.isFile()) {
+          const size = sizeOf(full, lstatSync);
+          if (size !== undefined) add(full, full, size);
+        } else if (entry.isSymbolicLink()) {
+          const target = realpathOrNull(full);
           if (!target || !(target === root || target.startsWith(root + sep))) continue;
-          const targetInfo = await stat(target).catch(() => null);
-          if (!targetInfo?.isFile()) continue;
-          const path = toRepoPath(root, full);
-          entries.push({ path, size: targetInfo.size });
-          fullPaths.set(path, target);
+          const size = sizeOf(target, statSync);
+          if (size !== undefined) add(full, target, size);
         }
       }
     };
-    await walk(root);
+    walk(root);
     return new LocalSource(entries, fullPaths);
   }
 
+  /** Synchronous, as the walk is: one file at a time through the thread pool was slower here. */
   async read(path: string): Promise<ReadResult> {
     const full = this.fullPaths.get(path);
     if (!full) return { ok: false, reason: "not in the snapshot" };
     try {
-      return { ok: true, bytes: new Uint8Array(await readFile(full)) };
+      return { ok: true, bytes: new Uint8Array(readFileSync(full)) };
     } catch (e) {
       return { ok: false, reason: (e as NodeJS.ErrnoException).code ?? "unreadable" };
     }
