@@ -12,12 +12,14 @@ const SHA = "f".repeat(40);
 
 let server: Server;
 let base: string;
-const state = createState();
+// As in production: rules are judged on an engine thread, off the thread that answers webhooks.
+const state = createState(undefined, 1);
 beforeAll(async () => {
   ({ server, origin: base } = await startTestServer(state, SECRET));
 });
 afterAll(async () => {
   await server.stop();
+  await state.engine?.close();
   nock.cleanAll();
 });
 

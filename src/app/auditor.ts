@@ -1,7 +1,7 @@
 import { rootPrefix } from "../engine/paths.js";
 import type { Logger } from "pino";
 import { settingsFrom, type ConfigResult } from "../config/load.js";
-import { audit } from "../engine/audit.js";
+import { judgeFiles, MAX_FILE_BYTES, readSnapshot } from "../engine/audit.js";
 import type { Catalogue, Evidence, Scorecard } from "../engine/model.js";
 import { conclusionOf, renderCheckRun, type Conclusion } from "../render/check-run.js";
 import { deltaOf, type Delta } from "../render/delta.js";
@@ -10,6 +10,7 @@ import type { GitCache } from "../sources/git-cache.js";
 import { describeError, GitHubSnapshot, octokitGitReader } from "../sources/github.js";
 import { TOOL } from "../version.js";
 import type { orgConfigCache } from "./config.js";
+import type { EngineThreads } from "./engine-threads.js";
 import type { Octokit, RepoRef } from "./github.js";
 import type { Metrics } from "./metrics.js";
 import { cacheKey, type publicCache } from "./public/cache.js";
@@ -21,6 +22,8 @@ export type Trigger = "push" | "check_suite" | "pull_request" | "rerequest" | "c
 /** What every handler shares: the rules, the object cache, the queue and the counters. */
 export interface AppState {
   catalogue: Catalogue;
+  /** Threads that judge the rules, off the thread that answers webhooks; without them, judged inline. */
+  engine?: EngineThreads;
   /** How many files one audit reads at once. */
   blobConcurrency: number;
   cache: GitCache;
@@ -84,14 +87,17 @@ export async function scorecardOf(
   opened?: Promise<GitHubSnapshot>,
 ) {
   const snapshot = await (opened ?? openSnapshot(state, target, sha));
-  return audit(snapshot, {
-    catalogue: state.catalogue,
-    settings: settingsFrom(target.config.config),
+  const settings = settingsFrom(target.config.config);
+  const files = await readSnapshot(snapshot, settings, MAX_FILE_BYTES, state.blobConcurrency);
+  const input = {
+    settings,
     tool: TOOL,
     target: { name: `${target.repo.owner}/${target.repo.repo}`, commit: sha, url: target.htmlUrl },
-    concurrency: state.blobConcurrency,
     notes: [...notes, ...snapshot.notes],
-  });
+  };
+  return state.engine
+    ? state.engine.judge(files, input)
+    : judgeFiles(files, { ...input, catalogue: state.catalogue });
 }
 
 /** The base branch's scorecard, or nothing: a delta is a bonus, never a reason to fail the audit. */

@@ -5,6 +5,7 @@ import { GitCache } from "../sources/git-cache.js";
 import { describeError } from "../sources/github.js";
 import type { AppState } from "./auditor.js";
 import { orgConfigCache } from "./config.js";
+import { EngineThreads } from "./engine-threads.js";
 import { onComment } from "./handlers/command.js";
 import { onPullRequest } from "./handlers/pull-request.js";
 import { onCheckSuiteRequested, onPush } from "./handlers/push.js";
@@ -23,11 +24,18 @@ export const CONCURRENT_AUDITS = Number(process.env.MLOPS_AUDIT_CONCURRENCY) || 
 /** Blobs fetched at once per audit; `npm run bench:latency` chose it. */
 const BLOB_CONCURRENCY = Number(process.env.MLOPS_AUDIT_BLOB_CONCURRENCY) || 8;
 
-export function createState(blobConcurrency = BLOB_CONCURRENCY): AppState {
+/**
+ * Threads that judge rules in a running app (`MLOPS_AUDIT_ENGINE_THREADS`, 0 to judge on the main thread).
+ * One keeps the engine off the thread that acknowledges webhooks; more help only with cores to spare.
+ */
+export const ENGINE_THREADS = Number(process.env.MLOPS_AUDIT_ENGINE_THREADS ?? 1);
+
+export function createState(blobConcurrency = BLOB_CONCURRENCY, engineThreads = 0): AppState {
   const cache = new GitCache();
   const metrics = new Metrics(cache);
   return {
     catalogue: loadCatalogue(),
+    engine: engineThreads > 0 ? new EngineThreads(engineThreads) : undefined,
     blobConcurrency,
     orgConfigs: orgConfigCache(),
     cache,

@@ -1,5 +1,5 @@
 import { ruleEvaluator } from "./evaluate.js";
-import { buildFacts, wantsContent, type Facts } from "./facts/index.js";
+import { buildFacts, wantsContent, type Facts, type ReadFiles } from "./facts/index.js";
 import type { Catalogue, Finding, Rule, Scorecard } from "./model.js";
 import { isExcludedPath, matchAny, rootPrefix } from "./paths.js";
 import { checklistOf, gradeOf, levelOf, weightedScore } from "./score.js";
@@ -123,6 +123,11 @@ export function scorecardFromFacts(facts: Facts, input: AuditInput): Scorecard {
   };
 }
 
+/** Facts built once from the read files, every rule judged, the scorecard scored: the engine's synchronous part. */
+export function judgeFiles(files: ReadFiles, input: AuditInput): Scorecard {
+  return scorecardFromFacts(buildFacts(files), input);
+}
+
 /** The whole audit: read the snapshot, build facts once, judge every rule, score. */
 export async function audit(snapshot: Snapshot, input: AuditInput): Promise<Scorecard> {
   const settings = input.settings ?? DEFAULT_SETTINGS;
@@ -132,5 +137,5 @@ export async function audit(snapshot: Snapshot, input: AuditInput): Promise<Scor
     input.maxFileBytes ?? MAX_FILE_BYTES,
     input.concurrency ?? 8,
   );
-  return scorecardFromFacts(buildFacts(files), input);
+  return judgeFiles(files, input);
 }

@@ -1,0 +1,110 @@
+import { Worker } from "node:worker_threads";
+import type { Logger } from "pino";
+import type { AuditInput } from "../engine/audit.js";
+import type { ReadFiles } from "../engine/facts/index.js";
+import type { Scorecard } from "../engine/model.js";
+
+/** What a thread needs besides the files: the rules it loads itself. */
+export type JudgeInput = Omit<AuditInput, "catalogue" | "maxFileBytes" | "concurrency">;
+export interface JudgeRequest {
+  id: number;
+  files: ReadFiles;
+  input: JudgeInput;
+}
+export type JudgeReply = { id: number; card: Scorecard } | { id: number; error: string };
+
+interface Job {
+  request: JudgeRequest;
+  resolve: (card: Scorecard) => void;
+  reject: (e: Error) => void;
+}
+
+/**
+ * Starts one engine thread. From the TypeScript sources (tests, `tsx`) the thread registers tsx before
+ * loading its module; the built app loads the compiled module directly.
+ */
+function startThread(): Worker {
+  const self = import.meta.url;
+  if (!self.endsWith(".ts")) return new Worker(new URL("./engine-thread.js", self));
+  const module = JSON.stringify(new URL("./engine-thread.ts", self).href);
+  return new Worker(
+    `import("tsx/esm/api").then(({ register }) => { register(); return import(${module}); });`,
+    { eval: true },
+  );
+}
+
+/**
+ * Judges read files on worker threads. Building facts and judging rules is synchronous work (tens to
+ * hundreds of milliseconds for a real repository); on the main thread it delayed every webhook that
+ * arrived meanwhile. Each thread judges one tree at a time; the rest wait here. A thread that dies fails
+ * its job with the reason and is replaced.
+ */
+export class EngineThreads {
+  private readonly idle: Worker[] = [];
+  private readonly busy = new Map<Worker, Job>();
+  private readonly waiting: Job[] = [];
+  private nextId = 0;
+  private closed = false;
+
+  constructor(
+    size: number,
+    private readonly log?: Logger,
+  ) {
+    for (let i = 0; i < size; i++) this.add();
+  }
+
+  judge(files: ReadFiles, input: JudgeInput): Promise<Scorecard> {
+    if (this.closed) return Promise.reject(new Error("the engine threads are closed"));
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ request: { id: this.nextId++, files, input }, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const job of this.waiting.splice(0)) job.reject(new Error("the engine threads are closed"));
+    const all = [...this.idle, ...this.busy.keys()];
+    this.idle.length = 0;
+    await Promise.all(all.map((w) => w.terminate()));
+  }
+
+  private add(): void {
+    const worker = startThread();
+    worker.on("message", (reply: JudgeReply) => {
+      const job = this.busy.get(worker);
+      if (!job || job.request.id !== reply.id) return;
+      this.busy.delete(worker);
+      if ("card" in reply) job.resolve(reply.card);
+      else job.reject(new Error(`the engine failed: ${reply.error}`));
+      this.idle.push(worker);
+      this.dispatch();
+    });
+    worker.on("error", (e) => this.lost(worker, e.message));
+    worker.on("exit", (code) => this.lost(worker, `exited with code ${code}`));
+    this.idle.push(worker);
+  }
+
+  /** A thread that errored or exited: its job fails with the reason, and a new thread takes its place. */
+  private lost(worker: Worker, reason: string): void {
+    const wasIdle = this.idle.indexOf(worker);
+    if (wasIdle !== -1) this.idle.splice(wasIdle, 1);
+    const job = this.busy.get(worker);
+    if (!job && wasIdle === -1) return;
+    this.busy.delete(worker);
+    if (this.closed) return;
+    this.log?.error({ reason }, "engine thread lost; starting another");
+    job?.reject(new Error(`the engine thread stopped: ${reason}`));
+    this.add();
+    this.dispatch();
+  }
+
+  private dispatch(): void {
+    while (this.idle.length && this.waiting.length) {
+      const worker = this.idle.pop()!;
+      const job = this.waiting.shift()!;
+      this.busy.set(worker, job);
+      worker.postMessage(job.request);
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { EngineThreads } from "../src/app/engine-threads.js";
+import { DEFAULT_SETTINGS, judgeFiles, MAX_FILE_BYTES, readSnapshot } from "../src/engine/audit.js";
+import type { ReadFiles } from "../src/engine/facts/index.js";
+import { MemorySnapshot } from "../src/engine/snapshot.js";
+import { loadCatalogue } from "../src/rules/load.js";
+import { TOOL } from "../src/version.js";
+import { completeFixture, syntheticTree } from "../bench/trees.js";
+
+const catalogue = loadCatalogue();
+const threads = new EngineThreads(1);
+afterAll(() => threads.close());
+
+const read = (files: Record<string, string>) =>
+  readSnapshot(new MemorySnapshot(files), DEFAULT_SETTINGS, MAX_FILE_BYTES, 8);
+
+const input = {
+  settings: { ...DEFAULT_SETTINGS, exempt: new Map([["cloud.iac", "runs on a laptop"]]) },
+  tool: TOOL,
+  target: { name: "octo/complete", commit: "c".repeat(40) },
+  notes: ["a note from the caller"],
+};
+
+describe("engine threads", () => {
+  it("judge a tree on a worker thread to the same scorecard as the main thread, settings and notes included", async () => {
+    const files = await read(completeFixture());
+    const card = await threads.judge(files, input);
+    expect(card).toEqual(judgeFiles(files, { ...input, catalogue }));
+    expect(card.score).toBe(100);
+    expect(card.rules.find((r) => r.id === "cloud.iac")?.status).toBe("exempt");
+    expect(card.notes).toContain("a note from the caller");
+  });
+
+  it("leave the main thread free while they judge: a timer set after the request runs before the answer", async () => {
+    const files = await read(syntheticTree(20_000));
+    const order: string[] = [];
+    const judged = threads.judge(files, input).then(() => order.push("judged"));
+    await new Promise<void>((resolve) =>
+      setTimeout(() => {
+        order.push("timer");
+        resolve();
+      }, 1),
+    );
+    await judged;
+    expect(order).toEqual(["timer", "judged"]);
+  });
+
+  it("fail a job the engine cannot judge with the reason, and judge the next one", async () => {
+    const broken = { paths: ["a.py"], texts: "not a map", unreadable: new Map() } as unknown as ReadFiles;
+    await expect(threads.judge(broken, input)).rejects.toThrow(/^the engine failed: /);
+    const card = await threads.judge(await read({ "README.md": "# Hi\n" }), input);
+    expect(card.rules).toHaveLength(35);
+  });
+
+  it("queue jobs beyond their number and answer each with its own scorecard", async () => {
+    const trees = [{ "README.md": "# One\n" }, completeFixture(), { "a.py": "import mlflow\n" }];
+    const cards = await Promise.all(
+      trees.map(async (t, i) => threads.judge(await read(t), { ...input, target: { name: `t${i}` } })),
+    );
+    expect(cards.map((c) => c.target.name)).toEqual(["t0", "t1", "t2"]);
+    expect(cards[1].score).toBe(100);
+    expect(cards[0].score).toBeLessThan(100);
+  });
+
+  it("refuse work once closed", async () => {
+    const closed = new EngineThreads(1);
+    await closed.close();
+    await expect(closed.judge(await read({}), input)).rejects.toThrow(/closed/);
+  });
+});
