@@ -1,12 +1,12 @@
 import { createRequire } from "node:module";
 import { spawn } from "node:child_process";
 import { pino } from "pino";
-import { createState, type Role } from "../src/app/index.js";
+import { createState, ENGINE_THREADS, type Role } from "../src/app/index.js";
 import { startWorkerProcess } from "../test/github/redis-server.js";
 import { payload, startTestServer } from "../test/github/probot.js";
 import { SimulatedGitHub } from "../test/github/simulated-github.js";
 import { redisDeployment } from "./redis-deployment.js";
-import { MACHINE, writeSection } from "./report.js";
+import { calibrate, MACHINE, writeSection } from "./report.js";
 import { portfolioTree } from "./trees.js";
 
 /**
@@ -90,24 +90,23 @@ async function measure(origin: string, label: string, distinct: number, settle: 
   console.log(rows.at(-1));
 }
 
-// One process: audits run in the server's process, against GitHub simulated in it.
+const before = calibrate(30);
+
+// One process: audits run in the server's process, against GitHub simulated in it; the rules are judged on
+// the main thread (as before engine threads) or on one engine thread (the default).
 new SimulatedGitHub(portfolioTree()).intercept();
-const state = createState();
-const single = await startTestServer(state, SECRET, pino({ level: "silent" }));
-const idle = () => state.background.idle();
-await measure(
-  single.origin,
-  "one process: every delivery about one commit (joins the audit already queued)",
-  1,
-  idle,
-);
-await measure(
-  single.origin,
-  "one process: deliveries about 50 commits in turn (audits always queued)",
-  50,
-  idle,
-);
-await single.server.stop();
+for (const threads of [0, ENGINE_THREADS]) {
+  const state = createState(undefined, threads);
+  const where = threads
+    ? `${threads} engine thread${threads > 1 ? "s" : ""}`
+    : "rules judged on the main thread";
+  const single = await startTestServer(state, SECRET, pino({ level: "silent" }));
+  const idle = () => state.background.idle();
+  await measure(single.origin, `one process, ${where}: every delivery about one commit`, 1, idle);
+  await measure(single.origin, `one process, ${where}: 50 commits in turn (audits always queued)`, 50, idle);
+  await single.server.stop();
+  await state.engine?.close();
+}
 
 // With Redis: the server only queues; a worker process audits, against GitHub simulated on a local port.
 const deployment = await redisDeployment(new SimulatedGitHub(portfolioTree()));
@@ -123,17 +122,22 @@ worker.stop();
 await web.server.stop();
 await deployment.close();
 
+const after = calibrate(30);
 writeSection("webhooks", [
   "## Webhook ingestion",
   "",
   `Measured by \`npm run bench:webhooks\` on ${MACHINE}, ${new Date().toISOString().slice(0, 10)}: the app's real`,
   "HTTP server on localhost, 10 connections for 10 s from autocannon in a child process, each request a signed",
   "push webhook with a new delivery id. In one process, audits of the portfolio tree run in the server's process",
-  "against a fake GitHub. With Redis (a real redis-server), the server only queues and one worker process",
+  "against a fake GitHub, their rules judged on the main thread or on an engine thread (the default,",
+  "`MLOPS_AUDIT_ENGINE_THREADS`). With Redis (a real redis-server), the server only queues and one worker process",
   "audits, on the same two cores. Times are from sending a webhook to its acknowledgement, in milliseconds.",
   "",
   "| load | webhooks | per second | p50 ms | p99 ms | max ms | not 2xx |",
   "|---|--:|--:|--:|--:|--:|--:|",
   ...rows,
+  "",
+  `Machine noise in the same run: a fixed arithmetic loop took ${before.median.toFixed(0)} ms median and ` +
+    `${before.fastest.toFixed(0)} ms fastest before the loads, ${after.median.toFixed(0)} and ${after.fastest.toFixed(0)} ms after.`,
 ]);
 process.exit(0);
