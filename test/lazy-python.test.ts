@@ -119,6 +119,7 @@ describe("required literals of a text pattern", () => {
     expect(requiredLiterals("retries = 3")).toEqual(["retries", "=", "3"]);
     expect(requiredLiterals("foo|bar")).toEqual([]);
     expect(requiredLiterals("(?i)secret")).toEqual([]);
+    expect(requiredLiterals("\\x41BC\\u0044EF\\pLx")).toEqual(["BC", "EF", "x"]);
   });
 
   it("every string a pattern matches holds every literal it requires", () => {
@@ -136,6 +137,10 @@ describe("required literals of a text pattern", () => {
       " ",
       "(a|b)",
       "x",
+      "\\x61",
+      "\\u0061",
+      "\\cJ",
+      "\\1",
     );
     const quantifier = fc.constantFrom("", "", "", "?", "*", "+", "{0,2}");
     const pattern = fc

@@ -22,6 +22,7 @@ export function requiredLiterals(pattern: string): string[] {
       const literal = depth === 0 && /[^A-Za-z0-9]/.test(escaped) && !optional(i + 1);
       if (literal && pattern[i + 1] !== "+") run += escaped;
       else endRun();
+      i = afterEscapeArguments(pattern, escaped, i);
       continue;
     }
     if (c === "[") {
@@ -52,4 +53,27 @@ export function requiredLiterals(pattern: string): string[] {
   }
   endRun();
   return runs;
+}
+
+/**
+ * Where an escape's arguments end: `\x41`, `\u0041`, `\u{41}`, `\cJ`, `\pL`, `\p{Greek}`, `\k<name>`
+ * and the digits of a back-reference are part of the escape, not text to match.
+ */
+function afterEscapeArguments(pattern: string, escaped: string, at: number): number {
+  const braced = (open: string, close: string) => {
+    if (pattern[at + 1] !== open) return undefined;
+    const end = pattern.indexOf(close, at + 1);
+    return end === -1 ? pattern.length : end;
+  };
+  if (escaped === "x") return at + 2;
+  if (escaped === "u") return braced("{", "}") ?? at + 4;
+  if (escaped === "c") return at + 1;
+  if (escaped === "p" || escaped === "P") return braced("{", "}") ?? at + 1;
+  if (escaped === "k") return braced("<", ">") ?? at;
+  if (/[0-9]/.test(escaped)) {
+    let end = at;
+    while (/[0-9]/.test(pattern[end + 1] ?? "")) end++;
+    return end;
+  }
+  return at;
 }
