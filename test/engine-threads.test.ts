@@ -62,9 +62,14 @@ describe("engine threads", () => {
     expect(cards[0].score).toBeLessThan(100);
   });
 
-  it("refuse work once closed", async () => {
-    const closed = new EngineThreads(1);
-    await closed.close();
-    await expect(closed.judge(await read({}), input)).rejects.toThrow(/closed/);
+  it("refuse work once closed, and fail the work in hand instead of leaving it unanswered", async () => {
+    const closing = new EngineThreads(1);
+    const files = await read(syntheticTree(20_000));
+    const inHand = closing.judge(files, input);
+    const waiting = closing.judge(files, input);
+    await closing.close();
+    await expect(inHand).rejects.toThrow(/closed/);
+    await expect(waiting).rejects.toThrow(/closed/);
+    await expect(closing.judge(await read({}), input)).rejects.toThrow(/closed/);
   });
 });

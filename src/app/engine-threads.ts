@@ -1,5 +1,4 @@
 import { Worker } from "node:worker_threads";
-import type { Logger } from "pino";
 import type { AuditInput } from "../engine/audit.js";
 import type { ReadFiles } from "../engine/facts/index.js";
 import type { Scorecard } from "../engine/model.js";
@@ -46,10 +45,7 @@ export class EngineThreads {
   private nextId = 0;
   private closed = false;
 
-  constructor(
-    size: number,
-    private readonly log?: Logger,
-  ) {
+  constructor(size: number) {
     for (let i = 0; i < size; i++) this.add();
   }
 
@@ -64,8 +60,10 @@ export class EngineThreads {
   async close(): Promise<void> {
     this.closed = true;
     for (const job of this.waiting.splice(0)) job.reject(new Error("the engine threads are closed"));
+    for (const job of this.busy.values()) job.reject(new Error("the engine threads are closed"));
     const all = [...this.idle, ...this.busy.keys()];
     this.idle.length = 0;
+    this.busy.clear();
     await Promise.all(all.map((w) => w.terminate()));
   }
 
@@ -85,7 +83,10 @@ export class EngineThreads {
     this.idle.push(worker);
   }
 
-  /** A thread that errored or exited: its job fails with the reason, and a new thread takes its place. */
+  /**
+   * A thread that errored or exited: its job fails with the reason (which the audit's check run shows), and
+   * a new thread takes its place.
+   */
   private lost(worker: Worker, reason: string): void {
     const wasIdle = this.idle.indexOf(worker);
     if (wasIdle !== -1) this.idle.splice(wasIdle, 1);
@@ -93,7 +94,6 @@ export class EngineThreads {
     if (!job && wasIdle === -1) return;
     this.busy.delete(worker);
     if (this.closed) return;
-    this.log?.error({ reason }, "engine thread lost; starting another");
     job?.reject(new Error(`the engine thread stopped: ${reason}`));
     this.add();
     this.dispatch();
