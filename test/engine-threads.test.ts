@@ -65,11 +65,12 @@ describe("engine threads", () => {
   it("refuse work once closed, and fail the work in hand instead of leaving it unanswered", async () => {
     const closing = new EngineThreads(1);
     const files = await read(syntheticTree(20_000));
-    const inHand = closing.judge(files, input);
-    const waiting = closing.judge(files, input);
+    // The expectations are attached before closing, so each rejection has its handler when it happens.
+    const inHand = expect(closing.judge(files, input)).rejects.toThrow(/closed/);
+    const waiting = expect(closing.judge(files, input)).rejects.toThrow(/closed/);
     await closing.close();
-    await expect(inHand).rejects.toThrow(/closed/);
-    await expect(waiting).rejects.toThrow(/closed/);
+    await inHand;
+    await waiting;
     await expect(closing.judge(await read({}), input)).rejects.toThrow(/closed/);
   });
 });
