@@ -1,13 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { audit } from "../src/engine/audit.js";
 import { loadCatalogue } from "../src/rules/load.js";
 import { LocalSource } from "../src/sources/local.js";
 import { TOOL } from "../src/version.js";
 import { calibrate, MACHINE, median, writeSection } from "./report.js";
-import { portfolioTree, syntheticTree } from "./trees.js";
+import { portfolioTree, syntheticTree, writeTree } from "./trees.js";
 
 /**
  * Side by side with Repolinter on the same trees on disk. Repolinter gets the checks of our catalogue that
@@ -62,15 +60,6 @@ const ruleset = {
     Object.entries(COMPARABLE).map(([name, rule]) => [name, { level: "error", rule }]),
   ),
 };
-
-function writeTree(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "mlops-audit-bench-"));
-  for (const [path, body] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), body);
-  }
-  return dir;
-}
 
 const catalogue = loadCatalogue();
 

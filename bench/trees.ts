@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
 
 /** Benchmark trees: a real-sized portfolio built from the fixtures, and synthetic trees with a realistic mix. */
 
@@ -14,6 +15,16 @@ function readTree(dir: string): Record<string, string> {
   };
   walk(dir);
   return out;
+}
+
+/** Writes a tree into a new temporary folder and returns the folder. */
+export function writeTree(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "mlops-audit-"));
+  for (const [path, body] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), body);
+  }
+  return dir;
 }
 
 export function completeFixture(): Record<string, string> {

@@ -1,21 +1,11 @@
-import { mkdtempSync, writeFileSync, mkdirSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { writeTree } from "../bench/trees.js";
 import { cliOutput } from "../scripts/goldens.js";
 import { loadCatalogue } from "../src/rules/load.js";
 
 const catalogueIds = loadCatalogue().phases.flatMap((p) => p.rules.map((r) => r.id));
 const STATUSES = ["pass", "partial", "fail", "exempt", "inconclusive"];
-
-function tempRepo(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "mlops-audit-"));
-  for (const [path, body] of Object.entries(files)) {
-    mkdirSync(join(dir, path, ".."), { recursive: true });
-    writeFileSync(join(dir, path), body);
-  }
-  return dir;
-}
 
 describe("the JSON output contract", () => {
   it("the complete fixture passes every rule with score 100", async () => {
@@ -132,7 +122,7 @@ describe("CLI behaviour", () => {
   });
 
   it("an invalid config exits 2 naming the file, line and problem", async () => {
-    const dir = tempRepo({ ".github/mlops-audit.yml": "rules:\n  exempt:\n    serving.api: ''\n" });
+    const dir = writeTree({ ".github/mlops-audit.yml": "rules:\n  exempt:\n    serving.api: ''\n" });
     const { code, stderr } = await cliOutput([dir]);
     expect(code).toBe(2);
     expect(stderr).toBe(
@@ -141,7 +131,7 @@ describe("CLI behaviour", () => {
   });
 
   it("--config overrides the repository's own file, and exemptions show their reason", async () => {
-    const dir = tempRepo({
+    const dir = writeTree({
       "cfg.yml": "rules:\n  exempt:\n    cloud.deployment: Runs on a university cluster.\n",
     });
     const card = JSON.parse(

@@ -6,12 +6,12 @@ import type { JudgeRequest, JudgeReply } from "./engine-threads.js";
 // One engine thread: the same rules as the main thread (read from the same files), judging one tree at a time.
 const catalogue = loadCatalogue();
 
-parentPort!.on("message", ({ id, files, input }: JudgeRequest) => {
+parentPort!.on("message", ({ files, input }: JudgeRequest) => {
   let reply: JudgeReply;
   try {
-    reply = { id, card: judgeFiles(files, { ...input, catalogue }) };
+    reply = { card: judgeFiles(files, { ...input, catalogue }) };
   } catch (e) {
-    reply = { id, error: e instanceof Error ? e.message : String(e) };
+    reply = { error: e instanceof Error ? e.message : String(e) };
   }
   parentPort!.postMessage(reply);
 });

@@ -6,11 +6,11 @@ import type { Scorecard } from "../engine/model.js";
 /** What a thread needs besides the files: the rules it loads itself. */
 export type JudgeInput = Omit<AuditInput, "catalogue" | "maxFileBytes" | "concurrency">;
 export interface JudgeRequest {
-  id: number;
   files: ReadFiles;
   input: JudgeInput;
 }
-export type JudgeReply = { id: number; card: Scorecard } | { id: number; error: string };
+/** A thread judges one request at a time, so a reply needs no id: it answers the thread's job in hand. */
+export type JudgeReply = { card: Scorecard } | { error: string };
 
 interface Job {
   request: JudgeRequest;
@@ -42,7 +42,6 @@ export class EngineThreads {
   private readonly idle: Worker[] = [];
   private readonly busy = new Map<Worker, Job>();
   private readonly waiting: Job[] = [];
-  private nextId = 0;
   private closed = false;
 
   constructor(size: number) {
@@ -52,7 +51,7 @@ export class EngineThreads {
   judge(files: ReadFiles, input: JudgeInput): Promise<Scorecard> {
     if (this.closed) return Promise.reject(new Error("the engine threads are closed"));
     return new Promise((resolve, reject) => {
-      this.waiting.push({ request: { id: this.nextId++, files, input }, resolve, reject });
+      this.waiting.push({ request: { files, input }, resolve, reject });
       this.dispatch();
     });
   }
@@ -71,7 +70,7 @@ export class EngineThreads {
     const worker = startThread();
     worker.on("message", (reply: JudgeReply) => {
       const job = this.busy.get(worker);
-      if (!job || job.request.id !== reply.id) return;
+      if (!job) return;
       this.busy.delete(worker);
       if ("card" in reply) job.resolve(reply.card);
       else job.reject(new Error(`the engine failed: ${reply.error}`));

@@ -116,10 +116,12 @@ function required(pattern: string): Required {
   return req;
 }
 
+const holdsAll = (m: PyModule, pieces: string[]) => pieces.every((p) => m.source.includes(p));
+
 /** Whether a module's text holds everything a pattern needs; a resolved name is built from that text. */
 function mayContain(m: PyModule, pattern: string): boolean {
   const { words, fragments } = required(pattern);
-  return words.every((w) => m.source.includes(w)) && fragments.every((f) => m.source.includes(f));
+  return holdsAll(m, words) && holdsAll(m, fragments);
 }
 
 /** Word → the modules whose text holds it, found once per word per audit without parsing any. */
@@ -136,7 +138,7 @@ function modulesContaining(all: PyModule[], word: string): PyModule[] {
 /** The modules whose text holds every one of `pieces`, looked up by the rarest. */
 function modulesHoldingAll(all: PyModule[], pieces: string[]): PyModule[] {
   const rarest = pieces.map((w) => modulesContaining(all, w)).reduce((a, b) => (b.length < a.length ? b : a));
-  return rarest.filter((m) => pieces.every((w) => m.source.includes(w)));
+  return rarest.filter((m) => holdsAll(m, pieces));
 }
 
 /**
