@@ -62,6 +62,24 @@ describe("engine threads", () => {
     expect(cards[0].score).toBeLessThan(100);
   });
 
+  it("lose a thread that runs out of heap: its job fails with the reason, and a new thread judges the next", async () => {
+    // 24 MB is enough for the rules and a small tree; a million paths (over 50 MB of text) is not.
+    const small = new EngineThreads(1, 24);
+    try {
+      const paths = Array.from(
+        { length: 1_000_000 },
+        (_, i) => `packages/module-${i}/src/nested/file_${i}.py`,
+      );
+      const huge: ReadFiles = { paths, texts: new Map(), unreadable: new Map() };
+      await expect(small.judge(huge, input)).rejects.toThrow(/^the engine thread stopped: .*memory limit/);
+      const card = await small.judge(await read({ "README.md": "# Hi\n" }), input);
+      expect(card.rules).toHaveLength(35);
+    } finally {
+      await small.close();
+    }
+    // Copying a million paths to the thread, and starting its replacement, take seconds on a slow machine.
+  }, 60_000);
+
   it("refuse work once closed, and fail the work in hand instead of leaving it unanswered", async () => {
     const closing = new EngineThreads(1);
     const files = await read(syntheticTree(20_000));

@@ -19,16 +19,24 @@ interface Job {
 }
 
 /**
+ * The heap one engine thread may use. The largest tree GitHub returns (100,000 entries) peaks near 250 MB
+ * for the whole process; a tree that needs far more is hostile or broken, and should cost one thread
+ * (replaced) and one failed audit, not the app.
+ */
+export const ENGINE_THREAD_HEAP_MB = 1024;
+
+/**
  * Starts one engine thread. From the TypeScript sources (tests, `tsx`) the thread registers tsx before
  * loading its module; the built app loads the compiled module directly.
  */
-function startThread(): Worker {
+function startThread(heapMb: number): Worker {
   const self = import.meta.url;
-  if (!self.endsWith(".ts")) return new Worker(new URL("./engine-thread.js", self));
+  const options = { resourceLimits: { maxOldGenerationSizeMb: heapMb } };
+  if (!self.endsWith(".ts")) return new Worker(new URL("./engine-thread.js", self), options);
   const module = JSON.stringify(new URL("./engine-thread.ts", self).href);
   return new Worker(
     `import("tsx/esm/api").then(({ register }) => { register(); return import(${module}); });`,
-    { eval: true },
+    { ...options, eval: true },
   );
 }
 
@@ -44,7 +52,10 @@ export class EngineThreads {
   private readonly waiting: Job[] = [];
   private closed = false;
 
-  constructor(size: number) {
+  constructor(
+    size: number,
+    private readonly heapMb = ENGINE_THREAD_HEAP_MB,
+  ) {
     for (let i = 0; i < size; i++) this.add();
   }
 
@@ -67,7 +78,7 @@ export class EngineThreads {
   }
 
   private add(): void {
-    const worker = startThread();
+    const worker = startThread(this.heapMb);
     worker.on("message", (reply: JudgeReply) => {
       const job = this.busy.get(worker);
       if (!job) return;
