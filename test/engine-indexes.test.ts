@@ -15,6 +15,12 @@ const segment = fc.constantFrom(
   ".dvc",
   "ab.json",
   "c.YAML",
+  "f2.txt",
+  "f2",
+  "{a}",
+  "a.py",
+  "Makefile",
+  "GNUmakefile",
 );
 const path = fc.array(segment, { minLength: 1, maxLength: 4 }).map((s) => s.join("/"));
 const globPiece = fc.constantFrom(
@@ -30,6 +36,13 @@ const globPiece = fc.constantFrom(
   "?b.json",
   "!(a)",
   "*.YAML",
+  "f{1..3}.txt",
+  "f{1..3}",
+  "{a}",
+  "a\\.py",
+  "*akefile",
+  "Makefile",
+  "*.{py,txt}",
 );
 const glob = fc.array(globPiece, { minLength: 1, maxLength: 3 }).map((s) => s.join("/"));
 

@@ -3,12 +3,17 @@ import { matchAny, matchGlob } from "./paths.js";
 /** Characters that make part of a glob more than literal text. */
 const GLOB_CHARS = /[*?[\]{}()!+@\\/]+/;
 
-/** `{a,b}` groups expanded (not nested); undefined for anything more involved. */
+/**
+ * `{a,b}` groups expanded (not nested); undefined for anything more involved, and for a range (`{1..3}`)
+ * or a group without a comma (`{a}` is literal text to the matcher).
+ */
 function expandBraces(glob: string): string[] | undefined {
   const open = glob.indexOf("{");
   if (open === -1) return [glob];
   const close = glob.indexOf("}", open);
-  if (close === -1 || glob.slice(open + 1, close).includes("{")) return undefined;
+  if (close === -1) return undefined;
+  const body = glob.slice(open + 1, close);
+  if (body.includes("{") || body.includes("..") || !body.includes(",")) return undefined;
   const rest = expandBraces(glob.slice(close + 1));
   if (!rest) return undefined;
   const head = glob.slice(0, open);
