@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { lineOf, parseSlow, parseYaml } from "../src/engine/facts/yaml.js";
+import { normalisedName } from "../src/engine/facts/imported.js";
+import { JoinedText } from "../src/engine/joined-text.js";
 import { PathSearch } from "../src/engine/path-search.js";
 import { matchAny } from "../src/engine/paths.js";
 
@@ -60,6 +62,25 @@ describe("PathSearch", () => {
         },
       ),
       { numRuns: 400 },
+    );
+  });
+});
+
+describe("JoinedText", () => {
+  // Characters that matter: the separator inside a text or a needle, and one that lower-cases to two.
+  const text = fc
+    .array(fc.constantFrom("a", "b", "_", "A", "\0", "İ", "-"), { maxLength: 8 })
+    .map((c) => c.join(""));
+
+  it("finds the texts holding a needle exactly as a search of each text would, normalised or not", () => {
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 12 }), text, fc.boolean(), (items, needle, normalise) => {
+        const own = normalise ? items.map(normalisedName) : items;
+        const expected = own.flatMap((t, i) => (t.includes(needle) ? [i] : []));
+        const joined = new JoinedText(items, normalise ? normalisedName : undefined);
+        expect([...joined.holding(needle)]).toEqual(expected);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -1,3 +1,4 @@
+import { JoinedText } from "./joined-text.js";
 import { matchAny, matchGlob } from "./paths.js";
 
 /** Characters that make part of a glob more than literal text. */
@@ -79,9 +80,6 @@ function globTest(glob: string): GlobTest {
   return test;
 }
 
-/** Separates paths in the joined text; Git paths never hold a NUL, and no glob literal does. */
-const SEPARATOR = "\0";
-
 /** The text after a base name's last dot, lower-cased; "" when it has none. */
 function extensionOfBase(path: string): string {
   const slash = path.lastIndexOf("/");
@@ -97,7 +95,7 @@ function extensionOfBase(path: string): string {
  */
 export class PathSearch {
   private readonly answers = new Map<string, string[]>();
-  private joined?: { text: string; starts: number[] };
+  private joined?: JoinedText;
   private extensionIndex?: Map<string, number[]>;
 
   constructor(readonly paths: readonly string[]) {}
@@ -143,39 +141,9 @@ export class PathSearch {
 
   /** Indexes of the paths holding any of `literals`, in tree order. */
   private holdingAny(literals: string[]): number[] {
-    const { text, starts } = (this.joined ??= this.join());
+    const joined = (this.joined ??= new JoinedText(this.paths));
     const found = new Set<number>();
-    for (const literal of literals) {
-      let at = text.indexOf(literal);
-      while (at !== -1) {
-        const i = pathAt(starts, at);
-        found.add(i);
-        // The next occurrence in another path: this one is already a candidate.
-        at = text.indexOf(literal, starts[i + 1] ?? text.length);
-      }
-    }
+    for (const literal of literals) for (const i of joined.holding(literal)) found.add(i);
     return [...found].sort((a, b) => a - b);
   }
-
-  private join(): { text: string; starts: number[] } {
-    const starts: number[] = [];
-    let offset = 0;
-    for (const path of this.paths) {
-      starts.push(offset);
-      offset += path.length + SEPARATOR.length;
-    }
-    return { text: this.paths.join(SEPARATOR), starts };
-  }
-}
-
-/** The index of the path whose text holds `offset`: the last start at or before it. */
-function pathAt(starts: number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }

@@ -1,3 +1,4 @@
+import { JoinedText } from "../joined-text.js";
 import type { PyModule } from "./python.js";
 
 /** A top-level package name as "declared but never used" compares them: lower case, `_` written `-`. */
@@ -11,7 +12,7 @@ export function normalisedName(name: string): string {
  */
 export class ImportedNames {
   readonly #answers = new Map<string, boolean>();
-  #texts?: string[];
+  #texts?: JoinedText;
 
   constructor(private readonly modules: PyModule[]) {}
 
@@ -19,14 +20,20 @@ export class ImportedNames {
   has(name: string): boolean {
     let answer = this.#answers.get(name);
     if (answer === undefined) {
-      const texts = (this.#texts ??= this.modules.map((m) => normalisedName(m.source)));
-      answer = this.modules.some(
-        (m, i) =>
-          texts[i].includes(name) &&
-          m.imports.some(
-            (imp) => !imp.module.startsWith(".") && normalisedName(imp.module.split(".")[0]) === name,
-          ),
+      this.#texts ??= new JoinedText(
+        this.modules.map((m) => m.source),
+        normalisedName,
       );
+      answer = false;
+      for (const i of this.#texts.holding(name))
+        if (
+          this.modules[i].imports.some(
+            (imp) => !imp.module.startsWith(".") && normalisedName(imp.module.split(".")[0]) === name,
+          )
+        ) {
+          answer = true;
+          break;
+        }
       this.#answers.set(name, answer);
     }
     return answer;

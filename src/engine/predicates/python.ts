@@ -2,6 +2,7 @@ import type { PyModule, PyCall } from "../facts/python.js";
 import { cellOfLine, type NotebookModule } from "../facts/notebook.js";
 import { definesOrchestratedWork } from "../facts/automation.js";
 import type { Evidence, PythonQuery } from "../model.js";
+import { JoinedText } from "../joined-text.js";
 import { LineIndex, snippetOf } from "../text.js";
 import { requiredLiterals } from "./literals.js";
 import { found, nameGlob, type EvalContext, type PatternEngine, type PredicateResult } from "./result.js";
@@ -124,14 +125,17 @@ function mayContain(m: PyModule, pattern: string): boolean {
   return holdsAll(m, words) && holdsAll(m, fragments);
 }
 
-/** Word → the modules whose text holds it, found once per word per audit without parsing any. */
-const byWord = new WeakMap<PyModule[], Map<string, PyModule[]>>();
+/** Per audit: every module's text joined, and word → the modules whose text holds it, found without parsing. */
+const byWord = new WeakMap<PyModule[], { texts: JoinedText; lists: Map<string, PyModule[]> }>();
 
 function modulesContaining(all: PyModule[], word: string): PyModule[] {
-  let lists = byWord.get(all);
-  if (!lists) byWord.set(all, (lists = new Map()));
-  let list = lists.get(word);
-  if (!list) lists.set(word, (list = all.filter((m) => m.source.includes(word))));
+  let index = byWord.get(all);
+  if (!index) {
+    index = { texts: new JoinedText(all.map((m) => m.source)), lists: new Map() };
+    byWord.set(all, index);
+  }
+  let list = index.lists.get(word);
+  if (!list) index.lists.set(word, (list = [...index.texts.holding(word)].map((i) => all[i])));
   return list;
 }
 
