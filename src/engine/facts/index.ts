@@ -133,6 +133,7 @@ export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
   const jenkinsfiles = new Map<string, string>();
   const terraform: TerraformFile[] = [];
   const secrets: SecretFinding[] = [];
+  const manifests: string[] = [];
   let readme: ReadmeFacts | undefined;
 
   for (const [path, text] of texts) {
@@ -145,6 +146,7 @@ export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
       if (nb) python.push(nb);
     }
     if (kinds.includes("yaml")) yamlTexts.set(path, text);
+    if (kinds.includes("manifest")) manifests.push(path);
     if (isDockerfilePath(path)) dockerfiles.push(parseDockerfile(path, text));
     if (/^(GNU)?[Mm]akefile$/.test(baseName(path)) || ext === "mk")
       makefiles.set(path, parseMakefile(path, text));
@@ -159,7 +161,9 @@ export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
   const ctx = { makefiles, scripts, yaml };
   const cloudBuildTrigger =
     terraform.some((t) => t.resources.some((r) => r.type === "google_cloudbuild_trigger")) ||
-    [...texts.values()].some((t) => /gcloud\s+(beta\s+)?builds\s+triggers\s+create/.test(t));
+    [...texts.values()].some(
+      (t) => t.includes("gcloud") && /gcloud\s+(beta\s+)?builds\s+triggers\s+create/.test(t),
+    );
   const ci = extractCi(jenkinsfiles, ctx, cloudBuildTrigger);
   const index = new ModuleIndex(python);
   const serving = servingModules(python, index);
@@ -178,7 +182,7 @@ export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
     unreadable,
     python,
     yaml,
-    dependencies: extractDependencies(pathSearch, texts, yaml),
+    dependencies: extractDependencies(pathSearch, texts, yaml, manifests),
     ci,
     dockerfiles,
     compose,

@@ -66,6 +66,8 @@ export function evalReadme(
   return found(evidence);
 }
 
+const TEST_FOLDER_GLOBS = ["**/test/**", "**/tests/**"];
+
 export function evalTests(ctx: EvalContext, q: { functions: boolean }): PredicateResult {
   if (q.functions) {
     const evidence: Evidence[] = [];
@@ -76,7 +78,9 @@ export function evalTests(ctx: EvalContext, q: { functions: boolean }): Predicat
     }
     return found(evidence.slice(0, 5));
   }
-  const folder = ctx.facts.paths.find((p) => /(^|\/)tests?\//.test(p));
+  // The globs find the candidates through the path index (they also match a file named `test`); the
+  // expression keeps the paths inside a test folder.
+  const folder = ctx.facts.pathSearch.matching(TEST_FOLDER_GLOBS).find((p) => /(^|\/)tests?\//.test(p));
   return folder ? found([{ path: folder.replace(/(^|\/)(tests?)\/.*$/, "$1$2/") }]) : NO;
 }
 
