@@ -16,7 +16,7 @@ const JOBS = Number(process.env.JOBS) || 24;
 const ROUNDS = 2;
 
 const github = new SimulatedGitHub(portfolioTree());
-const deployment = await redisDeployment(github, LATENCY_MS);
+const deployment = await redisDeployment(await github.listen(LATENCY_MS));
 const { queue, workerEnv: env } = deployment;
 
 let round = 0;
