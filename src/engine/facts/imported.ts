@@ -6,6 +6,13 @@ export function normalisedName(name: string): string {
   return name.toLowerCase().replace(/_/g, "-");
 }
 
+/** Whether a module imports the package `name` (normalised) by its top-level name, not relatively. */
+function importsPackage(module: PyModule, name: string): boolean {
+  return module.imports.some(
+    (imp) => !imp.module.startsWith(".") && normalisedName(imp.module.split(".")[0]) === name,
+  );
+}
+
 /**
  * Whether any code or notebook imports a package, answered per name when first asked. Only the modules
  * whose text mentions the name are parsed: an import is written in the module's own text.
@@ -25,15 +32,12 @@ export class ImportedNames {
         normalisedName,
       );
       answer = false;
-      for (const i of this.#texts.holding(name))
-        if (
-          this.modules[i].imports.some(
-            (imp) => !imp.module.startsWith(".") && normalisedName(imp.module.split(".")[0]) === name,
-          )
-        ) {
+      for (const i of this.#texts.holding(name)) {
+        if (importsPackage(this.modules[i], name)) {
           answer = true;
           break;
         }
+      }
       this.#answers.set(name, answer);
     }
     return answer;
