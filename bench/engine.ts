@@ -3,7 +3,7 @@ import { buildFacts } from "../src/engine/facts/index.js";
 import { MemorySnapshot } from "../src/engine/snapshot.js";
 import { loadCatalogue } from "../src/rules/load.js";
 import { TOOL } from "../src/version.js";
-import { calibrate, MACHINE, median, writeSection } from "./report.js";
+import { calibrate, MACHINE, noiseLine, median, writeSection } from "./report.js";
 import { completeFixture, portfolioTree, syntheticTree } from "./trees.js";
 
 /**
@@ -73,6 +73,5 @@ writeSection("engine", [
   "|---|--:|--:|--:|--:|--:|--:|--:|",
   ...rows,
   "",
-  `Machine noise in the same run: a fixed arithmetic loop took ${before.median.toFixed(0)} ms median and ` +
-    `${before.fastest.toFixed(0)} ms fastest before the trees, ${after.median.toFixed(0)} and ${after.fastest.toFixed(0)} ms after.`,
+  noiseLine(before, after, "the trees"),
 ]);

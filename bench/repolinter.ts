@@ -4,7 +4,7 @@ import { audit } from "../src/engine/audit.js";
 import { loadCatalogue } from "../src/rules/load.js";
 import { LocalSource } from "../src/sources/local.js";
 import { TOOL } from "../src/version.js";
-import { calibrate, MACHINE, median, writeSection } from "./report.js";
+import { calibrate, MACHINE, noiseLine, median, writeSection } from "./report.js";
 import { portfolioTree, syntheticTree, writeTree } from "./trees.js";
 
 /**
@@ -137,6 +137,5 @@ writeSection("repolinter", [
       `| ${r.name} | ${r.paths.toLocaleString("en")} | ${r.runs} | ${r.ours.toFixed(0)} | ${r.theirs.toFixed(0)} | ${(r.theirs / r.ours).toFixed(1)}× | ${(r.theirsFastest / r.oursFastest).toFixed(1)}× |`,
   ),
   "",
-  `Machine noise in the same run: a fixed arithmetic loop took ${before.median.toFixed(0)} ms median and ` +
-    `${before.fastest.toFixed(0)} ms fastest before the trees, ${after.median.toFixed(0)} and ${after.fastest.toFixed(0)} ms after.`,
+  noiseLine(before, after, "the trees"),
 ]);

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 
@@ -25,11 +26,20 @@ export function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
+export interface Noise {
+  median: number;
+  fastest: number;
+  /** Median milliseconds to fill a newly allocated 64 MB buffer: what first touches of memory cost. */
+  freshMemory: number;
+}
+
 /**
  * The machine's own noise: a fixed arithmetic loop, timed as many times as asked. Where its median is far
  * above its fastest run, other tenants took the CPU, and the fastest run is the better estimate of cost.
+ * The loop stays in cache, so it misses the other cost that swings on a shared machine, first touches of
+ * fresh memory, which filling a new buffer measures.
  */
-export function calibrate(runs: number): { median: number; fastest: number } {
+export function calibrate(runs: number): Noise {
   const times: number[] = [];
   for (let k = 0; k < runs; k++) {
     const t = performance.now();
@@ -38,5 +48,27 @@ export function calibrate(runs: number): { median: number; fastest: number } {
     times.push(performance.now() - t);
     if (x < 0) throw new Error("unreachable");
   }
-  return { median: median(times), fastest: Math.min(...times) };
+  return { median: median(times), fastest: Math.min(...times), freshMemory: freshMemoryMs() };
+}
+
+/**
+ * Fills a newly allocated 64 MB buffer five times and returns the median milliseconds. In a child process,
+ * so that the buffers never count in a benchmark's own memory.
+ */
+function freshMemoryMs(): number {
+  const fill = `const t = []; for (let k = 0; k < 5; k++) { const s = performance.now();
+    if (Buffer.alloc(64 * 1048576, 1)[0] !== 1) throw 0; t.push(performance.now() - s); }
+    process.stdout.write(JSON.stringify(t));`;
+  const out = execFileSync(process.execPath, ["-e", fill], { encoding: "utf8" });
+  return median(JSON.parse(out) as number[]);
+}
+
+/** The line under each table that says how noisy the machine was while it was measured. */
+export function noiseLine(before: Noise, after: Noise, during: string): string {
+  const ms = (n: number) => n.toFixed(0);
+  return (
+    `Machine noise in the same run: a fixed arithmetic loop took ${ms(before.median)} ms median and ` +
+    `${ms(before.fastest)} ms fastest before ${during}, ${ms(after.median)} and ${ms(after.fastest)} ms after; ` +
+    `filling a newly allocated 64 MB buffer took ${ms(before.freshMemory)} ms before and ${ms(after.freshMemory)} ms after.`
+  );
 }

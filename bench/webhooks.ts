@@ -9,7 +9,7 @@ import { startWorkerProcess } from "../test/github/redis-server.js";
 import { payload, startTestServer, TestOctokit } from "../test/github/probot.js";
 import { githubProcess } from "./github-process.js";
 import { redisDeployment } from "./redis-deployment.js";
-import { calibrate, MACHINE, writeSection } from "./report.js";
+import { calibrate, MACHINE, noiseLine, writeSection } from "./report.js";
 
 /**
  * Webhook ingestion: the app's real HTTP server takes signed push webhooks from autocannon, which runs
@@ -179,7 +179,6 @@ writeSection("webhooks", [
   "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|",
   ...rows,
   "",
-  `Machine noise in the same run: a fixed arithmetic loop took ${before.median.toFixed(0)} ms median and ` +
-    `${before.fastest.toFixed(0)} ms fastest before the loads, ${after.median.toFixed(0)} and ${after.fastest.toFixed(0)} ms after.`,
+  noiseLine(before, after, "the loads"),
 ]);
 process.exit(0);
