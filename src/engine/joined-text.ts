@@ -9,7 +9,7 @@ const SEPARATOR = "\0";
  * is the difference between one pass and thousands of calls per needle.
  */
 export class JoinedText {
-  readonly text: string;
+  private readonly text: string;
   private readonly starts: number[];
 
   /**
