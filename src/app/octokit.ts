@@ -26,6 +26,18 @@ function rateLimitHandler(policy: RetryPolicy, kind: string) {
 }
 
 /**
+ * The throttling plugin spaces writes a second apart for each `throttle.id`, as GitHub asks of each
+ * installation. Probot sets that id on the clients of `app.auth(id)` but not on the ones its event
+ * handlers get (`context.octokit`), so in one process every installation's writes queued behind each
+ * other: one write a second for all of them, which held a worker to one audit every two seconds.
+ * An installation's client is keyed by its installation here, as `app.auth(id)` keys it.
+ */
+function throttleKey(options: Record<string, unknown>): { id?: string } {
+  const installationId = (options.auth as { installationId?: number } | undefined)?.installationId;
+  return installationId === undefined ? {} : { id: String(installationId) };
+}
+
+/**
  * How every GitHub request of the app behaves when GitHub fails. A 5xx or a 429 is retried three times,
  * after 1, 4 and 9 units; a primary or secondary rate limit (403) is retried twice after the wait GitHub
  * names, unless that wait is longer than the policy allows. Anything else (404, 422, …) is not retried:
@@ -42,6 +54,7 @@ export function resilientOctokit(policy: RetryPolicy = PRODUCTION_RETRIES) {
     },
     throttle: {
       ...(options.throttle as object | undefined),
+      ...throttleKey(options),
       enabled: true,
       retryAfterBaseValue: policy.unitMs,
       onRateLimit: rateLimitHandler(policy, "rate limit"),
