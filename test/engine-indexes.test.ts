@@ -77,7 +77,7 @@ describe("JoinedText", () => {
       fc.property(fc.array(text, { maxLength: 12 }), text, fc.boolean(), (items, needle, normalise) => {
         const own = normalise ? items.map(normalisedName) : items;
         const expected = own.flatMap((t, i) => (t.includes(needle) ? [i] : []));
-        const joined = new JoinedText(items, normalise ? normalisedName : undefined);
+        const joined = JoinedText.of(items, normalise ? normalisedName : undefined);
         expect([...joined.holding(needle)]).toEqual(expected);
       }),
       { numRuns: 1000 },

@@ -8,29 +8,38 @@ const SEPARATOR = "\0";
  * hold a needle is a few native searches of one string instead of a call per text. On a large tree that
  * is the difference between one pass and thousands of calls per needle.
  */
+function startsOf(items: readonly string[]): number[] {
+  const starts = new Array<number>(items.length);
+  let offset = 0;
+  for (let i = 0; i < items.length; i++) {
+    starts[i] = offset;
+    offset += items[i].length + SEPARATOR.length;
+  }
+  return starts;
+}
+
 export class JoinedText {
-  private readonly text: string;
-  private readonly starts: number[];
+  private constructor(
+    private readonly text: string,
+    private readonly starts: readonly number[],
+  ) {}
+
+  /** `items` joined, then normalised as `normalised` says when `normalise` is given. */
+  static of(items: readonly string[], normalise?: (text: string) => string): JoinedText {
+    const joined = new JoinedText(items.join(SEPARATOR), startsOf(items));
+    return normalise ? joined.normalised(normalise) : joined;
+  }
 
   /**
-   * `normalise` (lower-casing, say) is applied to the joined text at once; where it changes the length
-   * (a few Unicode characters lower-case to two), to each text instead, so every start stays exact.
+   * The same texts after `normalise` (lower-casing, say), applied to the joined text at once; where it
+   * changes the length (a few Unicode characters lower-case to two), to each text instead, so every start
+   * stays exact.
    */
-  constructor(items: readonly string[], normalise?: (text: string) => string) {
-    const joined = items.join(SEPARATOR);
-    let text = normalise ? normalise(joined) : joined;
-    let pieces = items;
-    if (text.length !== joined.length) {
-      pieces = items.map((item) => normalise!(item));
-      text = pieces.join(SEPARATOR);
-    }
-    this.text = text;
-    this.starts = new Array<number>(pieces.length);
-    let offset = 0;
-    for (let i = 0; i < pieces.length; i++) {
-      this.starts[i] = offset;
-      offset += pieces[i].length + SEPARATOR.length;
-    }
+  normalised(normalise: (text: string) => string): JoinedText {
+    const text = normalise(this.text);
+    if (text.length === this.text.length) return new JoinedText(text, this.starts);
+    const pieces = this.starts.map((_, i) => normalise(this.itemText(i)));
+    return new JoinedText(pieces.join(SEPARATOR), startsOf(pieces));
   }
 
   /** The indexes of the texts holding `needle`, in order, each once. */

@@ -141,7 +141,7 @@ export class PathSearch {
 
   /** Indexes of the paths holding any of `literals`, in tree order. */
   private holdingAny(literals: string[]): number[] {
-    const joined = (this.joined ??= new JoinedText(this.paths));
+    const joined = (this.joined ??= JoinedText.of(this.paths));
     const found = new Set<number>();
     for (const literal of literals) for (const i of joined.holding(literal)) found.add(i);
     return [...found].sort((a, b) => a - b);

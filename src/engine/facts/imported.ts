@@ -1,4 +1,5 @@
-import { JoinedText } from "../joined-text.js";
+import type { JoinedText } from "../joined-text.js";
+import type { ModuleTexts } from "./module-texts.js";
 import type { PyModule } from "./python.js";
 
 /** A top-level package name as "declared but never used" compares them: lower case, `_` written `-`. */
@@ -19,21 +20,18 @@ function importsPackage(module: PyModule, name: string): boolean {
  */
 export class ImportedNames {
   readonly #answers = new Map<string, boolean>();
-  #texts?: JoinedText;
+  #normalised?: JoinedText;
 
-  constructor(private readonly modules: PyModule[]) {}
+  constructor(private readonly texts: ModuleTexts) {}
 
   /** `name` is normalised with `normalisedName`. */
   has(name: string): boolean {
     let answer = this.#answers.get(name);
     if (answer === undefined) {
-      this.#texts ??= new JoinedText(
-        this.modules.map((m) => m.source),
-        normalisedName,
-      );
+      this.#normalised ??= this.texts.joined().normalised(normalisedName);
       answer = false;
-      for (const i of this.#texts.holding(name)) {
-        if (importsPackage(this.modules[i], name)) {
+      for (const i of this.#normalised.holding(name)) {
+        if (importsPackage(this.texts.modules[i], name)) {
           answer = true;
           break;
         }

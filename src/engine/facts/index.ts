@@ -20,6 +20,7 @@ import {
 } from "./docker.js";
 import { parseNotebook } from "./notebook.js";
 import { ImportedNames } from "./imported.js";
+import { ModuleTexts } from "./module-texts.js";
 import { LazyPyModule, type PyModule } from "./python.js";
 import { parseReadme, type ReadmeFacts } from "./readme.js";
 import { findSecrets, type SecretFinding } from "./secrets.js";
@@ -49,6 +50,8 @@ export interface Facts {
   /** Python files run without a person (CI, Dockerfile, DVC stage, orchestrator, serving app) and what they import. */
   automated: Set<string>;
   modules: ModuleIndex;
+  /** Which modules' texts mention a word, found without parsing them. */
+  moduleTexts: ModuleTexts;
   /** Top-level packages imported by any code or notebook, for "declared but never used". */
   imported: ImportedNames;
 }
@@ -175,6 +178,7 @@ export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
     .filter((c): c is ComposeFile => !!c);
 
   const pathSearch = new PathSearch(paths);
+  const moduleTexts = new ModuleTexts(python);
   return {
     paths,
     pathSearch,
@@ -192,6 +196,7 @@ export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
     serving,
     automated,
     modules: index,
-    imported: new ImportedNames(python),
+    moduleTexts,
+    imported: new ImportedNames(moduleTexts),
   };
 }

@@ -1,8 +1,8 @@
 import type { PyModule, PyCall } from "../facts/python.js";
+import type { ModuleTexts } from "../facts/module-texts.js";
 import { cellOfLine, type NotebookModule } from "../facts/notebook.js";
 import { definesOrchestratedWork } from "../facts/automation.js";
 import type { Evidence, PythonQuery } from "../model.js";
-import { JoinedText } from "../joined-text.js";
 import { LineIndex, snippetOf } from "../text.js";
 import { requiredLiterals } from "./literals.js";
 import { found, nameGlob, type EvalContext, type PatternEngine, type PredicateResult } from "./result.js";
@@ -78,7 +78,7 @@ function servingPaths(ctx: EvalContext): Set<string> {
 export function* pythonModules(ctx: EvalContext, q: PythonQuery): Generator<PyModule> {
   const where = q.in ?? "code";
   const serving = q.module === "serving" ? servingPaths(ctx) : undefined;
-  const candidates = candidateModules(ctx.facts.python, q);
+  const candidates = candidateModules(ctx.facts.moduleTexts, q);
   for (const m of ctx.facts.python) {
     if (candidates && !candidates.has(m)) continue;
     if (where !== "any" && (where === "notebook") !== m.notebook) continue;
@@ -125,23 +125,9 @@ function mayContain(m: PyModule, pattern: string): boolean {
   return holdsAll(m, words) && holdsAll(m, fragments);
 }
 
-/** Per audit: every module's text joined, and word → the modules whose text holds it, found without parsing. */
-const byWord = new WeakMap<PyModule[], { texts: JoinedText; lists: Map<string, PyModule[]> }>();
-
-function modulesContaining(all: PyModule[], word: string): PyModule[] {
-  let index = byWord.get(all);
-  if (!index) {
-    index = { texts: new JoinedText(all.map((m) => m.source)), lists: new Map() };
-    byWord.set(all, index);
-  }
-  let list = index.lists.get(word);
-  if (!list) index.lists.set(word, (list = [...index.texts.holding(word)].map((i) => all[i])));
-  return list;
-}
-
 /** The modules whose text holds every one of `pieces`, looked up by the rarest. */
-function modulesHoldingAll(all: PyModule[], pieces: string[]): PyModule[] {
-  const rarest = pieces.map((w) => modulesContaining(all, w)).reduce((a, b) => (b.length < a.length ? b : a));
+function modulesHoldingAll(texts: ModuleTexts, pieces: string[]): PyModule[] {
+  const rarest = pieces.map((w) => texts.holding(w)).reduce((a, b) => (b.length < a.length ? b : a));
   return rarest.filter((m) => holdsAll(m, pieces));
 }
 
@@ -150,17 +136,17 @@ function modulesHoldingAll(all: PyModule[], pieces: string[]): PyModule[] {
  * then all the others; for each text pattern, those holding its literal text. A query then neither parses
  * nor tries the thousands of modules that lack its names. Undefined when some pattern requires nothing.
  */
-function candidateModules(all: PyModule[], q: PythonQuery): Set<PyModule> | undefined {
+function candidateModules(texts: ModuleTexts, q: PythonQuery): Set<PyModule> | undefined {
   const out = new Set<PyModule>();
   for (const p of [...(q.call ?? []), ...(q.decorator ?? []), ...(q.base ?? []), ...(q.import ?? [])]) {
     const { words, fragments } = required(p);
     if (!words.length) return undefined;
-    for (const m of modulesHoldingAll(all, [...words, ...fragments])) out.add(m);
+    for (const m of modulesHoldingAll(texts, [...words, ...fragments])) out.add(m);
   }
   for (const p of q.text ?? []) {
     const literals = requiredLiterals(p);
     if (!literals.length) return undefined;
-    for (const m of modulesHoldingAll(all, literals)) out.add(m);
+    for (const m of modulesHoldingAll(texts, literals)) out.add(m);
   }
   return out;
 }
