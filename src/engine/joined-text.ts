@@ -3,11 +3,7 @@ import { lastAtOrBefore } from "./text.js";
 /** Separates the texts once joined: no needle holds it, so a match never spans two texts. */
 const SEPARATOR = "\0";
 
-/**
- * Many texts (every path of a tree, every module's source) joined into one, so that finding which of them
- * hold a needle is a few native searches of one string instead of a call per text. On a large tree that
- * is the difference between one pass and thousands of calls per needle.
- */
+/** Where each item starts once joined. */
 function startsOf(items: readonly string[]): number[] {
   const starts = new Array<number>(items.length);
   let offset = 0;
@@ -18,6 +14,11 @@ function startsOf(items: readonly string[]): number[] {
   return starts;
 }
 
+/**
+ * Many texts (every path of a tree, every module's source) joined into one, so that finding which of them
+ * hold a needle is a few native searches of one string instead of a call per text. On a large tree that
+ * is the difference between one pass and thousands of calls per needle.
+ */
 export class JoinedText {
   private constructor(
     private readonly text: string,
