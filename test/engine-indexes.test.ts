@@ -5,6 +5,10 @@ import { normalisedName } from "../src/engine/facts/imported.js";
 import { JoinedText } from "../src/engine/joined-text.js";
 import { PathSearch } from "../src/engine/path-search.js";
 import { matchAny } from "../src/engine/paths.js";
+import { buildFacts } from "../src/engine/facts/index.js";
+import { evalText } from "../src/engine/predicates/files.js";
+import { linearPatterns, nativePatterns, type EvalContext } from "../src/engine/predicates/result.js";
+import { snippetOf } from "../src/engine/text.js";
 
 /** Path segments and glob pieces from a small alphabet, so that random globs often match random paths. */
 const segment = fc.constantFrom(
@@ -81,6 +85,43 @@ describe("JoinedText", () => {
         expect([...joined.holding(needle)]).toEqual(expected);
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe("text predicate", () => {
+  // Lines, line ends (\r\n too) and patterns whose per-line and whole-text readings could differ.
+  // No comment characters: what a text predicate strips is not the question here.
+  const line = fc.array(fc.constantFrom("a", "b", " ", "\r"), { maxLength: 5 }).map((c) => c.join(""));
+  const patterns = ["^a", "b$", "a\\s*b", "a(?!b)", "a(?!\\s)", "(?<!\\s)b$", "a[^b]", "^\\s*$", "a\\b"];
+
+  it("finds the lines a search of each line finds, on either pattern engine", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(line, { maxLength: 6 }), { minLength: 1, maxLength: 4 }),
+        fc.subarray(patterns, { minLength: 1 }),
+        fc.boolean(),
+        (files, pattern, linear) => {
+          // RE2 has no lookarounds; config patterns with them are refused before they get here.
+          fc.pre(!linear || !pattern.some((p) => p.includes("(?")));
+          const texts = new Map(files.map((lines, i) => [`f${i}.txt`, lines.join("\n")]));
+          const facts = buildFacts({ paths: [...texts.keys()], texts, unreadable: new Map() });
+          const engine = linear ? linearPatterns : nativePatterns;
+          const ctx = { facts, pattern: engine } as unknown as EvalContext;
+          const expected = [...texts].flatMap(([path, text]) =>
+            text
+              .split("\n")
+              .flatMap((l, i) =>
+                pattern.some((p) => engine(p, "i").test(l))
+                  ? [{ path, line: i + 1, snippet: snippetOf(text.split("\n")[i]) }]
+                  : [],
+              ),
+          );
+          const result = evalText(ctx, { glob: ["*.txt"], pattern });
+          expect(result.evidence).toEqual(expected.slice(0, 5));
+        },
+      ),
+      { numRuns: 500 },
     );
   });
 });

@@ -18,14 +18,26 @@ function uncommented(path: string, text: string): string {
   return stripHashComments(text);
 }
 
+/**
+ * Whether a pattern that matches some line of `text` is sure to match the whole text read line by line
+ * (flag `m`): only a negative lookaround can fail where a line ends and the text goes on.
+ */
+const wholeTextTestable = (pattern: string) => !/\(\?<?!/.test(pattern);
+
 export function evalText(
   ctx: EvalContext,
   q: { glob: string[]; pattern: string[]; exclude?: string[] },
 ): PredicateResult {
   const evidence: Evidence[] = [];
-  for (const [path, text] of ctx.facts.texts) {
-    if (!matchAny(path, q.glob) || matchAny(path, q.exclude ?? [])) continue;
-    const lines = uncommented(path, text).split("\n");
+  const testWhole = q.pattern.every(wholeTextTestable);
+  for (const path of ctx.facts.pathSearch.matching(q.glob, q.exclude)) {
+    if (evidence.length >= 5) break;
+    const text = ctx.facts.texts.get(path);
+    if (text === undefined) continue;
+    const code = uncommented(path, text);
+    // A file no pattern matches anywhere is not split into lines.
+    if (testWhole && !q.pattern.some((p) => ctx.pattern(p, "im").test(code))) continue;
+    const lines = code.split("\n");
     const original = text.split("\n");
     for (let i = 0; i < lines.length && evidence.length < 5; i++) {
       if (q.pattern.some((p) => ctx.pattern(p, "i").test(lines[i])))
@@ -90,19 +102,20 @@ function templatedKind(file: YamlFile, q: YamlQuery): Evidence | undefined {
 }
 
 /**
- * A cheap text test that rules a file out before it is parsed: the kind and every key of the path must
- * appear, since a key is written in the file's text (a merge key copies it from an anchor in the same file).
+ * A cheap text test that rules a file out before it is parsed: the kind and every key of the path (`keys`)
+ * must appear, since a key is written in the file's text (a merge key copies it from an anchor in the same
+ * file).
  */
-function couldMatch(q: YamlQuery, path: string, text: string): boolean {
+function couldMatch(q: YamlQuery, keys: string[], path: string, text: string): boolean {
   if (q.glob && !matchAny(path, q.glob)) return false;
   if (q.kind && !q.kind.some((k) => text.includes(k))) return false;
-  const keys = q.path?.split(".").filter((seg) => seg !== "*" && !/^\d+$/.test(seg)) ?? [];
   return keys.every((key) => text.includes(key));
 }
 
 export function evalYaml(ctx: EvalContext, q: YamlQuery): PredicateResult {
   const evidence: Evidence[] = [];
-  for (const file of ctx.facts.yaml.where((path, text) => couldMatch(q, path, text))) {
+  const keys = q.path?.split(".").filter((seg) => seg !== "*" && !/^\d+$/.test(seg)) ?? [];
+  for (const file of ctx.facts.yaml.where((path, text) => couldMatch(q, keys, path, text))) {
     const templated = templatedKind(file, q);
     if (templated) evidence.push(templated);
     for (const doc of file.docs) {
