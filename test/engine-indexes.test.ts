@@ -81,7 +81,7 @@ describe("JoinedText", () => {
       fc.property(fc.array(text, { maxLength: 12 }), text, fc.boolean(), (items, needle, normalise) => {
         const own = normalise ? items.map(normalisedName) : items;
         const expected = own.flatMap((t, i) => (t.includes(needle) ? [i] : []));
-        const joined = JoinedText.of(items, normalise ? normalisedName : undefined);
+        const joined = normalise ? JoinedText.of(items).normalised(normalisedName) : JoinedText.of(items);
         expect([...joined.holding(needle)]).toEqual(expected);
       }),
       { numRuns: 1000 },
@@ -113,7 +113,7 @@ describe("text predicate", () => {
               .split("\n")
               .flatMap((l, i) =>
                 pattern.some((p) => engine(p, "i").test(l))
-                  ? [{ path, line: i + 1, snippet: snippetOf(text.split("\n")[i]) }]
+                  ? [{ path, line: i + 1, snippet: snippetOf(l) }]
                   : [],
               ),
           );

@@ -25,10 +25,8 @@ export class JoinedText {
     private readonly starts: readonly number[],
   ) {}
 
-  /** `items` joined, then normalised as `normalised` says when `normalise` is given. */
-  static of(items: readonly string[], normalise?: (text: string) => string): JoinedText {
-    const joined = new JoinedText(items.join(SEPARATOR), startsOf(items));
-    return normalise ? joined.normalised(normalise) : joined;
+  static of(items: readonly string[]): JoinedText {
+    return new JoinedText(items.join(SEPARATOR), startsOf(items));
   }
 
   /**
