@@ -6,7 +6,7 @@ import { asMap, type YamlFile } from "./yaml.js";
 
 /**
  * Which Python modules run without a person: started by CI, a Dockerfile RUN/CMD, a DVC stage,
- * run as an orchestrator task or in a serving app, and every local module those import.
+ * run as an orchestrator task or on a prediction service's request path, and every local module those import.
  */
 
 const ORCHESTRATOR_MARKERS = [
@@ -54,6 +54,27 @@ export function pythonTargets(command: string): string[] {
   for (const m of command.matchAll(PY_RUN)) out.push(m[2] ?? `${m[1].replace(/\./g, "/")}.py`);
   for (const m of command.matchAll(ASGI_RUN)) out.push(`${m[1].replace(/\./g, "/").replace(/\/py$/, "")}.py`);
   return out;
+}
+
+const FLASK_RUN = /\bflask\s+run\b/;
+const FLASK_APP_ENV = /\bFLASK_APP[=\s]+["']?([\w./-]+?)(?:\.py)?(?::\w+)?["']?(?:\s|$)/;
+
+/**
+ * The module a container's `flask run` (with no `--app`) starts: `FLASK_APP` from the Dockerfile, else Flask's
+ * default `app.py` or `wsgi.py`, beside the Dockerfile (its usual build context) or at the root. Nothing
+ * further afield: any `app.py` elsewhere in the repository is some other program.
+ */
+export function flaskRunModule(index: ModuleIndex, d: Dockerfile, command: string): string | undefined {
+  if (!FLASK_RUN.test(command)) return undefined;
+  const env = d.instructions
+    .filter((ins) => ins.keyword === "ENV")
+    .map((ins) => ins.args.match(FLASK_APP_ENV))
+    .find(Boolean);
+  const names = env ? [`${env[1].replace(/\./g, "/")}.py`] : ["app.py", "wsgi.py"];
+  for (const name of names)
+    for (const path of [joinPath(dirName(d.path), name), joinPath("", name)])
+      if (path && index.byPath.has(path)) return path;
+  return undefined;
 }
 
 export class ModuleIndex {
@@ -116,8 +137,12 @@ export function automatedModules(
   };
   for (const p of ci) for (const s of p.steps) for (const c of s.commands) addCommand(c.text, c.path);
   for (const d of dockerfiles)
-    for (const ins of d.instructions)
-      if (["RUN", "CMD", "ENTRYPOINT"].includes(ins.keyword)) addCommand(ins.args, "");
+    for (const ins of d.instructions) {
+      if (!["RUN", "CMD", "ENTRYPOINT"].includes(ins.keyword)) continue;
+      addCommand(ins.args, d.path);
+      const flaskApp = flaskRunModule(index, d, ins.args);
+      if (flaskApp) roots.push(flaskApp);
+    }
   for (const file of dvc) {
     for (const stage of Object.values(asMap(asMap(file.docs[0])?.stages) ?? {})) {
       const cmd = asMap(stage)?.cmd;

@@ -171,7 +171,11 @@ export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
   const index = new ModuleIndex(python);
   const serving = servingModules(python, index);
   const dvcFiles = [...yaml.where((path) => /(^|\/)dvc\.ya?ml$/.test(path))];
-  const servingPaths = serving.filter((s) => s.endpoints.some((e) => e.kind !== "ui")).map((s) => s.path);
+  // Code on a prediction service's request path runs without a person; a dashboard or monitoring app that
+  // nothing starts runs only when someone opens it.
+  const servingPaths = serving
+    .filter((s) => s.predicts && s.endpoints.some((e) => e.kind !== "ui"))
+    .map((s) => s.path);
   const automated = automatedModules(index, ci, dockerfiles, dvcFiles, servingPaths);
   const compose = [...yaml.where((path) => isComposePath(path))]
     .map(composeOf)

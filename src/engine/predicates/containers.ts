@@ -1,4 +1,5 @@
-import { pythonTargets } from "../facts/automation.js";
+import { flaskRunModule, pythonTargets } from "../facts/automation.js";
+import { dirName } from "../paths.js";
 import { splitShell } from "../facts/ci/shell.js";
 import type { Dockerfile } from "../facts/docker.js";
 import type { Facts } from "../facts/index.js";
@@ -46,10 +47,11 @@ function startsPredictionService(facts: Facts, d: Dockerfile, start: string): bo
     );
   }
   if (!APP_SERVERS.test(start)) return false;
-  if (/flask\s+run/.test(start)) return true;
+  const flaskApp = flaskRunModule(facts.modules, d, start);
+  if (flaskApp) return predicting.has(flaskApp);
   const targets = pythonTargets(start.replace(/\b(gunicorn|hypercorn)\b(.*?)\s([\w.]+:\w+)/, "uvicorn $3"));
   return targets.some((t) => {
-    const path = facts.modules.resolveFile(t, "");
+    const path = facts.modules.resolveFile(t, dirName(d.path));
     return !!path && predicting.has(path);
   });
 }
