@@ -46,6 +46,11 @@ export interface YamlQuery {
   path?: string;
   /** A regular expression the value at `path` must match (as text); without it, any non-empty value. */
   value?: string;
+  /**
+   * Keys of the map that holds `path`'s last key, each with a regular expression its value must match: ties
+   * two facts to one entry, such as a Prefect deployment's schedule to that same deployment's entrypoint.
+   */
+  beside?: Record<string, string>;
 }
 
 export type Predicate =

@@ -64,6 +64,7 @@ const predicateBodies: Record<string, z.ZodType> = {
     apiVersion: regexString.optional(),
     path: z.string().optional(),
     value: regexString.optional(),
+    beside: z.record(z.string(), regexString).optional(),
   }),
   terraform: z.strictObject({ provider: strings.optional(), resource: strings.optional() }),
   readme: z.strictObject({

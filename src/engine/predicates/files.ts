@@ -106,6 +106,17 @@ function templatedKind(file: YamlFile, q: YamlQuery): Evidence | undefined {
  * must appear, since a key is written in the file's text (a merge key copies it from an anchor in the same
  * file).
  */
+function scalarMatches(value: unknown, re: string, pattern: PatternEngine): boolean {
+  return value !== null && typeof value !== "object" && pattern(`^(?:${re})$`, "is").test(String(value));
+}
+
+/** Whether the map holding a hit has each `beside` key with a matching value. */
+function besideMatches(parent: unknown, q: YamlQuery, pattern: PatternEngine): boolean {
+  if (!q.beside) return true;
+  const map = asMap(parent);
+  return !!map && Object.entries(q.beside).every(([key, re]) => scalarMatches(map[key], re, pattern));
+}
+
 function couldMatch(q: YamlQuery, keys: string[], path: string, text: string): boolean {
   if (q.glob && !matchAny(path, q.glob)) return false;
   if (q.kind && !q.kind.some((k) => text.includes(k))) return false;
@@ -114,7 +125,10 @@ function couldMatch(q: YamlQuery, keys: string[], path: string, text: string): b
 
 export function evalYaml(ctx: EvalContext, q: YamlQuery): PredicateResult {
   const evidence: Evidence[] = [];
-  const keys = q.path?.split(".").filter((seg) => seg !== "*" && !/^\d+$/.test(seg)) ?? [];
+  const keys = [
+    ...(q.path?.split(".").filter((seg) => seg !== "*" && !/^\d+$/.test(seg)) ?? []),
+    ...Object.keys(q.beside ?? {}),
+  ];
   for (const file of ctx.facts.yaml.where((path, text) => couldMatch(q, keys, path, text))) {
     const templated = templatedKind(file, q);
     if (templated) evidence.push(templated);
@@ -130,12 +144,8 @@ export function evalYaml(ctx: EvalContext, q: YamlQuery): PredicateResult {
       }
       for (const hit of valuesAt(doc, q.path.split("."))) {
         const ok =
-          q.value === undefined
-            ? nonEmpty(hit.value)
-            : hit.value !== null &&
-              typeof hit.value !== "object" &&
-              ctx.pattern(`^(?:${q.value})$`, "is").test(String(hit.value));
-        if (!ok) continue;
+          q.value === undefined ? nonEmpty(hit.value) : scalarMatches(hit.value, q.value, ctx.pattern);
+        if (!ok || !besideMatches(hit.parent, q, ctx.pattern)) continue;
         const line = lineOf(hit.parent, hit.key);
         evidence.push({ path: file.path, line, snippet: line ? snippetOf(file.lines[line - 1]) : undefined });
       }
