@@ -127,6 +127,16 @@ export interface ReadFiles {
   unreadable: Map<string, string>;
 }
 
+/** Documentation only tells a reader what to run; it defines nothing (README claims are not evidence). */
+const DOCUMENTATION = /(^|\/)readme[^/]*$|\.(md|markdown|rst|txt|adoc)$/i;
+/** The command on a line that is not a comment. */
+const CREATE_TRIGGER = /^[^#\n]*\bgcloud\s+(beta\s+)?builds\s+triggers\s+create\b/m;
+
+/** Whether a file of the repository's own (a script, a Makefile, a config) creates a Cloud Build trigger. */
+function createsCloudBuildTrigger(path: string, text: string): boolean {
+  return !DOCUMENTATION.test(path) && text.includes("gcloud") && CREATE_TRIGGER.test(text);
+}
+
 export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
   const python: PyModule[] = [];
   const yamlTexts = new Map<string, string>();
@@ -164,9 +174,7 @@ export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
   const ctx = { makefiles, scripts, yaml };
   const cloudBuildTrigger =
     terraform.some((t) => t.resources.some((r) => r.type === "google_cloudbuild_trigger")) ||
-    [...texts.values()].some(
-      (t) => t.includes("gcloud") && /gcloud\s+(beta\s+)?builds\s+triggers\s+create/.test(t),
-    );
+    [...texts].some(([path, text]) => createsCloudBuildTrigger(path, text));
   const ci = extractCi(jenkinsfiles, ctx, cloudBuildTrigger);
   const index = new ModuleIndex(python);
   const serving = servingModules(python, index);
