@@ -49,6 +49,28 @@ describe("Python facts", () => {
     ]);
   });
 
+  it("resolves a name through the latest binding above its use, or the first when none is above", () => {
+    const m = parsePython(
+      "dags/p.py",
+      [
+        "def early():",
+        "    client.get_run('r')",
+        "from airflow.decorators import dag",
+        "from mlflow import MlflowClient",
+        "client = MlflowClient()",
+        "@dag(schedule=None)",
+        "def pipeline(): ...",
+        "dag = pipeline()",
+        "dag.test()",
+      ].join("\n"),
+    );
+    expect(m.decorators.map((d) => d.name)).toEqual(["airflow.decorators.dag"]);
+    const names = m.calls.map((c) => c.name);
+    expect(names).toContain("mlflow.MlflowClient().get_run");
+    expect(names).toContain("pipeline().test");
+    expect(names).not.toContain("airflow.decorators.dag.test");
+  });
+
   it("never throws on broken code", () => {
     for (const text of ["def (", '"""never closed', "x = (((((", "@", "import", "from . import"]) {
       expect(() => parsePython("b.py", text)).not.toThrow();

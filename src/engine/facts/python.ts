@@ -213,7 +213,32 @@ export function parsePython(
 ): PyModule {
   const { code, uncommented, strings } = scanned;
   const index = new LineIndex(code);
-  const aliases = new Map<string, string>();
+  // Every binding of a name with where it is made: a use sees the latest binding above it, so the Airflow idiom
+  // `@dag(...)` … `dag = my_pipeline()` keeps `@dag` the decorator. A use above every binding (a function body
+  // above the import or the assignment it relies on) sees the first.
+  const bindings = new Map<string, { offset: number; value: string }[]>();
+  const bind = (name: string, value: string, offset: number) => {
+    const list = bindings.get(name);
+    if (!list) bindings.set(name, [{ offset, value }]);
+    else {
+      let i = list.length;
+      while (i > 0 && list[i - 1].offset > offset) i--;
+      list.splice(i, 0, { offset, value });
+    }
+  };
+  const boundAt = (name: string, at: number): string | undefined => {
+    const list = bindings.get(name);
+    if (!list) return undefined;
+    // Binary search: a generated module can bind one name thousands of times.
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (list[mid].offset <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return list[lo].value;
+  };
   const module: PyModule = {
     path,
     notebook,
@@ -229,11 +254,11 @@ export function parsePython(
     lines: text.split("\n"),
   };
 
-  const resolve = (dotted: string): string => {
+  const resolve = (dotted: string, at: number): string => {
     const name = dotted.replace(/\s+/g, "");
     const dot = name.indexOf(".");
     const head = dot === -1 ? name : name.slice(0, dot);
-    const bound = aliases.get(head);
+    const bound = boundAt(head, at);
     return bound === undefined ? name : bound + (dot === -1 ? "" : name.slice(dot));
   };
   const stringsIn = (from: number, to: number) =>
@@ -251,7 +276,7 @@ export function parsePython(
       for (const part of m[2].replace(/[()\n]/g, " ").split(",")) {
         const [name, alias] = part.trim().split(/\s+as\s+/);
         if (!name || name === "*") continue;
-        aliases.set((alias ?? name).trim(), `${from}.${name.trim()}`);
+        bind((alias ?? name).trim(), `${from}.${name.trim()}`, ll.offset);
         module.imports.push({ module: `${from}.${name.trim()}`, line });
       }
     } else if ((m = text.match(IMPORT))) {
@@ -260,17 +285,18 @@ export function parsePython(
         if (!name) continue;
         const dotted = name.trim();
         module.imports.push({ module: dotted, line });
-        if (alias) aliases.set(alias.trim(), dotted);
-        else aliases.set(dotted.split(".")[0], dotted.split(".")[0]);
+        if (alias) bind(alias.trim(), dotted, ll.offset);
+        else bind(dotted.split(".")[0], dotted.split(".")[0], ll.offset);
       }
     }
   }
   for (const ll of lines) {
     let m: RegExpMatchArray | null;
-    if ((m = ll.text.match(ASSIGN_CTOR)) && !KEYWORDS.has(m[2])) aliases.set(m[1], `${resolve(m[2])}()`);
-    else if ((m = ll.text.match(ASSIGN_ALIAS)) && aliases.has(m[2].split(".")[0]))
-      aliases.set(m[1], resolve(m[2]));
-    for (const w of ll.text.matchAll(WITH_AS)) aliases.set(w[2], `${resolve(w[1])}()`);
+    const at = ll.offset;
+    if ((m = ll.text.match(ASSIGN_CTOR)) && !KEYWORDS.has(m[2])) bind(m[1], `${resolve(m[2], at)}()`, at);
+    else if ((m = ll.text.match(ASSIGN_ALIAS)) && bindings.has(m[2].split(".")[0]))
+      bind(m[1], resolve(m[2], at), at);
+    for (const w of ll.text.matchAll(WITH_AS)) bind(w[2], `${resolve(w[1], at)}()`, at);
   }
 
   for (const ll of lines) {
@@ -280,7 +306,7 @@ export function parsePython(
       const open = m[2] ? ll.offset + ll.text.indexOf("(", m.index ?? 0) : -1;
       const close = open === -1 ? -1 : closingParen(code, open);
       module.decorators.push({
-        name: resolve(m[1]),
+        name: resolve(m[1], ll.offset),
         line,
         kwargs: open === -1 ? [] : topLevelKwargs(code, text, open + 1, close),
         strings: open === -1 ? [] : stringsIn(open, close),
@@ -291,7 +317,7 @@ export function parsePython(
         .split(",")
         .map((b) => b.trim())
         .filter((b) => /^[A-Za-z_][\w.]*$/.test(b))
-        .map(resolve);
+        .map((b) => resolve(b, ll.offset));
       module.classes.push({ name: m[1], bases, line });
     }
     if ((m = ll.text.match(DEF))) {
@@ -332,7 +358,7 @@ export function parsePython(
       const inner = callClosingAt.get(k);
       if (inner === undefined) continue;
       name = `${inner}().${raw.replace(/\s+/g, "")}`;
-    } else name = resolve(raw);
+    } else name = resolve(raw, start);
     const open = start + m[0].length - 1;
     const close = closingParen(code, open);
     callClosingAt.set(close, name);
