@@ -71,3 +71,10 @@ export function rootPrefix(root: string | undefined): string {
   const trimmed = root?.replace(/^\/+|\/+$/g, "");
   return trimmed ? `${trimmed}/` : "";
 }
+
+/** Documentation only tells a reader what to run; it defines nothing (README claims are not evidence). */
+const DOCUMENTATION = /(^|\/)readme[^/]*$|\.(md|markdown|rst|txt|adoc)$/i;
+
+export function isDocumentation(path: string): boolean {
+  return DOCUMENTATION.test(path);
+}

@@ -1,5 +1,5 @@
 import { PathSearch } from "../path-search.js";
-import { baseName, extensionOf, isExcludedPath, matchAny } from "../paths.js";
+import { baseName, extensionOf, isDocumentation, isExcludedPath, matchAny } from "../paths.js";
 import { automatedModules, ModuleIndex } from "./automation.js";
 import { extractCi, isJenkinsfile, type CiPipeline } from "./ci/index.js";
 import { parseMakefile, type Makefile } from "./ci/makefile.js";
@@ -24,7 +24,7 @@ import { ModuleTexts } from "./module-texts.js";
 import { LazyPyModule, type PyModule } from "./python.js";
 import { parseReadme, type ReadmeFacts } from "./readme.js";
 import { findSecrets, type SecretFinding } from "./secrets.js";
-import { servingModules, type ServingModule } from "./serving.js";
+import { cloudFunctionEntryPoints, servingModules, type ServingModule } from "./serving.js";
 import { parseTerraform, type TerraformFile } from "./terraform.js";
 import { YamlStore } from "./yaml.js";
 
@@ -127,14 +127,12 @@ export interface ReadFiles {
   unreadable: Map<string, string>;
 }
 
-/** Documentation only tells a reader what to run; it defines nothing (README claims are not evidence). */
-const DOCUMENTATION = /(^|\/)readme[^/]*$|\.(md|markdown|rst|txt|adoc)$/i;
 /** The command on a line that is not a comment. */
 const CREATE_TRIGGER = /^[^#\n]*\bgcloud\s+(beta\s+)?builds\s+triggers\s+create\b/m;
 
 /** Whether a file of the repository's own (a script, a Makefile, a config) creates a Cloud Build trigger. */
 function createsCloudBuildTrigger(path: string, text: string): boolean {
-  return !DOCUMENTATION.test(path) && text.includes("gcloud") && CREATE_TRIGGER.test(text);
+  return !isDocumentation(path) && text.includes("gcloud") && CREATE_TRIGGER.test(text);
 }
 
 export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
@@ -177,7 +175,7 @@ export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
     [...texts].some(([path, text]) => createsCloudBuildTrigger(path, text));
   const ci = extractCi(jenkinsfiles, ctx, cloudBuildTrigger);
   const index = new ModuleIndex(python);
-  const serving = servingModules(python, index);
+  const serving = servingModules(python, index, cloudFunctionEntryPoints(texts));
   const dvcFiles = [...yaml.where((path) => /(^|\/)dvc\.ya?ml$/.test(path))];
   // Code on a prediction service's request path runs without a person; a dashboard or monitoring app that
   // nothing starts runs only when someone opens it.

@@ -1,3 +1,4 @@
+import { isDocumentation } from "../paths.js";
 import type { ModuleIndex } from "./automation.js";
 import type { PyModule } from "./python.js";
 
@@ -40,8 +41,36 @@ const UI = /^(streamlit|gradio)\./;
 const SERVING_HINT =
   /fastapi|flask|litestar|starlette|quart|sanic|robyn|add_url_rule|functions_framework|azure|bentoml|\bray\b|kafka|pubsub|kinesis|sagemaker|aiplatform|streamlit|gradio|handler/i;
 
-export function mayServe(module: PyModule): boolean {
-  return SERVING_HINT.test(module.source) || /(^|\/)score\w*\.py$/.test(module.path);
+const NO_ENTRY_POINTS: ReadonlySet<string> = new Set();
+const FUNCTION_SOURCE = /(^|\/)main\.py$/;
+
+export function mayServe(module: PyModule, entryPoints = NO_ENTRY_POINTS): boolean {
+  return (
+    SERVING_HINT.test(module.source) ||
+    /(^|\/)score\w*\.py$/.test(module.path) ||
+    (entryPoints.size > 0 && FUNCTION_SOURCE.test(module.path))
+  );
+}
+
+const FUNCTIONS_DEPLOY = /^[^#\n]*\bgcloud\s+(?:beta\s+)?functions\s+deploy\s+([\w-]+)((?:\\\n|[^\n])*)/gm;
+const ENTRY_POINT_FLAG = /--entry-point[=\s]+["']?(\w+)/;
+const TERRAFORM_ENTRY_POINT = /^\s*entry_point\s*=\s*"(\w+)"/gm;
+
+/**
+ * The Python functions Google Cloud Functions deployments name: `gcloud functions deploy NAME` (its
+ * `--entry-point`, else NAME) in a script, Makefile or CI file, or a Terraform `entry_point`. Such a function
+ * takes `(event, context)` or `(request)` and has no decorator or name to recognise it by.
+ */
+export function cloudFunctionEntryPoints(texts: Map<string, string>): Set<string> {
+  const out = new Set<string>();
+  for (const [path, text] of texts) {
+    if (isDocumentation(path)) continue;
+    if (text.includes("functions"))
+      for (const m of text.matchAll(FUNCTIONS_DEPLOY))
+        out.add(m[2].match(ENTRY_POINT_FLAG)?.[1] ?? m[1].replace(/-/g, "_"));
+    if (path.endsWith(".tf")) for (const m of text.matchAll(TERRAFORM_ENTRY_POINT)) out.add(m[1]);
+  }
+  return out;
 }
 
 function routeMethods(module: PyModule): ServiceEndpoint[] {
@@ -85,7 +114,7 @@ function routeMethods(module: PyModule): ServiceEndpoint[] {
   return out;
 }
 
-function handlers(module: PyModule): ServiceEndpoint[] {
+function handlers(module: PyModule, entryPoints: ReadonlySet<string>): ServiceEndpoint[] {
   const out: ServiceEndpoint[] = [];
   const fn = (name: string) => module.functions.find((f) => f.name === name);
   const lambdas = module.functions.filter(
@@ -93,6 +122,21 @@ function handlers(module: PyModule): ServiceEndpoint[] {
   );
   for (const f of lambdas)
     out.push({ path: module.path, line: f.line, what: `${f.name}(event, context)`, kind: "handler" });
+  // A deployed Cloud Function: the module Google runs is main.py, at the top level (not a method).
+  if (entryPoints.size && FUNCTION_SOURCE.test(module.path))
+    for (const f of module.functions)
+      if (
+        f.indent === 0 &&
+        entryPoints.has(f.name) &&
+        !lambdas.includes(f) &&
+        (f.params.length === 2 || (f.params.length === 1 && /request|event/i.test(f.params[0])))
+      )
+        out.push({
+          path: module.path,
+          line: f.line,
+          what: `${f.name}(${f.params.join(", ")})`,
+          kind: "handler",
+        });
   if (fn("init") && fn("run") && /(^|\/)score\w*\.py$/.test(module.path))
     out.push({ path: module.path, line: fn("run")!.line, what: "Azure ML init()/run()", kind: "handler" });
   for (const d of module.decorators) {
@@ -131,15 +175,19 @@ function bodyPredicts(module: PyModule, line: number): boolean {
 }
 
 /** What in a module answers requests, parsed, without the text gate in front of it. */
-export function endpointsOf(module: PyModule): ServiceEndpoint[] {
-  return [...routeMethods(module), ...handlers(module)];
+export function endpointsOf(module: PyModule, entryPoints = NO_ENTRY_POINTS): ServiceEndpoint[] {
+  return [...routeMethods(module), ...handlers(module, entryPoints)];
 }
 
-export function servingModules(modules: PyModule[], index: ModuleIndex): ServingModule[] {
+export function servingModules(
+  modules: PyModule[],
+  index: ModuleIndex,
+  entryPoints: ReadonlySet<string> = NO_ENTRY_POINTS,
+): ServingModule[] {
   const out: ServingModule[] = [];
   for (const module of modules) {
-    if (module.notebook || !mayServe(module)) continue;
-    const endpoints = endpointsOf(module);
+    if (module.notebook || !mayServe(module, entryPoints)) continue;
+    const endpoints = endpointsOf(module, entryPoints);
     if (!endpoints.length) continue;
     const imported = module.imports
       .flatMap((i) => index.resolveImport(module, i.module))
