@@ -49,8 +49,12 @@ export function dirName(path: string): string {
 
 /** Joins a path relative to a folder and normalises `.` and `..`; null when it leaves the repository. */
 export function joinPath(dir: string, relative: string): string | null {
-  const parts = relative.startsWith("/") ? [] : dir.split("/").filter(Boolean);
-  for (const seg of relative.split("/")) {
+  const parts: string[] = [];
+  // The folder is normalised too: a CI step's `working-directory: ./` is the root, not a folder named ".".
+  const segments = relative.startsWith("/")
+    ? relative.split("/")
+    : [...dir.split("/"), ...relative.split("/")];
+  for (const seg of segments) {
     if (seg === "" || seg === ".") continue;
     if (seg === "..") {
       if (parts.length === 0) return null;
