@@ -62,7 +62,11 @@ export function evalReadme(
     if (!hit) return NO;
     evidence.push({ path: r.path, ...hit });
   }
-  if (!evidence.length) evidence.push({ path: r.path });
+  if (!evidence.length)
+    evidence.push({
+      path: r.path,
+      snippet: `${counted(r.words, "word")}, ${r.headings.length ? counted(r.headings.length, "heading") : "no heading"}`,
+    });
   return found(evidence);
 }
 
@@ -91,18 +95,29 @@ export function evalDependencies(
   const d = ctx.facts.dependencies;
   if (!d.manifests.length) return NO;
   if (q.lockfile) return found(d.lockfiles.slice(0, 3).map((path) => ({ path, snippet: "lockfile" })));
+  // Each manifest shows its own count, largest first, so the proof of a pooled share (or of what is left
+  // unpinned) points at the files that make it.
+  const byManifest = d.manifests
+    .map((path) => ({ path, requirements: d.requirements.filter((r) => r.path === path) }))
+    .sort((a, b) => b.requirements.length - a.requirements.length)
+    .slice(0, 3)
+    .map(({ path, requirements }) => ({ path, snippet: pinnedShare(requirements) }));
   if (q.pinnedShare !== undefined) {
     const total = d.requirements.length;
     const pinned = d.requirements.filter((r) => r.pinned).length;
     if (total === 0 || pinned / total < q.pinnedShare) return NO;
-    return found([
-      {
-        path: d.manifests[0],
-        snippet: `${pinned} of ${total} requirements pinned (${Math.round((pinned / total) * 100)} %)`,
-      },
-    ]);
+    if (byManifest.length > 1)
+      byManifest[0].snippet += `; all manifests: ${pinned} of ${total} (${Math.round((pinned / total) * 100)} %)`;
+    return found(byManifest);
   }
-  return found(d.manifests.slice(0, 3).map((path) => ({ path })));
+  return found(byManifest);
+}
+
+function pinnedShare(requirements: { pinned: boolean }[]): string {
+  const total = requirements.length;
+  if (!total) return "no requirements";
+  const pinned = requirements.filter((r) => r.pinned).length;
+  return `${pinned} of ${total} requirements pinned (${Math.round((pinned / total) * 100)} %)`;
 }
 
 export function evalSecrets(ctx: EvalContext): PredicateResult {
@@ -148,4 +163,8 @@ export function evalTerraform(
     evidence.push(hit[0]);
   }
   return found(evidence);
+}
+
+function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
