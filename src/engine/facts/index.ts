@@ -1,5 +1,5 @@
 import { PathSearch } from "../path-search.js";
-import { baseName, extensionOf, isDocumentation, isExcludedPath, matchAny } from "../paths.js";
+import { baseName, extensionOf, isExcludedPath, matchAny } from "../paths.js";
 import { automatedModules, ModuleIndex } from "./automation.js";
 import { extractCi, isJenkinsfile, type CiPipeline } from "./ci/index.js";
 import { parseMakefile, type Makefile } from "./ci/makefile.js";
@@ -18,13 +18,14 @@ import {
   type ComposeFile,
   type Dockerfile,
 } from "./docker.js";
+import { gcloudFacts } from "./gcloud.js";
 import { parseNotebook } from "./notebook.js";
 import { ImportedNames } from "./imported.js";
 import { ModuleTexts } from "./module-texts.js";
 import { LazyPyModule, type PyModule } from "./python.js";
 import { parseReadme, type ReadmeFacts } from "./readme.js";
 import { findSecrets, type SecretFinding } from "./secrets.js";
-import { cloudFunctionEntryPoints, servingModules, type ServingModule } from "./serving.js";
+import { servingModules, type ServingModule } from "./serving.js";
 import { parseTerraform, type TerraformFile } from "./terraform.js";
 import { YamlStore } from "./yaml.js";
 
@@ -127,14 +128,6 @@ export interface ReadFiles {
   unreadable: Map<string, string>;
 }
 
-/** The command on a line that is not a comment. */
-const CREATE_TRIGGER = /^[^#\n]*\bgcloud\s+(beta\s+)?builds\s+triggers\s+create\b/m;
-
-/** Whether a file of the repository's own (a script, a Makefile, a config) creates a Cloud Build trigger. */
-function createsCloudBuildTrigger(path: string, text: string): boolean {
-  return !isDocumentation(path) && text.includes("gcloud") && CREATE_TRIGGER.test(text);
-}
-
 export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
   const python: PyModule[] = [];
   const yamlTexts = new Map<string, string>();
@@ -170,12 +163,13 @@ export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
 
   const yaml = new YamlStore(yamlTexts);
   const ctx = { makefiles, scripts, yaml };
+  const gcloud = gcloudFacts(texts);
   const cloudBuildTrigger =
     terraform.some((t) => t.resources.some((r) => r.type === "google_cloudbuild_trigger")) ||
-    [...texts].some(([path, text]) => createsCloudBuildTrigger(path, text));
+    gcloud.createsBuildTrigger;
   const ci = extractCi(jenkinsfiles, ctx, cloudBuildTrigger);
   const index = new ModuleIndex(python);
-  const serving = servingModules(python, index, cloudFunctionEntryPoints(texts));
+  const serving = servingModules(python, index, gcloud.functionEntryPoints);
   const dvcFiles = [...yaml.where((path) => /(^|\/)dvc\.ya?ml$/.test(path))];
   // Code on a prediction service's request path runs without a person; a dashboard or monitoring app that
   // nothing starts runs only when someone opens it.

@@ -1,4 +1,3 @@
-import { isDocumentation } from "../paths.js";
 import type { ModuleIndex } from "./automation.js";
 import type { PyModule } from "./python.js";
 
@@ -50,27 +49,6 @@ export function mayServe(module: PyModule, entryPoints = NO_ENTRY_POINTS): boole
     /(^|\/)score\w*\.py$/.test(module.path) ||
     (entryPoints.size > 0 && FUNCTION_SOURCE.test(module.path))
   );
-}
-
-const FUNCTIONS_DEPLOY = /^[^#\n]*\bgcloud\s+(?:beta\s+)?functions\s+deploy\s+([\w-]+)((?:\\\n|[^\n])*)/gm;
-const ENTRY_POINT_FLAG = /--entry-point[=\s]+["']?(\w+)/;
-const TERRAFORM_ENTRY_POINT = /^\s*entry_point\s*=\s*"(\w+)"/gm;
-
-/**
- * The Python functions Google Cloud Functions deployments name: `gcloud functions deploy NAME` (its
- * `--entry-point`, else NAME) in a script, Makefile or CI file, or a Terraform `entry_point`. Such a function
- * takes `(event, context)` or `(request)` and has no decorator or name to recognise it by.
- */
-export function cloudFunctionEntryPoints(texts: Map<string, string>): Set<string> {
-  const out = new Set<string>();
-  for (const [path, text] of texts) {
-    if (isDocumentation(path)) continue;
-    if (text.includes("functions"))
-      for (const m of text.matchAll(FUNCTIONS_DEPLOY))
-        out.add(m[2].match(ENTRY_POINT_FLAG)?.[1] ?? m[1].replace(/-/g, "_"));
-    if (path.endsWith(".tf")) for (const m of text.matchAll(TERRAFORM_ENTRY_POINT)) out.add(m[1]);
-  }
-  return out;
 }
 
 function routeMethods(module: PyModule): ServiceEndpoint[] {

@@ -107,7 +107,7 @@ export function evalDependencies(
     const pinned = d.requirements.filter((r) => r.pinned).length;
     if (total === 0 || pinned / total < q.pinnedShare) return NO;
     if (byManifest.length > 1)
-      byManifest[0].snippet += `; all manifests: ${pinned} of ${total} (${Math.round((pinned / total) * 100)} %)`;
+      byManifest[0].snippet += `; all manifests: ${pinned} of ${total} (${percent(pinned, total)})`;
     return found(byManifest);
   }
   return found(byManifest);
@@ -117,7 +117,11 @@ function pinnedShare(requirements: { pinned: boolean }[]): string {
   const total = requirements.length;
   if (!total) return "no requirements";
   const pinned = requirements.filter((r) => r.pinned).length;
-  return `${pinned} of ${total} requirements pinned (${Math.round((pinned / total) * 100)} %)`;
+  return `${pinned} of ${total} requirements pinned (${percent(pinned, total)})`;
+}
+
+function percent(part: number, whole: number): string {
+  return `${Math.round((part / whole) * 100)} %`;
 }
 
 export function evalSecrets(ctx: EvalContext): PredicateResult {
