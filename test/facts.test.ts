@@ -170,4 +170,42 @@ describe("README", () => {
     expect(r.headings.map((h) => h.text)).toEqual(["Title", "Setup"]);
     expect(r.words).toBe(5);
   });
+
+  it("gives each code block, image and heading the line it starts on", () => {
+    const r = parseReadme(
+      "README.md",
+      [
+        "## **Setup**", // 1
+        "",
+        "Some text and", // 3
+        "a diagram: ![Pipeline architecture](docs/arch.png)", // 4
+        "",
+        "```Bash title=run", // 6
+        "make run",
+        "```",
+        "",
+        "    pip install -r requirements.txt", // 10
+        "",
+        'Inline <img src="flow.svg" alt="flow"> too.', // 12
+      ].join("\n"),
+    );
+    expect(r.headings).toEqual([{ text: "Setup", line: 1 }]);
+    expect(r.images).toEqual([
+      { url: "docs/arch.png", alt: "Pipeline architecture", line: 4 },
+      { url: "flow.svg", alt: "flow", line: 12 },
+    ]);
+    expect(r.code).toEqual([
+      { lang: "bash", value: "make run", line: 6 },
+      { lang: "", value: "pip install -r requirements.txt", line: 10 },
+    ]);
+    // Alt text and code blocks are not prose: "Setup Some text and a diagram: Inline too." is eight words.
+    expect(r.words).toBe(8);
+  });
+
+  it("reads a tab-indented line in a numbered item as a nested item, not as code (CommonMark tab stops)", () => {
+    const r = parseReadme("README.md", "4. Train the model.\n\t> Port 6677.\n\n\t- Then run `make test`.\n");
+    expect(r.code).toEqual([]);
+    // Inline code is prose: "Train the model. Port 6677. Then run make test." is eight words with a letter.
+    expect(r.words).toBe(8);
+  });
 });
