@@ -120,12 +120,14 @@ function logicalLines(code: string): LogicalLine[] {
   const out: LogicalLine[] = [];
   let depth = 0;
   let start = 0;
-  for (let i = 0; i <= code.length; i++) {
-    const c = code[i];
-    if (c === "(" || c === "[" || c === "{") depth++;
-    else if (c === ")" || c === "]" || c === "}") depth = Math.max(0, depth - 1);
-    else if (c === "\n" || c === undefined) {
-      if (c === "\n" && (depth > 0 || code[i - 1] === "\\")) continue;
+  const n = code.length;
+  // Character codes, not one-character strings: this loop runs over every module's whole text.
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? code.charCodeAt(i) : -1;
+    if (c === 40 /* ( */ || c === 91 /* [ */ || c === 123 /* { */) depth++;
+    else if (c === 41 /* ) */ || c === 93 /* ] */ || c === 125 /* } */) depth = Math.max(0, depth - 1);
+    else if (c === 10 /* \n */ || c === -1) {
+      if (c === 10 && (depth > 0 || code.charCodeAt(i - 1) === 92) /* \\ */) continue;
       out.push({ text: code.slice(start, i), offset: start });
       start = i + 1;
       depth = 0;
@@ -308,10 +310,15 @@ export function parsePython(
     if ((m = ll.text.match(ASSIGN_CTOR)) && !KEYWORDS.has(m[2])) bind(m[1], `${resolve(m[2], at)}()`, at);
     else if ((m = ll.text.match(ASSIGN_ALIAS)) && bindings.has(m[2].split(".")[0]))
       bind(m[1], resolve(m[2], at), at);
-    for (const w of ll.text.matchAll(WITH_AS)) bind(w[2], `${resolve(w[1], at)}()`, at);
+    // Most lines have no `as`; the pattern is tried at every position of the ones that do.
+    if (ll.text.includes("as"))
+      for (const w of ll.text.matchAll(WITH_AS)) bind(w[2], `${resolve(w[1], at)}()`, at);
   }
 
-  for (const ll of lines) {
+  // Where each function's logical line is, so its body is searched from there on.
+  const defAt: number[] = [];
+  for (let at = 0; at < lines.length; at++) {
+    const ll = lines[at];
     const line = index.lineOf(ll.offset);
     let m: RegExpMatchArray | null;
     if ((m = ll.text.match(DECORATOR))) {
@@ -339,11 +346,14 @@ export function parsePython(
         .filter(Boolean);
       const indent = ll.text.length - ll.text.trimStart().length;
       module.functions.push({ name: m[1], params, line, endLine: Number.MAX_SAFE_INTEGER, indent });
+      defAt.push(at);
     }
   }
-  // A body ends where the next logical line starts at the def's indentation or less.
-  for (const fn of module.functions) {
-    for (const ll of lines) {
+  // A body ends where the next logical line starts at the def's indentation or less. Searched from the def's
+  // own line: from the top, a module of many functions cost functions × lines.
+  module.functions.forEach((fn, f) => {
+    for (let at = defAt[f] + 1; at < lines.length; at++) {
+      const ll = lines[at];
       const line = index.lineOf(ll.offset);
       if (line <= fn.line || !ll.text.trim()) continue;
       const indent = ll.text.length - ll.text.trimStart().length;
@@ -352,7 +362,7 @@ export function parsePython(
         break;
       }
     }
-  }
+  });
 
   // A chained call (`pd.DataFrame(x).to_sql(…)`) is named after the call it hangs on: `pandas.DataFrame().to_sql`.
   const callClosingAt = new Map<number, string>();
