@@ -125,10 +125,19 @@ function mayContain(m: PyModule, pattern: string): boolean {
   return holdsAll(m, words) && holdsAll(m, fragments);
 }
 
-/** The modules whose text holds every one of `pieces`, looked up by the rarest. */
+/**
+ * The modules whose text holds every one of `pieces`, looked up by the rarest. A piece no module holds ends
+ * the search: most patterns name a package the repository never mentions, and their other words need no
+ * search of their own.
+ */
 function modulesHoldingAll(texts: ModuleTexts, pieces: string[]): PyModule[] {
-  const rarest = pieces.map((w) => texts.holding(w)).reduce((a, b) => (b.length < a.length ? b : a));
-  return rarest.filter((m) => holdsAll(m, pieces));
+  let rarest: PyModule[] | undefined;
+  for (const piece of pieces) {
+    const holders = texts.holding(piece);
+    if (!holders.length) return [];
+    if (!rarest || holders.length < rarest.length) rarest = holders;
+  }
+  return (rarest ?? []).filter((m) => holdsAll(m, pieces));
 }
 
 /**
