@@ -1,6 +1,5 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from "node:fs";
-import { realpath, stat } from "node:fs/promises";
-import { join, relative, sep } from "node:path";
+import { join, sep } from "node:path";
 import type { ReadResult, Snapshot, TreeEntry } from "../engine/snapshot.js";
 
 /** Folders never walked: they are large and no rule reads them. */
@@ -35,8 +34,10 @@ function realpathOrNull(path: string): string | null {
   }
 }
 
-function toRepoPath(root: string, full: string): string {
-  return relative(root, full).split(sep).join("/");
+/** A path under `prefix` (the root with its trailing separator) as the repository names it. */
+function toRepoPath(prefix: string, full: string): string {
+  const rel = full.slice(prefix.length);
+  return sep === "/" ? rel : rel.split(sep).join("/");
 }
 
 /**
@@ -55,13 +56,14 @@ export class LocalSource implements Snapshot {
    * several times faster than even concurrent promises there).
    */
   static async open(dir: string): Promise<LocalSource> {
-    const root = await realpath(dir);
-    const info = await stat(root);
-    if (!info.isDirectory()) throw new Error(`${dir} is not a directory`);
+    // Synchronous too: two calls through the thread pool cost more than the rest of a small tree's walk.
+    const root = realpathSync(dir);
+    if (!statSync(root).isDirectory()) throw new Error(`${dir} is not a directory`);
+    const prefix = root.endsWith(sep) ? root : root + sep;
     const entries: TreeEntry[] = [];
     const fullPaths = new Map<string, string>();
     const add = (full: string, target: string, size: number) => {
-      const path = toRepoPath(root, full);
+      const path = toRepoPath(prefix, full);
       entries.push({ path, size });
       fullPaths.set(path, target);
     };
@@ -82,7 +84,7 @@ export class LocalSource implements Snapshot {
           if (size !== undefined) add(full, full, size);
         } else if (entry.isSymbolicLink()) {
           const target = realpathOrNull(full);
-          if (!target || !(target === root || target.startsWith(root + sep))) continue;
+          if (!target || !(target === root || target.startsWith(prefix))) continue;
           const size = sizeOf(target, statSync);
           if (size !== undefined) add(full, target, size);
         }
