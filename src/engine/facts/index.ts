@@ -2,7 +2,7 @@ import { PathSearch } from "../path-search.js";
 import { baseName, extensionOf, isExcludedPath, matchAny } from "../paths.js";
 import { automatedModules, ModuleIndex } from "./automation.js";
 import { extractCi, isJenkinsfile, type CiPipeline } from "./ci/index.js";
-import { parseMakefile, type Makefile } from "./ci/makefile.js";
+import { parseMakefile } from "./ci/makefile.js";
 import {
   CONDA_GLOBS,
   extractDependencies,
@@ -128,79 +128,157 @@ export interface ReadFiles {
   unreadable: Map<string, string>;
 }
 
-export function buildFacts({ paths, texts, unreadable }: ReadFiles): Facts {
-  const python: PyModule[] = [];
-  const yamlTexts = new Map<string, string>();
-  const dockerfiles: Dockerfile[] = [];
-  const makefiles = new Map<string, Makefile>();
-  const scripts = new Map<string, string>();
-  const jenkinsfiles = new Map<string, string>();
-  const terraform: TerraformFile[] = [];
-  const secrets: SecretFinding[] = [];
-  const manifests: string[] = [];
-  let readme: ReadmeFacts | undefined;
+/**
+ * Facts built when a rule first asks for them, each once. The whole catalogue asks for nearly every one, but
+ * a configuration that disables rules, or a rule set of a few file checks, does not pay for parsers it never
+ * reaches. Python modules are listed at once (and parsed lazily, module by module); notebooks are parsed at
+ * once, since the module list holds them.
+ */
+class AuditFacts implements Facts {
+  readonly paths: string[];
+  readonly texts: Map<string, string>;
+  readonly unreadable: Map<string, string>;
+  readonly python: PyModule[] = [];
+  readonly yaml: YamlStore;
+  readonly moduleTexts: ModuleTexts;
+  readonly imported: ImportedNames;
+  /** The paths each lazy fact parses, in path order. */
+  readonly #manifests: string[] = [];
+  readonly #dockerfiles: string[] = [];
+  readonly #makefiles: string[] = [];
+  readonly #scripts: string[] = [];
+  readonly #jenkinsfiles: string[] = [];
+  readonly #terraform: string[] = [];
+  readonly #textFiles: string[] = [];
+  readonly #readmePath?: string;
 
-  for (const [path, text] of texts) {
-    const kinds = kindsOf(path);
-    const ext = extensionOf(path);
-    // Parsed when a rule first asks: most modules of a large tree are never needed.
-    if (kinds.includes("python")) python.push(new LazyPyModule(path, text));
-    if (kinds.includes("notebook")) {
-      const nb = parseNotebook(path, text);
-      if (nb) python.push(nb);
+  constructor({ paths, texts, unreadable }: ReadFiles) {
+    this.paths = paths;
+    this.texts = texts;
+    this.unreadable = unreadable;
+    const yamlTexts = new Map<string, string>();
+    let readmePath: string | undefined;
+    for (const [path, text] of texts) {
+      const kinds = kindsOf(path);
+      const ext = extensionOf(path);
+      // Parsed when a rule first asks: most modules of a large tree are never needed.
+      if (kinds.includes("python")) this.python.push(new LazyPyModule(path, text));
+      if (kinds.includes("notebook")) {
+        const nb = parseNotebook(path, text);
+        if (nb) this.python.push(nb);
+      }
+      if (kinds.includes("yaml")) yamlTexts.set(path, text);
+      if (kinds.includes("manifest")) this.#manifests.push(path);
+      if (isDockerfilePath(path)) this.#dockerfiles.push(path);
+      if (/^(GNU)?[Mm]akefile$/.test(baseName(path)) || ext === "mk") this.#makefiles.push(path);
+      if (ext === "sh" || ext === "bash") this.#scripts.push(path);
+      if (isJenkinsfile(path)) this.#jenkinsfiles.push(path);
+      if (ext === "tf") this.#terraform.push(path);
+      if (kinds.includes("readme") && (!readmePath || /\.md$/i.test(path))) readmePath = path;
+      if (kinds.includes("text")) this.#textFiles.push(path);
     }
-    if (kinds.includes("yaml")) yamlTexts.set(path, text);
-    if (kinds.includes("manifest")) manifests.push(path);
-    if (isDockerfilePath(path)) dockerfiles.push(parseDockerfile(path, text));
-    if (/^(GNU)?[Mm]akefile$/.test(baseName(path)) || ext === "mk")
-      makefiles.set(path, parseMakefile(path, text));
-    if (ext === "sh" || ext === "bash") scripts.set(path, text);
-    if (isJenkinsfile(path)) jenkinsfiles.set(path, text);
-    if (ext === "tf") terraform.push(parseTerraform(path, text));
-    if (kinds.includes("readme") && (!readme || /\.md$/i.test(path))) readme = parseReadme(path, text);
-    if (kinds.includes("text")) secrets.push(...findSecrets(path, text));
+    this.#readmePath = readmePath;
+    this.yaml = new YamlStore(yamlTexts);
+    this.moduleTexts = new ModuleTexts(this.python);
+    this.imported = new ImportedNames(this.moduleTexts);
   }
 
-  const yaml = new YamlStore(yamlTexts);
-  const ctx = { makefiles, scripts, yaml };
-  const gcloud = gcloudFacts(texts);
-  const cloudBuildTrigger =
-    terraform.some((t) => t.resources.some((r) => r.type === "google_cloudbuild_trigger")) ||
-    gcloud.createsBuildTrigger;
-  const ci = extractCi(jenkinsfiles, ctx, cloudBuildTrigger);
-  const index = new ModuleIndex(python);
-  const serving = servingModules(python, index, gcloud.functionEntryPoints);
-  const dvcFiles = [...yaml.where((path) => /(^|\/)dvc\.ya?ml$/.test(path))];
-  // Code on a prediction service's request path runs without a person; a dashboard or monitoring app that
-  // nothing starts runs only when someone opens it.
-  const servingPaths = serving
-    .filter((s) => s.predicts && s.endpoints.some((e) => e.kind !== "ui"))
-    .map((s) => s.path);
-  const automated = automatedModules(index, ci, dockerfiles, dvcFiles, servingPaths);
-  const compose = [...yaml.where((path) => isComposePath(path))]
-    .map(composeOf)
-    .filter((c): c is ComposeFile => !!c);
+  #text(path: string): string {
+    return this.texts.get(path)!;
+  }
 
-  const pathSearch = new PathSearch(paths);
-  const moduleTexts = new ModuleTexts(python);
-  return {
-    paths,
-    pathSearch,
-    texts,
-    unreadable,
-    python,
-    yaml,
-    dependencies: extractDependencies(pathSearch, texts, yaml, manifests),
-    ci,
-    dockerfiles,
-    compose,
-    terraform,
-    readme,
-    secrets,
-    serving,
-    automated,
-    modules: index,
-    moduleTexts,
-    imported: new ImportedNames(moduleTexts),
-  };
+  #pathSearch?: PathSearch;
+  get pathSearch(): PathSearch {
+    return (this.#pathSearch ??= new PathSearch(this.paths));
+  }
+
+  #dependencies?: DependencyFacts;
+  get dependencies(): DependencyFacts {
+    return (this.#dependencies ??= extractDependencies(
+      this.pathSearch,
+      this.texts,
+      this.yaml,
+      this.#manifests,
+    ));
+  }
+
+  #dockerfileFacts?: Dockerfile[];
+  get dockerfiles(): Dockerfile[] {
+    return (this.#dockerfileFacts ??= this.#dockerfiles.map((p) => parseDockerfile(p, this.#text(p))));
+  }
+
+  #compose?: ComposeFile[];
+  get compose(): ComposeFile[] {
+    return (this.#compose ??= [...this.yaml.where((path) => isComposePath(path))]
+      .map(composeOf)
+      .filter((c): c is ComposeFile => !!c));
+  }
+
+  #terraformFacts?: TerraformFile[];
+  get terraform(): TerraformFile[] {
+    return (this.#terraformFacts ??= this.#terraform.map((p) => parseTerraform(p, this.#text(p))));
+  }
+
+  #readme?: { facts?: ReadmeFacts };
+  get readme(): ReadmeFacts | undefined {
+    const path = this.#readmePath;
+    return (this.#readme ??= { facts: path === undefined ? undefined : parseReadme(path, this.#text(path)) })
+      .facts;
+  }
+
+  #secrets?: SecretFinding[];
+  get secrets(): SecretFinding[] {
+    return (this.#secrets ??= this.#textFiles.flatMap((p) => findSecrets(p, this.#text(p))));
+  }
+
+  #gcloud?: ReturnType<typeof gcloudFacts>;
+  get #gcloudFacts() {
+    return (this.#gcloud ??= gcloudFacts(this.texts));
+  }
+
+  #ci?: CiPipeline[];
+  get ci(): CiPipeline[] {
+    if (!this.#ci) {
+      const makefiles = new Map(this.#makefiles.map((p) => [p, parseMakefile(p, this.#text(p))] as const));
+      const scripts = new Map(this.#scripts.map((p) => [p, this.#text(p)] as const));
+      const jenkinsfiles = new Map(this.#jenkinsfiles.map((p) => [p, this.#text(p)] as const));
+      const cloudBuildTrigger =
+        this.terraform.some((t) => t.resources.some((r) => r.type === "google_cloudbuild_trigger")) ||
+        this.#gcloudFacts.createsBuildTrigger;
+      this.#ci = extractCi(jenkinsfiles, { makefiles, scripts, yaml: this.yaml }, cloudBuildTrigger);
+    }
+    return this.#ci;
+  }
+
+  #modules?: ModuleIndex;
+  get modules(): ModuleIndex {
+    return (this.#modules ??= new ModuleIndex(this.python));
+  }
+
+  #serving?: ServingModule[];
+  get serving(): ServingModule[] {
+    return (this.#serving ??= servingModules(
+      this.python,
+      this.modules,
+      this.#gcloudFacts.functionEntryPoints,
+    ));
+  }
+
+  #automated?: Set<string>;
+  get automated(): Set<string> {
+    if (!this.#automated) {
+      const dvcFiles = [...this.yaml.where((path) => /(^|\/)dvc\.ya?ml$/.test(path))];
+      // Code on a prediction service's request path runs without a person; a dashboard or monitoring app that
+      // nothing starts runs only when someone opens it.
+      const servingPaths = this.serving
+        .filter((s) => s.predicts && s.endpoints.some((e) => e.kind !== "ui"))
+        .map((s) => s.path);
+      this.#automated = automatedModules(this.modules, this.ci, this.dockerfiles, dvcFiles, servingPaths);
+    }
+    return this.#automated;
+  }
+}
+
+export function buildFacts(files: ReadFiles): Facts {
+  return new AuditFacts(files);
 }
