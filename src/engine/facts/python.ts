@@ -355,7 +355,7 @@ export function parsePython(
     for (let at = defAt[f] + 1; at < lines.length; at++) {
       const ll = lines[at];
       const line = index.lineOf(ll.offset);
-      if (line <= fn.line || !ll.text.trim()) continue;
+      if (!ll.text.trim()) continue;
       const indent = ll.text.length - ll.text.trimStart().length;
       if (indent <= fn.indent && !/^\s*[@)\]}]/.test(ll.text)) {
         fn.endLine = line - 1;

@@ -61,7 +61,6 @@ function readInline(inline: Token, facts: ReadmeFacts, prose: string[], heading?
       case "image":
         // An image's alt text is neither prose nor a heading's words.
         facts.images.push({ url: t.attrGet("src") ?? "", alt: t.content, line });
-        heading?.push("");
         break;
       case "html_inline":
         readHtml(t.content, line, facts, prose);
