@@ -1,4 +1,4 @@
-import { LineIndex } from "../text.js";
+import { lastAtOrBefore, LineIndex } from "../text.js";
 
 /**
  * Python facts from one token pass: comments and strings are separated from code, then imports,
@@ -218,28 +218,19 @@ export function parsePython(
   // Every binding of a name with where it is made: a use sees the latest binding above it, so the Airflow idiom
   // `@dag(...)` … `dag = my_pipeline()` keeps `@dag` the decorator. A use above every binding (a function body
   // above the import or the assignment it relies on) sees the first.
-  const bindings = new Map<string, { offset: number; value: string }[]>();
+  const bindings = new Map<string, { offsets: number[]; values: string[] }>();
   const bind = (name: string, value: string, offset: number) => {
-    const list = bindings.get(name);
-    if (!list) bindings.set(name, [{ offset, value }]);
-    else {
-      let i = list.length;
-      while (i > 0 && list[i - 1].offset > offset) i--;
-      list.splice(i, 0, { offset, value });
-    }
+    let list = bindings.get(name);
+    if (!list) bindings.set(name, (list = { offsets: [], values: [] }));
+    let i = list.offsets.length;
+    while (i > 0 && list.offsets[i - 1] > offset) i--;
+    list.offsets.splice(i, 0, offset);
+    list.values.splice(i, 0, value);
   };
+  // A binary search: a generated module can bind one name thousands of times.
   const boundAt = (name: string, at: number): string | undefined => {
     const list = bindings.get(name);
-    if (!list) return undefined;
-    // Binary search: a generated module can bind one name thousands of times.
-    let lo = 0;
-    let hi = list.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (list[mid].offset <= at) lo = mid;
-      else hi = mid - 1;
-    }
-    return list[lo].value;
+    return list && list.values[lastAtOrBefore(list.offsets, at)];
   };
   const module: PyModule = {
     path,

@@ -101,11 +101,7 @@ function templatedKind(file: YamlFile, q: YamlQuery): Evidence | undefined {
   return i === -1 ? undefined : { path: file.path, line: i + 1, snippet: snippetOf(file.lines[i]) };
 }
 
-/**
- * A cheap text test that rules a file out before it is parsed: the kind and every key of the path (`keys`)
- * must appear, since a key is written in the file's text (a merge key copies it from an anchor in the same
- * file).
- */
+/** Whether a scalar matches the whole of `re` (not a map or a list). */
 function scalarMatches(value: unknown, re: string, pattern: PatternEngine): boolean {
   return value !== null && typeof value !== "object" && pattern(`^(?:${re})$`, "is").test(String(value));
 }
@@ -117,6 +113,11 @@ function besideMatches(parent: unknown, q: YamlQuery, pattern: PatternEngine): b
   return !!map && Object.entries(q.beside).every(([key, re]) => scalarMatches(map[key], re, pattern));
 }
 
+/**
+ * A cheap text test that rules a file out before it is parsed: the kind and every key of the path (`keys`)
+ * must appear, since a key is written in the file's text (a merge key copies it from an anchor in the same
+ * file).
+ */
 function couldMatch(q: YamlQuery, keys: string[], path: string, text: string): boolean {
   if (q.glob && !matchAny(path, q.glob)) return false;
   if (q.kind && !q.kind.some((k) => text.includes(k))) return false;
