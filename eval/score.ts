@@ -3,7 +3,6 @@
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { parse as parseYaml } from "yaml";
 import { DEFAULT_CONFIG, settingsFrom } from "../src/config/load.js";
 import { audit } from "../src/engine/audit.js";
 import type { Status } from "../src/engine/model.js";
@@ -31,22 +30,24 @@ interface Miss {
   overCredit: boolean;
 }
 
+/**
+ * A label file is YAML, but its verdict lines are read as lines: a reason is free text, and free text
+ * holds colons that YAML would take for keys.
+ */
 function readLabel(file: string): Label {
-  const doc = parseYaml(readFileSync(file, "utf8")) as Record<string, unknown>;
+  const text = readFileSync(file, "utf8");
+  const field = (name: string) => new RegExp(`^${name}:\\s*(.+)$`, "m").exec(text)?.[1].trim() ?? "";
   const verdicts = new Map<string, { status: Status; reason: string }>();
-  for (const [rule, line] of Object.entries((doc.verdicts ?? {}) as Record<string, string>)) {
-    const [status, ...rest] = String(line).trim().split(/\s+/);
+  const block = text.split(/^verdicts:\s*$/m)[1]?.split(/^\S/m)[0] ?? "";
+  for (const line of block.split("\n")) {
+    const m = /^\s+([a-z]+\.[a-z-]+):\s*(\S+)\s*(.*)$/.exec(line);
+    if (!m) continue;
+    const [, rule, status, reason] = m;
     if (!STATUSES.includes(status as Status))
       throw new Error(`${basename(file)}: ${rule}: unknown status "${status}"`);
-    verdicts.set(rule, { status: status as Status, reason: rest.join(" ") });
+    verdicts.set(rule, { status: status as Status, reason });
   }
-  return {
-    file,
-    repository: String(doc.repository),
-    commit: String(doc.commit ?? ""),
-    set: String(doc.set ?? ""),
-    verdicts,
-  };
+  return { file, repository: field("repository"), commit: field("commit"), set: field("set"), verdicts };
 }
 
 /** An over-credit is the audit giving more credit than the label; an excluded status (inconclusive) gives none. */
