@@ -23,6 +23,17 @@ export class Metrics {
     labelNames: ["method", "status"] as const,
     registers: [this.registry],
   });
+  readonly redeliveries = new Counter({
+    name: "mlops_audit_redeliveries_total",
+    help: "Missed webhook deliveries the app asked GitHub to redeliver, by whether GitHub took the request.",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+  readonly unwritten = new Counter({
+    name: "mlops_audit_deliveries_unwritten_total",
+    help: "Deliveries acknowledged but not yet written to the queue when a shutdown's grace period ended.",
+    registers: [this.registry],
+  });
   readonly queueDepth = new Gauge({
     name: "mlops_audit_queue_depth",
     help: "Audits waiting or running.",
@@ -54,6 +65,18 @@ export class Metrics {
       registers: [this.registry],
       async collect() {
         for (const [state, n] of Object.entries(await counts())) this.set({ state }, n);
+      },
+    });
+  }
+
+  /** 1 while this process reaches Redis, 0 while it waits for it. */
+  watchRedis(up: () => boolean): void {
+    new Gauge({
+      name: "mlops_audit_redis_up",
+      help: "Whether this process reaches Redis (1) or is waiting for it (0).",
+      registers: [this.registry],
+      collect() {
+        this.set(up() ? 1 : 0);
       },
     });
   }
