@@ -1,4 +1,5 @@
 import { ProbotOctokit } from "probot";
+import { writeLimiter, type WriteBudget } from "./queue/write-budget.js";
 
 export interface RetryPolicy {
   /** Milliseconds per unit of backoff and of `retry-after` (1,000 in production: GitHub speaks in seconds). */
@@ -42,8 +43,11 @@ function throttleKey(options: Record<string, unknown>): { id?: string } {
  * after 1, 4 and 9 units; a primary or secondary rate limit (403) is retried twice after the wait GitHub
  * names, unless that wait is longer than the policy allows. Anything else (404, 422, …) is not retried:
  * the caller turns it into an unreadable file or a check run that says what failed.
+ *
+ * Writes are spaced per installation by the plugin's own limiter, which counts this process's writes
+ * only; with a `writes` budget shared through Redis, the whole deployment counts as one client.
  */
-export function resilientOctokit(policy: RetryPolicy = PRODUCTION_RETRIES) {
+export function resilientOctokit(policy: RetryPolicy = PRODUCTION_RETRIES, writes?: WriteBudget) {
   return ProbotOctokit.defaults((options: Record<string, unknown>) => ({
     ...options,
     retry: {
@@ -59,6 +63,7 @@ export function resilientOctokit(policy: RetryPolicy = PRODUCTION_RETRIES) {
       retryAfterBaseValue: policy.unitMs,
       onRateLimit: rateLimitHandler(policy, "rate limit"),
       onSecondaryRateLimit: rateLimitHandler(policy, "secondary rate limit"),
+      ...(writes && { write: writeLimiter(writes) }),
     },
   }));
 }
