@@ -10,6 +10,7 @@ import type { GitCache } from "../sources/git-cache.js";
 import { describeError, GitHubSnapshot, octokitGitReader } from "../sources/github.js";
 import { TOOL } from "../version.js";
 import type { orgConfigCache } from "./config.js";
+import type { Drain } from "./drain.js";
 import type { EngineThreads } from "./engine-threads.js";
 import type { Octokit, RepoRef } from "./github.js";
 import type { Metrics } from "./metrics.js";
@@ -37,6 +38,8 @@ export interface AppState {
   orgConfigs: ReturnType<typeof orgConfigCache>;
   /** Latest public scorecards by repository, forgotten when the app audits that repository again. */
   publicCards: ReturnType<typeof publicCache>;
+  /** Refuses deliveries once the process shuts down, and knows which it took are not yet done. */
+  drain: Drain;
 }
 
 export interface CommitJob {

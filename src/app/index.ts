@@ -5,6 +5,7 @@ import { GitCache } from "../sources/git-cache.js";
 import { describeError } from "../sources/github.js";
 import type { AppState } from "./auditor.js";
 import { orgConfigCache } from "./config.js";
+import { Drain } from "./drain.js";
 import { EngineThreads } from "./engine-threads.js";
 import { onComment } from "./handlers/command.js";
 import { onPullRequest } from "./handlers/pull-request.js";
@@ -44,6 +45,7 @@ export function createState(blobConcurrency = BLOB_CONCURRENCY, engineThreads = 
     threads: new KeyedLock(),
     background: new Background(),
     publicCards: publicCache(),
+    drain: new Drain(),
   };
 }
 
@@ -54,7 +56,12 @@ export function createState(blobConcurrency = BLOB_CONCURRENCY, engineThreads = 
  */
 export type Role =
   | { kind: "all-in-one" }
-  | { kind: "web"; enqueue: (event: QueuedEvent) => Promise<unknown> }
+  | {
+      kind: "web";
+      enqueue: (event: QueuedEvent) => Promise<unknown>;
+      /** Remembers a delivery that needs no job (a bot's, or an event no handler takes) as written. */
+      received: (deliveryId: string) => Promise<unknown>;
+    }
   | { kind: "worker" };
 
 /**
@@ -62,7 +69,9 @@ export type Role =
  * dropped, and GitHub requests are counted. The work runs after the webhook is acknowledged (GitHub
  * gives a delivery 10 seconds; an audit may take longer), and an error is logged with its delivery id
  * instead of crashing. A worker runs the work before the job counts as done, and does not drop a
- * delivery it has seen: that is a retry, and the queue already joined duplicates.
+ * delivery it has seen: that is a retry, and the queue already joined duplicates. While the process
+ * shuts down, a delivery is refused with a 503 so that GitHub records it for the redelivery sweep; each
+ * one taken is tracked until it is written, so the shutdown can wait for it.
  */
 function guarded<C extends Context>(
   state: AppState,
@@ -71,9 +80,13 @@ function guarded<C extends Context>(
   handler: (c: C) => Promise<unknown>,
 ) {
   return async (context: C) => {
-    if (context.isBot) return;
+    if (role.kind !== "worker") state.drain.refuseIfClosing();
     const failed = (e: unknown) =>
       context.log.error({ reason: describeError(e), event: context.name }, "handler failed");
+    if (context.isBot) {
+      if (role.kind === "web") state.drain.track(context.id, role.received(context.id).catch(failed));
+      return;
+    }
     if (role.kind !== "worker") {
       if (seen.has(context.id)) {
         context.log.info("delivery seen before; ignored");
@@ -83,16 +96,35 @@ function guarded<C extends Context>(
     }
     if (role.kind === "web") {
       const event = { id: context.id, name: context.name, payload: context.payload };
-      state.background.add(role.enqueue(event).catch(failed));
+      const written = role.enqueue(event).catch(failed);
+      state.drain.track(context.id, written);
+      state.background.add(written);
       return;
     }
     state.metrics.instrument(context.octokit);
     withRequestTimeout(context.octokit);
     const work = handler(context).catch(failed);
     if (role.kind === "worker") await work;
-    else state.background.add(work);
+    else {
+      state.drain.track(context.id, work);
+      state.background.add(work);
+    }
   };
 }
+
+/** The events the app acts on; the rest are acknowledged and left. */
+const HANDLED = {
+  push: ["push"],
+  checkSuite: ["check_suite.requested"],
+  pullRequest: [
+    "pull_request.opened",
+    "pull_request.synchronize",
+    "pull_request.reopened",
+    "pull_request.ready_for_review",
+  ],
+  rerun: ["check_run.rerequested", "check_run.requested_action", "check_suite.rerequested"],
+  comment: ["issue_comment.created"],
+} as const;
 
 /** Probot verifies signatures with the secret "development" when none is set; a public server must not. */
 export function assertWebhookSecret(env: NodeJS.ProcessEnv = process.env): void {
@@ -113,25 +145,23 @@ export default function mlopsAudit(
   const seen = new LRUCache<string, true>({ max: 10_000 });
   const guard = <C extends Context>(handler: (c: C) => Promise<unknown>) =>
     guarded(state, role, seen, handler);
-  app.on("push", guard(onPush(state)));
-  app.on("check_suite.requested", guard(onCheckSuiteRequested(state)));
-  app.on(
-    [
-      "pull_request.opened",
-      "pull_request.synchronize",
-      "pull_request.reopened",
-      "pull_request.ready_for_review",
-    ],
-    guard(onPullRequest(state)),
-  );
-  app.on(
-    ["check_run.rerequested", "check_run.requested_action", "check_suite.rerequested"],
-    guard(onRerun(state)),
-  );
-  app.on("issue_comment.created", guard(onComment(state)));
+  app.on([...HANDLED.push], guard(onPush(state)));
+  app.on([...HANDLED.checkSuite], guard(onCheckSuiteRequested(state)));
+  app.on([...HANDLED.pullRequest], guard(onPullRequest(state)));
+  app.on([...HANDLED.rerun], guard(onRerun(state)));
+  app.on([...HANDLED.comment], guard(onComment(state)));
   if (role.kind === "worker") return;
+  // Every other delivery (a closed pull request, a check run completed…) is refused while shutting
+  // down like the rest, and with a queue remembered as written, so the redelivery sweep leaves it be.
+  const handled = new Set<string>(Object.values(HANDLED).flat());
+  app.onAny(async (context) => {
+    const action = (context.payload as { action?: string }).action;
+    if (handled.has(context.name) || handled.has(`${context.name}.${action}`)) return;
+    state.drain.refuseIfClosing();
+    if (role.kind === "web") state.drain.track(context.id, role.received(context.id));
+  });
   try {
-    options?.addHandler?.(operationsRoutes(state.metrics));
+    options?.addHandler?.(operationsRoutes(state.metrics, state.drain));
     options?.addHandler?.(publicRoutes(app, state));
   } catch {
     // `probot receive` loads the app without an HTTP server, so there is nowhere to add routes.
