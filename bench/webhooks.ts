@@ -148,7 +148,7 @@ for (const threads of [0, ENGINE_THREADS]) {
 // With Redis: the server only queues; a worker process audits.
 const deployment = await redisDeployment(github);
 const { queue } = deployment;
-const role: Role = { kind: "web", enqueue: (event) => queue.enqueue(event) };
+const role: Role = queue.webRole();
 const webState = createState();
 const web = await startTestServer(webState, SECRET, pino({ level: "silent" }), { role });
 const worker = await startWorkerProcess(deployment.workerEnv);

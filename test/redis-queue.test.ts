@@ -7,7 +7,7 @@ import { jobIdFor } from "../src/app/queue/job-id.js";
 import { RedisQueue } from "../src/app/queue/redis.js";
 import { filesOf, PRIVATE_KEY } from "./github/fake-github.js";
 import { deliverSigned, payload, pushEvent, startTestServer } from "./github/probot.js";
-import { hasRedisServer, RedisServer, startWorkerProcess } from "./github/redis-server.js";
+import { hasRedisServer, RedisServer, startWorkerProcess, until } from "./github/redis-server.js";
 import { SimulatedGitHub, type Files } from "./github/simulated-github.js";
 import { NEVER_LOGGED, suiteLog } from "./github/suite-log.js";
 
@@ -59,15 +59,6 @@ const REQUIRED = process.env.MLOPS_AUDIT_REDIS_TESTS === "required";
 if (!hasRedisServer && !REQUIRED)
   console.warn("redis-server is not installed, so the tests against a real Redis are skipped.");
 
-/** Polls until `ready` holds; the tests wait on other processes. */
-async function until(ready: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await ready())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe.skipIf(!hasRedisServer && !REQUIRED)("the Redis queue against a real Redis", () => {
   const cleanup: (() => Promise<unknown>)[] = [];
   afterEach(async () => {
@@ -88,7 +79,7 @@ describe.skipIf(!hasRedisServer && !REQUIRED)("the Redis queue against a real Re
     cleanup.push(() => queue.close());
     const state = createState();
     state.metrics.watchQueue(() => queue.counts());
-    const role: Role = { kind: "web", enqueue: (event) => queue.enqueue(event) };
+    const role: Role = queue.webRole();
     const web: { server: Server; origin: string } = await startTestServer(state, SECRET, suiteLog(), {
       role,
     });

@@ -27,6 +27,38 @@ export async function startWorkerProcess(env: Record<string, string>) {
   return { child, output: () => output, stop };
 }
 
+/**
+ * The web process as `npm start` runs it (src/app/main.ts), from the sources, on `port`; resolves once it
+ * listens. `output()` is what it has printed so far; `exited` resolves with its exit code.
+ */
+export async function startWebProcess(env: Record<string, string>) {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/app/main.ts"], {
+    env: { ...process.env, LOG_LEVEL: "info", LOG_FORMAT: "json", HOST: "127.0.0.1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  };
+  await outputOf(child, /Listening on/, 60_000).catch((e: unknown) => {
+    stop();
+    throw e;
+  });
+  return { child, output: () => output, exited, stop };
+}
+
+/** Polls until `ready` holds; the tests wait on other processes. */
+export async function until(ready: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ready())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 /** Whether Debian's `redis-server` is installed (CI installs it; a laptop may not have it). */
 export const hasRedisServer = spawnSync("redis-server", ["--version"]).status === 0;
 

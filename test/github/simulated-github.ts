@@ -10,7 +10,14 @@ import nock from "nock";
  * the unit tests it keeps answering for a whole run, and it remembers the check runs it was sent.
  */
 export type Files = Record<string, string>;
-type Answer = [status: number, body: unknown];
+export type Answer = [status: number, body: unknown, headers?: Record<string, string>];
+/** An extra part of the API (webhook deliveries, say): answers what it serves, `undefined` otherwise. */
+export type Route = (
+  method: string,
+  path: string,
+  body: unknown,
+  query: URLSearchParams,
+) => Answer | undefined;
 
 export interface CheckRun {
   id: number;
@@ -31,6 +38,8 @@ function kindOf(method: string, path: string): string {
   if (path.includes("/git/trees/")) return "tree";
   if (path.includes("/git/blobs/")) return "blob";
   if (path.includes("check-runs")) return method === "GET" ? "check runs: list" : "check runs: write";
+  if (path.startsWith("/app/hook/deliveries"))
+    return method === "GET" ? "deliveries: list" : "deliveries: redeliver";
   if (path.includes("/comments")) return method === "GET" ? "comments: list" : "comments: write";
   return `${method} other`;
 }
@@ -43,6 +52,8 @@ export class SimulatedGitHub {
   private counted: { kind: string; bytes: number }[] = [];
   /** Called with each request's kind and body before it is answered (a test or benchmark waits on one). */
   onRequest: (kind: string, body: unknown) => void = () => {};
+  /** Parts of the API that a test adds, tried before the "not simulated" answer. */
+  readonly routes: Route[] = [];
 
   /** `fallback` answers a tree asked for a commit that was never added. */
   constructor(private readonly fallback?: Files) {
@@ -70,10 +81,14 @@ export class SimulatedGitHub {
     return this.checkRuns.filter((r) => r.head_sha === sha);
   }
 
-  answer(method: string, path: string, body: unknown): Answer {
+  answer(method: string, path: string, body: unknown, query = new URLSearchParams()): Answer {
     const kind = kindOf(method, path);
     this.onRequest(kind, body);
-    const answer = this.route(kind, method, path, body);
+    const answer =
+      this.routes.reduce<Answer | undefined>(
+        (a, route) => a ?? route(method, path, body, query),
+        undefined,
+      ) ?? this.route(kind, method, path, body);
     this.counted.push({ kind, bytes: Buffer.byteLength(JSON.stringify(answer[1])) });
     return answer;
   }
@@ -150,10 +165,10 @@ export class SimulatedGitHub {
   async listen(latencyMs = 0) {
     const server = createServer((req, res) => {
       void readJson(req).then((body) => {
-        const path = req.url!.replace(/^\/api\/v3/, "").split("?")[0];
-        const [status, answer] = this.answer(req.method!, path, body);
+        const url = new URL(req.url!.replace(/^\/api\/v3/, ""), "http://github.test");
+        const [status, answer, headers] = this.answer(req.method!, url.pathname, body, url.searchParams);
         setTimeout(() => {
-          res.writeHead(status, { "content-type": "application/json" });
+          res.writeHead(status, { "content-type": "application/json", ...headers });
           res.end(JSON.stringify(answer));
         }, latencyMs);
       });
