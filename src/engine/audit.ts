@@ -1,6 +1,7 @@
-import { ruleEvaluator } from "./evaluate.js";
+import { filled, ruleEvaluator } from "./evaluate.js";
 import { buildFacts, wantsContent, type Facts, type ReadFiles } from "./facts/index.js";
 import type { Catalogue, Finding, Rule, Scorecard } from "./model.js";
+import { nextStepsOf } from "./next-steps.js";
 import { isExcludedPath, matchAny, rootPrefix } from "./paths.js";
 import { checklistOf, gradeOf, levelOf, weightedScore } from "./score.js";
 import type { Snapshot } from "./snapshot.js";
@@ -105,6 +106,12 @@ export function scorecardFromFacts(facts: Facts, input: AuditInput): Scorecard {
     notes.push(
       `${facts.unreadable.size} file(s) could not be read; rules that needed them are inconclusive.`,
     );
+  const checklist = checklistOf(catalogue, evaluator);
+  const byId = new Map(allRules.map((r) => [r.id, r]));
+  const nextOf = (f: Finding) => {
+    const template = f.status === "partial" ? byId.get(f.id)?.messages?.next : undefined;
+    return template ? filled(template, f.evidence) : undefined;
+  };
   return {
     schemaVersion: 1,
     tool: input.tool,
@@ -113,7 +120,8 @@ export function scorecardFromFacts(facts: Facts, input: AuditInput): Scorecard {
     score,
     grade: gradeOf(score),
     level: levelOf(evaluator.statusOf),
-    checklist: checklistOf(catalogue, evaluator),
+    nextSteps: nextStepsOf({ checklist, rules: findings, score }, nextOf),
+    checklist,
     phases: phases.map((p) => {
       const s = weightedScore(findings.filter((f) => f.phase === p.id));
       return { id: p.id, name: p.name, score: s === null ? null : Math.round(s) };

@@ -18,16 +18,30 @@ const GENERIC = {
   fail: "Not found.",
 };
 
+/** A rule's message with `{snippet}` filled from the first evidence that has one (or dropped with its brackets). */
+export function filled(template: string, evidence: Evidence[]): string {
+  const snippet = evidence.find((e) => e.snippet)?.snippet;
+  if (snippet !== undefined) return template.replace(/\{snippet\}/g, snippet);
+  return template.replace(/\s*\(\{snippet\}\)|:?\s*\{snippet\}/g, "");
+}
+
 function describe(status: Status, rule: Rule, evidence: Evidence[]): string {
-  if (status === "pass" && rule.messages?.pass) return rule.messages.pass;
+  if (status === "pass" && rule.messages?.pass) return filled(rule.messages.pass, evidence);
   if (status === "pass") {
     const e = evidence.find((x) => x.path) ?? evidence[0];
     return e
       ? `Found in ${e.path}${e.line ? `:${e.line}` : ""}${e.snippet ? ` — ${e.snippet}` : ""}`
       : "Passes.";
   }
-  if (status === "partial") return rule.messages?.partial ?? GENERIC.partial;
-  return rule.messages?.fail ?? GENERIC.fail;
+  if (status === "partial") return filled(rule.messages?.partial ?? GENERIC.partial, evidence);
+  return filled(rule.messages?.fail ?? GENERIC.fail, evidence);
+}
+
+/** The named parts of a rule that do not hold ("a schedule"), so a message says which half is absent. */
+function missingParts(rule: Rule, ctx: EvalContext): string[] {
+  return Object.entries(rule.messages?.missing ?? {})
+    .filter(([name]) => !evaluatePredicate(ctx, { use: name }).ok)
+    .map(([, phrase]) => phrase);
 }
 
 /**
@@ -95,6 +109,7 @@ export function ruleEvaluator(
       phase: rule.phase,
       title: rule.title,
       weight,
+      why: rule.why,
       remediation: rule.remediation,
       docs: rule.docs,
     };
@@ -117,9 +132,18 @@ export function ruleEvaluator(
       const first = missing[0];
       message = `Could not read ${first} (${facts.unreadable.get(first)})${missing.length > 1 ? ` and ${missing.length - 1} more` : ""}, which this rule needs.`;
     }
+    const absent = status === "fail" || status === "partial" ? missingParts(rule, on) : [];
+    if (absent.length) message += ` Not found: ${absent.join(", ")}.`;
     if (status === "fail" || status === "partial") message += unusedPackagesNote(rule, facts);
     const credit = status === "pass" ? 1 : status === "partial" ? 0.5 : status === "fail" ? 0 : null;
-    return { ...base, status, credit, message, evidence: evidence.slice(0, 5) };
+    return {
+      ...base,
+      status,
+      credit,
+      message,
+      ...(absent.length ? { missing: absent } : {}),
+      evidence: evidence.slice(0, 5),
+    };
   }
 
   return { evaluate: judge, statusOf: ctx.statusOf, context: ctx };

@@ -93,8 +93,19 @@ export interface Rule {
   packages?: string[];
   pass: Predicate;
   partial?: Predicate;
-  /** What to say when the rule ends partial or fail, where the generic sentence is not enough. */
-  messages?: { pass?: string; partial?: string; fail?: string };
+  /**
+   * What to say when the rule ends partial or fail, where the generic sentence is not enough. `{snippet}`
+   * stands for the first evidence's snippet (such as "1 of 7 requirements pinned").
+   */
+  messages?: {
+    pass?: string;
+    partial?: string;
+    fail?: string;
+    /** A named definition → what is missing when it does not hold, so a message names the half that is absent. */
+    missing?: Record<string, string>;
+    /** The next step from partial, when the remediation's first sentence is not it; `{snippet}` as above. */
+    next?: string;
+  };
   examples: RuleExample[];
 }
 
@@ -128,9 +139,13 @@ export interface Finding {
   phase: string;
   title: string;
   weight: number;
+  /** Why the rule matters, in one sentence. */
+  why: string;
   status: Status;
   credit: number | null;
   message: string;
+  /** What the rule looked for and did not find, where the rule names its parts. */
+  missing?: string[];
   remediation: string;
   docs: string;
   evidence: Evidence[];
@@ -144,8 +159,34 @@ export interface Scorecard {
   score: number;
   grade: "A" | "B" | "C" | "D" | "E";
   level: { value: 0 | 1 | 2; name: string; note: string };
-  checklist: { id: string; title: string; status: Status }[];
+  checklist: ChecklistResult[];
+  /** The changes worth the most points, best first. */
+  nextSteps: NextStep[];
   phases: { id: string; name: string; score: number | null }[];
   rules: Finding[];
   notes: string[];
+}
+
+export interface ChecklistResult {
+  id: string;
+  title: string;
+  status: Status;
+  /** The rules that decide the item, and how: the lowest of their statuses, or the best. */
+  rules: string[];
+  combine: "lowest" | "best";
+}
+
+/** One change worth points: raise `rule` to pass. */
+export interface NextStep {
+  rule: string;
+  title: string;
+  /** How much the readiness score would rise. */
+  points: number;
+  /** What to do, in one sentence (Markdown code spans allowed). */
+  action: string;
+  /** Where to make the change, when the evidence knows it. */
+  path?: string;
+  line?: number;
+  /** The portfolio checklist item this change completes, if any. */
+  completes?: string;
 }

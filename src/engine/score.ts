@@ -1,4 +1,4 @@
-import type { Catalogue, ChecklistSource, Finding, Scorecard, Status } from "./model.js";
+import type { Catalogue, ChecklistSource, Finding, Predicate, Rule, Scorecard, Status } from "./model.js";
 import type { RuleEvaluator } from "./evaluate.js";
 import { evaluatePredicate } from "./predicates/index.js";
 
@@ -49,17 +49,42 @@ function combine(statuses: Status[], mode: "lowest" | "best"): Status {
   return mode === "lowest" ? sorted[0] : sorted[sorted.length - 1];
 }
 
+/** The names a predicate `use`s directly (not through the definitions it names). */
+function usedNames(p: Predicate | undefined, out = new Set<string>()): Set<string> {
+  if (!p || typeof p !== "object") return out;
+  if ("use" in p) out.add(p.use);
+  for (const v of Object.values(p))
+    for (const x of Array.isArray(v) ? v : [v])
+      if (x && typeof x === "object") usedNames(x as Predicate, out);
+  return out;
+}
+
+/**
+ * The rules behind a checklist source: the rule it names, or the rules built on the same definitions as its
+ * inline predicate (MLflow tracking is decided by the rule that uses MLflow tracking).
+ */
+function decidingRules(src: ChecklistSource, rules: Rule[]): string[] {
+  if ("rule" in src) return [src.rule];
+  const names = usedNames(src.pass, usedNames(src.partial));
+  return rules
+    .filter((r) => [...usedNames(r.pass, usedNames(r.partial))].some((n) => names.has(n)))
+    .map((r) => r.id);
+}
+
 export function checklistOf(catalogue: Catalogue, evaluator: RuleEvaluator): Scorecard["checklist"] {
+  const rules = catalogue.phases.flatMap((p) => p.rules);
   return catalogue.checklist.map((item) => {
-    const mode = item.best ? "best" : "lowest";
+    const combineBy = item.best ? "best" : "lowest";
     const sources = item.best ?? item.lowest ?? [];
     return {
       id: item.id,
       title: item.title,
       status: combine(
         sources.map((s) => sourceStatus(s, evaluator)),
-        mode,
+        combineBy,
       ),
+      rules: [...new Set(sources.flatMap((s) => decidingRules(s, rules)))],
+      combine: combineBy,
     };
   });
 }

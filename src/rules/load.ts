@@ -99,7 +99,14 @@ export function parseCatalogue(dir: string, texts: Map<string, string>): Catalog
       throw new RuleFileError(`${where}: uses "${use}", which rules/ruleset.yml does not define`);
     for (const v of Object.values(p)) (Array.isArray(v) ? v : [v]).forEach((x) => missing(where, x));
   };
-  for (const r of phases.flatMap((p) => p.rules)) missing(`rule ${r.id}`, [r.pass, r.partial]);
+  for (const r of phases.flatMap((p) => p.rules)) {
+    missing(`rule ${r.id}`, [r.pass, r.partial]);
+    for (const name of Object.keys(r.messages?.missing ?? {}))
+      if (!(name in definitions))
+        throw new RuleFileError(
+          `rule ${r.id}: messages.missing names "${name}", which rules/ruleset.yml does not define`,
+        );
+  }
   missing("the checklist", ruleset.data.checklist);
   return {
     version: ruleset.data.version,

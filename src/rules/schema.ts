@@ -125,6 +125,8 @@ export const ruleSchema = z.strictObject({
       pass: z.string().optional(),
       partial: z.string().optional(),
       fail: z.string().optional(),
+      missing: z.record(z.string(), z.string()).optional(),
+      next: z.string().optional(),
     })
     .optional(),
   examples: z.array(exampleSchema),

@@ -45,7 +45,13 @@ export function evalCi(ctx: EvalContext, q: CiQuery): PredicateResult {
         if (q.masked !== undefined && q.masked !== c.masked) continue;
         if (q.command.some((p) => ctx.pattern(p).test(c.text))) {
           const via = c.via.length ? ` (via ${c.via.join(" → ")})` : "";
-          add({ path: c.path, line: c.line, snippet: snippetOf(c.text + via) });
+          // A masked command shows what masks it, so the reader sees the text to remove.
+          const mask = !c.masked
+            ? ""
+            : c.mask?.startsWith("||")
+              ? ` ${c.mask}`
+              : ` (masked: ${c.mask ?? "failure ignored"})`;
+          add({ path: c.path, line: c.line, snippet: snippetOf(c.text + mask + via) });
         }
       }
     }

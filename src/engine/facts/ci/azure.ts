@@ -91,6 +91,7 @@ function collectSteps(
           uses: typeof m.task === "string" ? m.task : undefined,
           with: inputs,
           masked: here,
+          maskedBy: "continueOnError: true",
           script: text !== undefined ? { text, line: scriptStart(file, keyLine) } : undefined,
         },
         ctx,

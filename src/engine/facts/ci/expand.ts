@@ -59,6 +59,7 @@ export function expandCommand(command: CiCommand, ctx: IndirectionContext, baseD
             path: makefile.path,
             line: c.line,
             masked: command.masked || c.masked || recipe.ignoreErrors,
+            mask: command.mask ?? c.mask ?? (recipe.ignoreErrors ? "a `-` recipe line" : undefined),
             via: [...command.via, `${makefile.path}:${recipe.target}`],
           };
           out.push(...expandCommand(next, ctx, dirName(makefile.path)));
@@ -78,6 +79,7 @@ export function expandCommand(command: CiCommand, ctx: IndirectionContext, baseD
         path,
         line: c.line,
         masked: command.masked || c.masked || (!errexit && !last),
+        mask: command.mask ?? c.mask ?? (!errexit && !last ? `no set -e in ${path}` : undefined),
         via: [...command.via, path],
       };
       out.push(...expandCommand(next, ctx, dirName(path)));
@@ -91,6 +93,7 @@ export function expandCommand(command: CiCommand, ctx: IndirectionContext, baseD
         path,
         line: 1,
         masked: command.masked,
+        mask: command.mask,
         via: [...command.via, path],
       };
       out.push(...expandCommand(next, ctx, dirName(path)));

@@ -55,6 +55,7 @@ function stepsOf(
           uses,
           with: asMap(step.with),
           masked: stepMasked,
+          maskedBy: "continue-on-error: true",
           script:
             typeof step.run === "string"
               ? { text: step.run, line: scriptStart(file, lineOf(step, "run")) }
@@ -96,7 +97,11 @@ export function githubPipeline(file: YamlFile, ctx: IndirectionContext, depth = 
           ...inner.steps.map((s) => ({
             ...s,
             masked: s.masked || masked,
-            commands: s.commands.map((c) => ({ ...c, masked: c.masked || masked })),
+            commands: s.commands.map((c) => ({
+              ...c,
+              masked: c.masked || masked,
+              mask: c.mask ?? (masked ? "continue-on-error: true" : undefined),
+            })),
           })),
         );
     }

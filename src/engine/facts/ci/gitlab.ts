@@ -57,7 +57,11 @@ export function gitlabPipeline(file: YamlFile, ctx: IndirectionContext): CiPipel
       const jobOnly = jobTriggers(job);
       if (jobOnly?.has("schedule")) triggers.add("schedule");
       for (const l of lines) {
-        const step = buildStep(source.path, { line: l.line, name, masked, script: l }, ctx);
+        const step = buildStep(
+          source.path,
+          { line: l.line, name, masked, maskedBy: "allow_failure", script: l },
+          ctx,
+        );
         steps.push(jobOnly ? { ...step, triggers: jobOnly } : step);
       }
     }

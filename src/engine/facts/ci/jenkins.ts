@@ -18,7 +18,11 @@ export function jenkinsPipeline(path: string, text: string, ctx: IndirectionCont
     const line = index.lineOf((m.index ?? 0) + m[0].indexOf(literal));
     const body = literal.slice(quote, -quote);
     const masked = /returnStatus\s*:\s*true/.test(m[3]);
-    return buildStep(path, { line, masked, script: { text: body, line } }, ctx);
+    return buildStep(
+      path,
+      { line, masked, maskedBy: "returnStatus: true", script: { text: body, line } },
+      ctx,
+    );
   });
   return { provider: "jenkins", path, triggers, steps, images: [] };
 }

@@ -9,6 +9,8 @@ export interface CiCommand {
   line: number;
   /** Its failure cannot fail the pipeline (`|| true`, `continue-on-error`, a script without `set -e`). */
   masked: boolean;
+  /** What masks it, as the reader should see it: `|| true`, `continue-on-error`, `no set -e in x.sh`. */
+  mask?: string;
   /** The hops that led here: `Makefile:test`, `scripts/ci.sh`. Empty when written in the CI file. */
   via: string[];
 }
@@ -41,6 +43,8 @@ export interface RawStep {
   uses?: string;
   with?: Record<string, unknown>;
   masked?: boolean;
+  /** The setting that masks the step, as written: `continue-on-error: true`, `allow_failure: true`. */
+  maskedBy?: string;
   /** Shell text and the line its first line sits on. */
   script?: { text: string; line: number };
   /** Whether each line's failure fails the step on its own (bash -e, Jenkins sh, GitLab script lines). */

@@ -9,6 +9,8 @@ export interface ShellCommand {
   text: string;
   line: number;
   masked: boolean;
+  /** The text that masks it, such as `|| true`. */
+  mask?: string;
   /** Position among every simple command written, print-only ones included. */
   index: number;
 }
@@ -92,14 +94,15 @@ export function splitShell(text: string, firstLine: number): SplitResult {
     }
     logical = logical.trim();
     if (!logical) continue;
-    const masked = MASK.test(logical);
+    const mask = MASK.exec(logical)?.[0].trim();
+    const masked = mask !== undefined;
     const beforeMask = masked ? logical.slice(0, logical.search(MASK)) : logical;
     for (const part of splitOperators(beforeMask)) {
       const text = stripPrefixes(part);
       if (!text || CONTROL_ONLY.test(text)) continue;
       const index = written++;
       if (isPrintOnly(text)) continue;
-      commands.push({ text, line, masked, index });
+      commands.push({ text, line, masked, index, ...(mask ? { mask } : {}) });
     }
   }
   return { commands, printOnly: written > 0 && commands.length === 0, written };

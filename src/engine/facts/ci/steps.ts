@@ -12,7 +12,14 @@ export function buildStep(path: string, raw: RawStep, ctx: IndirectionContext, w
     for (const c of split.commands) {
       commands.push(
         ...expandCommand(
-          { text: c.text, path, line: c.line, masked: masked || c.masked, via: [] },
+          {
+            text: c.text,
+            path,
+            line: c.line,
+            masked: masked || c.masked,
+            mask: c.mask ?? (masked ? raw.maskedBy : undefined),
+            via: [],
+          },
           ctx,
           workingDir,
         ),
