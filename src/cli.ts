@@ -9,7 +9,7 @@ import { renderHtml } from "./render/html.js";
 import { renderJson } from "./render/json.js";
 import { renderMarkdown } from "./render/markdown.js";
 import { renderSarif } from "./render/sarif.js";
-import { relativeLinks } from "./render/status.js";
+import { relativeLinksUnder } from "./render/status.js";
 import { renderText } from "./render/text.js";
 import { loadCatalogue } from "./rules/load.js";
 import { LocalSource } from "./sources/local.js";
@@ -70,9 +70,9 @@ function render(card: Scorecard, format: Format, isTTY: boolean): string {
     case "sarif":
       return renderSarif(card);
     case "html":
-      return renderHtml(card, { links: relativeLinks });
+      return renderHtml(card, { links: relativeLinksUnder(card.target.root) });
     case "markdown":
-      return renderMarkdown(card, { links: relativeLinks }) + "\n";
+      return renderMarkdown(card, { links: relativeLinksUnder(card.target.root) }) + "\n";
     default:
       return renderText(card, { color: isTTY && !process.env.NO_COLOR });
   }

@@ -1,7 +1,8 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { filesOf } from "./github/fake-github.js";
 import { fakeGitHubPerTest } from "./github/per-test.js";
 import { payload, testProbot } from "./github/probot.js";
+import { renderedLines } from "./render/rendered.js";
 
 const BASE = "b".repeat(40);
 const HEAD = "c".repeat(40);
@@ -20,9 +21,15 @@ const pullRequest = (id: string, action: string, sha: string) => ({
 });
 
 const github = fakeGitHubPerTest();
+const publicUrl = process.env.PUBLIC_URL;
+afterEach(() => {
+  if (publicUrl === undefined) delete process.env.PUBLIC_URL;
+  else process.env.PUBLIC_URL = publicUrl;
+});
 
 describe("a pull request", () => {
-  it("gets one comment with the change against its base; a second synchronize edits it", async () => {
+  it("gets one short comment with the change against its base; a second synchronize edits it", async () => {
+    process.env.PUBLIC_URL = "https://audit.example.org";
     const repo = "/repos/learner/taxi-mlops";
     // Opened: the head in full, then the base, whose blobs are all already cached but for none.
     github.token().noConfig().checkRuns(HEAD).commit(HEAD, head).commit(BASE, base, []);
@@ -34,12 +41,31 @@ describe("a pull request", () => {
 
     const [comment] = github.bodies("POST", /issues\/12\/comments$/) as { body: string }[];
     expect(comment.body).toContain("<!-- mlops-audit:scorecard -->");
+    expect(comment.body).toMatch(/^### MLOps readiness \d+\/100 \(\+\d+\) · [A-E] · Level \d/m);
     expect(comment.body).toMatch(/\*\*\d+ → \d+, \+\d+\*\* against `main`/);
-    expect(comment.body).toMatch(
-      /A container that starts the prediction service `serving.container` \| ❌ fail \| ✅ pass/,
+    expect(comment.body).toContain(
+      "- ✅ A container that starts the prediction service `serving.container`: fail → **pass**",
     );
-    const [summary] = github.bodies("PATCH", /check-runs\/1$/) as { output: { summary: string } }[];
-    expect(summary.output.summary).toContain("### What changed");
+    // Short: the headline, what changed, three next steps with their points, links to the rest.
+    expect(comment.body.length).toBeLessThan(3000);
+    expect(renderedLines(comment.body).length).toBeLessThan(25);
+    expect(comment.body.match(/^\d\. .*\(\*\*\+\d+ points?\*\*/gm)).toHaveLength(3);
+    expect(comment.body).toContain(
+      "[Full scorecard](https://audit.example.org/scorecards/learner/taxi-mlops)",
+    );
+    expect(comment.body).toContain("(https://github.com/learner/taxi-mlops/runs/1)");
+    expect(comment.body).not.toContain("Every rule");
+    const [done] = github.bodies("PATCH", /check-runs\/1$/) as {
+      details_url: string;
+      actions?: unknown;
+      output: { title: string; summary: string; text: string };
+    }[];
+    expect(done.output.title).toMatch(/^Readiness \d+\/100 \(\+\d+\) · [A-E] · Level \d$/);
+    expect(done.output.summary).toContain("**What changed**");
+    expect(done.output.summary.indexOf("**Next steps**")).toBe(0);
+    expect(done.output.text).toContain("`serving.container`");
+    expect(done.details_url).toBe("https://audit.example.org/scorecards/learner/taxi-mlops");
+    expect(done.actions).toBeUndefined();
 
     // Synchronize with one file changed: one tree and one blob are fetched; the base comes from the cache.
     const missesBefore = state.cache.misses;
@@ -100,6 +126,9 @@ describe("a pull request", () => {
     await probot.receive(pullRequest("p-5", "opened", HEAD));
     const [comment] = github.bodies("POST", /issues\/12\/comments$/) as { body: string }[];
     expect(comment.body).not.toContain(" → ");
-    expect(comment.body).toContain("## MLOps readiness:");
+    expect(comment.body).toMatch(/^### MLOps readiness \d+\/100 · /m);
+    // No public address: no page to link to, and no badge to offer.
+    expect(comment.body).not.toContain("Full scorecard");
+    expect(comment.body).not.toContain("badge");
   });
 });

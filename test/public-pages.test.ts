@@ -1,11 +1,12 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import nock from "nock";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import type { Server } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createState } from "../src/app/index.js";
 import { filesOf, gitBlobSha, INSTALLATION_ID, wantedPaths } from "./github/fake-github.js";
+import { launchChromium } from "./github/chromium.js";
 import { fakeGitHubPerTest } from "./github/per-test.js";
 import { startTestServer } from "./github/probot.js";
 
@@ -16,7 +17,6 @@ import { startTestServer } from "./github/probot.js";
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const SCREENSHOTS = ".ci/out/screenshots";
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const github = fakeGitHubPerTest();
 
 let server: Server;
@@ -25,18 +25,7 @@ let browser: Browser;
 const state = createState();
 beforeAll(async () => {
   ({ server, origin } = await startTestServer(state, "s"));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
 afterAll(async () => {
@@ -146,6 +135,42 @@ describe("the public scorecard page", () => {
         for (const href of seen.hrefs)
           expect(href).toContain(`https://github.com/learner/${fixture}/blob/${sha}/`);
         expect(seen.headers["content-security-policy"]).toContain("default-src 'none'");
+        const text = await seen.page.locator("main").innerText();
+        // Trust at a glance: the commit and the audit's date beside the score, and what grade and level mean.
+        expect(text).toContain(`Audited commit ${sha.slice(0, 7)} on 2026-11-20 10:30 UTC.`);
+        expect(text).toMatch(/Grade: A ≥ 80, B ≥ 60, C ≥ 40, D ≥ 20, else E\. Level \d of 0–2/);
+        expect(await seen.page.locator("h1 a").getAttribute("href")).toBe(
+          `https://github.com/learner/${fixture}`,
+        );
+        expect(await seen.page.locator(".meta a").getAttribute("href")).toBe(
+          `https://github.com/learner/${fixture}/commit/${sha}`,
+        );
+        // Code is shown as code, never as backticks; the badge is for the repository's people, not visitors.
+        expect(text).not.toContain("`");
+        expect(text).not.toMatch(/badge/i);
+        // Each rule says why it matters; each checklist item opens onto the rules that decide it.
+        expect(await seen.page.locator(".rule .why").count()).toBe(35);
+        expect(
+          await seen.page.locator(".checklist details a[href^='#rule-']").count(),
+        ).toBeGreaterThanOrEqual(5);
+        // The phase rows read on a phone: labels at least 12 px, nothing wider than the screen.
+        const phases = await seen.page.locator(".phases .name").evaluateAll((els) =>
+          els.map((e) => ({
+            size: parseFloat(getComputedStyle(e).fontSize),
+            right: e.getBoundingClientRect().right,
+          })),
+        );
+        expect(phases).toHaveLength(10);
+        for (const p of phases) {
+          expect(p.size).toBeGreaterThanOrEqual(12);
+          expect(p.right).toBeLessThanOrEqual(width);
+        }
+        expect(await seen.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+          width,
+        );
+        await seen.page
+          .locator(".phases")
+          .screenshot({ path: `${SCREENSHOTS}/${fixture}-phases-${width}.png` });
         await seen.context.close();
       }
       expect(await seriousViolations(`/scorecards/learner/${fixture}`)).toEqual([]);

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { audit } from "../src/engine/audit.js";
 import { MemorySnapshot } from "../src/engine/snapshot.js";
 import { badgeSnippet, renderBadgeJson } from "../src/render/badge.js";
-import { escapeHtml, renderHtml } from "../src/render/html.js";
+import { renderComment } from "../src/render/comment.js";
+import { renderHtml } from "../src/render/html.js";
 import { renderMarkdown } from "../src/render/markdown.js";
 import { relativeLinks } from "../src/render/status.js";
 import { loadCatalogue } from "../src/rules/load.js";
@@ -22,12 +23,14 @@ describe("the README badge snippet", () => {
     );
   });
 
-  it("is offered in the sticky comment and on the page when given, and nowhere otherwise", () => {
+  it("is offered to the repository's own people (the comment, the readiness issue), never on the page", () => {
+    expect(renderComment(card, { links: relativeLinks, badge: snippet })).toContain(`\n${snippet}\n`);
     expect(renderMarkdown(card, { links: relativeLinks, badge: snippet })).toContain(
       `README badge: \`${snippet}\``,
     );
     expect(renderMarkdown(card, { links: relativeLinks })).not.toContain("README badge");
-    expect(renderHtml(card, { links: relativeLinks, badgeSnippet: snippet })).toContain(escapeHtml(snippet));
+    expect(renderComment(card, { links: relativeLinks })).not.toContain("badge");
+    expect(renderHtml(card, { links: relativeLinks })).not.toMatch(/badge/i);
   });
 
   it("shields.io's endpoint JSON colours by grade", () => {

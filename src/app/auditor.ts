@@ -47,6 +47,8 @@ export interface CommitJob {
   repo: RepoRef;
   /** The repository's web address, for evidence links at the commit. */
   htmlUrl: string;
+  /** The repository's public scorecard page, where it has one. */
+  pageUrl?: string;
   sha: string;
   trigger: Trigger;
   /** A re-run asks for a new check run even when one exists for the commit. */
@@ -65,6 +67,8 @@ export interface AuditOutcome {
   card: Scorecard;
   delta?: Delta;
   conclusion: Conclusion;
+  /** The check run with every rule, when the commit has one of ours. */
+  checkRunUrl?: string;
 }
 
 export function linksAt(htmlUrl: string, sha: string, root?: string): LinkFor {
@@ -137,7 +141,7 @@ async function checkCommit(state: AppState, job: CommitJob): Promise<AuditOutcom
     if (runId !== undefined) {
       const root = job.config.config.paths.root;
       const output = renderCheckRun(card, { links: linksAt(job.htmlUrl, job.sha, root), delta, root });
-      const sent = await completeCheckRun(octokit, repo, runId, output, conclusion);
+      const sent = await completeCheckRun(octokit, repo, runId, output, conclusion, job.pageUrl);
       if (sent.annotationsLost)
         log.warn(
           { checkRun: runId, lost: sent.annotationsLost, reason: describeError(sent.error) },
@@ -148,7 +152,9 @@ async function checkCommit(state: AppState, job: CommitJob): Promise<AuditOutcom
     state.metrics.audits.inc({ trigger: job.trigger, conclusion });
     state.metrics.duration.observe({ trigger: job.trigger }, (Date.now() - started) / 1000);
     log.info({ sha: job.sha, score: card.score, conclusion, checkRun: runId }, "audited");
-    return { card, delta, conclusion };
+    const runOfCommit = runId ?? existing?.id;
+    const checkRunUrl = runOfCommit === undefined ? undefined : `${job.htmlUrl}/runs/${runOfCommit}`;
+    return { card, delta, conclusion, checkRunUrl };
   } catch (e) {
     state.metrics.audits.inc({ trigger: job.trigger, conclusion: "error" });
     if (runId !== undefined)

@@ -122,7 +122,7 @@ const HANDLED = {
     "pull_request.reopened",
     "pull_request.ready_for_review",
   ],
-  rerun: ["check_run.rerequested", "check_run.requested_action", "check_suite.rerequested"],
+  rerun: ["check_run.rerequested", "check_suite.rerequested"],
   comment: ["issue_comment.created"],
 } as const;
 

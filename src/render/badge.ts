@@ -54,8 +54,13 @@ export function renderBadgeSvg(card: Pick<Scorecard, "score" | "grade">): string
   ].join("\n");
 }
 
+/** The public scorecard page of a repository. */
+export function scorecardPageUrl(publicUrl: string, owner: string, repo: string): string {
+  return `${publicUrl.replace(/\/+$/, "")}/scorecards/${owner}/${repo}`;
+}
+
 /** Markdown to paste into a README: the badge, linking to the public scorecard. */
 export function badgeSnippet(publicUrl: string, owner: string, repo: string): string {
   const base = publicUrl.replace(/\/+$/, "");
-  return `[![${BADGE_LABEL}](${base}/badges/${owner}/${repo}.svg)](${base}/scorecards/${owner}/${repo})`;
+  return `[![${BADGE_LABEL}](${base}/badges/${owner}/${repo}.svg)](${scorecardPageUrl(base, owner, repo)})`;
 }

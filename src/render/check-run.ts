@@ -1,7 +1,16 @@
 import { rootPrefix } from "../engine/paths.js";
 import type { Evidence, Finding, Scorecard } from "../engine/model.js";
 import { deltaLines, type Delta } from "./delta.js";
-import { checklistLines, fitToLimit, footer, noteLines, phaseLines, ruleDetailLines } from "./markdown.js";
+import { plainText } from "./inline.js";
+import {
+  checklistLines,
+  fitToLimit,
+  footer,
+  nextStepLines,
+  noteLines,
+  phaseLines,
+  ruleDetailLines,
+} from "./markdown.js";
 import { headline, type LinkFor } from "./status.js";
 
 /** GitHub's limits on a check run's output. */
@@ -55,7 +64,8 @@ function annotationsOf(f: Finding, filePath: (e: Evidence) => string): Annotatio
       end_line: e.line!,
       annotation_level: f.status === "fail" ? "failure" : "warning",
       title: `${f.title} (${f.id})`.slice(0, 255),
-      message: `${f.message} Fix: ${f.remediation}`,
+      // GitHub shows an annotation's message as plain text: code spans lose their backticks.
+      message: plainText(`${f.message} Fix: ${f.remediation}`),
     }));
 }
 
@@ -67,21 +77,14 @@ export interface CheckRunOptions {
 }
 
 export function renderCheckRun(card: Scorecard, options: CheckRunOptions): CheckRunOutput {
-  const summary: string[] = [];
-  if (options.delta) summary.push("### What changed", "", ...deltaLines(options.delta), "");
   // Notes come first: an invalid config or unreadable files change how the rest should be read.
-  summary.push(
-    ...noteLines(card).slice(1),
-    "",
-    ...checklistLines(card),
-    "",
-    ...phaseLines(card),
-    "",
-    footer(card),
-  );
+  const summary: string[] = card.notes.length ? [...noteLines(card).slice(1), ""] : [];
+  summary.push(...nextStepLines(card, options.links), "");
+  if (options.delta) summary.push("**What changed**", "", ...deltaLines(options.delta), "");
+  summary.push(...checklistLines(card), "", ...phaseLines(card), "", footer(card));
   const prefix = rootPrefix(options.root);
   return {
-    title: `Readiness ${headline(card)}`,
+    title: `Readiness ${headline(card, options.delta)}`,
     summary: fitToLimit(() => summary.join("\n"), CHECK_TEXT_LIMIT),
     text: fitToLimit(
       (withEvidence) => ruleDetailLines(card, options.links, withEvidence).join("\n"),

@@ -1,5 +1,6 @@
 import type { Scorecard, Status } from "../engine/model.js";
-import { STATUS_EMOJI } from "./status.js";
+import { codeSpan, markdownInline } from "./inline.js";
+import { signed, STATUS_EMOJI } from "./status.js";
 
 export interface RuleChange {
   id: string;
@@ -24,20 +25,19 @@ export function deltaOf(base: Scorecard, head: Scorecard, baseLabel: string): De
   return { base: baseLabel, before: base.score, after: head.score, changed };
 }
 
-function signed(n: number): string {
-  return n > 0 ? `+${n}` : n < 0 ? `−${-n}` : "±0";
-}
-
-/** `72 → 78, +6 against main`, then one line per rule whose status changed. */
-export function deltaLines(delta: Delta): string[] {
+/**
+ * `72 → 78, +6 against main`, then one line per rule whose status changed (the first `max`, and how many
+ * more), or "no change".
+ */
+export function deltaLines(delta: Delta, max = Infinity): string[] {
   const out = [
-    `**${delta.before} → ${delta.after}, ${signed(delta.after - delta.before)}** against \`${delta.base}\``,
+    `**${delta.before} → ${delta.after}, ${signed(delta.after - delta.before)}** against ${codeSpan(delta.base)}`,
   ];
   if (!delta.changed.length) return [...out, "", "No rule changed status."];
-  out.push("", "| Rule | Before | Now |", "|---|:-:|:-:|");
-  for (const c of delta.changed)
-    out.push(
-      `| ${c.title} \`${c.id}\` | ${STATUS_EMOJI[c.from]} ${c.from} | ${STATUS_EMOJI[c.to]} ${c.to} |`,
-    );
+  out.push("");
+  for (const c of delta.changed.slice(0, max))
+    out.push(`- ${STATUS_EMOJI[c.to]} ${markdownInline(c.title)} ${codeSpan(c.id)}: ${c.from} → **${c.to}**`);
+  const more = delta.changed.length - max;
+  if (more > 0) out.push(`- and ${more} more rule${more === 1 ? "" : "s"} in the check run`);
   return out;
 }

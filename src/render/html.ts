@@ -1,6 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Evidence, Finding, Scorecard, Status } from "../engine/model.js";
-import { evidenceLabel, type LinkFor } from "./status.js";
+import { escapeHtml, htmlInline } from "./inline.js";
+import { definitionLine, evidenceLabel, type LinkFor } from "./status.js";
+
+export { escapeHtml };
 
 /**
  * The reviewer's page: one self-contained HTML document (no script, no font, no request to any other
@@ -44,8 +47,17 @@ ul.plain{list-style:none;padding:0;margin:0}
 .checklist li{display:flex;gap:.75rem;align-items:baseline;padding:.45rem 0;border-bottom:1px solid var(--line)}
 .status{display:inline-block;min-width:7.5rem;font-weight:600;white-space:nowrap}
 .st-pass{color:var(--pass)}.st-partial{color:var(--partial)}.st-fail{color:var(--fail)}.st-inconclusive,.st-exempt{color:var(--other)}
-.chart{width:100%;height:auto;max-width:44rem}
-.chart text{font:13px system-ui,sans-serif;fill:var(--fg)}
+.phases li{display:grid;grid-template-columns:minmax(12rem,18rem) 1fr 3rem;gap:.75rem;align-items:center;padding:.3rem 0}
+.phases meter{width:100%;height:1.1rem}
+.phases .value{text-align:right;font-variant-numeric:tabular-nums;font-weight:600}
+.steps li{margin:.5rem 0}
+.gain{font-weight:600}
+.why{margin:.25rem 0 0;color:var(--muted)}
+.meta{margin:.75rem 0 0;color:var(--muted)}
+.definition{margin:.25rem 0 0;color:var(--muted);font-size:.9rem}
+details.decided{margin-left:auto}
+details.decided summary{cursor:pointer;color:var(--accent)}
+details.decided ul{margin:.25rem 0 0;padding-left:1rem}
 .rule{padding:.6rem 0;border-bottom:1px solid var(--line)}
 .rule-head{display:flex;flex-wrap:wrap;gap:.25rem .75rem;align-items:baseline}
 .rule-title{font-weight:600}
@@ -58,88 +70,119 @@ code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;backgrou
 pre{background:var(--soft);padding:.75rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 footer{margin-top:2.5rem;color:var(--muted);font-size:.9rem}
-@media (max-width:40rem){.score{font-size:2.75rem}.status{min-width:0}.checklist li{flex-direction:column;gap:0}}
-@media print{body{font-size:11pt}main{max-width:none;padding:0}a{color:inherit;text-decoration:none}.badge-snippet{display:none}.rule{break-inside:avoid}}
+@media (max-width:40rem){.score{font-size:2.75rem}.status{min-width:0}.checklist li{flex-direction:column;gap:0}details.decided{margin-left:0}.phases li{grid-template-columns:1fr 3rem;gap:.1rem .75rem}.phases .name{grid-column:1/-1}}
+@media print{body{font-size:11pt}main{max-width:none;padding:0}a{color:inherit;text-decoration:none}.rule{break-inside:avoid}}
 `.trim();
 
 /** The page's Content-Security-Policy: its one inline style block is allowed by hash, nothing else loads. */
 export const PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash("sha256").update(STYLE).digest("base64")}'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
-
-/** Only web links leave as they are; anything else (a file path) is made a relative link that cannot run. */
-function safeHref(href: string): string {
-  return /^https?:\/\//.test(href) ? href : `./${encodeURI(href.replace(/^[./]+/, ""))}`;
+/**
+ * Only web links leave as they are; anything else (a file path) is made a relative link that cannot run.
+ * Only leading `/` and `./` go: the dot of `.github/` is part of the name.
+ */
+export function safeHref(href: string): string {
+  return /^https?:\/\//.test(href) ? href : `./${encodeURI(href.replace(/^(\.?\/)+/, ""))}`;
 }
 
 function statusLabel(status: Status): string {
   return `<span class="status st-${status}"><span aria-hidden="true">${STATUS_MARK[status]}</span> ${STATUS_TEXT[status]}</span>`;
 }
 
-function evidenceItem(e: Evidence, links: LinkFor): string {
+/** `path:line`, linked to the file where a link is known. */
+function evidenceLink(e: Evidence, links: LinkFor): string {
   const href = links(e);
   const label = `<code>${escapeHtml(evidenceLabel(e))}</code>`;
-  const target = href ? `<a href="${escapeHtml(safeHref(href))}">${label}</a>` : label;
-  return `<li>${target}${e.snippet ? ` ${escapeHtml(e.snippet)}` : ""}</li>`;
+  return href ? `<a href="${escapeHtml(safeHref(href))}">${label}</a>` : label;
+}
+
+function evidenceItem(e: Evidence, links: LinkFor): string {
+  return `<li>${evidenceLink(e, links)}${e.snippet ? ` <code>${escapeHtml(e.snippet)}</code>` : ""}</li>`;
+}
+
+/** The anchor of a rule on the page, so a checklist item or a next step can link to it. */
+function ruleAnchor(id: string): string {
+  return `rule-${id.replace(/[^a-z0-9-]/gi, "-")}`;
 }
 
 function ruleItem(f: Finding, links: LinkFor): string {
   const head = `<div class="rule-head">${statusLabel(f.status)}<span class="rule-title">${escapeHtml(f.title)}</span><code>${escapeHtml(f.id)}</code></div>`;
+  const why = `<p class="why">${htmlInline(f.why)}</p>`;
   const evidence = f.evidence.length
     ? `<ul class="evidence">${f.evidence.map((e) => evidenceItem(e, links)).join("")}</ul>`
     : "";
   const shortfall =
     f.status === "partial" || f.status === "fail"
-      ? `<p class="message">${escapeHtml(f.message)}</p><p class="fix"><strong>Fix:</strong> ${escapeHtml(f.remediation)} <a href="${escapeHtml(safeHref(f.docs))}">Docs<span class="visually-hidden"> for ${escapeHtml(f.id)}</span></a></p>`
-      : f.status === "pass"
+      ? `<p class="message">${htmlInline(f.message)}</p><p class="fix"><strong>Fix:</strong> ${htmlInline(f.remediation)} <a href="${escapeHtml(safeHref(f.docs))}">Docs<span class="visually-hidden"> for ${escapeHtml(f.id)}</span></a></p>`
+      : f.status === "pass" && f.evidence.length
         ? ""
-        : `<p class="message">${escapeHtml(f.message)}</p>`;
-  return `<li class="rule">${head}${evidence}${shortfall}</li>`;
+        : `<p class="message">${htmlInline(f.message)}</p>`;
+  return `<li class="rule" id="${ruleAnchor(f.id)}">${head}${why}${evidence}${shortfall}</li>`;
 }
 
-/** Ten horizontal bars, each with its phase name and number written beside it. */
-function phaseChart(card: Scorecard): string {
-  const row = 30;
-  const labelWidth = 270;
-  const barWidth = 230;
-  const height = card.phases.length * row + 10;
-  const bars = card.phases.map((p, i) => {
-    const y = i * row + 5;
-    const value = p.score ?? 0;
-    const colour =
-      p.score === null ? "#d1d9e0" : value >= 70 ? "#1a7f37" : value >= 40 ? "#b07d00" : "#c62828";
-    return [
-      `<text x="0" y="${y + 17}">${escapeHtml(p.name)}</text>`,
-      `<rect x="${labelWidth}" y="${y + 4}" width="${barWidth}" height="18" rx="3" fill="#eef1f4"/>`,
-      `<rect x="${labelWidth}" y="${y + 4}" width="${Math.round((barWidth * value) / 100)}" height="18" rx="3" fill="${colour}"/>`,
-      `<text x="${labelWidth + barWidth + 10}" y="${y + 17}">${p.score === null ? "n/a" : p.score}</text>`,
-    ].join("");
+/** Each checklist item with the rules that decide it, and their evidence a click away. */
+function checklistItem(card: Scorecard, item: Scorecard["checklist"][number], links: LinkFor): string {
+  const rules = item.rules.map((id) => card.rules.find((r) => r.id === id)).filter((r) => r !== undefined);
+  const how = item.combine === "lowest" ? "the lowest of" : "the best of";
+  const decided = rules
+    .map((r) => {
+      const proof = r.evidence[0] ? ` ${evidenceLink(r.evidence[0], links)}` : "";
+      return `<li>${statusLabel(r.status)} <a href="#${ruleAnchor(r.id)}">${escapeHtml(r.title)}</a>${proof}</li>`;
+    })
+    .join("");
+  return `<li>${statusLabel(item.status)}<span>${escapeHtml(item.title)}</span><details class="decided"><summary>Decided by ${how} ${rules.length === 1 ? "1 rule" : `${rules.length} rules`}</summary><ul class="plain">${decided}</ul></details></li>`;
+}
+
+function nextStepItem(step: Scorecard["nextSteps"][number], links: LinkFor): string {
+  const where = step.path ? ` at ${evidenceLink({ path: step.path, line: step.line }, links)}` : "";
+  const completes = step.completes ? `, completes <em>${escapeHtml(step.completes)}</em>` : "";
+  return `<li>${htmlInline(step.action.replace(/\.$/, ""))}${where} <span class="gain">(+${step.points} point${step.points === 1 ? "" : "s"}${completes})</span> <a href="#${ruleAnchor(step.rule)}"><code>${escapeHtml(step.rule)}</code></a></li>`;
+}
+
+/**
+ * One row per phase: its name, a meter and the number written out. Rows of HTML rather than a drawing, so
+ * the text keeps its size on a phone (the name goes above its bar below 40rem).
+ */
+function phaseRows(card: Scorecard): string {
+  const rows = card.phases.map((p) => {
+    const value = p.score === null ? "n/a" : String(p.score);
+    const meter =
+      p.score === null
+        ? `<span aria-hidden="true"></span>`
+        : `<meter min="0" max="100" low="40" high="70" optimum="100" value="${p.score}" aria-hidden="true"></meter>`;
+    return `<li><span class="name">${escapeHtml(p.name)}</span>${meter}<span class="value">${value}<span class="visually-hidden"> out of 100</span></span></li>`;
   });
-  const described = card.phases
-    .map((p) => `${p.name} ${p.score === null ? "not scored" : p.score}`)
-    .join(", ");
-  return `<svg class="chart" viewBox="0 0 ${labelWidth + barWidth + 45} ${height}" role="img" aria-labelledby="chart-title"><title id="chart-title">Score per phase, out of 100: ${escapeHtml(described)}</title>${bars.join("")}</svg>`;
+  return `<ul class="plain phases">${rows.join("")}</ul>`;
 }
 
 export interface HtmlOptions {
   links: LinkFor;
   /** When the audit ran, as the reader should see it. */
   auditedAt?: Date;
-  /** Markdown for a README badge, offered on the page. */
-  badgeSnippet?: string;
   /** A link to the audited commit. */
   commitUrl?: string;
+  /** A link to the repository. */
+  repositoryUrl?: string;
+}
+
+/** The audited commit (linked), the audit's date, and what the grade and level mean: beside the score. */
+function provenance(card: Scorecard, options: HtmlOptions): string {
+  const short = card.target.commit ? `<code>${escapeHtml(card.target.commit.slice(0, 7))}</code>` : "";
+  const commit = !card.target.commit
+    ? "a local directory"
+    : options.commitUrl
+      ? `commit <a href="${escapeHtml(safeHref(options.commitUrl))}">${short}</a>`
+      : `commit ${short}`;
+  const when = options.auditedAt
+    ? ` on <time datetime="${options.auditedAt.toISOString()}">${options.auditedAt.toISOString().slice(0, 16).replace("T", " ")} UTC</time>`
+    : "";
+  return `<p class="meta">Audited ${commit}${when}.</p><p class="definition">${escapeHtml(definitionLine(card))}</p>`;
 }
 
 export function renderHtml(card: Scorecard, options: HtmlOptions): string {
   const name = escapeHtml(card.target.name);
+  const repoUrl = options.repositoryUrl ?? card.target.url;
+  const title = repoUrl ? `<a href="${escapeHtml(safeHref(repoUrl))}">${name}</a>` : name;
   const out: string[] = [
     "<!doctype html>",
     '<html lang="en">',
@@ -156,24 +199,30 @@ export function renderHtml(card: Scorecard, options: HtmlOptions): string {
     "<main>",
     "<header>",
     '<p class="eyebrow">MLOps readiness</p>',
-    `<h1>${name}</h1>`,
+    `<h1>${title}</h1>`,
     `<div class="headline"><span class="score" aria-label="Score ${card.score} out of 100">${card.score}<small>/100</small></span>`,
     `<span class="grade grade-${card.grade}">Grade ${card.grade}</span>`,
     `<span class="level">Level ${card.level.value}: ${escapeHtml(card.level.name)}</span></div>`,
-    `<p class="level-note">Level ${card.level.value} is ${escapeHtml(card.level.note)}.</p>`,
+    provenance(card, options),
     "</header>",
   ];
-  for (const note of card.notes) out.push(`<p class="note" role="note">${escapeHtml(note)}</p>`);
+  for (const note of card.notes) out.push(`<p class="note" role="note">${htmlInline(note)}</p>`);
   out.push(
+    '<section aria-labelledby="next-steps">',
+    '<h2 id="next-steps">Next steps</h2>',
+    card.nextSteps.length
+      ? `<ol class="steps">${card.nextSteps.map((s) => nextStepItem(s, options.links)).join("")}</ol>`
+      : "<p>None: every rule that can be scored passes.</p>",
+    "</section>",
     '<section aria-labelledby="checklist">',
     '<h2 id="checklist">Portfolio checklist</h2>',
     '<ul class="plain checklist">',
-    ...card.checklist.map((c) => `<li>${statusLabel(c.status)}<span>${escapeHtml(c.title)}</span></li>`),
+    ...card.checklist.map((c) => checklistItem(card, c, options.links)),
     "</ul>",
     "</section>",
     '<section aria-labelledby="phases">',
-    '<h2 id="phases">Phases</h2>',
-    phaseChart(card),
+    '<h2 id="phases">Score per phase, out of 100</h2>',
+    phaseRows(card),
     "</section>",
     '<section aria-labelledby="rules">',
     '<h2 id="rules">Every rule, with its evidence or its fix</h2>',
@@ -186,24 +235,9 @@ export function renderHtml(card: Scorecard, options: HtmlOptions): string {
       "</ul>",
     );
   }
-  out.push("</section>");
-  if (options.badgeSnippet)
-    out.push(
-      '<section class="badge-snippet" aria-labelledby="badge">',
-      '<h2 id="badge">Add the badge to your README</h2>',
-      `<pre><code>${escapeHtml(options.badgeSnippet)}</code></pre>`,
-      "</section>",
-    );
-  const commit = card.target.commit
-    ? options.commitUrl
-      ? `commit <a href="${escapeHtml(safeHref(options.commitUrl))}"><code>${escapeHtml(card.target.commit.slice(0, 7))}</code></a>`
-      : `commit <code>${escapeHtml(card.target.commit.slice(0, 7))}</code>`
-    : "a local directory";
-  const when = options.auditedAt
-    ? ` on <time datetime="${options.auditedAt.toISOString()}">${options.auditedAt.toISOString().slice(0, 16).replace("T", " ")} UTC</time>`
-    : "";
   out.push(
-    `<footer><p>Audited ${commit}${when} by ${escapeHtml(card.tool.name)} ${escapeHtml(card.tool.version)}, ruleset ${escapeHtml(card.rulesetVersion)}. The audit reads files and never runs them; something declared but not used earns nothing.</p></footer>`,
+    "</section>",
+    `<footer><p>${escapeHtml(card.tool.name)} ${escapeHtml(card.tool.version)}, ruleset ${escapeHtml(card.rulesetVersion)}. The audit reads files and never runs them; something declared but not used earns nothing.</p></footer>`,
     "</main>",
     "</body>",
     "</html>",

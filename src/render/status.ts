@@ -1,4 +1,5 @@
 import type { Evidence, Scorecard, Status } from "../engine/model.js";
+import { rootPrefix } from "../engine/paths.js";
 
 export const STATUS_SYMBOL: Record<Status, string> = {
   pass: "✓",
@@ -20,8 +21,28 @@ export type LinkFor = (e: Evidence) => string | undefined;
 
 export const relativeLinks: LinkFor = (e) => (e.path ? `${e.path}${e.line ? `#L${e.line}` : ""}` : undefined);
 
-export function headline(card: Scorecard): string {
-  return `${card.score}/100 · ${card.grade} · Level ${card.level.value}`;
+/** Relative links from the directory the CLI was given, when the audit looked only at a folder of it. */
+export function relativeLinksUnder(root: string | undefined): LinkFor {
+  const prefix = rootPrefix(root);
+  return (e) => {
+    const link = relativeLinks(e);
+    return link === undefined ? undefined : prefix + link;
+  };
+}
+
+/** `72/100 · B · Level 1`, or with the change against a pull request's base, `72/100 (+6) · B · Level 1`. */
+export function headline(card: Scorecard, change?: { before: number }): string {
+  const delta = change ? ` (${signed(card.score - change.before)})` : "";
+  return `${card.score}/100${delta} · ${card.grade} · Level ${card.level.value}`;
+}
+
+export function signed(n: number): string {
+  return n > 0 ? `+${n}` : n < 0 ? `−${-n}` : "±0";
+}
+
+/** What the grade and the level mean, in one line every output carries. */
+export function definitionLine(card: Scorecard): string {
+  return `Grade: A ≥ 80, B ≥ 60, C ≥ 40, D ≥ 20, else E. Level ${card.level.value} of 0–2 (0 manual, 1 pipeline automation, 2 CI/CD automation, after Google Cloud's MLOps levels) is ${card.level.note}.`;
 }
 
 export function evidenceLabel(e: Evidence): string {

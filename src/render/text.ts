@@ -1,5 +1,6 @@
 import type { Scorecard, Status } from "../engine/model.js";
-import { evidenceLabel, headline, STATUS_SYMBOL } from "./status.js";
+import { plainText } from "./inline.js";
+import { definitionLine, evidenceLabel, headline, STATUS_SYMBOL } from "./status.js";
 
 const COLOURS: Record<Status, string> = {
   pass: "32",
@@ -16,7 +17,16 @@ export function renderText(card: Scorecard, options: { color: boolean; width?: n
   const out: string[] = [];
   const target = card.target.root ? `${card.target.name} (${card.target.root})` : card.target.name;
   out.push(paint("1", `MLOps readiness  ${headline(card)} (${card.level.name})`), `${target}`, "");
-  out.push(paint("1", "Portfolio checklist"));
+  out.push(paint("1", "Next steps"));
+  if (!card.nextSteps.length) out.push("  none: every rule that can be scored passes");
+  card.nextSteps.forEach((step, i) => {
+    const where = step.path ? ` at ${evidenceLabel({ path: step.path, line: step.line })}` : "";
+    const completes = step.completes ? `, completes "${step.completes}"` : "";
+    out.push(
+      `  ${i + 1}. ${plainText(step.action).replace(/\.$/, "")}${where} (+${step.points} points${completes})`,
+    );
+  });
+  out.push("", paint("1", "Portfolio checklist"));
   for (const item of card.checklist) out.push(`  ${status(item.status)} ${item.title}`);
   out.push("", paint("1", "Phases"));
   const nameWidth = Math.max(...card.phases.map((p) => p.name.length));
@@ -33,15 +43,15 @@ export function renderText(card: Scorecard, options: { color: boolean; width?: n
     out.push("", paint("1", "Passing"));
     for (const f of passing) {
       const e = f.evidence[0];
-      out.push(`  ${status(f.status)} ${f.id}  ${e ? evidenceLabel(e) : f.message}`);
+      out.push(`  ${status(f.status)} ${f.id}  ${e ? evidenceLabel(e) : plainText(f.message)}`);
     }
   }
   const work = card.rules.filter((r) => r.status !== "pass");
   if (work.length) {
     out.push("", paint("1", "Needs work"));
     for (const f of work) {
-      out.push(`  ${status(f.status)} ${f.id}  ${f.title}`, `      ${f.message}`);
-      if (f.status === "fail" || f.status === "partial") out.push(`      fix: ${f.remediation}`);
+      out.push(`  ${status(f.status)} ${f.id}  ${f.title}`, `      ${plainText(f.message)}`);
+      if (f.status === "fail" || f.status === "partial") out.push(`      fix: ${plainText(f.remediation)}`);
     }
   }
   for (const note of card.notes) out.push("", `note: ${note}`);
@@ -49,7 +59,7 @@ export function renderText(card: Scorecard, options: { color: boolean; width?: n
     "",
     paint(
       "90",
-      `${card.tool.name} ${card.tool.version} · ruleset ${card.rulesetVersion} · level is ${card.level.note}`,
+      `${definitionLine(card)}\n${card.tool.name} ${card.tool.version} · ruleset ${card.rulesetVersion}`,
     ),
   );
   return out.join("\n") + "\n";

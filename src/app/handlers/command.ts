@@ -1,6 +1,7 @@
 import type { Context } from "probot";
 import type { Catalogue, Rule } from "../../engine/model.js";
-import { COMMENT_MARKER, renderMarkdown } from "../../render/markdown.js";
+import { renderComment } from "../../render/comment.js";
+import { COMMENT_MARKER } from "../../render/markdown.js";
 import { describeError } from "../../sources/github.js";
 import { auditCommit, linksAt, type AppState } from "../auditor.js";
 import { upsertStickyComment } from "../publish/sticky.js";
@@ -112,7 +113,12 @@ async function auditThread(state: AppState, context: Context<"issue_comment.crea
       job.repo,
       issue.number,
       COMMENT_MARKER,
-      renderMarkdown(outcome.card, { links, badge: badgeFor(context) }),
+      renderComment(outcome.card, {
+        links,
+        pageUrl: job.pageUrl,
+        checkRunUrl: outcome.checkRunUrl,
+        badge: badgeFor(context),
+      }),
     ),
   );
 }

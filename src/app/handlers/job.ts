@@ -1,4 +1,4 @@
-import { badgeSnippet } from "../../render/badge.js";
+import { badgeSnippet, scorecardPageUrl } from "../../render/badge.js";
 import type { Context } from "probot";
 import type { AppState, CommitJob, Trigger } from "../auditor.js";
 import type { ConfigResult } from "../../config/load.js";
@@ -18,16 +18,30 @@ export async function commitJob(
     octokit: context.octokit,
     repo: context.repo(),
     htmlUrl: context.payload.repository.html_url,
+    pageUrl: pageFor(context),
     config: config ?? (await loadRepositoryConfig(context, state.catalogue)),
     log: context.log,
   };
 }
 
-/** The README badge snippet, for a public repository when the app has a public address (PUBLIC_URL). */
-export function badgeFor(context: RepoContext): string | undefined {
-  const { repository } = context.payload;
+/** The app's public address (PUBLIC_URL), for a public repository only: a private one has no page. */
+function publicBase(context: RepoContext): string | undefined {
   const base = process.env.PUBLIC_URL;
-  return base && !repository.private
-    ? badgeSnippet(base, ...(repository.full_name.split("/") as [string, string]))
-    : undefined;
+  return base && !context.payload.repository.private ? base : undefined;
+}
+
+/** The README badge snippet, for a public repository when the app has a public address. */
+export function badgeFor(context: RepoContext): string | undefined {
+  const base = publicBase(context);
+  return base ? badgeSnippet(base, ...ownerAndName(context)) : undefined;
+}
+
+/** The repository's public scorecard page, when it has one. */
+export function pageFor(context: RepoContext): string | undefined {
+  const base = publicBase(context);
+  return base ? scorecardPageUrl(base, ...ownerAndName(context)) : undefined;
+}
+
+function ownerAndName(context: RepoContext): [string, string] {
+  return context.payload.repository.full_name.split("/") as [string, string];
 }

@@ -1,6 +1,6 @@
 import type { Context } from "probot";
-import { deltaLines } from "../../render/delta.js";
-import { COMMENT_MARKER, renderMarkdown } from "../../render/markdown.js";
+import { renderComment } from "../../render/comment.js";
+import { COMMENT_MARKER } from "../../render/markdown.js";
 import { auditCommit, linksAt, type AppState, type Trigger } from "../auditor.js";
 import { upsertStickyComment } from "../publish/sticky.js";
 import { badgeFor, commitJob } from "./job.js";
@@ -29,9 +29,11 @@ export async function auditPullRequest(
   });
   const outcome = await auditCommit(state, job);
   if (!outcome) return;
-  const body = renderMarkdown(outcome.card, {
+  const body = renderComment(outcome.card, {
     links: linksAt(job.htmlUrl, job.sha, job.config.config.paths.root),
-    preface: outcome.delta ? deltaLines(outcome.delta) : undefined,
+    delta: outcome.delta,
+    pageUrl: job.pageUrl,
+    checkRunUrl: outcome.checkRunUrl,
     badge: badgeFor(context),
   });
   const written = await state.threads.with(`${context.payload.repository.full_name}#${pr.number}`, () =>

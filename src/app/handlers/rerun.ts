@@ -1,17 +1,14 @@
 import type { Context } from "probot";
 import { auditCommit, type AppState } from "../auditor.js";
-import { CHECK_NAME, RERUN_ACTION } from "../publish/check-run.js";
+import { CHECK_NAME } from "../publish/check-run.js";
 import { commitJob } from "./job.js";
 
-type RerunContext = Context<
-  "check_run.rerequested" | "check_run.requested_action" | "check_suite.rerequested"
->;
+type RerunContext = Context<"check_run.rerequested" | "check_suite.rerequested">;
 
-/** "Re-run" in the checks tab, or the check run's own button: a new check run for that commit. */
+/** GitHub's "Re-run" in the checks tab: a new check run for that commit. */
 export function onRerun(state: AppState) {
   return async (context: RerunContext) => {
     const p = context.payload;
-    if ("requested_action" in p && p.requested_action?.identifier !== RERUN_ACTION.identifier) return;
     if ("check_run" in p && p.check_run.name !== CHECK_NAME) return;
     const sha = "check_run" in p ? p.check_run.head_sha : p.check_suite.head_sha;
     await auditCommit(

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Probot } from "probot";
-import { badgeSnippet, renderBadgeJson, renderBadgeSvg } from "../../render/badge.js";
+import { renderBadgeJson, renderBadgeSvg } from "../../render/badge.js";
 import { PAGE_CSP, renderHtml } from "../../render/html.js";
 import { describeError } from "../../sources/github.js";
 import { linksAt, type AppState } from "../auditor.js";
@@ -23,11 +23,6 @@ function notFound(res: ServerResponse) {
       "content-security-policy": "default-src 'none'",
     })
     .end("Not found\n");
-}
-
-/** The public base address for badge snippets: PUBLIC_URL, or the address this request came to. */
-function publicUrl(req: IncomingMessage): string {
-  return process.env.PUBLIC_URL ?? `https://${req.headers.host ?? "localhost"}`;
 }
 
 /**
@@ -82,7 +77,6 @@ export function publicRoutes(app: Probot, state: AppState) {
           links: linksAt(found.htmlUrl, commit),
           auditedAt: found.auditedAt,
           commitUrl: `${found.htmlUrl}/commit/${commit}`,
-          badgeSnippet: badgeSnippet(publicUrl(req), owner, repo),
         }),
       );
     }

@@ -4,11 +4,6 @@ import type { Octokit, RepoRef } from "../github.js";
 export const CHECK_NAME = "MLOps readiness";
 /** Marks the check runs this app made, apart from any other check that shares the name. */
 const EXTERNAL_ID = "mlops-audit";
-export const RERUN_ACTION = {
-  label: "Re-run",
-  description: "Audit this commit again",
-  identifier: "rerun",
-} as const;
 
 export interface ExistingCheckRun {
   id: number;
@@ -50,6 +45,8 @@ export async function completeCheckRun(
   id: number,
   output: CheckRunOutput,
   conclusion: Conclusion,
+  /** The scorecard page, where the repository has one: GitHub's "View more details" goes there. */
+  detailsUrl?: string,
 ): Promise<{ annotationsSent: number; annotationsLost: number; error?: unknown }> {
   const { annotations, ...text } = output;
   const batches: (typeof annotations)[] = [];
@@ -62,7 +59,7 @@ export async function completeCheckRun(
     conclusion,
     completed_at: new Date().toISOString(),
     output: { ...text, annotations: batches[0] ?? [] },
-    actions: [RERUN_ACTION],
+    ...(detailsUrl ? { details_url: detailsUrl } : {}),
   });
   // The run is complete and correct by now; a later batch that fails costs annotations, not the result.
   let sent = batches[0]?.length ?? 0;
@@ -96,8 +93,7 @@ export async function abandonCheckRun(
     completed_at: new Date().toISOString(),
     output: {
       title: "The audit could not finish",
-      summary: `The audit stopped before it had a result: ${reason}.\n\nUse **Re-run** to try again.`,
+      summary: `The audit stopped before it had a result: ${reason}.\n\nUse GitHub's **Re-run** to try again.`,
     },
-    actions: [RERUN_ACTION],
   });
 }
