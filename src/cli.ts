@@ -5,6 +5,7 @@ import { parseArgs } from "node:util";
 import { CONFIG_PATH, parseConfig, settingsFrom, DEFAULT_CONFIG, type ConfigResult } from "./config/load.js";
 import { audit } from "./engine/audit.js";
 import type { Scorecard } from "./engine/model.js";
+import { badgeSnippet } from "./render/badge.js";
 import { renderHtml } from "./render/html.js";
 import { renderJson } from "./render/json.js";
 import { renderMarkdown } from "./render/markdown.js";
@@ -12,6 +13,7 @@ import { renderSarif } from "./render/sarif.js";
 import { relativeLinksUnder } from "./render/status.js";
 import { renderText } from "./render/text.js";
 import { loadCatalogue } from "./rules/load.js";
+import { githubOrigin } from "./sources/git-remote.js";
 import { LocalSource } from "./sources/local.js";
 import { TOOL } from "./version.js";
 
@@ -63,7 +65,17 @@ function parse(argv: string[]) {
   };
 }
 
-function render(card: Scorecard, format: Format, isTTY: boolean): string {
+/**
+ * The README badge, for the repository's own people at their terminal: when the app's public address is set
+ * (PUBLIC_URL) and the directory is a clone of a GitHub repository.
+ */
+function badgeOf(dir: string): string | undefined {
+  const base = process.env.PUBLIC_URL;
+  const origin = base ? githubOrigin(dir) : undefined;
+  return base && origin ? badgeSnippet(base, origin.owner, origin.repo) : undefined;
+}
+
+function render(card: Scorecard, format: Format, isTTY: boolean, badge: string | undefined): string {
   switch (format) {
     case "json":
       return renderJson(card);
@@ -72,9 +84,9 @@ function render(card: Scorecard, format: Format, isTTY: boolean): string {
     case "html":
       return renderHtml(card, { links: relativeLinksUnder(card.target.root) });
     case "markdown":
-      return renderMarkdown(card, { links: relativeLinksUnder(card.target.root) }) + "\n";
+      return renderMarkdown(card, { links: relativeLinksUnder(card.target.root), badge }) + "\n";
     default:
-      return renderText(card, { color: isTTY && !process.env.NO_COLOR });
+      return renderText(card, { color: isTTY && !process.env.NO_COLOR, badge });
   }
 }
 
@@ -125,7 +137,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     tool: TOOL,
     target: { name: basename(dir), path: args.dir },
   });
-  io.stdout(render(card, args.format, io.isTTY));
+  io.stdout(render(card, args.format, io.isTTY, badgeOf(dir)));
   const failBelow = args.failBelow ?? config.config.thresholds.fail_below;
   return failBelow !== undefined && card.score < failBelow ? 1 : 0;
 }

@@ -34,6 +34,7 @@ describe("the JSON output contract", () => {
         "score",
         "grade",
         "level",
+        "nextSteps",
         "checklist",
         "phases",
         "rules",
@@ -152,5 +153,38 @@ describe("CLI behaviour", () => {
     expect(api.evidence[0].path).toBe("api/main.py");
     const tracking = card.rules.find((r: { id: string }) => r.id === "tracking.experiments");
     expect(tracking.evidence.every((e: { path: string }) => !e.path.startsWith("forecast"))).toBe(true);
+  });
+});
+
+describe("the README badge, offered at the terminal to the repository's own people", () => {
+  const dir = writeTree({
+    "README.md": "# taxi\n",
+    ".git/config":
+      '[core]\n\tbare = false\n[remote "origin"]\n\turl = git@github.com:learner/taxi-mlops.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n',
+  });
+
+  it("names the badge of the clone's GitHub repository when the app's public address is set", async () => {
+    const before = process.env.PUBLIC_URL;
+    process.env.PUBLIC_URL = "https://audit.example.org";
+    try {
+      const text = (await cliOutput([dir])).stdout;
+      expect(text).toContain(
+        "[![MLOps readiness](https://audit.example.org/badges/learner/taxi-mlops.svg)](https://audit.example.org/scorecards/learner/taxi-mlops)",
+      );
+      expect((await cliOutput([dir, "--format", "json"])).stdout).not.toContain("badges/");
+    } finally {
+      if (before === undefined) delete process.env.PUBLIC_URL;
+      else process.env.PUBLIC_URL = before;
+    }
+  });
+
+  it("says nothing of a badge without a public address", async () => {
+    const before = process.env.PUBLIC_URL;
+    delete process.env.PUBLIC_URL;
+    try {
+      expect((await cliOutput([dir])).stdout).not.toContain("badge");
+    } finally {
+      if (before !== undefined) process.env.PUBLIC_URL = before;
+    }
   });
 });

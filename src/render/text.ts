@@ -11,7 +11,14 @@ const COLOURS: Record<Status, string> = {
 };
 
 /** The scorecard for a terminal: checklist first, a bar per phase, each rule that needs work with its fix. */
-export function renderText(card: Scorecard, options: { color: boolean; width?: number }): string {
+export function renderText(
+  card: Scorecard,
+  options: {
+    color: boolean;
+    width?: number;
+    /** Markdown for a README badge, offered at the end. */ badge?: string;
+  },
+): string {
   const paint = (code: string, s: string) => (options.color ? `\x1b[${code}m${s}\x1b[0m` : s);
   const status = (s: Status) => paint(COLOURS[s], STATUS_SYMBOL[s]);
   const out: string[] = [];
@@ -55,6 +62,12 @@ export function renderText(card: Scorecard, options: { color: boolean; width?: n
     }
   }
   for (const note of card.notes) out.push("", `note: ${note}`);
+  if (options.badge)
+    out.push(
+      "",
+      "README badge (it shows once the app has audited the pushed repository):",
+      `  ${options.badge}`,
+    );
   out.push(
     "",
     paint(
