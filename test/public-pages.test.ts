@@ -75,6 +75,10 @@ function publicRepository(repo: string, fixture: string, sha: string) {
   const fetched = wantedPaths(files).filter((p) => !state.cache.blobs.has(gitBlobSha(files[p])));
   const fake = Object.assign(Object.create(Object.getPrototypeOf(github)), github, { repo });
   fake.noConfig().commit(sha, files, fetched);
+  github.scope.get(`${base}/git/commits/${sha}`).reply(200, {
+    sha,
+    committer: { name: "learner", email: "learner@example.org", date: "2026-11-19T08:15:00Z" },
+  });
 }
 
 async function look(path: string, width: number, screenshot: string) {
@@ -137,7 +141,9 @@ describe("the public scorecard page", () => {
         expect(seen.headers["content-security-policy"]).toContain("default-src 'none'");
         const text = await seen.page.locator("main").innerText();
         // Trust at a glance: the commit and the audit's date beside the score, and what grade and level mean.
-        expect(text).toContain(`Audited commit ${sha.slice(0, 7)} on 2026-11-20 10:30 UTC.`);
+        expect(text).toContain(
+          `Audited commit ${sha.slice(0, 7)} (committed 2026-11-19 08:15 UTC) on 2026-11-20 10:30 UTC.`,
+        );
         expect(text).toMatch(/Grade: A ≥ 80, B ≥ 60, C ≥ 40, D ≥ 20, else E\. Level \d of 0–2/);
         expect(await seen.page.locator("h1 a").getAttribute("href")).toBe(
           `https://github.com/learner/${fixture}`,

@@ -159,6 +159,8 @@ export interface HtmlOptions {
   links: LinkFor;
   /** When the audit ran, as the reader should see it. */
   auditedAt?: Date;
+  /** When the audited commit was made. */
+  committedAt?: Date;
   /** A link to the audited commit. */
   commitUrl?: string;
   /** A link to the repository. */
@@ -173,10 +175,14 @@ function provenance(card: Scorecard, options: HtmlOptions): string {
     : options.commitUrl
       ? `commit <a href="${escapeHtml(safeHref(options.commitUrl))}">${short}</a>`
       : `commit ${short}`;
-  const when = options.auditedAt
-    ? ` on <time datetime="${options.auditedAt.toISOString()}">${options.auditedAt.toISOString().slice(0, 16).replace("T", " ")} UTC</time>`
-    : "";
-  return `<p class="meta">Audited ${commit}${when}.</p><p class="definition">${escapeHtml(definitionLine(card))}</p>`;
+  const committed = options.committedAt ? ` (committed ${timeOf(options.committedAt)})` : "";
+  const when = options.auditedAt ? ` on ${timeOf(options.auditedAt)}` : "";
+  return `<p class="meta">Audited ${commit}${committed}${when}.</p><p class="definition">${escapeHtml(definitionLine(card))}</p>`;
+}
+
+function timeOf(date: Date): string {
+  const iso = date.toISOString();
+  return `<time datetime="${iso}">${iso.slice(0, 16).replace("T", " ")} UTC</time>`;
 }
 
 export function renderHtml(card: Scorecard, options: HtmlOptions): string {

@@ -4,6 +4,8 @@ import type { Scorecard } from "../../engine/model.js";
 export interface PublicScorecard {
   card: Scorecard;
   auditedAt: Date;
+  /** When the audited commit was made, where GitHub said. */
+  committedAt?: Date;
   htmlUrl: string;
 }
 

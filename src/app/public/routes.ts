@@ -76,6 +76,7 @@ export function publicRoutes(app: Probot, state: AppState) {
         renderHtml(found.card, {
           links: linksAt(found.htmlUrl, commit),
           auditedAt: found.auditedAt,
+          committedAt: found.committedAt,
           commitUrl: `${found.htmlUrl}/commit/${commit}`,
         }),
       );

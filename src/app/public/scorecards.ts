@@ -20,6 +20,16 @@ async function configOf(
   }
 }
 
+/** The commit's date beside the audit's, so a reader sees how old the audited code is; the page shows without it. */
+async function commitDate(octokit: Octokit, owner: string, repo: string, sha: string) {
+  try {
+    const { data } = await octokit.rest.git.getCommit({ owner, repo, commit_sha: sha });
+    return new Date(data.committer.date);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The latest audit of a public repository's default branch where the app is installed: the latest
  * completed "MLOps readiness" check run says which commit was audited and when, and the scorecard is
@@ -59,7 +69,12 @@ async function fetchPublic(app: Probot, state: AppState, owner: string, repo: st
     config: await configOf(octokit, owner, repo, state),
   };
   const card = await scorecardOf(state, target, run.head_sha);
-  return { card, auditedAt: new Date(run.completed_at ?? Date.now()), htmlUrl: repository.html_url };
+  return {
+    card,
+    auditedAt: new Date(run.completed_at ?? Date.now()),
+    committedAt: await commitDate(octokit, owner, repo, run.head_sha),
+    htmlUrl: repository.html_url,
+  };
 }
 
 export async function publicScorecard(
