@@ -5,6 +5,7 @@ import {
   GOLDEN_BADGES,
   GOLDEN_FIXTURES,
   GOLDEN_FORMATS,
+  pullRequestPosts,
   stableOutput,
 } from "../scripts/goldens.js";
 import { renderBadgeSvg } from "../src/render/badge.js";
@@ -22,6 +23,11 @@ describe("what people read matches the committed goldens (npm run goldens rewrit
       });
     }
   }
+
+  it("the pull request's sticky comment and check run", async () => {
+    for (const [name, text] of Object.entries(await pullRequestPosts()))
+      expect(text, name).toBe(readFileSync(`test/goldens/${name}`, "utf8"));
+  });
 
   for (const badge of GOLDEN_BADGES)
     it(`the badge for grade ${badge.grade}`, () => {
