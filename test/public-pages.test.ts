@@ -12,7 +12,7 @@ import { startTestServer } from "./github/probot.js";
 
 /**
  * The public scorecard page and badges, served by the app's real HTTP server from check-run data that
- * nock serves, and looked at in headless Chromium (Debian's package, driven by playwright-core).
+ * nock serves, and looked at in headless Chromium (driven by playwright-core; see launchChromium for which).
  */
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
