@@ -4,7 +4,8 @@ import { dirname, join, relative } from "node:path";
 
 /** Benchmark trees: a real-sized portfolio built from the fixtures, and synthetic trees with a realistic mix. */
 
-function readTree(dir: string): Record<string, string> {
+/** A folder on disk as files in memory. */
+export function readTree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {

@@ -57,7 +57,7 @@ describe("GitHub failing for a moment: a bounded retry, then the normal result",
       blob("README.md").reply(502, { message: "Bad Gateway" });
     });
     expect(done.output.title).toMatch(/^Readiness \d+\/100/);
-    expect(done.output.summary).not.toMatch(/file\(s\) could not be read/);
+    expect(done.output.summary).not.toMatch(/Could not read/);
   });
 
   it("429 with retry-after", async () => {
@@ -121,7 +121,9 @@ describe("GitHub failing for good: one completed check run that says what failed
       wantedPaths(files).filter((p) => p !== WORKFLOW),
     );
     expect(done.output.title).toMatch(/^Readiness \d+\/100/);
-    expect(done.output.summary).toContain("1 file(s) could not be read");
+    expect(done.output.summary).toContain(
+      "Could not read .github/workflows/tests.yml (GitHub did not return the file",
+    );
     // A CI rule needed that file: it is shown as could-not-be-read (❔) with the reason, not as failed.
     expect(done.output.text).toMatch(
       /- ❔ [^\n]*Could not read \.github\/workflows\/tests\.yml \(GitHub did not return the file \(HTTP 404, not found\)\)/,
@@ -133,7 +135,7 @@ describe("GitHub failing for good: one completed check run that says what failed
       () => blob(WORKFLOW).times(4).reply(500, { message: "Server Error" }),
       wantedPaths(files).filter((p) => p !== WORKFLOW),
     );
-    expect(done.output.summary).toContain("1 file(s) could not be read");
+    expect(done.output.summary).toContain("Could not read .github/workflows/tests.yml (");
   });
 
   it("is not posted again when the same delivery comes back", async () => {

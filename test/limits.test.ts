@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { readTree } from "../bench/trees.js";
 import { audit } from "../src/engine/audit.js";
 import { MemorySnapshot } from "../src/engine/snapshot.js";
 import { loadCatalogue } from "../src/rules/load.js";
@@ -22,7 +23,7 @@ describe("limits on what is read", () => {
     expect(finding.credit).toBeNull();
     expect(finding.message).toMatch(/Could not read train\.py \(1\.\d MB, over the 1024 KB cap\)/);
     expect(status(card, "foundations.readme").status).toBe("partial");
-    expect(card.notes.join(" ")).toContain("could not be read");
+    expect(card.notes.join(" ")).toContain("Could not read train.py (1.");
   });
 
   it("a pass found elsewhere stands even when another file of the kind is too large", async () => {
@@ -33,9 +34,75 @@ describe("limits on what is read", () => {
     expect(status(card, "tracking.experiments").status).toBe("pass");
   });
 
-  it("no secret can be claimed when a text file could not be read", async () => {
-    const card = await run({ "config.json": "{" + " ".repeat(1_100_000) + "}" });
-    expect(status(card, "cloud.secrets").status).toBe("inconclusive");
+  it("cloud.secrets scans plain text up to 10 MB, and names a larger file while the files read decide", async () => {
+    const key = "AWS_SECRET_ACCESS_KEY = 'q8Lr2vXn4Tb9Kd1Ws7Yh3Pm6Zc0Fg5Jt8Nx2Qe4R'\n";
+    const twoMb = '{"pad": "' + " ".repeat(2_000_000) + '"}\n';
+    expect(status(await run({ "config.json": twoMb + key }), "cloud.secrets").status).toBe("fail");
+    const card = await run({ "dump.json": "[" + " ".repeat(11 * 1048576) + "]", "app.py": "print(1)\n" });
+    const secrets = status(card, "cloud.secrets");
+    expect(secrets.status).toBe("pass");
+    expect(secrets.message).toContain(
+      "Not read, and could not change this: dump.json (11.0 MB, over the 10240 KB cap)",
+    );
+  });
+
+  it("an unreadable file decides nothing it could not have decided: a 1.7 MB coverage.json clouds no rule", async () => {
+    const coverage = JSON.stringify({ files: { "a.py": { executed_lines: Array(450_000).fill(1000) } } });
+    expect(coverage.length).toBeGreaterThan(1_700_000);
+    const middling = readTree("fixtures/repos/middling");
+    const before = await run(middling);
+    const after = await run({ ...middling, "coverage.json": coverage });
+    expect(after.rules.map((r) => [r.id, r.status])).toEqual(before.rules.map((r) => [r.id, r.status]));
+    expect(after.notes).toEqual(before.notes);
+  });
+
+  it("generated reports, lockfiles, minified and data files over the cap are named, never inconclusive", async () => {
+    const huge = "a: 1\n".repeat(300_000);
+    const middling = readTree("fixtures/repos/middling");
+    const before = await run(middling);
+    const unread = {
+      "pnpm-lock.yaml": huge,
+      "web/app.min.yml": huge,
+      "data/raw/events.json": "[" + " ".repeat(10.5 * 1048576) + "]",
+      "reports/coverage.xml": "<x>" + " ".repeat(11 * 1048576) + "</x>",
+    };
+    const after = await run({ ...middling, ...unread });
+    expect(after.rules.map((r) => [r.id, r.status])).toEqual(before.rules.map((r) => [r.id, r.status]));
+    const pipeline = status(after, "cicd.pipeline");
+    expect(pipeline.message).toContain("Not read, and could not change this:");
+    expect(pipeline.message).toContain("pnpm-lock.yaml (1.4 MB, over the 1024 KB cap)");
+    // The same file in a folder no rule excuses is read by kind, and clouds what it could change.
+    const workflow = await run({ ...middling, ".github/workflows/big.yml": huge });
+    expect(status(workflow, "cicd.tests").status).toBe("inconclusive");
+  });
+
+  it("a folder that could not be listed clouds only the rules that could read what it holds", async () => {
+    const files = readTree("fixtures/repos/middling");
+    const withoutCi = Object.fromEntries(Object.entries(files).filter(([p]) => !p.startsWith(".github/")));
+    const memory = new MemorySnapshot(withoutCi);
+    const snapshot = {
+      entries: memory.entries,
+      read: (path: string) => memory.read(path),
+      unlisted: new Map([
+        [".github/", "permission denied"],
+        ["node_modules/", "permission denied"],
+      ]),
+    };
+    const card = await audit(snapshot, { catalogue, tool, target: { name: "t" } });
+    expect(status(card, "cicd.pipeline")).toMatchObject({
+      status: "inconclusive",
+      message: "Could not read folder .github/ (permission denied), which this rule needs.",
+    });
+    expect(status(card, "serving.api").status).toBe("pass");
+    expect(status(card, "tracking.experiments").status).not.toBe("inconclusive");
+    expect(card.notes.join(" ")).not.toContain("node_modules");
+    const plain = await audit(
+      { ...snapshot, unlisted: new Map([["src/", "permission denied"]]) },
+      { catalogue, tool, target: { name: "t" } },
+    );
+    // A plain folder may hold Python: a rule that fails without it could have passed with it.
+    expect(status(card, "tracking.hpo").status).toBe("fail");
+    expect(status(plain, "tracking.hpo").status).toBe("inconclusive");
   });
 
   it("binary files, invalid UTF-8, empty files and odd paths do not crash the audit", async () => {

@@ -1,11 +1,12 @@
 import { filled, ruleEvaluator } from "./evaluate.js";
-import { buildFacts, wantsContent, type Facts, type ReadFiles } from "./facts/index.js";
+import { buildFacts, kindsOf, wantsContent, type Facts, type ReadFiles } from "./facts/index.js";
 import type { Catalogue, Finding, Rule, Scorecard } from "./model.js";
 import { nextStepsOf } from "./next-steps.js";
 import { isExcludedPath, matchAny, rootPrefix } from "./paths.js";
 import { checklistOf, gradeOf, levelOf, weightedScore } from "./score.js";
 import type { Snapshot } from "./snapshot.js";
 import { decodeText } from "./text.js";
+import { describeUnread } from "./unread.js";
 
 export const MAX_FILE_BYTES = 1024 * 1024;
 /**
@@ -13,6 +14,18 @@ export const MAX_FILE_BYTES = 1024 * 1024;
  * plotted EDA notebook is still read, and only its code cells are kept.
  */
 export const MAX_NOTEBOOK_BYTES = 8 * 1024 * 1024;
+/**
+ * Plain text that no parser reads (JSON, XML, logs, configs) is only scanned for secrets and patterns, which
+ * the catalogue does up to 10 MB: a 1.7 MB coverage report is read, not left unread.
+ */
+export const MAX_TEXT_BYTES = 10 * 1024 * 1024;
+
+/** The most bytes read of one file: the cap, raised for notebooks and for plain text. */
+export function readCapOf(path: string, maxBytes: number): number {
+  if (path.endsWith(".ipynb")) return Math.max(maxBytes, MAX_NOTEBOOK_BYTES);
+  const kinds = kindsOf(path);
+  return kinds.length === 1 && kinds[0] === "text" ? Math.max(maxBytes, MAX_TEXT_BYTES) : maxBytes;
+}
 
 export interface AuditSettings {
   /** Rule id → reason shown on the scorecard. */
@@ -62,11 +75,16 @@ export async function readSnapshot(
   }
   const texts = new Map<string, string>();
   const unreadable = new Map<string, string>();
+  for (const [folder, reason] of snapshot.unlisted ?? []) {
+    const path = folder.slice(prefix.length);
+    if (folder.startsWith(prefix) && path && !isExcludedPath(path) && !matchAny(path, settings.ignore))
+      unreadable.set(path, reason);
+  }
   let next = 0;
   const worker = async () => {
     while (next < wanted.length) {
       const w = wanted[next++];
-      const cap = w.path.endsWith(".ipynb") ? Math.max(maxBytes, MAX_NOTEBOOK_BYTES) : maxBytes;
+      const cap = readCapOf(w.path, maxBytes);
       if (w.size > cap) {
         unreadable.set(
           w.path,
@@ -102,10 +120,19 @@ export function scorecardFromFacts(facts: Facts, input: AuditInput): Scorecard {
   const findings: Finding[] = allRules.map((r) => evaluator.evaluate(r));
   const score = Math.round(weightedScore(findings) ?? 0);
   const notes = [...(input.notes ?? [])];
-  if (facts.unreadable.size)
+  // An empty folder, or the wrong one, would otherwise get a full scorecard of fails and no word why.
+  if (!facts.texts.size && !facts.unreadable.size)
     notes.push(
-      `${facts.unreadable.size} file(s) could not be read; rules that needed them are inconclusive.`,
+      settings.root
+        ? `paths.root "${settings.root}" holds no file the audit reads (code, configuration, CI, documentation): nothing under it was audited.`
+        : "The audited folder holds no file the audit reads (code, configuration, CI, documentation): every rule fails for want of anything to judge.",
     );
+  if (facts.unreadable.size) {
+    const unread = [...facts.unreadable.keys()];
+    notes.push(
+      `Could not read ${describeUnread(unread, facts.unreadable)}; rules whose status they could have changed are inconclusive.`,
+    );
+  }
   const checklist = checklistOf(catalogue, evaluator);
   const byId = new Map(allRules.map((r) => [r.id, r]));
   const nextOf = (f: Finding) => {

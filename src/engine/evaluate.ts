@@ -4,6 +4,7 @@ import { needsOf } from "./needs.js";
 import type { Evidence, Finding, Predicate, Rule, Status } from "./model.js";
 import { evaluatePredicate, type EvalContext } from "./predicates/index.js";
 import { linearPatterns, nativePatterns } from "./predicates/result.js";
+import { describeUnread } from "./unread.js";
 
 export interface RuleOverrides {
   /** Rule id → reason; the rule is shown, with the reason, and not scored. */
@@ -126,11 +127,14 @@ export function ruleEvaluator(
     let message = describe(status, rule, evidence);
 
     const needs = needsOf([rule.pass, rule.partial], definitions);
-    const missing = [...facts.unreadable.keys()].filter(needs.reads);
-    if (missing.length && (status !== "pass" || needs.negates)) {
+    const unread = [...facts.unreadable.keys()].filter(needs.reads);
+    const deciding = unread.filter(needs.decides);
+    // A pass stands unless the rule negates: one more file cannot take away what was found.
+    if (deciding.length && (status !== "pass" || needs.negates)) {
       status = "inconclusive";
-      const first = missing[0];
-      message = `Could not read ${first} (${facts.unreadable.get(first)})${missing.length > 1 ? ` and ${missing.length - 1} more` : ""}, which this rule needs.`;
+      message = `Could not read ${describeUnread(deciding, facts.unreadable)}, which this rule needs.`;
+    } else if (unread.length) {
+      message = `${/[.!?]$/.test(message) ? message : `${message}.`} Not read, and could not change this: ${describeUnread(unread, facts.unreadable)}.`;
     }
     const absent = status === "fail" || status === "partial" ? missingParts(rule, on) : [];
     if (absent.length) message += ` Not found: ${absent.join(", ")}.`;

@@ -9,6 +9,8 @@ export type ReadResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: 
 
 export interface Snapshot {
   readonly entries: readonly TreeEntry[];
+  /** Folders that could not be listed, with a trailing slash (`.github/`), and why. */
+  readonly unlisted?: ReadonlyMap<string, string>;
   read(path: string): Promise<ReadResult>;
 }
 

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import nock from "nock";
 import { NEVER_LOGGED } from "./suite-log.js";
-import { MAX_FILE_BYTES } from "../../src/engine/audit.js";
+import { MAX_FILE_BYTES, readCapOf } from "../../src/engine/audit.js";
 import { wantsContent } from "../../src/engine/facts/index.js";
 import { isExcludedPath } from "../../src/engine/paths.js";
 import { openApiProblems, type CheckedRequest } from "./openapi.js";
@@ -38,7 +38,10 @@ export function filesOf(dir: string): Record<string, Buffer> {
 /** The files the audit is expected to fetch: those some fact reads, under the size cap. */
 export function wantedPaths(files: Record<string, Buffer>): string[] {
   return Object.entries(files)
-    .filter(([path, bytes]) => !isExcludedPath(path) && wantsContent(path) && bytes.length <= MAX_FILE_BYTES)
+    .filter(
+      ([path, bytes]) =>
+        !isExcludedPath(path) && wantsContent(path) && bytes.length <= readCapOf(path, MAX_FILE_BYTES),
+    )
     .map(([path]) => path);
 }
 
