@@ -1,8 +1,15 @@
 #!/usr/bin/env node
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { CONFIG_PATH, parseConfig, settingsFrom, DEFAULT_CONFIG, type ConfigResult } from "./config/load.js";
+import {
+  CONFIG_PATH,
+  configWarnings,
+  parseConfig,
+  settingsFrom,
+  DEFAULT_CONFIG,
+  type ConfigResult,
+} from "./config/load.js";
 import { audit } from "./engine/audit.js";
 import type { Scorecard } from "./engine/model.js";
 import { badgeSnippet } from "./render/badge.js";
@@ -14,7 +21,7 @@ import { relativeLinksUnder } from "./render/status.js";
 import { renderText } from "./render/text.js";
 import { loadCatalogue } from "./rules/load.js";
 import { githubOrigin } from "./sources/git-remote.js";
-import { LocalSource } from "./sources/local.js";
+import { LocalSource, reasonOf } from "./sources/local.js";
 import { TOOL } from "./version.js";
 
 const USAGE =
@@ -28,6 +35,8 @@ interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   isTTY: boolean;
+  /** The folder relative paths are resolved against (the caller's, under `npm run audit`). */
+  cwd?: string;
 }
 
 function parse(argv: string[]) {
@@ -52,7 +61,8 @@ function parse(argv: string[]) {
   if (!FORMATS.includes(values.format as Format)) throw new UsageError(`unknown format "${values.format}"`);
   let failBelow: number | undefined;
   if (values["fail-below"] !== undefined) {
-    failBelow = Number(values["fail-below"]);
+    // Number("") is 0, which would silently turn the gate off.
+    failBelow = values["fail-below"].trim() === "" ? NaN : Number(values["fail-below"]);
     if (!Number.isFinite(failBelow) || failBelow < 0 || failBelow > 100)
       throw new UsageError("--fail-below takes a number from 0 to 100");
   }
@@ -103,26 +113,27 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.stdout(`${USAGE}\n`);
     return 0;
   }
-  const dir = resolve(args.dir);
+  const cwd = io.cwd ?? process.cwd();
+  const dir = resolve(cwd, args.dir);
   let source: LocalSource;
   try {
     source = await LocalSource.open(dir);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     io.stderr(
-      `mlops-audit: cannot read ${args.dir}: ${code === "ENOENT" ? "no such directory" : (e as Error).message}\n`,
+      `mlops-audit: cannot read ${args.dir}: ${code === "ENOENT" ? "no such directory" : reasonOf(e)}\n`,
     );
     return 2;
   }
   const catalogue = loadCatalogue();
-  const configFile = args.config ?? join(dir, CONFIG_PATH);
+  const configFile = args.config !== undefined ? resolve(cwd, args.config) : join(dir, CONFIG_PATH);
   let config: ConfigResult = { ok: true, config: DEFAULT_CONFIG };
   if (args.config !== undefined || existsSync(configFile)) {
     let text: string;
     try {
       text = readFileSync(configFile, "utf8");
-    } catch {
-      io.stderr(`mlops-audit: cannot read config ${configFile}\n`);
+    } catch (e) {
+      io.stderr(`mlops-audit: cannot read config ${args.config ?? CONFIG_PATH}: ${reasonOf(e)}\n`);
       return 2;
     }
     config = parseConfig(text, args.config ?? CONFIG_PATH, catalogue);
@@ -130,6 +141,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
       io.stderr(`mlops-audit: invalid config: ${config.error}\n`);
       return 2;
     }
+    for (const warning of configWarnings(config.config)) io.stderr(`mlops-audit: warning: ${warning}\n`);
+  }
+  const root = config.config.paths.root;
+  if (root !== undefined && !isFolder(join(dir, root))) {
+    io.stderr(`mlops-audit: paths.root "${root}" is not a folder of ${args.dir}\n`);
+    return 2;
   }
   const card = await audit(source, {
     catalogue,
@@ -142,12 +159,32 @@ export async function main(argv: string[], io: Io): Promise<number> {
   return failBelow !== undefined && card.score < failBelow ? 1 : 0;
 }
 
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * `npm run audit` runs in the package's folder; npm names the caller's in INIT_CWD, so `npm run -s audit -- .`
+ * in a sub-folder audits that sub-folder. Only for this package's own script: elsewhere INIT_CWD is some
+ * outer npm command's folder, not where this one was started.
+ */
+function callerDirectory(): string {
+  const env = process.env;
+  const ownScript = env.npm_lifecycle_event === "audit" && env.npm_package_name === "mlops-audit";
+  return ownScript && env.INIT_CWD ? env.INIT_CWD : process.cwd();
+}
+
 const invokedDirectly = process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1]);
 if (invokedDirectly) {
   main(process.argv.slice(2), {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     isTTY: !!process.stdout.isTTY,
+    cwd: callerDirectory(),
   }).then(
     (code) => {
       process.exitCode = code;

@@ -117,6 +117,16 @@ export function parseConfig(text: string, source: string, catalogue: Catalogue):
   return validateConfig(raw, source, catalogue, (path) => lineOfPath(doc, counter, path));
 }
 
+/** What a valid config may still get wrong: said once, where the user can see it. */
+export function configWarnings(config: Config): string[] {
+  const { pass, fail_below } = config.thresholds;
+  return fail_below !== undefined && fail_below > pass
+    ? [
+        `thresholds.fail_below (${fail_below}) is above thresholds.pass (${pass}), so a score between them fails although it reaches pass`,
+      ]
+    : [];
+}
+
 /** A config that could not be read at all, reported like one that failed validation. */
 export function validateFailure(source: string, message: string, line?: number): ConfigResult {
   return { ok: false, error: `${source}${line ? `:${line}` : ""}: ${message}`, config: DEFAULT_CONFIG };

@@ -33,7 +33,14 @@ export const configSchema = z
     paths: z
       .strictObject({
         ignore: z.array(z.string()).default([]).describe("Globs of paths no rule looks at."),
-        root: z.string().optional().describe("Audit only this folder (one project of a monorepo)."),
+        root: z
+          .string()
+          .refine(
+            (root) => !root.split(/[/\\]/).includes(".."),
+            "must be a folder inside the repository (no ..)",
+          )
+          .optional()
+          .describe("Audit only this folder (one project of a monorepo)."),
       })
       .default({ ignore: [] }),
     thresholds: z

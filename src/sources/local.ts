@@ -34,6 +34,16 @@ function realpathOrNull(path: string): string | null {
   }
 }
 
+/** Why a file or folder could not be read, in words rather than an errno code where one is common. */
+export function reasonOf(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "ENOENT") return "no such file or directory";
+  if (code === "ENOTDIR") return "not a directory";
+  if (code === "EISDIR") return "is a directory";
+  return code ?? (e as Error).message ?? "unreadable";
+}
+
 /** A path under `prefix` (the root with its trailing separator) as the repository names it. */
 function toRepoPath(prefix: string, full: string): string {
   const rel = full.slice(prefix.length);
@@ -48,6 +58,7 @@ export class LocalSource implements Snapshot {
   private constructor(
     readonly entries: TreeEntry[],
     private readonly fullPaths: Map<string, string>,
+    readonly unlisted: ReadonlyMap<string, string>,
   ) {}
 
   /**
@@ -62,6 +73,7 @@ export class LocalSource implements Snapshot {
     const prefix = root.endsWith(sep) ? root : root + sep;
     const entries: TreeEntry[] = [];
     const fullPaths = new Map<string, string>();
+    const unlisted = new Map<string, string>();
     const add = (full: string, target: string, size: number) => {
       const path = toRepoPath(prefix, full);
       entries.push({ path, size });
@@ -71,7 +83,10 @@ export class LocalSource implements Snapshot {
       let names: Dirent[];
       try {
         names = readdirSync(folder, { withFileTypes: true });
-      } catch {
+      } catch (e) {
+        // The root unlisted is an error for the caller; a sub-folder clouds the rules that would have read it.
+        if (folder === root) throw e;
+        unlisted.set(`${toRepoPath(prefix, folder)}/`, reasonOf(e));
         return;
       }
       names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -91,7 +106,7 @@ export class LocalSource implements Snapshot {
       }
     };
     walk(root);
-    return new LocalSource(entries, fullPaths);
+    return new LocalSource(entries, fullPaths, unlisted);
   }
 
   /** Synchronous, as the walk is: one file at a time through the thread pool was slower here. */
@@ -101,7 +116,7 @@ export class LocalSource implements Snapshot {
     try {
       return { ok: true, bytes: new Uint8Array(readFileSync(full)) };
     } catch (e) {
-      return { ok: false, reason: (e as NodeJS.ErrnoException).code ?? "unreadable" };
+      return { ok: false, reason: reasonOf(e) };
     }
   }
 }
