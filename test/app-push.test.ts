@@ -4,7 +4,7 @@ import { filesOf, wantedPaths } from "./github/fake-github.js";
 import { fakeGitHubPerTest } from "./github/per-test.js";
 import { withRequestTimeout } from "../src/app/request-timeout.js";
 import { describeError } from "../src/sources/github.js";
-import { payload, pushEvent, TestOctokit, testProbot } from "./github/probot.js";
+import { freePort, payload, pushEvent, TestOctokit, testProbot } from "./github/probot.js";
 
 const SHA = "a".repeat(40);
 const files = filesOf("fixtures/repos/middling");
@@ -170,5 +170,22 @@ describe("a GitHub response that never comes", () => {
       .catch((e: unknown) => e);
     expect(Date.now() - started).toBeLessThan(1500);
     expect(describeError(error)).toMatch(/timed out/);
+  });
+});
+
+describe("a GitHub that cannot be reached", () => {
+  it("is named a network failure, not an HTTP 500 from GitHub", async () => {
+    // A real connection to a local port nobody listens on: refused, as with no network at all.
+    const port = await freePort();
+    nock.enableNetConnect(`127.0.0.1:${port}`);
+    const octokit = new TestOctokit({ auth: { token: "t" }, baseUrl: `http://127.0.0.1:${port}` } as never);
+    const error = await octokit.rest.git
+      .getTree({ owner: "learner", repo: "taxi-mlops", tree_sha: "abc" })
+      .catch((e: unknown) => e);
+    nock.disableNetConnect();
+    expect((error as { status?: number }).status).toBe(500);
+    expect(describeError(error)).toBe(
+      "GitHub could not be reached (ECONNREFUSED: a network failure, not an answer from GitHub)",
+    );
   });
 });

@@ -8,6 +8,7 @@ import { RedisQueue } from "./queue/redis.js";
 import { closeOnSignal, startWorkers } from "./queue/workers.js";
 import { LocalWriteBudget, RedisWriteBudget } from "./queue/write-budget.js";
 import { MemoryRedeliveryStore, scheduleSweeps, type RedeliveryStore } from "./redelivery.js";
+import { startOrExplain } from "./startup.js";
 
 // `probot run` would use Probot's default client, whose secondary-rate-limit handler never retries;
 // starting through `run` here gives every request the app's own retry policy.
@@ -40,26 +41,31 @@ function sweepsFor(app: Probot, state: AppState, store: RedeliveryStore) {
   });
 }
 
-if (!redisUrl) {
-  const state = createState(undefined, ENGINE_THREADS);
-  const writes = new LocalWriteBudget();
-  let sweeps: ReturnType<typeof sweepsFor>;
-  const server = await run(
-    (app, options) => {
-      mlopsAudit(app, options, state);
-      sweeps = sweepsFor(app, state, new MemoryRedeliveryStore());
-    },
-    { Octokit: resilientOctokit(undefined, writes) },
-  );
-  closeOnSignal(async () => {
-    // Without a queue, what this process took is its audits: they finish within the grace period.
-    const unfinished = await state.drain.finish(graceMsFrom(), state.background.idle());
-    if (unfinished.length)
-      log.error({ deliveries: unfinished }, "shutting down with audits unfinished; re-run them from GitHub");
-    await sweeps?.stop();
-    await server.stop();
-  });
-} else {
+await startOrExplain(async () => {
+  if (!redisUrl) {
+    const state = createState(undefined, ENGINE_THREADS);
+    const writes = new LocalWriteBudget();
+    let sweeps: ReturnType<typeof sweepsFor>;
+    const server = await run(
+      (app, options) => {
+        mlopsAudit(app, options, state);
+        sweeps = sweepsFor(app, state, new MemoryRedeliveryStore());
+      },
+      { Octokit: resilientOctokit(undefined, writes) },
+    );
+    closeOnSignal(async () => {
+      // Without a queue, what this process took is its audits: they finish within the grace period.
+      const unfinished = await state.drain.finish(graceMsFrom(), state.background.idle());
+      if (unfinished.length)
+        log.error(
+          { deliveries: unfinished },
+          "shutting down with audits unfinished; re-run them from GitHub",
+        );
+      await sweeps?.stop();
+      await server.stop();
+    });
+    return;
+  }
   // With Redis, this process queues deliveries and, unless MLOPS_AUDIT_WEB_ONLY is set, works on them
   // too; `npm run worker` adds workers. Writes are spaced per installation across all of them.
   // Redis carries the queue only; why Probot's throttling does not use it is in queue/workers.ts.
@@ -101,4 +107,4 @@ if (!redisUrl) {
     await writes.close();
     await server.stop();
   });
-}
+});

@@ -153,11 +153,41 @@ export class GitHubSnapshot implements Snapshot {
   }
 }
 
+/** Error codes of a connection that never got an answer: no network, no DNS, refused, reset. */
+const NETWORK_CODES = new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "EPIPE",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_SOCKET",
+]);
+
+/**
+ * The network error under a failed request, if that is what it was. Octokit reports a `fetch` that never
+ * connected as HTTP 500; the code is on the error's cause (or the cause's cause).
+ */
+function networkFailure(e: unknown): string | undefined {
+  let at = e as { code?: unknown; cause?: unknown; message?: unknown } | undefined;
+  for (let depth = 0; at && depth < 5; depth++) {
+    if (typeof at.code === "string" && NETWORK_CODES.has(at.code)) return at.code;
+    at = at.cause as typeof at;
+  }
+  return undefined;
+}
+
 /** A short reason for a failed request, without headers or tokens. */
 export function describeError(e: unknown): string {
   const cause = (e as { cause?: { name?: string } }).cause;
   if ((e as Error).name === "TimeoutError" || cause?.name === "TimeoutError" || cause?.name === "AbortError")
     return "GitHub did not answer in time (request timed out)";
+  const network = networkFailure(e);
+  if (network)
+    return `GitHub could not be reached (${network}: a network failure, not an answer from GitHub)`;
   const status = (e as { status?: number }).status;
   if (!status) return ((e as Error).message ?? String(e)).split("\n")[0].slice(0, 200);
   const said = (e as { response?: { data?: { message?: unknown } } }).response?.data?.message;
