@@ -1,11 +1,17 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import type { z } from "zod";
 import type { Catalogue, Phase } from "../engine/model.js";
+import {
+  catalogueCacheDir,
+  readCachedCatalogue,
+  trustedCacheDir,
+  writeCachedCatalogue,
+  type Warn,
+} from "./cache.js";
 import { phaseFileSchema, rulesetFileSchema } from "./schema.js";
 
 /** The bundled rules folder, wherever the package is installed or run from. */
@@ -47,31 +53,34 @@ export function parsePhaseFile(file: string, text: string): Phase & { order: num
   return { id: phase, name, order, rules: rules.map((r) => ({ ...r, phase })) };
 }
 
+export interface LoadOptions {
+  /** Where the compiled catalogue is cached; by default the user's own cache folder. */
+  cacheDir?: string;
+  /** Where a cache that cannot be trusted is reported. */
+  warn?: Warn;
+}
+
+const warnOnStderr: Warn = (message) => process.stderr.write(`mlops-audit: warning: ${message}\n`);
+
 /**
  * Loads and validates every rule file; a broken one fails loudly, naming file, rule and key.
  * Parsing 90 KB of YAML is the slow part of starting the CLI, so the validated catalogue is cached,
  * keyed by a hash of every rule file's bytes: any edit to a rule file misses the cache.
  */
-export function loadCatalogue(dir = RULES_DIR): Catalogue {
+export function loadCatalogue(dir = RULES_DIR, options: LoadOptions = {}): Catalogue {
   const names = readdirSync(dir)
     .filter((f) => f.endsWith(".yml"))
     .sort();
   const texts = new Map(names.map((f) => [f, readFileSync(join(dir, f), "utf8")]));
   const hash = createHash("sha256");
   for (const [name, text] of texts) hash.update(`${name}\0${text}\0`);
-  const cacheFile = join(tmpdir(), "mlops-audit-cache", `catalogue-${hash.digest("hex").slice(0, 32)}.json`);
-  try {
-    return JSON.parse(readFileSync(cacheFile, "utf8")) as Catalogue;
-  } catch {
-    /* not cached yet: validate from the sources */
-  }
+  const key = hash.digest("hex");
+  const warn = options.warn ?? warnOnStderr;
+  const cacheDir = trustedCacheDir(options.cacheDir ?? catalogueCacheDir(), warn);
+  const cached = cacheDir && readCachedCatalogue(cacheDir, key, warn);
+  if (cached) return cached;
   const catalogue = parseCatalogue(dir, texts);
-  try {
-    mkdirSync(dirname(cacheFile), { recursive: true });
-    writeFileSync(cacheFile, JSON.stringify(catalogue));
-  } catch {
-    /* a read-only temp folder only costs speed */
-  }
+  if (cacheDir) writeCachedCatalogue(cacheDir, key, catalogue);
   return catalogue;
 }
 
