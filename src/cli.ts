@@ -16,6 +16,7 @@ import { badgeSnippet } from "./render/badge.js";
 import { renderHtml } from "./render/html.js";
 import { renderJson } from "./render/json.js";
 import { renderMarkdown } from "./render/markdown.js";
+import { progressLine } from "./render/progress.js";
 import { renderSarif } from "./render/sarif.js";
 import { relativeLinksUnder } from "./render/status.js";
 import { renderText } from "./render/text.js";
@@ -37,6 +38,8 @@ interface Io {
   isTTY: boolean;
   /** The folder relative paths are resolved against (the caller's, under `npm run audit`). */
   cwd?: string;
+  /** Whether stderr is a terminal: a long audit then shows a progress line there. */
+  stderrIsTTY?: boolean;
 }
 
 function parse(argv: string[]) {
@@ -115,16 +118,6 @@ export async function main(argv: string[], io: Io): Promise<number> {
   }
   const cwd = io.cwd ?? process.cwd();
   const dir = resolve(cwd, args.dir);
-  let source: LocalSource;
-  try {
-    source = await LocalSource.open(dir);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    io.stderr(
-      `mlops-audit: cannot read ${args.dir}: ${code === "ENOENT" ? "no such directory" : reasonOf(e)}\n`,
-    );
-    return 2;
-  }
   const catalogue = loadCatalogue();
   const configFile = args.config !== undefined ? resolve(cwd, args.config) : join(dir, CONFIG_PATH);
   let config: ConfigResult = { ok: true, config: DEFAULT_CONFIG };
@@ -148,12 +141,25 @@ export async function main(argv: string[], io: Io): Promise<number> {
     io.stderr(`mlops-audit: paths.root "${root}" is not a folder of ${args.dir}\n`);
     return 2;
   }
+  const progress = io.stderrIsTTY ? progressLine(io.stderr) : undefined;
+  let source: LocalSource;
+  try {
+    source = await LocalSource.open(dir, progress?.report);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    io.stderr(
+      `mlops-audit: cannot read ${args.dir}: ${code === "ENOENT" ? "no such directory" : reasonOf(e)}\n`,
+    );
+    return 2;
+  }
   const card = await audit(source, {
     catalogue,
     settings: settingsFrom(config.config),
     tool: TOOL,
     target: { name: basename(dir), path: args.dir },
+    progress: progress?.report,
   });
+  progress?.end();
   io.stdout(render(card, args.format, io.isTTY, badgeOf(dir)));
   const failBelow = args.failBelow ?? config.config.thresholds.fail_below;
   return failBelow !== undefined && card.score < failBelow ? 1 : 0;
@@ -184,6 +190,7 @@ if (invokedDirectly) {
     stdout: (s) => process.stdout.write(s),
     stderr: (s) => process.stderr.write(s),
     isTTY: !!process.stdout.isTTY,
+    stderrIsTTY: !!process.stderr.isTTY,
     cwd: callerDirectory(),
   }).then(
     (code) => {

@@ -4,7 +4,7 @@ import type { ReadFiles } from "../engine/facts/index.js";
 import type { Scorecard } from "../engine/model.js";
 
 /** What a thread needs besides the files: the rules it loads itself. */
-export type JudgeInput = Omit<AuditInput, "catalogue" | "maxFileBytes" | "concurrency">;
+export type JudgeInput = Omit<AuditInput, "catalogue" | "maxFileBytes" | "concurrency" | "progress">;
 export interface JudgeRequest {
   files: ReadFiles;
   input: JudgeInput;

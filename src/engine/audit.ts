@@ -5,6 +5,7 @@ import { nextStepsOf } from "./next-steps.js";
 import { isExcludedPath, matchAny, rootPrefix } from "./paths.js";
 import { checklistOf, gradeOf, levelOf, weightedScore } from "./score.js";
 import type { Snapshot } from "./snapshot.js";
+import { findSecrets, type SecretFinding } from "./facts/secrets.js";
 import { decodeText } from "./text.js";
 import { describeUnread } from "./unread.js";
 
@@ -15,8 +16,8 @@ export const MAX_FILE_BYTES = 1024 * 1024;
  */
 export const MAX_NOTEBOOK_BYTES = 8 * 1024 * 1024;
 /**
- * Plain text that no parser reads (JSON, XML, logs, configs) is only scanned for secrets and patterns, which
- * the catalogue does up to 10 MB: a 1.7 MB coverage report is read, not left unread.
+ * Plain text that no parser reads (JSON, XML, logs, configs) is scanned for secrets up to 10 MB, as the
+ * catalogue asks; past the read cap it is scanned and released, not kept for other rules.
  */
 export const MAX_TEXT_BYTES = 10 * 1024 * 1024;
 
@@ -44,6 +45,13 @@ export const DEFAULT_SETTINGS: AuditSettings = {
   customRules: [],
 };
 
+/** What an audit is doing, for a progress line: listing the tree, reading files, judging rules. */
+export type ProgressReport = (
+  stage: "listing files" | "reading files" | "judging rules",
+  done: number,
+  total?: number,
+) => void;
+
 export interface AuditInput {
   catalogue: Catalogue;
   settings?: AuditSettings;
@@ -54,6 +62,8 @@ export interface AuditInput {
   concurrency?: number;
   /** Notes to carry onto the scorecard, such as a config error. */
   notes?: string[];
+  /** Told as files are read and rules judged (the CLI's progress line). */
+  progress?: ProgressReport;
 }
 
 /** Reads what the rules need: each wanted file once, none over the size cap. */
@@ -62,6 +72,7 @@ export async function readSnapshot(
   settings: AuditSettings,
   maxBytes: number,
   concurrency: number,
+  progress?: ProgressReport,
 ) {
   const prefix = rootPrefix(settings.root);
   const entries = snapshot.entries.filter((e) => e.path.startsWith(prefix));
@@ -75,6 +86,7 @@ export async function readSnapshot(
   }
   const texts = new Map<string, string>();
   const unreadable = new Map<string, string>();
+  const scanned: { paths: string[]; findings: SecretFinding[] } = { paths: [], findings: [] };
   for (const [folder, reason] of snapshot.unlisted ?? []) {
     const path = folder.slice(prefix.length);
     if (folder.startsWith(prefix) && path && !isExcludedPath(path) && !matchAny(path, settings.ignore))
@@ -84,6 +96,7 @@ export async function readSnapshot(
   const worker = async () => {
     while (next < wanted.length) {
       const w = wanted[next++];
+      progress?.("reading files", next, wanted.length);
       const cap = readCapOf(w.path, maxBytes);
       if (w.size > cap) {
         unreadable.set(
@@ -98,13 +111,22 @@ export async function readSnapshot(
         continue;
       }
       const decoded = decodeText(result.bytes);
-      if (decoded.ok) texts.set(w.path, decoded.text);
+      if (!decoded.ok) continue;
+      if (w.size > maxBytes) {
+        // Plain text past the read cap: scanned for secrets now and let go, so memory holds findings only.
+        scanned.paths.push(w.path);
+        scanned.findings.push(...findSecrets(w.path, decoded.text));
+        unreadable.set(
+          w.path,
+          `${(w.size / 1048576).toFixed(1)} MB, over the ${Math.round(maxBytes / 1024)} KB cap`,
+        );
+      } else texts.set(w.path, decoded.text);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   // Reads finish out of order; facts are built in path order so that every output is stable.
   const ordered = new Map([...texts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { paths: paths.sort(), texts: ordered, unreadable };
+  return { paths: paths.sort(), texts: ordered, unreadable, scannedForSecrets: scanned };
 }
 
 export function scorecardFromFacts(facts: Facts, input: AuditInput): Scorecard {
@@ -117,7 +139,10 @@ export function scorecardFromFacts(facts: Facts, input: AuditInput): Scorecard {
   }
   const allRules = phases.flatMap((p) => p.rules);
   const evaluator = ruleEvaluator(facts, allRules, settings, catalogue.definitions);
-  const findings: Finding[] = allRules.map((r) => evaluator.evaluate(r));
+  const findings: Finding[] = allRules.map((r, i) => {
+    input.progress?.("judging rules", i + 1, allRules.length);
+    return evaluator.evaluate(r);
+  });
   const score = Math.round(weightedScore(findings) ?? 0);
   const notes = [...(input.notes ?? [])];
   // An empty folder, or the wrong one, would otherwise get a full scorecard of fails and no word why.
@@ -171,6 +196,7 @@ export async function audit(snapshot: Snapshot, input: AuditInput): Promise<Scor
     settings,
     input.maxFileBytes ?? MAX_FILE_BYTES,
     input.concurrency ?? 8,
+    input.progress,
   );
   return judgeFiles(files, input);
 }

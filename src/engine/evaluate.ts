@@ -126,7 +126,7 @@ export function ruleEvaluator(
     );
     let message = describe(status, rule, evidence);
 
-    const needs = needsOf([rule.pass, rule.partial], definitions);
+    const needs = needsOf([rule.pass, rule.partial], definitions, facts.scannedForSecrets);
     const unread = [...facts.unreadable.keys()].filter(needs.reads);
     const deciding = unread.filter(needs.decides);
     // A pass stands unless the rule negates: one more file cannot take away what was found.

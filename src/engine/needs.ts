@@ -50,7 +50,7 @@ const holds =
     !HIDDEN_FOLDER.test(folder) || kinds.some((k) => CONFIG_KINDS.includes(k));
 const ofKind = (...kinds: FileKind[]) => leaf(byKind(...kinds), holds(...kinds));
 
-function leafReads(key: string, body: Record<string, unknown>): LeafReads {
+function leafReads(key: string, body: Record<string, unknown>, scanned: ReadonlySet<string>): LeafReads {
   switch (key) {
     case "python": {
       const where = (body.in as string | undefined) ?? "code";
@@ -87,7 +87,7 @@ function leafReads(key: string, body: Record<string, unknown>): LeafReads {
     case "dependencies":
       return ofKind("manifest");
     case "secrets":
-      return leaf(byKind("text"), holds("text"), false);
+      return leaf((path) => byKind("text")(path) && !scanned.has(path), holds("text"), false);
     default:
       return leaf(
         () => false,
@@ -108,6 +108,8 @@ export interface RuleNeeds {
 export function needsOf(
   predicates: (Predicate | undefined)[],
   definitions: Record<string, Predicate>,
+  /** Files over the read cap that the secret scan read all the same. */
+  scannedForSecrets: ReadonlySet<string> = new Set(),
 ): RuleNeeds {
   const leaves: LeafReads[] = [];
   let negates = false;
@@ -119,7 +121,8 @@ export function needsOf(
       else if (key === "not") {
         negates = true;
         walk(value as Predicate);
-      } else if (key !== "rule") leaves.push(leafReads(key, value as Record<string, unknown>));
+      } else if (key !== "rule")
+        leaves.push(leafReads(key, value as Record<string, unknown>, scannedForSecrets));
     }
   };
   for (const p of predicates) if (p) walk(p);

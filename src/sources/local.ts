@@ -1,5 +1,6 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from "node:fs";
 import { join, sep } from "node:path";
+import type { ProgressReport } from "../engine/audit.js";
 import type { ReadResult, Snapshot, TreeEntry } from "../engine/snapshot.js";
 
 /** Folders never walked: they are large and no rule reads them. */
@@ -66,7 +67,7 @@ export class LocalSource implements Snapshot {
    * stat a call at a time through promises made a 10,000-file tree take seconds (synchronous calls are
    * several times faster than even concurrent promises there).
    */
-  static async open(dir: string): Promise<LocalSource> {
+  static async open(dir: string, progress?: ProgressReport): Promise<LocalSource> {
     // Synchronous too: two calls through the thread pool cost more than the rest of a small tree's walk.
     const root = realpathSync(dir);
     if (!statSync(root).isDirectory()) throw new Error(`${dir} is not a directory`);
@@ -78,6 +79,7 @@ export class LocalSource implements Snapshot {
       const path = toRepoPath(prefix, full);
       entries.push({ path, size });
       fullPaths.set(path, target);
+      if (progress && entries.length % 1000 === 0) progress("listing files", entries.length);
     };
     const walk = (folder: string): void => {
       let names: Dirent[];

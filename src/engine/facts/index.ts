@@ -38,6 +38,8 @@ export interface Facts {
   texts: Map<string, string>;
   /** Files a rule may have needed but that could not be read, with the reason. */
   unreadable: Map<string, string>;
+  /** Unreadable files that the secret scan did read. */
+  scannedForSecrets: ReadonlySet<string>;
   python: PyModule[];
   yaml: YamlStore;
   dependencies: DependencyFacts;
@@ -126,6 +128,12 @@ export interface ReadFiles {
   paths: string[];
   texts: Map<string, string>;
   unreadable: Map<string, string>;
+  /**
+   * Plain text over the read cap but within the secret scan's (10 MB): scanned as it was read and released,
+   * so a tree of large JSON holds its findings, not its text. These paths are in `unreadable` too, for every
+   * rule but the secret scan.
+   */
+  scannedForSecrets?: { paths: string[]; findings: SecretFinding[] };
 }
 
 /**
@@ -138,6 +146,8 @@ class AuditFacts implements Facts {
   readonly paths: string[];
   readonly texts: Map<string, string>;
   readonly unreadable: Map<string, string>;
+  readonly scannedForSecrets: ReadonlySet<string>;
+  readonly #secretsFound: SecretFinding[];
   readonly python: PyModule[] = [];
   readonly yaml: YamlStore;
   readonly moduleTexts: ModuleTexts;
@@ -152,10 +162,12 @@ class AuditFacts implements Facts {
   readonly #textFiles: string[] = [];
   readonly #readmePath?: string;
 
-  constructor({ paths, texts, unreadable }: ReadFiles) {
+  constructor({ paths, texts, unreadable, scannedForSecrets }: ReadFiles) {
     this.paths = paths;
     this.texts = texts;
     this.unreadable = unreadable;
+    this.scannedForSecrets = new Set(scannedForSecrets?.paths);
+    this.#secretsFound = scannedForSecrets?.findings ?? [];
     const yamlTexts = new Map<string, string>();
     let readmePath: string | undefined;
     for (const [path, text] of texts) {
@@ -228,7 +240,11 @@ class AuditFacts implements Facts {
 
   #secrets?: SecretFinding[];
   get secrets(): SecretFinding[] {
-    return (this.#secrets ??= this.#textFiles.flatMap((p) => findSecrets(p, this.#text(p))));
+    // Path order, as every other fact: findings of files scanned as they were read join the rest.
+    return (this.#secrets ??= [
+      ...this.#textFiles.flatMap((p) => findSecrets(p, this.#text(p))),
+      ...this.#secretsFound,
+    ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line)));
   }
 
   #gcloud?: ReturnType<typeof gcloudFacts>;
