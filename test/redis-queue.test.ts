@@ -7,7 +7,7 @@ import { jobIdFor } from "../src/app/queue/job-id.js";
 import { RedisQueue } from "../src/app/queue/redis.js";
 import { filesOf, PRIVATE_KEY } from "./github/fake-github.js";
 import { deliverSigned, payload, pushEvent, startTestServer } from "./github/probot.js";
-import { hasRedisServer, RedisServer, startWorkerProcess, until } from "./github/redis-server.js";
+import { RedisServer, skipRedisTests, startWorkerProcess, until } from "./github/redis-server.js";
 import { SimulatedGitHub, type Files } from "./github/simulated-github.js";
 import { NEVER_LOGGED, suiteLog } from "./github/suite-log.js";
 
@@ -55,11 +55,7 @@ describe("the queue's job keys", () => {
   });
 });
 
-const REQUIRED = process.env.MLOPS_AUDIT_REDIS_TESTS === "required";
-if (!hasRedisServer && !REQUIRED)
-  console.warn("redis-server is not installed, so the tests against a real Redis are skipped.");
-
-describe.skipIf(!hasRedisServer && !REQUIRED)("the Redis queue against a real Redis", () => {
+describe.skipIf(skipRedisTests)("the Redis queue against a real Redis", () => {
   const cleanup: (() => Promise<unknown>)[] = [];
   afterEach(async () => {
     // Each step gets 5 s, so one that hangs cannot leave a Redis or a worker running after the test.

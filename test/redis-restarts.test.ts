@@ -5,7 +5,7 @@ import { RedisWriteBudget } from "../src/app/queue/write-budget.js";
 import { filesOf, PRIVATE_KEY } from "./github/fake-github.js";
 import { freePort, pushEvent } from "./github/probot.js";
 import {
-  hasRedisServer,
+  skipRedisTests,
   RedisServer,
   startWebProcess,
   startWorkerProcess,
@@ -22,7 +22,6 @@ import { NEVER_LOGGED } from "./github/suite-log.js";
  * deliveries, records what each got, and redelivers only when the app asks, as GitHub does.
  */
 const SECRET = NEVER_LOGGED.webhookSecret;
-const REQUIRED = process.env.MLOPS_AUDIT_REDIS_TESTS === "required";
 const sha = (n: number) => createHash("sha1").update(`restart-${n}`).digest("hex");
 const files: Files = Object.fromEntries(
   Object.entries(filesOf("fixtures/repos/complete")).map(([path, bytes]) => [path, bytes.toString()]),
@@ -31,7 +30,7 @@ const files: Files = Object.fromEntries(
 const push = (id: string, n: number) =>
   pushEvent(id, sha(n), { installation: { id: 500 + n, node_id: "I" } });
 
-describe.skipIf(!hasRedisServer && !REQUIRED)("restarts and outages with a real Redis", () => {
+describe.skipIf(skipRedisTests)("restarts and outages with a real Redis", () => {
   const cleanup: (() => Promise<unknown> | void)[] = [];
   afterEach(async () => {
     const timeout = () => new Promise((resolve) => setTimeout(resolve, 5_000));
