@@ -1,6 +1,6 @@
 import { rootPrefix } from "../engine/paths.js";
 import type { Logger } from "pino";
-import { settingsFrom, type ConfigResult } from "../config/load.js";
+import { configWarnings, settingsFrom, type ConfigResult } from "../config/load.js";
 import { judgeFiles, MAX_FILE_BYTES, readSnapshot } from "../engine/audit.js";
 import type { Catalogue, Evidence, Scorecard } from "../engine/model.js";
 import { conclusionOf, renderCheckRun, type Conclusion } from "../render/check-run.js";
@@ -132,7 +132,7 @@ async function checkCommit(state: AppState, job: CommitJob): Promise<AuditOutcom
       : (existing?.id ?? (await startCheckRun(octokit, repo, job.sha)));
   try {
     const notes = job.config.ok
-      ? []
+      ? configWarnings(job.config.config).map((w) => `Config: ${w}.`)
       : [`The config is invalid, so this audit used the defaults: ${job.config.error}`];
     const card = await scorecardOf(state, job, job.sha, notes, job.snapshot);
     const base = await baseScorecard(state, job);
