@@ -85,6 +85,7 @@ const TEXT_EXTENSIONS = new Set([
   "xml",
   "rst",
   "gitattributes",
+  "pem",
 ]);
 
 const kindsCache = new Map<string, FileKind[]>();

@@ -41,7 +41,60 @@ export function isPlaceholder(value: string): boolean {
     /^your[_-]/i.test(v) ||
     /^x{3,}/i.test(v) ||
     /^\*+$/.test(v) ||
-    /example|placeholder|dummy|replace[_-]?me|^fake|^sample/i.test(v)
+    /^(replace[_-]?with|change[_-]?me|changeit|insert[_-]|put[_-]|enter[_-]|add[_-]your)/i.test(v) ||
+    isSynthetic(v) ||
+    readsAsLocation(v)
+  );
+}
+
+/**
+ * The catalogue's synthetic values: a placeholder word anywhere in the value, a run of eight sequential
+ * characters, or one character repeated for most of the value. Fixtures plant these on purpose.
+ */
+const PLACEHOLDER_WORDS =
+  /example|placeholder|dummy|fake|sample|planted|redacted|not[_-]?a[_-]?real|replace[_-]?me/i;
+const SEQUENCES = ["0123456789", "abcdefghijklmnopqrstuvwxyz"];
+
+function hasSequentialRun(value: string, length = 8): boolean {
+  const lower = value.toLowerCase();
+  for (let i = 0; i + length <= lower.length; i++) {
+    const run = lower.slice(i, i + length);
+    if (SEQUENCES.some((s) => s.includes(run))) return true;
+  }
+  return false;
+}
+
+function mostlyOneCharacter(value: string): boolean {
+  if (value.length < 8) return false;
+  const counts = new Map<string, number>();
+  for (const c of value) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return Math.max(...counts.values()) > value.length / 2;
+}
+
+export function isSynthetic(value: string): boolean {
+  return PLACEHOLDER_WORDS.test(value) || hasSequentialRun(value) || mostlyOneCharacter(value);
+}
+
+/**
+ * A path, URL or object key is no secret: it starts with a scheme, ends in a file extension, or its
+ * `/`-separated parts are lower-case words, numbers and dates. A mixed-case run (`wJalrXUtnFEMI/K7MDENG`) is
+ * not a path.
+ */
+function readsAsLocation(value: string): boolean {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return true;
+  if (/\.[a-z][a-z0-9]{0,5}$/.test(value) && !/[+=]/.test(value)) return true;
+  if (!value.includes("/")) return false;
+  return value
+    .split("/")
+    .filter(Boolean)
+    .every((part) => /^[a-z0-9_.=:-]+$/.test(part) && !/[a-z]\d[a-z]\d/.test(part));
+}
+
+/** A file that documents the shape of a config, never its values: `*.example.*`, `*.sample.*`, `*.template.*`, `*.dist`. */
+export function isTemplateFile(path: string): boolean {
+  const base = baseName(path);
+  return (
+    /\.(example|sample|template|tmpl|dist)(\.|$)/i.test(base) || /^(example|sample|template)\./i.test(base)
   );
 }
 
@@ -59,13 +112,22 @@ const PROVIDER_PATTERNS: [string, RegExp][] = [
   ["Slack token", /\bxox[baprs]-[A-Za-z0-9-]{10,}\b/],
   ["Docker Hub token", /\bdckr_pat_[A-Za-z0-9_-]{20,}\b/],
   ["Google API key", /\bAIza[0-9A-Za-z_-]{35}\b/],
-  ["private key", /-----BEGIN ([A-Z]+ )*PRIVATE KEY-----/],
 ];
+/** A private key counts only with a body: base64 lines after its marker. */
+const PRIVATE_KEY_MARKER = /-----BEGIN ([A-Z]+ )*PRIVATE KEY-----/;
+const KEY_BODY_LINE = /^\s*(\\n|")*[A-Za-z0-9+/]{40,}={0,2}/;
+const ESCAPED_KEY_BODY = /PRIVATE KEY-----(\\r)?\\n[A-Za-z0-9+/]{40,}/;
 const AWS_KEY_ID = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;
 const AWS_SECRET = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/;
 const ASSIGNMENT = /(?:^|[\s{,(;])["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*(["']?)([^\s"',;(){}]+)(["']?)(\()?/g;
-/** Files where a bare, unquoted value is a literal; in code, only a quoted string is. */
-const BARE_VALUE_FILE = /(^|\/)\.env(\.[^/]*)?$|\.(ya?ml|ini|cfg|conf|properties|tfvars|toml|env)$/i;
+/**
+ * Files where a bare, unquoted value is a literal; in code, only a quoted string is. Shell scripts, READMEs
+ * and notebooks hold `NAME=value` and `export NAME=value` lines as written to a terminal.
+ */
+const BARE_VALUE_FILE =
+  /(^|\/)\.env(\.[^/]*)?$|(^|\/)(Dockerfile[^/]*|[^/]*\.dockerfile)$|\.(ya?ml|ini|cfg|conf|properties|tfvars|toml|env|sh|bash|zsh|md|markdown|rst|txt|ipynb)$/i;
+/** `os.environ["NAME"] = "value"`, `config['api_key'] = '…'`: a secret-named key set to a literal. */
+const SUBSCRIPT_ASSIGNMENT = /\[\s*\\?["']([A-Za-z_][\w.-]*)\\?["']\s*\]\s*=\s*\\?(["'])([^\s"'\\]+)\\?["']/g;
 
 function isEnvFile(path: string): boolean {
   const base = baseName(path);
@@ -78,16 +140,23 @@ function redact(line: string, value: string): string {
   return t.length > 100 ? `${t.slice(0, 99)}…` : t;
 }
 
+/** The catalogue's literal: at least 20 characters, mixing letters and digits. */
+function isStrong(value: string): boolean {
+  return value.length >= 20 && /[A-Za-z]/.test(value) && /\d/.test(value);
+}
+
 /** Every secret name holds one of these words, whatever its case. */
 const SECRET_WORDS = /key|secret|token|passw|pwd/i;
 
 export function findSecrets(path: string, text: string): SecretFinding[] {
+  if (isTemplateFile(path)) return [];
   // Each pattern is tried on the whole text first: none spans a line, so a file it misses is done with, and
   // most files are, without splitting them into lines.
   const providers = PROVIDER_PATTERNS.filter(([, pattern]) => pattern.test(text));
   const awsKeys = AWS_KEY_ID.test(text);
+  const privateKeys = PRIVATE_KEY_MARKER.test(text);
   const assignments = SECRET_WORDS.test(text);
-  if (!providers.length && !awsKeys && !assignments) return [];
+  if (!providers.length && !awsKeys && !privateKeys && !assignments) return [];
   const out: SecretFinding[] = [];
   const lines = text.split("\n");
   const env = isEnvFile(path);
@@ -99,20 +168,30 @@ export function findSecrets(path: string, text: string): SecretFinding[] {
       const m = line.match(pattern);
       if (m && !isPlaceholder(m[0])) out.push({ path, line: i + 1, kind, redacted: redact(line, m[0]) });
     }
+    if (privateKeys && PRIVATE_KEY_MARKER.test(line)) {
+      const body = ESCAPED_KEY_BODY.test(line) || KEY_BODY_LINE.test(lines[i + 1] ?? "");
+      if (body)
+        out.push({ path, line: i + 1, kind: "private key", redacted: "-----BEGIN … PRIVATE KEY-----" });
+    }
     const aws = awsKeys && line.match(AWS_KEY_ID);
-    if (aws && aws[0] !== "AKIAIOSFODNN7EXAMPLE") {
+    if (aws && !isPlaceholder(aws[0])) {
       const near = lines.slice(Math.max(0, i - 5), i + 6).join("\n");
       const secret = near.match(AWS_SECRET);
-      if (secret && !/EXAMPLEKEY/.test(secret[0]))
+      if (secret && !isPlaceholder(secret[0]))
         out.push({ path, line: i + 1, kind: "AWS access key", redacted: redact(line, aws[0]) });
     }
     if (!assignments) continue;
+    for (const m of line.matchAll(SUBSCRIPT_ASSIGNMENT)) {
+      const [, name, , value] = m;
+      if (isSecretName(name) && !isPlaceholder(value) && isStrong(value))
+        out.push({ path, line: i + 1, kind: `value for ${name}`, redacted: redact(line, value) });
+    }
     for (const m of line.matchAll(ASSIGNMENT)) {
       const [, name, open, value, close, call] = m;
       if (!isSecretName(name) || isPlaceholder(value) || call) continue;
       const quoted = open !== "" && open === close;
       if (!quoted && !BARE_VALUE_FILE.test(path)) continue;
-      const strong = value.length >= 20 && /[A-Za-z]/.test(value) && /\d/.test(value);
+      const strong = isStrong(value);
       const kaggleKey = kaggle && name === "key" && value.length >= 16;
       if (strong || kaggleKey || (env && line.trimStart().startsWith(name) && value.length > 0)) {
         out.push({ path, line: i + 1, kind: `value for ${name}`, redacted: redact(line, value) });

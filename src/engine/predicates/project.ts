@@ -19,7 +19,23 @@ const SHELL_COMMAND =
   /^\s*(\$\s+)?(pip3?|python3?|make|docker|docker-compose|git|cd|conda|poetry|uv|pipenv|dvc|mlflow|npm|export|bash|sh|source|curl|kubectl|terraform|helm|pytest|prefect|airflow|aws|gcloud|az|uvicorn|streamlit|bentoml|mkdir|cp)\b/m;
 const RUN_HEADING = /setup|install|usage|quick ?start|getting started|how to run|running|reproduc/i;
 const ARCH_HEADING = /architecture|design|pipeline|overview|workflow|components|diagram/i;
-const ARCH_IMAGE = /architecture|diagram|pipeline|flow|design|overview/i;
+const ARCH_IMAGE_WORDS = new Set([
+  "architecture",
+  "diagram",
+  "pipeline",
+  "flow",
+  "workflow",
+  "design",
+  "overview",
+]);
+
+/** An image is a diagram by whole words: `data-flow.png` is, `mlflow-demo.gif` is not. */
+function namesADiagram(text: string): boolean {
+  return text
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .split(/[^A-Za-z0-9]+/)
+    .some((word) => ARCH_IMAGE_WORDS.has(word.toLowerCase()));
+}
 
 export function evalReadme(
   ctx: EvalContext,
@@ -50,7 +66,7 @@ export function evalReadme(
     const heading = r.headings.find((h) => ARCH_HEADING.test(h.text));
     const mermaid = r.code.find((c) => c.lang === "mermaid");
     const image = r.images.find(
-      (i) => (ARCH_IMAGE.test(i.url) || ARCH_IMAGE.test(i.alt)) && !/badge|shields\.io/i.test(i.url + i.alt),
+      (i) => (namesADiagram(i.url) || namesADiagram(i.alt)) && !/badge|shields\.io/i.test(i.url + i.alt),
     );
     const hit = heading
       ? { line: heading.line, snippet: heading.text }
