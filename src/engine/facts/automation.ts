@@ -1,8 +1,8 @@
 import { dirName, joinPath } from "../paths.js";
-import type { CiPipeline } from "./ci/index.js";
+import type { CiCommand, CiPipeline, CiStep } from "./ci/index.js";
 import type { Dockerfile } from "./docker.js";
 import type { PyModule } from "./python.js";
-import { asMap, type YamlFile } from "./yaml.js";
+import { asMap, lineOf, type YamlFile } from "./yaml.js";
 
 /**
  * Which Python modules run without a person: started by CI, a Dockerfile RUN/CMD, a DVC stage,
@@ -121,47 +121,116 @@ export class ModuleIndex {
   }
 }
 
+/**
+ * What runs a module without a person: the CI step, Dockerfile line, DVC stage, orchestrator definition or
+ * prediction route at the root, and the local imports from that root to the module. An automation-dependent
+ * pass shows it, so a reader can check the claim.
+ */
+export interface Automation {
+  runner: { path: string; line?: number; snippet: string };
+  /** Local modules from the root's own module to this one, the root first; empty when the root is a command. */
+  chain: string[];
+  /**
+   * Set when only a prediction service's requests run the module: the serving module, whose predicting routes
+   * must reach the code (a report behind a GET endpoint runs when someone asks for it, not on its own).
+   */
+  servedBy?: string;
+}
+
+interface Root {
+  path: string;
+  automation: Automation;
+}
+
+/** A CI step that runs a command, itself or through the hops (make target, script) that lead to it. */
+function ciRunner(step: CiStep, c: CiCommand): Automation["runner"] {
+  if (!c.via.length) return { path: c.path, line: c.line, snippet: `CI runs ${c.text}` };
+  return {
+    path: step.path,
+    line: step.line,
+    snippet: `CI step runs ${c.text} (via ${c.via.join(" → ")}, ${c.path}:${c.line})`,
+  };
+}
+
 export function automatedModules(
   index: ModuleIndex,
   ci: CiPipeline[],
   dockerfiles: Dockerfile[],
   dvc: YamlFile[],
   servingModules: string[],
-): Set<string> {
-  const roots: string[] = [];
-  const addCommand = (text: string, fromPath: string) => {
+): Map<string, Automation> {
+  // Roots in order of strength: what CI, a container, DVC or an orchestrator runs is automated outright; what
+  // only a prediction service's request path runs is judged per route.
+  const groups: Root[][] = [[], []];
+  const addCommand = (text: string, fromPath: string, runner: Automation["runner"]) => {
     for (const target of pythonTargets(text)) {
       const path = index.resolveFile(target, dirName(fromPath));
-      if (path) roots.push(path);
+      if (path) groups[0].push({ path, automation: { runner, chain: [] } });
     }
   };
-  for (const p of ci) for (const s of p.steps) for (const c of s.commands) addCommand(c.text, c.path);
+  for (const p of ci)
+    for (const s of p.steps)
+      for (const c of s.commands) if (!c.masked) addCommand(c.text, c.path, ciRunner(s, c));
   for (const d of dockerfiles)
     for (const ins of d.instructions) {
       if (!["RUN", "CMD", "ENTRYPOINT"].includes(ins.keyword)) continue;
-      addCommand(ins.args, d.path);
+      const runner = {
+        path: d.path,
+        line: ins.line,
+        snippet: `container ${ins.keyword} ${ins.args}`.slice(0, 120),
+      };
+      addCommand(ins.args, d.path, runner);
       const flaskApp = flaskRunModule(index, d, ins.args);
-      if (flaskApp) roots.push(flaskApp);
+      if (flaskApp) groups[0].push({ path: flaskApp, automation: { runner, chain: [] } });
     }
   for (const file of dvc) {
-    for (const stage of Object.values(asMap(asMap(file.docs[0])?.stages) ?? {})) {
+    for (const [name, stage] of Object.entries(asMap(asMap(file.docs[0])?.stages) ?? {})) {
       const cmd = asMap(stage)?.cmd;
-      for (const c of Array.isArray(cmd) ? cmd : [cmd]) if (typeof c === "string") addCommand(c, file.path);
+      const runner = { path: file.path, line: lineOf(asMap(stage)), snippet: `DVC stage ${name}` };
+      for (const c of Array.isArray(cmd) ? cmd : [cmd])
+        if (typeof c === "string") addCommand(c, file.path, runner);
     }
   }
-  for (const m of index.byPath.values()) if (definesOrchestratedWork(m)) roots.push(m.path);
-  roots.push(...servingModules);
+  for (const m of index.byPath.values())
+    if (definesOrchestratedWork(m)) {
+      const line = orchestratorLine(m);
+      const snippet = `orchestrated: ${m.lines[line - 1]?.trim().slice(0, 100) ?? "pipeline"}`;
+      groups[0].push({ path: m.path, automation: { runner: { path: m.path, line, snippet }, chain: [] } });
+    }
+  for (const path of servingModules)
+    groups[1].push({
+      path,
+      automation: {
+        runner: { path, snippet: "a prediction service's request path" },
+        chain: [],
+        servedBy: path,
+      },
+    });
 
-  const automated = new Set<string>();
-  const queue = [...roots];
-  while (queue.length) {
-    const path = queue.pop()!;
-    if (automated.has(path)) continue;
-    automated.add(path);
-    const module = index.byPath.get(path);
-    if (!module) continue;
-    for (const imp of module.imports)
-      for (const dep of index.resolveImport(module, imp.module)) if (!automated.has(dep)) queue.push(dep);
+  const automated = new Map<string, Automation>();
+  for (const roots of groups) {
+    const queue = roots.map((r) => ({ ...r, automation: { ...r.automation, chain: [r.path] } }));
+    for (let head = 0; head < queue.length; head++) {
+      const { path, automation } = queue[head];
+      if (automated.has(path)) continue;
+      automated.set(path, automation);
+      const module = index.byPath.get(path);
+      if (!module) continue;
+      for (const imp of module.imports)
+        for (const dep of index.resolveImport(module, imp.module))
+          if (!automated.has(dep))
+            queue.push({ path: dep, automation: { ...automation, chain: [...automation.chain, dep] } });
+    }
   }
   return automated;
+}
+
+/** The line that makes a module orchestrated work: its first orchestrator decorator, call or flow class. */
+function orchestratorLine(m: PyModule): number {
+  const lines = [
+    ...m.decorators.filter((d) => isOrchestratorName(d.name)).map((d) => d.line),
+    ...m.calls.filter((c) => isOrchestratorName(c.name)).map((c) => c.line),
+    ...m.classes.filter((c) => c.bases.some((b) => /^metaflow\.FlowSpec$/.test(b))).map((c) => c.line),
+  ];
+  return Math.min(...lines);
 }

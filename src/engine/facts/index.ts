@@ -1,6 +1,6 @@
 import { PathSearch } from "../path-search.js";
 import { baseName, extensionOf, isExcludedPath, matchAny } from "../paths.js";
-import { automatedModules, ModuleIndex } from "./automation.js";
+import { automatedModules, ModuleIndex, type Automation } from "./automation.js";
 import { extractCi, isJenkinsfile, type CiPipeline } from "./ci/index.js";
 import { parseMakefile } from "./ci/makefile.js";
 import {
@@ -50,8 +50,11 @@ export interface Facts {
   readme?: ReadmeFacts;
   secrets: SecretFinding[];
   serving: ServingModule[];
-  /** Python files run without a person (CI, Dockerfile, DVC stage, orchestrator, serving app) and what they import. */
-  automated: Set<string>;
+  /**
+   * Python files run without a person (CI, Dockerfile, DVC stage, orchestrator, serving app) and what they
+   * import, each with what runs it.
+   */
+  automated: Map<string, Automation>;
   modules: ModuleIndex;
   /** Which modules' texts mention a word, found without parsing them. */
   moduleTexts: ModuleTexts;
@@ -281,8 +284,8 @@ class AuditFacts implements Facts {
     ));
   }
 
-  #automated?: Set<string>;
-  get automated(): Set<string> {
+  #automated?: Map<string, Automation>;
+  get automated(): Map<string, Automation> {
     if (!this.#automated) {
       const dvcFiles = [...this.yaml.where((path) => /(^|\/)dvc\.ya?ml$/.test(path))];
       // Code on a prediction service's request path runs without a person; a dashboard or monitoring app that

@@ -143,7 +143,7 @@ function predictsIn(module: PyModule): boolean {
 }
 
 /** The function an endpoint runs: the one defined at its line, or the first defined after its decorator. */
-function functionAt(module: PyModule, line: number) {
+export function functionAt(module: PyModule, line: number) {
   return module.functions.find((f) => f.line >= line);
 }
 

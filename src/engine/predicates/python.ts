@@ -1,7 +1,8 @@
 import type { PyModule, PyCall } from "../facts/python.js";
 import type { ModuleTexts } from "../facts/module-texts.js";
 import { cellOfLine, type NotebookModule } from "../facts/notebook.js";
-import { definesOrchestratedWork } from "../facts/automation.js";
+import { definesOrchestratedWork, type Automation } from "../facts/automation.js";
+import { functionAt } from "../facts/serving.js";
 import type { Evidence, PythonQuery } from "../model.js";
 import { LineIndex, snippetOf } from "../text.js";
 import { requiredLiterals } from "./literals.js";
@@ -221,8 +222,24 @@ function companionEvidence(ctx: EvalContext, m: PyModule, also: PythonQuery): Ev
 export function evalPython(ctx: EvalContext, q: PythonQuery): PredicateResult {
   const evidence: Evidence[] = [];
   for (const m of pythonModules(ctx, q)) {
-    const lines = matchingLines(m, q, ctx.pattern);
+    const automation = q.automated ? ctx.facts.automated.get(m.path) : undefined;
+    const lines = matchingLines(m, q, ctx.pattern).filter(
+      (line) =>
+        !automation ||
+        (automation.servedBy
+          ? onRequestPath(ctx, automation.servedBy, m, line)
+          : !onlyOnDemand(ctx, m, line)),
+    );
     if (!lines.length) continue;
+    // An automation-dependent match names what runs it, so the claim can be checked.
+    if (automation) {
+      const code = evidenceAt(m, lines[0]);
+      const runner = automationEvidence(automation);
+      const where = `${runner.path}${runner.line ? `:${runner.line}` : ""}`;
+      evidence.push({ ...code, snippet: `${code.snippet ?? ""} (run by ${where})` }, runner);
+      if (evidence.length >= 5) break;
+      continue;
+    }
     if (q.alsoInModule) {
       const companion = companionEvidence(ctx, m, q.alsoInModule);
       if (!companion) continue;
@@ -232,4 +249,62 @@ export function evalPython(ctx: EvalContext, q: PythonQuery): PredicateResult {
     if (evidence.length >= 5) break;
   }
   return found(evidence.slice(0, 5));
+}
+
+function automationEvidence(a: Automation): Evidence {
+  const chain = a.chain.length > 1 ? ` → ${a.chain.slice(1).join(" → ")}` : "";
+  return { path: a.runner.path, line: a.runner.line, snippet: snippetOf(`${a.runner.snippet}${chain}`) };
+}
+
+/**
+ * Whether code at `line` of `m` runs when a prediction is asked of the service in `servingPath`: inside a
+ * predicting route's body, inside a function that body calls, or (outside any function) bound to a name
+ * that body uses. A report behind a GET endpoint runs only when someone asks for it.
+ */
+function onRequestPath(ctx: EvalContext, servingPath: string, m: PyModule, line: number): boolean {
+  const serving = ctx.facts.serving.find((s) => s.path === servingPath);
+  const app = ctx.facts.modules.byPath.get(servingPath);
+  if (!serving || !app) return false;
+  const bodies = serving.endpoints
+    .filter((e) => e.predicts && (e.kind === "post" || e.kind === "handler"))
+    .map((e) => functionAt(app, e.line))
+    .filter((f): f is NonNullable<typeof f> => !!f);
+  const inside = (f: { line: number; endLine: number }, l: number) => l >= f.line && l <= f.endLine;
+  const called = new Set(
+    app.calls.filter((c) => bodies.some((b) => inside(b, c.line))).map((c) => c.name.split(".").pop()!),
+  );
+  const enclosing = m.functions.filter((f) => inside(f, line)).at(-1);
+  if (m.path === servingPath) {
+    if (bodies.some((b) => inside(b, line))) return true;
+    if (enclosing)
+      return (
+        called.has(enclosing.name) || m.functions.some((f) => inside(f, enclosing.line) && called.has(f.name))
+      );
+    const bound = m.lines[line - 1]?.match(/^\s*(\w+)\s*=/)?.[1];
+    return (
+      !!bound &&
+      bodies.some((b) => new RegExp(`\\b${bound}\\b`).test(m.lines.slice(b.line, b.endLine).join("\n")))
+    );
+  }
+  // An imported module serves the request path through the functions the routes call.
+  if (!m.functions.some((f) => called.has(f.name))) return false;
+  return !enclosing || m.functions.some((f) => (inside(f, line) || f === enclosing) && called.has(f.name));
+}
+
+/**
+ * Code a started server runs only when someone opens a `GET` page: inside a `GET` route's body, or in a
+ * function of the module that only such bodies call. Starting the server does not run it.
+ */
+function onlyOnDemand(ctx: EvalContext, m: PyModule, line: number): boolean {
+  const routes = ctx.facts.serving.find((s) => s.path === m.path)?.endpoints.filter((e) => e.kind === "get");
+  if (!routes?.length) return false;
+  const inside = (f: { line: number; endLine: number }, l: number) => l >= f.line && l <= f.endLine;
+  const bodies = routes.map((e) => functionAt(m, e.line)).filter((f): f is NonNullable<typeof f> => !!f);
+  if (bodies.some((b) => inside(b, line))) return true;
+  const enclosing = m.functions.filter((f) => inside(f, line)).at(-1);
+  if (!enclosing) return false;
+  const callers = m.calls.filter(
+    (c) => c.name.split(".").pop() === enclosing.name && !inside(enclosing, c.line),
+  );
+  return callers.length > 0 && callers.every((c) => bodies.some((b) => inside(b, c.line)));
 }
