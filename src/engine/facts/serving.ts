@@ -26,7 +26,17 @@ const APP_CONSTRUCTORS =
   /^(fastapi\.(FastAPI|APIRouter)|flask\.(Flask|Blueprint)|litestar\.(Litestar|Router)|starlette\.applications\.Starlette|quart\.Quart|sanic\.Sanic)\(\)\.(?<verb>\w+)$/;
 const BARE_ROUTES = /^(litestar\.(post|get|put)|fastapi_utils\.\w+|robyn\.Robyn\(\)\.(post|get))$/;
 const PREDICTS =
-  /(^|\.)(predict\w*|load_model|inference|infer|generate|from_pretrained|InferenceSession|load_learner)$|^(joblib|pickle|cloudpickle|dill|torch|skops\.io)\.loads?$|^tensorflow\.keras\.models\.load_model$|^transformers\.pipeline$/;
+  /(^|\.)(predict\w*|load_model|inference|infer|generate|from_pretrained|InferenceSession|load_learner)$|^(joblib|pickle|cloudpickle|dill|torch|skops\.io)\.loads?$|^tensorflow\.keras\.models\.load_model$|^transformers\.pipeline$|^ollama\.(chat|generate|Client\(\)\.(chat|generate)|AsyncClient\(\)\.(chat|generate))$|^langchain\w*\.(\w*Ollama\w*|VLLM\w*|LlamaCpp|HuggingFacePipeline)\(\)\.(invoke|ainvoke|stream|astream|batch)$|^llama_cpp\.Llama(\(\)\.\w+)?$/;
+/**
+ * A language-model service predicts only when it runs the project's own model (a local runtime, a fine-tuned
+ * or registered model); a call to a third-party chat API forwards text, whatever its method is called.
+ */
+const HOSTED_MODEL_API =
+  /^(openai|anthropic|cohere|groq|mistralai|together|replicate|google\.generativeai|google\.genai|vertexai\.generative_models|langchain_openai|langchain_anthropic|langchain_google_genai|langchain_groq|langchain_cohere|langchain_mistralai)\./;
+
+function isPrediction(name: string): boolean {
+  return PREDICTS.test(name) && !HOSTED_MODEL_API.test(name);
+}
 const STREAM_CONSUMERS =
   /^(kafka\.KafkaConsumer|confluent_kafka\.Consumer|aiokafka\.AIOKafkaConsumer|google\.cloud\.pubsub_v1\.SubscriberClient)$|kinesis/i;
 const MANAGED =
@@ -139,7 +149,7 @@ function handlers(module: PyModule, entryPoints: ReadonlySet<string>): ServiceEn
 }
 
 function predictsIn(module: PyModule): boolean {
-  return module.calls.some((c) => PREDICTS.test(c.name));
+  return module.calls.some((c) => isPrediction(c.name));
 }
 
 /** The function an endpoint runs: the one defined at its line, or the first defined after its decorator. */
@@ -149,7 +159,7 @@ export function functionAt(module: PyModule, line: number) {
 
 function bodyPredicts(module: PyModule, line: number): boolean {
   const fn = functionAt(module, line);
-  return !!fn && module.calls.some((c) => c.line > fn.line && c.line <= fn.endLine && PREDICTS.test(c.name));
+  return !!fn && module.calls.some((c) => c.line > fn.line && c.line <= fn.endLine && isPrediction(c.name));
 }
 
 /** What in a module answers requests, parsed, without the text gate in front of it. */
