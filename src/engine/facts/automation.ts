@@ -111,6 +111,11 @@ export class ModuleIndex {
     return this.bySuffix.get(name) ?? [];
   }
 
+  /** The modules whose dotted path ends with `name` (`app.main` holds `services/api/app/main.py`). */
+  modulesNamed(name: string): string[] {
+    return this.bySuffix.get(name) ?? [];
+  }
+
   /** A file a command names, relative to the repository root or the folder of the file that ran it. */
   resolveFile(target: string, fromDir: string): string | undefined {
     const candidates = [joinPath("", target), joinPath(fromDir, target)].filter((p): p is string => !!p);
@@ -158,13 +163,19 @@ export function automatedModules(
   dockerfiles: Dockerfile[],
   dvc: YamlFile[],
   servingModules: string[],
+  inImage: (d: Dockerfile, target: string) => string | undefined,
 ): Map<string, Automation> {
   // Roots in order of strength: what CI, a container, DVC or an orchestrator runs is automated outright; what
   // only a prediction service's request path runs is judged per route.
   const groups: Root[][] = [[], []];
-  const addCommand = (text: string, fromPath: string, runner: Automation["runner"]) => {
+  const addCommand = (
+    text: string,
+    fromPath: string,
+    runner: Automation["runner"],
+    resolve = (target: string) => index.resolveFile(target, dirName(fromPath)),
+  ) => {
     for (const target of pythonTargets(text)) {
-      const path = index.resolveFile(target, dirName(fromPath));
+      const path = resolve(target);
       if (path) groups[0].push({ path, automation: { runner, chain: [] } });
     }
   };
@@ -179,7 +190,7 @@ export function automatedModules(
         line: ins.line,
         snippet: `container ${ins.keyword} ${ins.args}`.slice(0, 120),
       };
-      addCommand(ins.args, d.path, runner);
+      addCommand(ins.args, d.path, runner, (target) => inImage(d, target));
       const flaskApp = flaskRunModule(index, d, ins.args);
       if (flaskApp) groups[0].push({ path: flaskApp, automation: { runner, chain: [] } });
     }

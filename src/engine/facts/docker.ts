@@ -1,4 +1,4 @@
-import { baseName } from "../paths.js";
+import { baseName, dirName, joinPath } from "../paths.js";
 import { asMap, lineOf, type YamlFile } from "./yaml.js";
 
 export interface DockerInstruction {
@@ -21,6 +21,8 @@ export interface ComposeFile {
   path: string;
   services: string[];
   line: number;
+  /** The images its services build: each one's context folder and Dockerfile, as repository paths. */
+  builds: { context: string; dockerfile: string }[];
 }
 
 export function isDockerfilePath(path: string): boolean {
@@ -72,9 +74,19 @@ export function parseDockerfile(path: string, text: string): Dockerfile {
 export function composeOf(file: YamlFile): ComposeFile | null {
   const services = asMap(asMap(file.docs[0])?.services);
   if (!services) return null;
+  const builds: ComposeFile["builds"] = [];
+  for (const value of Object.values(services)) {
+    const build = asMap(value)?.build ?? null;
+    const spec = typeof build === "string" ? { context: build } : asMap(build);
+    if (!spec) continue;
+    const context = joinPath(dirName(file.path), String(spec.context ?? "."));
+    const dockerfile = context !== null ? joinPath(context, String(spec.dockerfile ?? "Dockerfile")) : null;
+    if (context !== null && dockerfile) builds.push({ context, dockerfile });
+  }
   return {
     path: file.path,
     services: Object.keys(services),
     line: lineOf(asMap(file.docs[0]), "services") ?? 1,
+    builds,
   };
 }

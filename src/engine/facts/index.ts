@@ -1,5 +1,6 @@
 import { PathSearch } from "../path-search.js";
-import { baseName, extensionOf, isExcludedPath, matchAny } from "../paths.js";
+import { baseName, dirName, extensionOf, isExcludedPath, matchAny } from "../paths.js";
+import { buildContexts, moduleInImage } from "./build-context.js";
 import { automatedModules, ModuleIndex, type Automation } from "./automation.js";
 import { extractCi, isJenkinsfile, type CiPipeline } from "./ci/index.js";
 import { parseMakefile } from "./ci/makefile.js";
@@ -56,6 +57,8 @@ export interface Facts {
    */
   automated: Map<string, Automation>;
   modules: ModuleIndex;
+  /** The repository module a container's start command names, resolved through its image (see build-context). */
+  moduleInImage(d: Dockerfile, target: string): string | undefined;
   /** Which modules' texts mention a word, found without parsing them. */
   moduleTexts: ModuleTexts;
   /** Top-level packages imported by any code or notebook, for "declared but never used". */
@@ -284,6 +287,12 @@ class AuditFacts implements Facts {
     ));
   }
 
+  #contexts?: Map<string, string[]>;
+  moduleInImage(d: Dockerfile, target: string): string | undefined {
+    this.#contexts ??= buildContexts(this.dockerfiles, this.compose);
+    return moduleInImage(this.modules, d, this.#contexts.get(d.path) ?? [dirName(d.path)], target);
+  }
+
   #automated?: Map<string, Automation>;
   get automated(): Map<string, Automation> {
     if (!this.#automated) {
@@ -293,7 +302,14 @@ class AuditFacts implements Facts {
       const servingPaths = this.serving
         .filter((s) => s.predicts && s.endpoints.some((e) => e.kind !== "ui"))
         .map((s) => s.path);
-      this.#automated = automatedModules(this.modules, this.ci, this.dockerfiles, dvcFiles, servingPaths);
+      this.#automated = automatedModules(
+        this.modules,
+        this.ci,
+        this.dockerfiles,
+        dvcFiles,
+        servingPaths,
+        (d, t) => this.moduleInImage(d, t),
+      );
     }
     return this.#automated;
   }

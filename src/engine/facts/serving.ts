@@ -191,3 +191,30 @@ export function servingModules(
   }
   return out;
 }
+
+const MOUNTS = /\.(include_router|register_blueprint|mount|add_api_route|include_app)$/;
+
+/**
+ * The modules an app started from `entry` serves: itself and, where it (or a module it imports) mounts
+ * routers, blueprints or sub-apps, the local modules it imports, three imports deep. A router that no served
+ * app mounts is not served.
+ */
+export function servedModules(index: ModuleIndex, entry: string): string[] {
+  const seen = new Map<string, number>([[entry, 0]]);
+  const queue = [entry];
+  let mounts = false;
+  for (let head = 0; head < queue.length; head++) {
+    const module = index.byPath.get(queue[head]);
+    if (!module) continue;
+    if (module.calls.some((c) => MOUNTS.test(c.name))) mounts = true;
+    const depth = seen.get(queue[head])!;
+    if (depth >= 3) continue;
+    for (const imp of module.imports)
+      for (const dep of index.resolveImport(module, imp.module))
+        if (!seen.has(dep)) {
+          seen.set(dep, depth + 1);
+          queue.push(dep);
+        }
+  }
+  return mounts ? queue : [entry];
+}

@@ -1,5 +1,5 @@
 import { flaskRunModule, pythonTargets } from "../facts/automation.js";
-import { dirName } from "../paths.js";
+import { servedModules } from "../facts/serving.js";
 import { splitShell } from "../facts/ci/shell.js";
 import type { Dockerfile } from "../facts/docker.js";
 import type { Facts } from "../facts/index.js";
@@ -48,11 +48,11 @@ function startsPredictionService(facts: Facts, d: Dockerfile, start: string): bo
   }
   if (!APP_SERVERS.test(start)) return false;
   const flaskApp = flaskRunModule(facts.modules, d, start);
-  if (flaskApp) return predicting.has(flaskApp);
+  if (flaskApp) return servedModules(facts.modules, flaskApp).some((p) => predicting.has(p));
   const targets = pythonTargets(start.replace(/\b(gunicorn|hypercorn)\b(.*?)\s([\w.]+:\w+)/, "uvicorn $3"));
   return targets.some((t) => {
-    const path = facts.modules.resolveFile(t, dirName(d.path));
-    return !!path && predicting.has(path);
+    const path = facts.moduleInImage(d, t);
+    return !!path && servedModules(facts.modules, path).some((p) => predicting.has(p));
   });
 }
 
