@@ -24,12 +24,16 @@ export interface PythonQuery {
   orchestrated?: boolean;
   /** Only the serving modules of prediction services, or modules that predict. */
   module?: "serving" | "predicting";
+  /** Lines where the module writes a value it got from a prediction (data flow, not names). */
+  savesPredictions?: boolean;
   /** Must also match in the same module or a local module it imports (one pipeline, not two). */
   alsoInModule?: PythonQuery;
 }
 
 export interface CiQuery {
   command?: string[];
+  /** Commands that match `command` but do not do its work: a dry run, a syntax check, a local emulator. */
+  unless?: string[];
   uses?: string[];
   /** Step inputs that must match (regular expression on the value's text). */
   with?: Record<string, string>;

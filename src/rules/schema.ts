@@ -27,6 +27,7 @@ const pythonQuery: z.ZodType = z.strictObject({
   automated: z.boolean().optional(),
   orchestrated: z.boolean().optional(),
   module: z.enum(["serving", "predicting"]).optional(),
+  savesPredictions: z.boolean().optional(),
   alsoInModule: z.lazy(() => pythonQuery).optional(),
 });
 
@@ -46,6 +47,7 @@ const predicateBodies: Record<string, z.ZodType> = {
   python: z.lazy(() => pythonQuery),
   ci: z.strictObject({
     command: z.array(regexString).min(1).optional(),
+    unless: z.array(regexString).min(1).optional(),
     uses: strings.optional(),
     with: z.record(z.string(), regexString).optional(),
     masked: z.boolean().optional(),

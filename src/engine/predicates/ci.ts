@@ -43,7 +43,10 @@ export function evalCi(ctx: EvalContext, q: CiQuery): PredicateResult {
       if (!q.command) continue;
       for (const c of step.commands) {
         if (q.masked !== undefined && q.masked !== c.masked) continue;
-        if (q.command.some((p) => ctx.pattern(p).test(c.text))) {
+        if (
+          q.command.some((p) => ctx.pattern(p).test(c.text)) &&
+          !q.unless?.some((p) => ctx.pattern(p).test(c.text))
+        ) {
           const via = c.via.length ? ` (via ${c.via.join(" → ")})` : "";
           // A masked command shows what masks it, so the reader sees the text to remove.
           const mask = !c.masked
