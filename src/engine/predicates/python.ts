@@ -6,6 +6,7 @@ import { functionAt } from "../facts/serving.js";
 import type { Evidence, PythonQuery } from "../model.js";
 import { LineIndex, snippetOf } from "../text.js";
 import { requiredLiterals } from "./literals.js";
+import { predictionWriteLines } from "./prediction-writes.js";
 import { found, nameGlob, type EvalContext, type PatternEngine, type PredicateResult } from "./result.js";
 
 /** A call pattern: `name`, `name(kwarg)`, `name(kwarg=regex)` or `name(kwarg!=regex)`. */
@@ -147,6 +148,7 @@ function modulesHoldingAll(texts: ModuleTexts, pieces: string[]): PyModule[] {
  * nor tries the thousands of modules that lack its names. Undefined when some pattern requires nothing.
  */
 function candidateModules(texts: ModuleTexts, q: PythonQuery): Set<PyModule> | undefined {
+  if (q.savesPredictions) return undefined;
   const out = new Set<PyModule>();
   for (const p of [...(q.call ?? []), ...(q.decorator ?? []), ...(q.base ?? []), ...(q.import ?? [])]) {
     const { words, fragments } = required(p);
@@ -173,7 +175,7 @@ function lineAt(m: PyModule, offset: number): number {
 }
 
 /** The lines of one module that match a query's patterns. */
-function matchingLines(m: PyModule, q: PythonQuery, engine: PatternEngine): number[] {
+function matchingLines(m: PyModule, q: PythonQuery, engine: PatternEngine, ctx?: EvalContext): number[] {
   const lines = new Set<number>();
   for (const p of q.call ?? []) {
     if (!mayContain(m, p)) continue;
@@ -197,6 +199,7 @@ function matchingLines(m: PyModule, q: PythonQuery, engine: PatternEngine): numb
   }
   for (const p of q.text ?? [])
     for (const offset of engine(p, "m").offsets(m.uncommented)) lines.add(lineAt(m, offset));
+  if (q.savesPredictions && ctx) for (const line of predictionWriteLines(ctx, m)) lines.add(line);
   return [...lines].sort((a, b) => a - b);
 }
 
@@ -223,7 +226,7 @@ export function evalPython(ctx: EvalContext, q: PythonQuery): PredicateResult {
   const evidence: Evidence[] = [];
   for (const m of pythonModules(ctx, q)) {
     const automation = q.automated ? ctx.facts.automated.get(m.path) : undefined;
-    const lines = matchingLines(m, q, ctx.pattern).filter(
+    const lines = matchingLines(m, q, ctx.pattern, ctx).filter(
       (line) =>
         !automation ||
         (automation.servedBy
