@@ -20,6 +20,8 @@ export interface PythonQuery {
   in?: "code" | "notebook" | "any";
   /** Only modules run without a person. */
   automated?: boolean;
+  /** Only modules such runners run: a CI step, a scheduled CI step, a container, a DVC stage, an orchestrator. */
+  ranBy?: ("ci" | "scheduled-ci" | "container" | "dvc" | "orchestrator" | "serving")[];
   /** Only modules that define orchestrated work (a DAG, flow, asset, …). */
   orchestrated?: boolean;
   /** Only the serving modules of prediction services, or modules that predict. */

@@ -25,6 +25,10 @@ const pythonQuery: z.ZodType = z.strictObject({
   text: z.array(regexString).min(1).optional(),
   in: z.enum(["code", "notebook", "any"]).optional(),
   automated: z.boolean().optional(),
+  ranBy: z
+    .array(z.enum(["ci", "scheduled-ci", "container", "dvc", "orchestrator", "serving"]))
+    .min(1)
+    .optional(),
   orchestrated: z.boolean().optional(),
   module: z.enum(["serving", "predicting"]).optional(),
   savesPredictions: z.boolean().optional(),

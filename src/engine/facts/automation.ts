@@ -131,8 +131,12 @@ export class ModuleIndex {
  * prediction route at the root, and the local imports from that root to the module. An automation-dependent
  * pass shows it, so a reader can check the claim.
  */
+export type RunnerKind = "ci" | "scheduled-ci" | "container" | "dvc" | "orchestrator" | "serving";
+
 export interface Automation {
   runner: { path: string; line?: number; snippet: string };
+  /** What kind of runner: a CI step (`scheduled-ci` when a schedule or a data change starts it), … */
+  kind: RunnerKind;
   /** Local modules from the root's own module to this one, the root first; empty when the root is a command. */
   chain: string[];
   /**
@@ -172,16 +176,26 @@ export function automatedModules(
     text: string,
     fromPath: string,
     runner: Automation["runner"],
+    kind: RunnerKind,
     resolve = (target: string) => index.resolveFile(target, dirName(fromPath)),
   ) => {
     for (const target of pythonTargets(text)) {
       const path = resolve(target);
-      if (path) groups[0].push({ path, automation: { runner, chain: [] } });
+      if (path) groups[0].push({ path, automation: { runner, kind, chain: [] } });
     }
   };
-  for (const p of ci)
-    for (const s of p.steps)
-      for (const c of s.commands) if (!c.masked) addCommand(c.text, c.path, ciRunner(s, c));
+  // Scheduled CI first, so that a module both a schedule and a push run is known to run on the schedule.
+  const scheduled = (p: CiPipeline, s: CiStep) =>
+    [...(s.triggers ?? p.triggers)].some((t) => t === "schedule" || t === "data");
+  for (const first of [true, false])
+    for (const p of ci)
+      for (const s of p.steps)
+        if (scheduled(p, s) === first)
+          for (const c of s.commands)
+            if (!c.masked)
+              addCommand(c.text, c.dir ?? c.path, ciRunner(s, c), first ? "scheduled-ci" : "ci", (target) =>
+                index.resolveFile(target, c.dir ?? dirName(c.path)),
+              );
   for (const d of dockerfiles)
     for (const ins of d.instructions) {
       if (!["RUN", "CMD", "ENTRYPOINT"].includes(ins.keyword)) continue;
@@ -190,29 +204,33 @@ export function automatedModules(
         line: ins.line,
         snippet: `container ${ins.keyword} ${ins.args}`.slice(0, 120),
       };
-      addCommand(ins.args, d.path, runner, (target) => inImage(d, target));
+      addCommand(ins.args, d.path, runner, "container", (target) => inImage(d, target));
       const flaskApp = flaskRunModule(index, d, ins.args);
-      if (flaskApp) groups[0].push({ path: flaskApp, automation: { runner, chain: [] } });
+      if (flaskApp) groups[0].push({ path: flaskApp, automation: { runner, kind: "container", chain: [] } });
     }
   for (const file of dvc) {
     for (const [name, stage] of Object.entries(asMap(asMap(file.docs[0])?.stages) ?? {})) {
       const cmd = asMap(stage)?.cmd;
       const runner = { path: file.path, line: lineOf(asMap(stage)), snippet: `DVC stage ${name}` };
       for (const c of Array.isArray(cmd) ? cmd : [cmd])
-        if (typeof c === "string") addCommand(c, file.path, runner);
+        if (typeof c === "string") addCommand(c, file.path, runner, "dvc");
     }
   }
   for (const m of index.byPath.values())
     if (definesOrchestratedWork(m)) {
       const line = orchestratorLine(m);
       const snippet = `orchestrated: ${m.lines[line - 1]?.trim().slice(0, 100) ?? "pipeline"}`;
-      groups[0].push({ path: m.path, automation: { runner: { path: m.path, line, snippet }, chain: [] } });
+      const runner = { path: m.path, line, snippet };
+      groups[0].push({ path: m.path, automation: { runner, kind: "orchestrator", chain: [] } });
+      // A task that runs a module of the project by command (`BashOperator(bash_command="python -m …")`).
+      for (const s of m.strings) addCommand(s.value, m.path, { ...runner, line: s.line }, "orchestrator");
     }
   for (const path of servingModules)
     groups[1].push({
       path,
       automation: {
         runner: { path, snippet: "a prediction service's request path" },
+        kind: "serving",
         chain: [],
         servedBy: path,
       },

@@ -85,6 +85,7 @@ export function* pythonModules(ctx: EvalContext, q: PythonQuery): Generator<PyMo
     if (candidates && !candidates.has(m)) continue;
     if (where !== "any" && (where === "notebook") !== m.notebook) continue;
     if (q.automated && !ctx.facts.automated.has(m.path)) continue;
+    if (q.ranBy && !ranBy(ctx.facts.automated.get(m.path), q.ranBy)) continue;
     if (q.orchestrated && !definesOrchestratedWork(m)) continue;
     if (q.module && !(serving ? serving.has(m.path) : predicts(m))) continue;
     yield m;
@@ -213,6 +214,7 @@ function companionEvidence(ctx: EvalContext, m: PyModule, also: PythonQuery): Ev
     ...m.imports
       .flatMap((i) => ctx.facts.modules.resolveImport(m, i.module))
       .map((p) => ctx.facts.modules.byPath.get(p)!),
+    ...commandedBy(ctx, m),
   ];
   for (const c of companions) {
     if (!c || (also.orchestrated && !definesOrchestratedWork(c))) continue;
@@ -225,7 +227,7 @@ function companionEvidence(ctx: EvalContext, m: PyModule, also: PythonQuery): Ev
 export function evalPython(ctx: EvalContext, q: PythonQuery): PredicateResult {
   const evidence: Evidence[] = [];
   for (const m of pythonModules(ctx, q)) {
-    const automation = q.automated ? ctx.facts.automated.get(m.path) : undefined;
+    const automation = q.automated || q.ranBy ? ctx.facts.automated.get(m.path) : undefined;
     const lines = matchingLines(m, q, ctx.pattern, ctx).filter(
       (line) =>
         !automation ||
@@ -310,4 +312,22 @@ function onlyOnDemand(ctx: EvalContext, m: PyModule, line: number): boolean {
     (c) => c.name.split(".").pop() === enclosing.name && !inside(enclosing, c.line),
   );
   return callers.length > 0 && callers.every((c) => bodies.some((b) => inside(b, c.line)));
+}
+
+/** A scheduled CI step is a CI step too; code reached three imports or more from its runner is not counted. */
+function ranBy(a: Automation | undefined, kinds: NonNullable<PythonQuery["ranBy"]>): boolean {
+  if (!a || a.chain.length > 2) return false;
+  return kinds.includes(a.kind) || (a.kind === "scheduled-ci" && kinds.includes("ci"));
+}
+
+/** The modules an orchestrated module runs by command (`BashOperator(bash_command="python -m src.retrain")`). */
+function commandedBy(ctx: EvalContext, m: PyModule): PyModule[] {
+  if (!m.strings.some((s) => /\bpython/.test(s.value))) return [];
+  const out: PyModule[] = [];
+  for (const [path, a] of ctx.facts.automated)
+    if (a.kind === "orchestrator" && a.runner.path === m.path && a.chain.length === 1 && path !== m.path) {
+      const module = ctx.facts.modules.byPath.get(path);
+      if (module) out.push(module);
+    }
+  return out;
 }

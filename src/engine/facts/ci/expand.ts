@@ -54,6 +54,7 @@ export function expandCommand(command: CiCommand, ctx: IndirectionContext, baseD
       for (const recipe of recipeOf(makefile, target, seen)) {
         const lines = splitShell(recipe.text, recipe.line).commands;
         for (const c of lines) {
+          const dir = joinPath(dirName(makefile.path), c.dir) ?? dirName(makefile.path);
           const next: CiCommand = {
             text: c.text,
             path: makefile.path,
@@ -61,8 +62,9 @@ export function expandCommand(command: CiCommand, ctx: IndirectionContext, baseD
             masked: command.masked || c.masked || recipe.ignoreErrors,
             mask: command.mask ?? c.mask ?? (recipe.ignoreErrors ? "a `-` recipe line" : undefined),
             via: [...command.via, `${makefile.path}:${recipe.target}`],
+            dir,
           };
-          out.push(...expandCommand(next, ctx, dirName(makefile.path)));
+          out.push(...expandCommand(next, ctx, dir));
         }
       }
     }
@@ -74,6 +76,7 @@ export function expandCommand(command: CiCommand, ctx: IndirectionContext, baseD
     const { commands, written } = splitShell(script, 1);
     commands.forEach((c) => {
       const last = c.index === written - 1;
+      const dir = joinPath(dirName(path), c.dir) ?? dirName(path);
       const next: CiCommand = {
         text: c.text,
         path,
@@ -81,8 +84,9 @@ export function expandCommand(command: CiCommand, ctx: IndirectionContext, baseD
         masked: command.masked || c.masked || (!errexit && !last),
         mask: command.mask ?? c.mask ?? (!errexit && !last ? `no set -e in ${path}` : undefined),
         via: [...command.via, path],
+        dir,
       };
-      out.push(...expandCommand(next, ctx, dirName(path)));
+      out.push(...expandCommand(next, ctx, dir));
     });
   } else if ((m = text.match(ANYSCALE_JOB))) {
     const path = joinPath(baseDir, m[1]) ?? m[1];

@@ -13,6 +13,8 @@ export interface CiCommand {
   mask?: string;
   /** The hops that led here: `Makefile:test`, `scripts/ci.sh`. Empty when written in the CI file. */
   via: string[];
+  /** The repository folder it runs in, where a working directory or a `cd` says so. */
+  dir?: string;
 }
 
 export interface CiStep {

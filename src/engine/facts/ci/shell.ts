@@ -1,3 +1,4 @@
+import { joinPath } from "../../paths.js";
 import { stripHashComment } from "../../text.js";
 
 /**
@@ -13,6 +14,8 @@ export interface ShellCommand {
   mask?: string;
   /** Position among every simple command written, print-only ones included. */
   index: number;
+  /** The folder an earlier `cd` moved to, relative to where the text runs ("" when none did). */
+  dir: string;
 }
 
 const MASK = /\|\|\s*(true\b|:(\s|$)|echo\b|printf\b|exit\s+0\b)/;
@@ -85,6 +88,7 @@ export interface SplitResult {
 export function splitShell(text: string, firstLine: number): SplitResult {
   const commands: ShellCommand[] = [];
   let written = 0;
+  let dir = "";
   const physical = text.split("\n");
   for (let i = 0; i < physical.length; i++) {
     const line = firstLine + i;
@@ -99,10 +103,13 @@ export function splitShell(text: string, firstLine: number): SplitResult {
     const beforeMask = masked ? logical.slice(0, logical.search(MASK)) : logical;
     for (const part of splitOperators(beforeMask)) {
       const text = stripPrefixes(part);
+      // `cd dir && ./run.sh`: what follows runs in that folder (a variable, `~` or `-` leaves it unknown).
+      const cd = text.match(/^cd\s+["']?([\w./-]+)["']?\s*$/);
+      if (cd) dir = joinPath(dir, cd[1]) ?? "";
       if (!text || CONTROL_ONLY.test(text)) continue;
       const index = written++;
       if (isPrintOnly(text)) continue;
-      commands.push({ text, line, masked, index, ...(mask ? { mask } : {}) });
+      commands.push({ text, line, masked, index, dir, ...(mask ? { mask } : {}) });
     }
   }
   return { commands, printOnly: written > 0 && commands.length === 0, written };

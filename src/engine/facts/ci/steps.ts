@@ -1,3 +1,4 @@
+import { joinPath } from "../../paths.js";
 import { asMap, type YamlFile } from "../yaml.js";
 import { expandCommand, type IndirectionContext } from "./expand.js";
 import type { CiStep, RawStep, Trigger } from "./model.js";
@@ -10,6 +11,7 @@ export function buildStep(path: string, raw: RawStep, ctx: IndirectionContext, w
   if (raw.script) {
     const split = splitShell(raw.script.text, raw.script.line);
     for (const c of split.commands) {
+      const dir = joinPath(workingDir, c.dir) ?? workingDir;
       commands.push(
         ...expandCommand(
           {
@@ -19,9 +21,10 @@ export function buildStep(path: string, raw: RawStep, ctx: IndirectionContext, w
             masked: masked || c.masked,
             mask: c.mask ?? (masked ? raw.maskedBy : undefined),
             via: [],
+            dir,
           },
           ctx,
-          workingDir,
+          dir,
         ),
       );
     }
