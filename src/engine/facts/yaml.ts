@@ -184,8 +184,25 @@ export function parseSlow(path: string, text: string, lines = text.split("\n")):
   return { path, docs, error, lines };
 }
 
-export function parseYaml(path: string, text: string): YamlFile {
-  const lines = text.split("\n");
+/** A line that is only a template directive: `{{- if .Values.ingress.enabled }}`, `{{ include "x" . | nindent 4 }}`. */
+const TEMPLATE_LINE = /^\s*\{\{[^\n]*\}\}\s*$/gm;
+/** A template expression in a value (`{{ .Values.image }}`), not a GitHub Actions `${{ … }}`. */
+const TEMPLATE_VALUE = /(?<!\$)\{\{[^\n]*?\}\}/g;
+
+/**
+ * Helm and other Go-template YAML, read around its templates: directive lines are blanked and expressions
+ * become plain words of the same length, so the rest parses and keeps its lines.
+ */
+export function withoutTemplates(text: string): string {
+  if (!/(^|[^$])\{\{/.test(text)) return text;
+  return text
+    .replace(TEMPLATE_LINE, (line) => line.replace(/[^\n]/g, " "))
+    .replace(TEMPLATE_VALUE, (expr) => "_".repeat(expr.length));
+}
+
+export function parseYaml(path: string, rawText: string): YamlFile {
+  const text = withoutTemplates(rawText);
+  const lines = rawText.split("\n");
   try {
     try {
       return parseFast(path, text, lines);
