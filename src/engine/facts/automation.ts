@@ -19,6 +19,11 @@ const ORCHESTRATOR_MARKERS = [
   /^zenml\.(pipeline|step)$/,
   /^zenml\.(pipelines|steps)\.(pipeline|step)$/,
   /^kedro\.pipeline\.(Pipeline|pipeline|node)$/,
+  /^tfx\.(v1\.)?(dsl\.Pipeline|orchestration\.pipeline\.Pipeline)$/,
+  /^sagemaker\.workflow\.pipeline\.Pipeline$/,
+  /^google\.cloud\.aiplatform(_v1\w*)?\.PipelineJob$/,
+  /^azure\.ai\.ml\.dsl\.pipeline$/,
+  /^azureml\.pipeline\.core(\.pipeline)?\.Pipeline$/,
 ];
 
 export function isOrchestratorName(name: string): boolean {
@@ -29,7 +34,8 @@ export function isOrchestratorName(name: string): boolean {
  * A resolved name starts with a package the module's own text names, so a module naming none of these is
  * ruled out without being parsed.
  */
-export const ORCHESTRATOR_PACKAGES = /airflow|prefect|dagster|kfp|zenml|kedro|metaflow/;
+export const ORCHESTRATOR_PACKAGES =
+  /airflow|prefect|dagster|kfp|zenml|kedro|metaflow|tfx|sagemaker|aiplatform|azure/;
 
 export function definesOrchestratedWork(module: PyModule): boolean {
   return ORCHESTRATOR_PACKAGES.test(module.source) && usesOrchestrator(module);

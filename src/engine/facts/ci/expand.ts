@@ -16,7 +16,7 @@ const MAX_HOPS = 2;
 
 const MAKE = /^(?:make|gmake|\$\(MAKE\)|\$\{MAKE\})\b(.*)$/;
 const SCRIPT = /^(?:(?:bash|sh|zsh|source|\.)\s+(?:-\w+\s+)*)?((?:\.{0,2}\/)?[\w./-]+\.(?:sh|bash))\b/;
-const ANYSCALE_JOB = /^anyscale\s+job\s+submit\b.*?(?:(?:-f|--config-file)\s+)?([\w./-]+\.ya?ml)\b/;
+const ANYSCALE_JOB = /^anyscale\s+jobs?\s+submit\b.*?(?:(?:-f|--config-file)\s+)?([\w./-]+\.ya?ml)\b/;
 
 function makeTargets(args: string): { dir: string; targets: string[] } {
   const words = args.trim().split(/\s+/).filter(Boolean);
