@@ -4,7 +4,7 @@ import { MemorySnapshot } from "../src/engine/snapshot.js";
 import { loadCatalogue } from "../src/rules/load.js";
 import { TOOL } from "../src/version.js";
 import { calibrate, MACHINE, noiseLine, median, writeSection } from "./report.js";
-import { completeFixture, portfolioTree, syntheticTree } from "./trees.js";
+import { completeFixture, portfolioTree, servicesTree, syntheticTree } from "./trees.js";
 
 /**
  * Times the full catalogue. "Read" is taking every wanted file from an in-memory snapshot and decoding
@@ -51,6 +51,7 @@ const before = calibrate(30);
 const results = [
   await measure("fixture: complete", completeFixture(), 20),
   await measure("portfolio, ~300 files", portfolioTree(), 20),
+  await measure("20 services, one repository", servicesTree(20), 20),
   await measure("synthetic, 1,000 paths", syntheticTree(1_000), 10),
   await measure("synthetic, 10,000 paths", syntheticTree(10_000), 5),
   await measure("synthetic, 100,000 paths", syntheticTree(100_000), 3),

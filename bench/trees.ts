@@ -74,3 +74,48 @@ export function syntheticTree(size: number): Record<string, string> {
   }
   return files;
 }
+
+/**
+ * A repository of `count` services, as portfolios are built now: each under `services/<name>/` with its own
+ * Dockerfile (WORKDIR, COPY of a `src/` layout), an app that mounts routers from other modules, a Compose
+ * service building it from its own context, and tests; every fourth one a batch scorer writing through a
+ * shared storage helper. Every service names its app module `app.main`, so resolving a start command by name
+ * alone would find the wrong one.
+ */
+export function servicesTree(count: number): Record<string, string> {
+  const files: Record<string, string> = {
+    "README.md":
+      "# Platform\n\n## Architecture\n\n![](docs/architecture.png)\n\n```bash\ndocker compose up\n```\n",
+    ".github/workflows/ci.yml":
+      "on: [push, pull_request]\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n      - run: ruff check .\n      - run: pytest\n      - run: docker compose build\n",
+    "common/storage.py":
+      "import boto3\n\n\ndef save_frame(frame, key):\n    boto3.client('s3').put_object(Bucket='out', Key=key, Body=frame.to_csv())\n",
+  };
+  const compose: string[] = ["services:"];
+  for (let i = 0; i < count; i++) {
+    const name = `svc${String(i).padStart(2, "0")}`;
+    const root = `services/${name}`;
+    compose.push(
+      `  ${name}:`,
+      "    build:",
+      `      context: ./${root}`,
+      "      dockerfile: docker/Dockerfile",
+    );
+    files[`${root}/docker/Dockerfile`] =
+      'FROM python:3.12-slim\nWORKDIR /srv\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY src/ ./\nCMD ["uvicorn", "app.main:app", "--host", "0.0.0.0"]\n';
+    files[`${root}/requirements.txt`] = "fastapi==0.115.0\nuvicorn==0.30.0\nscikit-learn==1.5.0\n";
+    files[`${root}/src/app/__init__.py`] = "";
+    files[`${root}/src/app/main.py`] =
+      "from fastapi import FastAPI\nfrom app.routers import health, predict\n\napp = FastAPI()\napp.include_router(health.router)\napp.include_router(predict.router, prefix='/v1')\n";
+    files[`${root}/src/app/routers/health.py`] =
+      "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n@router.get('/health')\ndef health():\n    return {'ok': True}\n";
+    files[`${root}/src/app/routers/predict.py`] =
+      "import logging\n\nimport joblib\nfrom fastapi import APIRouter\n\nrouter = APIRouter()\nlog = logging.getLogger(__name__)\nmodel = joblib.load('model.joblib')\n\n\n@router.post('/predict')\ndef predict(row: dict):\n    label = model.predict([list(row.values())])[0]\n    log.info('predicted %s', label)\n    return {'label': int(label)}\n";
+    files[`${root}/tests/test_predict.py`] = "def test_shape():\n    assert True\n";
+    if (i % 4 === 0)
+      files[`${root}/src/batch/score.py`] =
+        "import joblib\nimport pandas as pd\nfrom common.storage import save_frame\n\nmodel = joblib.load('model.joblib')\nrows = pd.read_parquet('in.parquet')\nrows['score'] = model.predict(rows)\nsave_frame(rows, 'scores.csv')\n";
+  }
+  files["docker-compose.yml"] = `${compose.join("\n")}\n`;
+  return files;
+}

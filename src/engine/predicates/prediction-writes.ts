@@ -50,6 +50,8 @@ function writingFunctions(ctx: EvalContext, m: PyModule): Set<string> {
       .filter(Boolean),
   ];
   for (const module of modules) {
+    // Tested on the raw source first, so a module that writes nothing is never parsed for this.
+    if (!WRITE.test(module.source) && !OPENS_FOR_WRITE.test(module.source)) continue;
     if (!module.functions.length) continue;
     const codeLines = module.code.split("\n");
     const textLines = module.uncommented.split("\n");
@@ -68,7 +70,8 @@ const TRAINS = /\.fit\(|\.train\(|\bTrainer\(|\bcross_val_\w+\(|\.fit_transform\
 
 /** The lines where a module writes a prediction, itself or through a function of the project's own. */
 export function predictionWriteLines(ctx: EvalContext, m: PyModule): number[] {
-  if (m.notebook || !MAY_PREDICT.test(m.code) || TRAINS.test(m.code)) return [];
+  // The source is tested first: it needs no parse, and most modules of a tree never predict.
+  if (m.notebook || !MAY_PREDICT.test(m.source) || TRAINS.test(m.source)) return [];
   const names = boundNames(m.code);
   if (!names.size) return [];
   const mentions = new RegExp(`\\b(${[...names].join("|")})\\b`);
