@@ -41,6 +41,8 @@ export interface CiQuery {
   with?: Record<string, string>;
   masked?: boolean;
   trigger?: Trigger[];
+  /** Search local pre-commit hooks instead of CI. */
+  hooks?: boolean;
 }
 
 export interface YamlQuery {

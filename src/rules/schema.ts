@@ -56,6 +56,7 @@ const predicateBodies: Record<string, z.ZodType> = {
     with: z.record(z.string(), regexString).optional(),
     masked: z.boolean().optional(),
     trigger: z.array(trigger).min(1).optional(),
+    hooks: z.boolean().optional(),
   }),
   ciPipeline: z.strictObject({ trigger: z.array(trigger).min(1).optional(), work: z.boolean().optional() }),
   dockerfile: z.strictObject({

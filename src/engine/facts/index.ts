@@ -2,7 +2,8 @@ import { PathSearch } from "../path-search.js";
 import { baseName, dirName, extensionOf, isExcludedPath, matchAny } from "../paths.js";
 import { buildContexts, moduleInImage } from "./build-context.js";
 import { automatedModules, ModuleIndex, type Automation } from "./automation.js";
-import { extractCi, isJenkinsfile, type CiPipeline } from "./ci/index.js";
+import { extractCi, isJenkinsfile, preCommitHooks, type CiPipeline } from "./ci/index.js";
+import type { IndirectionContext } from "./ci/expand.js";
 import { parseMakefile } from "./ci/makefile.js";
 import {
   CONDA_GLOBS,
@@ -45,6 +46,8 @@ export interface Facts {
   yaml: YamlStore;
   dependencies: DependencyFacts;
   ci: CiPipeline[];
+  /** Local pre-commit hooks, as pipelines of commands (not CI: they run on a developer's commit). */
+  preCommit: CiPipeline[];
   dockerfiles: Dockerfile[];
   compose: ComposeFile[];
   terraform: TerraformFile[];
@@ -259,16 +262,28 @@ class AuditFacts implements Facts {
     return (this.#gcloud ??= gcloudFacts(this.texts));
   }
 
+  #indirection?: IndirectionContext;
+  get #indirectionContext(): IndirectionContext {
+    return (this.#indirection ??= {
+      makefiles: new Map(this.#makefiles.map((p) => [p, parseMakefile(p, this.#text(p))] as const)),
+      scripts: new Map(this.#scripts.map((p) => [p, this.#text(p)] as const)),
+      yaml: this.yaml,
+    });
+  }
+
+  #preCommit?: CiPipeline[];
+  get preCommit(): CiPipeline[] {
+    return (this.#preCommit ??= preCommitHooks(this.#indirectionContext));
+  }
+
   #ci?: CiPipeline[];
   get ci(): CiPipeline[] {
     if (!this.#ci) {
-      const makefiles = new Map(this.#makefiles.map((p) => [p, parseMakefile(p, this.#text(p))] as const));
-      const scripts = new Map(this.#scripts.map((p) => [p, this.#text(p)] as const));
       const jenkinsfiles = new Map(this.#jenkinsfiles.map((p) => [p, this.#text(p)] as const));
       const cloudBuildTrigger =
         this.terraform.some((t) => t.resources.some((r) => r.type === "google_cloudbuild_trigger")) ||
         this.#gcloudFacts.createsBuildTrigger;
-      this.#ci = extractCi(jenkinsfiles, { makefiles, scripts, yaml: this.yaml }, cloudBuildTrigger);
+      this.#ci = extractCi(jenkinsfiles, this.#indirectionContext, cloudBuildTrigger);
     }
     return this.#ci;
   }

@@ -28,7 +28,7 @@ export function evalCi(ctx: EvalContext, q: CiQuery): PredicateResult {
       evidence.push(e);
     }
   };
-  for (const pipeline of ctx.facts.ci) {
+  for (const pipeline of q.hooks ? ctx.facts.preCommit : ctx.facts.ci) {
     for (const step of pipeline.steps) {
       if (!triggered(pipeline, step, q.trigger)) continue;
       if (q.uses && step.uses && (q.masked === undefined || q.masked === step.masked)) {

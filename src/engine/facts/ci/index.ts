@@ -1,5 +1,5 @@
 import { baseName, matchGlob } from "../../paths.js";
-import type { YamlFile } from "../yaml.js";
+import { asList, asMap, lineOf, type YamlFile } from "../yaml.js";
 import { azurePipelines, looksLikeAzure } from "./azure.js";
 import { bitbucketPipeline } from "./bitbucket.js";
 import { circlePipeline } from "./circleci.js";
@@ -9,6 +9,7 @@ import { GITHUB_WORKFLOW_GLOB, githubPipeline } from "./github.js";
 import { gitlabPipeline } from "./gitlab.js";
 import { jenkinsPipeline } from "./jenkins.js";
 import type { CiPipeline } from "./model.js";
+import { buildStep } from "./steps.js";
 
 export type { CiCommand, CiPipeline, CiStep, Trigger } from "./model.js";
 
@@ -67,4 +68,38 @@ export function extractCi(
     pipelines.push(pipeline);
   }
   return pipelines;
+}
+
+/**
+ * The commands of a pre-commit config's local hooks (`repo: local`, `entry: make lint`), followed through
+ * make targets and scripts like CI steps. Kept apart from CI: a hook runs on a developer's commit.
+ */
+export function preCommitHooks(ctx: IndirectionContext): CiPipeline[] {
+  const out: CiPipeline[] = [];
+  for (const file of ctx.yaml.where((path) => /(^|\/)\.pre-commit-config\.ya?ml$/.test(path))) {
+    const steps = [];
+    for (const repo of asList(asMap(file.docs[0])?.repos)) {
+      if (asMap(repo)?.repo !== "local") continue;
+      for (const hook of asList(asMap(repo)?.hooks)) {
+        const h = asMap(hook);
+        if (typeof h?.entry !== "string") continue;
+        const args = asList(h.args).filter((a): a is string => typeof a === "string");
+        const line = lineOf(h, "entry") ?? lineOf(h) ?? 1;
+        steps.push(
+          buildStep(
+            file.path,
+            {
+              line,
+              name: typeof h.id === "string" ? h.id : undefined,
+              script: { text: [h.entry, ...args].join(" "), line },
+            },
+            ctx,
+          ),
+        );
+      }
+    }
+    if (steps.length)
+      out.push({ provider: "pre-commit", path: file.path, triggers: new Set(["other"]), steps, images: [] });
+  }
+  return out;
 }

@@ -31,7 +31,8 @@ export interface CiStep {
 }
 
 export interface CiPipeline {
-  provider: "github" | "gitlab" | "jenkins" | "azure" | "circleci" | "cloudbuild" | "bitbucket";
+  provider:
+    "github" | "gitlab" | "jenkins" | "azure" | "circleci" | "cloudbuild" | "bitbucket" | "pre-commit";
   path: string;
   triggers: Set<Trigger>;
   steps: CiStep[];
