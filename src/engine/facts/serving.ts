@@ -61,10 +61,10 @@ export function mayServe(module: PyModule, entryPoints = NO_ENTRY_POINTS): boole
   );
 }
 
-function routeMethods(module: PyModule): ServiceEndpoint[] {
+function routeMethods(module: PyModule, rename: (name: string) => string): ServiceEndpoint[] {
   const out: ServiceEndpoint[] = [];
   for (const d of module.decorators) {
-    const m = d.name.match(APP_CONSTRUCTORS);
+    const m = rename(d.name).match(APP_CONSTRUCTORS);
     const bare = d.name.match(BARE_ROUTES);
     const verb = (m?.groups?.verb ?? bare?.[0].split(".").pop() ?? "").toLowerCase();
     const route = d.strings[0] ?? "";
@@ -163,8 +163,54 @@ function bodyPredicts(module: PyModule, line: number): boolean {
 }
 
 /** What in a module answers requests, parsed, without the text gate in front of it. */
-export function endpointsOf(module: PyModule, entryPoints = NO_ENTRY_POINTS): ServiceEndpoint[] {
-  return [...routeMethods(module), ...handlers(module, entryPoints)];
+export function endpointsOf(
+  module: PyModule,
+  entryPoints = NO_ENTRY_POINTS,
+  rename: (name: string) => string = (name) => name,
+): ServiceEndpoint[] {
+  return [...routeMethods(module, rename), ...handlers(module, entryPoints)];
+}
+
+/**
+ * A framework class re-exported through a local module (`from app.core import FastAPI`, where `app/core.py`
+ * imports it from `fastapi`) is the framework's class: the name is rewritten one re-export deep.
+ */
+function reexports(index: ModuleIndex): (name: string) => string {
+  const cache = new Map<string, string>();
+  return (name) => {
+    let out = cache.get(name);
+    if (out !== undefined) return out;
+    out = name;
+    const parts = name.split(".");
+    for (let i = parts.length - 1; i > 0 && out === name; i--) {
+      const local = index.modulesNamed(parts.slice(0, i).join("."));
+      if (local.length !== 1) continue;
+      const symbol = parts[i].replace(/\(\)$/, "");
+      const from = index.byPath
+        .get(local[0])
+        ?.source.match(new RegExp(`^\\s*from\\s+([\\w.]+)\\s+import\\s+[^\\n]*\\b${symbol}\\b`, "m"));
+      if (from && !from[1].startsWith(".")) out = [from[1], ...parts.slice(i)].join(".");
+    }
+    cache.set(name, out);
+    return out;
+  };
+}
+
+/** A managed endpoint's inference code named by `entry_point=` (SageMaker, Azure ML) in a local file. */
+function entryPointPredicts(module: PyModule, index: ModuleIndex): boolean {
+  for (const c of module.calls)
+    for (const k of c.kwargs) {
+      if (k.name !== "entry_point" && k.name !== "entry_script" && k.name !== "scoring_script") continue;
+      const file = k.value.match(/^["']([\w./-]+\.py)["']$/)?.[1];
+      const target = file ? index.resolveFile(file, module.path.replace(/\/?[^/]*$/, "")) : undefined;
+      const code = target ? index.byPath.get(target) : undefined;
+      if (
+        code &&
+        (predictsIn(code) || code.functions.some((f) => /^(predict_fn|model_fn|run|init)$/.test(f.name)))
+      )
+        return true;
+    }
+  return false;
 }
 
 export function servingModules(
@@ -173,14 +219,18 @@ export function servingModules(
   entryPoints: ReadonlySet<string> = NO_ENTRY_POINTS,
 ): ServingModule[] {
   const out: ServingModule[] = [];
+  const rename = reexports(index);
   for (const module of modules) {
     if (module.notebook || !mayServe(module, entryPoints)) continue;
-    const endpoints = endpointsOf(module, entryPoints);
+    const endpoints = endpointsOf(module, entryPoints, rename);
     if (!endpoints.length) continue;
     const imported = module.imports
       .flatMap((i) => index.resolveImport(module, i.module))
       .map((p) => index.byPath.get(p)!);
-    const predicts = predictsIn(module) || imported.some((m) => m && predictsIn(m));
+    const predicts =
+      predictsIn(module) ||
+      imported.some((m) => m && predictsIn(m)) ||
+      (endpoints.some((e) => e.kind === "managed") && entryPointPredicts(module, index));
     // Where some endpoint's own body predicts, the others are judged by theirs: a module with a
     // data-processing handler and an inference handler serves predictions only through the latter.
     const own = endpoints.map((e) => e.kind !== "managed" && e.kind !== "ui" && bodyPredicts(module, e.line));
