@@ -228,8 +228,17 @@ export function automatedModules(
       const snippet = `orchestrated: ${m.lines[line - 1]?.trim().slice(0, 100) ?? "pipeline"}`;
       const runner = { path: m.path, line, snippet };
       groups[0].push({ path: m.path, automation: { runner, kind: "orchestrator", chain: [] } });
-      // A task that runs a module of the project by command (`BashOperator(bash_command="python -m …")`).
-      for (const s of m.strings) addCommand(s.value, m.path, { ...runner, line: s.line }, "orchestrator");
+      // A task that runs a module of the project by command (`BashOperator(bash_command="python -m …")`), by
+      // an argument list (`[sys.executable, "-m", "src.retrain"]`) or by a path built into a command.
+      for (const s of m.strings) {
+        addCommand(s.value, m.path, { ...runner, line: s.line }, "orchestrator");
+        const named = namedModule(index, s.value);
+        if (named && named !== m.path)
+          groups[0].push({
+            path: named,
+            automation: { runner: { ...runner, line: s.line }, kind: "orchestrator", chain: [] },
+          });
+      }
     }
   for (const path of servingModules)
     groups[1].push({
@@ -268,4 +277,17 @@ function orchestratorLine(m: PyModule): number {
     ...m.classes.filter((c) => c.bases.some((b) => /^metaflow\.FlowSpec$/.test(b))).map((c) => c.line),
   ];
   return Math.min(...lines);
+}
+
+/** A local module a string names: `src.orchestration.retrain`, or a path ending in `train.py`. */
+function namedModule(index: ModuleIndex, value: string): string | undefined {
+  const dotted = value.match(/^([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)$/)?.[1];
+  const file = value.match(/([\w.-]+(?:\/[\w.-]+)*)\.py\b/)?.[1];
+  const name = dotted ?? file?.replace(/\//g, ".").replace(/^\.+/, "");
+  if (!name) return undefined;
+  const found = index.modulesNamed(name);
+  if (found.length === 1) return found[0];
+  // A path built from a variable (`{SCRIPTS_DIR}/run_training.py`): its file name alone, where one module has it.
+  const leaf = index.modulesNamed(name.split(".").pop()!);
+  return file && leaf.length === 1 ? leaf[0] : undefined;
 }

@@ -9,7 +9,10 @@ import type { ComposeFile, Dockerfile } from "./docker.js";
  * `COPY`/`ADD` lines that put files there, and a `src/` layout installed by `pip install .`.
  */
 
-/** The build contexts of each Dockerfile: those Compose files give it, else its own folder. */
+/**
+ * The build contexts of each Dockerfile, most likely first: those Compose files give it, then its own folder
+ * and each folder above it (`docker build -f docker/api.Dockerfile .` builds from the root).
+ */
 export function buildContexts(dockerfiles: Dockerfile[], compose: ComposeFile[]): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const c of compose)
@@ -18,7 +21,14 @@ export function buildContexts(dockerfiles: Dockerfile[], compose: ComposeFile[])
       if (!list.includes(b.context)) list.push(b.context);
       out.set(b.dockerfile, list);
     }
-  for (const d of dockerfiles) if (!out.has(d.path)) out.set(d.path, [dirName(d.path)]);
+  for (const d of dockerfiles) {
+    const list = out.get(d.path) ?? [];
+    for (let dir = dirName(d.path); ; dir = dirName(dir)) {
+      if (!list.includes(dir)) list.push(dir);
+      if (!dir) break;
+    }
+    out.set(d.path, list);
+  }
   return out;
 }
 
@@ -82,19 +92,32 @@ export function moduleInImage(
   contexts: string[],
   target: string,
 ): string | undefined {
-  const { copies, workdir } = layoutOf(d);
-  const imagePath = strip(target.startsWith("/") ? target : (joinPath(workdir, target) ?? target));
-  const relative = [...sourcesOf(copies, imagePath), target, `src/${target}`];
-  for (const context of contexts)
-    for (const rel of relative) {
-      const path = joinPath(context, rel);
-      if (path && index.byPath.has(path)) return path;
-    }
+  const found = fileInImage((p) => index.byPath.has(p), d, contexts, target);
+  if (found) return found;
   // A module found on the image's import path: a package installed from the context, anywhere under it.
+  // The nearest context that holds exactly one such module decides.
   const dotted = target.replace(/\.py$/, "").replace(/\//g, ".");
   for (const context of contexts) {
     const under = index.modulesNamed(dotted).filter((p) => !context || p.startsWith(`${context}/`));
     if (under.length === 1) return under[0];
   }
+  return undefined;
+}
+
+/** The repository file at `target` in the image (relative to its `WORKDIR`, or absolute), through its copies. */
+export function fileInImage(
+  exists: (path: string) => boolean,
+  d: Dockerfile,
+  contexts: string[],
+  target: string,
+): string | undefined {
+  const { copies, workdir } = layoutOf(d);
+  const imagePath = strip(target.startsWith("/") ? target : (joinPath(workdir, target) ?? target));
+  const relative = [...sourcesOf(copies, imagePath), strip(target), `src/${strip(target)}`];
+  for (const context of contexts)
+    for (const rel of relative) {
+      const path = joinPath(context, rel);
+      if (path && exists(path)) return path;
+    }
   return undefined;
 }

@@ -1,6 +1,6 @@
 import { PathSearch } from "../path-search.js";
 import { baseName, dirName, extensionOf, isExcludedPath, matchAny } from "../paths.js";
-import { buildContexts, moduleInImage } from "./build-context.js";
+import { buildContexts, fileInImage, moduleInImage } from "./build-context.js";
 import { automatedModules, ModuleIndex, type Automation } from "./automation.js";
 import { extractCi, isJenkinsfile, preCommitHooks, type CiPipeline } from "./ci/index.js";
 import type { IndirectionContext } from "./ci/expand.js";
@@ -62,6 +62,8 @@ export interface Facts {
   modules: ModuleIndex;
   /** The repository module a container's start command names, resolved through its image (see build-context). */
   moduleInImage(d: Dockerfile, target: string): string | undefined;
+  /** Any repository file a container's command names (a start script), resolved through its image. */
+  fileInImage(d: Dockerfile, target: string): string | undefined;
   /** Which modules' texts mention a word, found without parsing them. */
   moduleTexts: ModuleTexts;
   /** Top-level packages imported by any code or notebook, for "declared but never used". */
@@ -303,9 +305,17 @@ class AuditFacts implements Facts {
   }
 
   #contexts?: Map<string, string[]>;
-  moduleInImage(d: Dockerfile, target: string): string | undefined {
+  #contextsOf(d: Dockerfile): string[] {
     this.#contexts ??= buildContexts(this.dockerfiles, this.compose);
-    return moduleInImage(this.modules, d, this.#contexts.get(d.path) ?? [dirName(d.path)], target);
+    return this.#contexts.get(d.path) ?? [dirName(d.path)];
+  }
+
+  moduleInImage(d: Dockerfile, target: string): string | undefined {
+    return moduleInImage(this.modules, d, this.#contextsOf(d), target);
+  }
+
+  fileInImage(d: Dockerfile, target: string): string | undefined {
+    return fileInImage((p) => this.texts.has(p), d, this.#contextsOf(d), target);
   }
 
   #automated?: Map<string, Automation>;

@@ -10,9 +10,11 @@ import { found, type EvalContext, type PredicateResult } from "./result.js";
 /** What a container runs on start: ENTRYPOINT then CMD, one level into a start script in the repository. */
 export function startCommand(facts: Facts, d: Dockerfile): string {
   const own = [d.entrypoint?.args, d.cmd?.args].filter(Boolean).join(" ");
-  const script = own.match(/(?:^|\s)(?:(?:ba)?sh\s+)?\.?\/?([\w./-]+\.sh)\b/);
+  const script = own.match(/(?:^|\s)(?:(?:ba)?sh\s+)?((?:\.?\/)?[\w./-]+\.sh)\b/);
   if (!script) return own;
-  const path = [...facts.texts.keys()].find((p) => p === script[1] || p.endsWith(`/${script[1]}`));
+  const path =
+    facts.fileInImage(d, script[1]) ??
+    [...facts.texts.keys()].find((p) => p === script[1] || p.endsWith(`/${script[1].replace(/^\.?\//, "")}`));
   const body = path ? facts.texts.get(path) : undefined;
   return body
     ? `${own}\n${splitShell(body, 1)

@@ -77,16 +77,38 @@ export function predictionWriteLines(ctx: EvalContext, m: PyModule): number[] {
   const mentions = new RegExp(`\\b(${[...names].join("|")})\\b`);
   let writers: Set<string> | undefined;
   const lines: number[] = [];
-  m.code.split("\n").forEach((text, i) => {
-    if (!mentions.test(text) || /^\s*(async\s+)?def\s/.test(text)) return;
+  for (const { text, line } of statements(m.code)) {
+    if (!mentions.test(text) || /^\s*(async\s+)?def\s/.test(text)) continue;
     if (WRITE.test(text) && !SHOWS_ONLY.test(text)) {
-      lines.push(i + 1);
-      return;
+      lines.push(line);
+      continue;
     }
     writers ??= writingFunctions(ctx, m);
     const called = [...text.matchAll(/\b(\w+)\s*\(/g)].map((c) => c[1]);
     const task = text.match(/\.add_task\(\s*(\w+)/)?.[1];
-    if ((task && writers.has(task)) || called.some((name) => writers!.has(name))) lines.push(i + 1);
-  });
+    if ((task && writers.has(task)) || called.some((name) => writers!.has(name))) lines.push(line);
+  }
   return lines;
+}
+
+/** Statements, not lines: a call chained over several lines inside brackets (`df.write\n.mode(…)\n.save()`) is one. */
+function statements(code: string): { text: string; line: number }[] {
+  const out: { text: string; line: number }[] = [];
+  let depth = 0;
+  let current = "";
+  let start = 1;
+  code.split("\n").forEach((text, i) => {
+    if (depth === 0) {
+      current = text;
+      start = i + 1;
+    } else current += ` ${text.trim()}`;
+    for (const c of text)
+      depth = Math.max(
+        0,
+        depth + (c === "(" || c === "[" || c === "{" ? 1 : c === ")" || c === "]" || c === "}" ? -1 : 0),
+      );
+    if (depth === 0) out.push({ text: current, line: start });
+  });
+  if (depth > 0) out.push({ text: current, line: start });
+  return out;
 }

@@ -322,12 +322,20 @@ function ranBy(a: Automation | undefined, kinds: NonNullable<PythonQuery["ranBy"
 
 /** The modules an orchestrated module runs by command (`BashOperator(bash_command="python -m src.retrain")`). */
 function commandedBy(ctx: EvalContext, m: PyModule): PyModule[] {
-  if (!m.strings.some((s) => /\bpython/.test(s.value))) return [];
+  if (!definesOrchestratedWork(m)) return [];
   const out: PyModule[] = [];
   for (const [path, a] of ctx.facts.automated)
     if (a.kind === "orchestrator" && a.runner.path === m.path && a.chain.length === 1 && path !== m.path) {
       const module = ctx.facts.modules.byPath.get(path);
       if (module) out.push(module);
     }
+  // A DAG that triggers another (`TriggerDagRunOperator(trigger_dag_id="train")`) runs that DAG's tasks.
+  for (const c of m.calls) {
+    const id = c.kwargs.find((k) => k.name === "trigger_dag_id")?.value.match(/^["']([\w.-]+)["']$/)?.[1];
+    if (!id) continue;
+    const defines = new RegExp(`(dag_id\\s*=\\s*|DAG\\(\\s*)["']${id.replace(/\./g, "\\.")}["']`);
+    for (const other of ctx.facts.modules.byPath.values())
+      if (other !== m && other.source.includes(id) && defines.test(other.source)) out.push(other);
+  }
   return out;
 }
