@@ -25,7 +25,10 @@ const PREFIXES = [
   /^env\s+(\w+=\S*\s+)*/,
   /^\w+=("[^"]*"|'[^']*'|\S*)\s+/,
   /^(npm|yarn|pnpm)\s+(run\s+|exec\s+|run-script\s+)/,
-  /^(pipenv|poetry|uv|pdm|hatch|rye)\s+run\s+(--\S+\s+)*/,
+  // Runner options, those that take a value (`uv run --extra dev pytest`) with it.
+  /^(pipenv|poetry|uv|pdm|hatch|rye)\s+run\s+((--(extra|group|only-group|no-group|with|python|project|directory|package|env-file|index)(=\S+|\s+\S+)|--?[\w-]+)\s+)*/,
+  // A command run inside a container of the system (`docker exec api pylint /app`, `docker compose exec -T api pytest`).
+  /^docker(-compose|\s+compose)?\s+exec\s+((-e|--env|-w|--workdir|-u|--user|--env-file)(=\S+|\s+\S+)\s+|--?[\w-]+\s+)*("[^"]*"|'[^']*'|\S+)\s+/,
   /^(if|then|else|do|elif|while|until|!)\s+/,
 ];
 const CONTROL_ONLY =
