@@ -42,13 +42,15 @@ const STREAM_CONSUMERS =
 const MANAGED =
   /^(sagemaker\..*\.deploy|sagemaker\..*Model\(\)\.deploy|google\.cloud\.aiplatform\.(Endpoint(\.create)?|Model(\.upload)?\(\)\.deploy|Model\.deploy)|azure\.ai\.ml\.entities\.(ManagedOnlineEndpoint|ManagedOnlineDeployment|KubernetesOnlineEndpoint))$/;
 const UI = /^(streamlit|gradio)\./;
+const DJANGO_VIEWS =
+  /^(rest_framework\.(views\.APIView|generics\.\w+|viewsets\.\w+)|django\.views\.(generic\.)?View)$/;
 /**
  * Every endpoint above is named after a package the module's own text names (a resolved name starts with
  * one), or is a function called `…handler`, or an Azure `score*.py`: a module with none of them serves
  * nothing, and is ruled out without being parsed.
  */
 const SERVING_HINT =
-  /fastapi|flask|litestar|starlette|quart|sanic|robyn|add_url_rule|functions_framework|azure|bentoml|\bray\b|kafka|pubsub|kinesis|sagemaker|aiplatform|streamlit|gradio|handler/i;
+  /fastapi|flask|litestar|starlette|quart|sanic|robyn|add_url_rule|functions_framework|azure|bentoml|\bray\b|kafka|pubsub|kinesis|sagemaker|aiplatform|streamlit|gradio|handler|rest_framework|django/i;
 
 const NO_ENTRY_POINTS: ReadonlySet<string> = new Set();
 const FUNCTION_SOURCE = /(^|\/)main\.py$/;
@@ -82,6 +84,21 @@ function routeMethods(module: PyModule, rename: (name: string) => string): Servi
       });
     }
   }
+  // Django REST framework: `@api_view(["POST"])`, and the `post` method of an APIView or generic view class.
+  for (const d of module.decorators)
+    if (
+      /^rest_framework\.decorators\.api_view$/.test(d.name) &&
+      d.strings.some((s) => /^(POST|PUT)$/i.test(s))
+    )
+      out.push({ path: module.path, line: d.line, what: "POST (api_view)", kind: "post" });
+  const classes = [...module.classes].sort((a, b) => a.line - b.line);
+  classes.forEach((c, i) => {
+    if (!c.bases.some((b) => DJANGO_VIEWS.test(b))) return;
+    const end = classes[i + 1]?.line ?? Infinity;
+    for (const f of module.functions)
+      if (f.line > c.line && f.line < end && f.indent > 0 && /^(post|put|create)$/.test(f.name))
+        out.push({ path: module.path, line: f.line, what: `POST ${c.name}.${f.name}`, kind: "post" });
+  });
   for (const c of module.calls) {
     if (/^(starlette\.routing\.Route|litestar\.handlers\.\w+)$/.test(c.name)) {
       const post = /POST/i.test(c.kwargs.find((k) => k.name === "methods")?.value ?? "");

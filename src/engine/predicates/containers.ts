@@ -1,5 +1,6 @@
 import { flaskRunModule, pythonTargets } from "../facts/automation.js";
 import { servedModules } from "../facts/serving.js";
+import { dirName } from "../paths.js";
 import { splitShell } from "../facts/ci/shell.js";
 import type { Dockerfile } from "../facts/docker.js";
 import type { Facts } from "../facts/index.js";
@@ -54,7 +55,13 @@ function startsPredictionService(facts: Facts, d: Dockerfile, start: string): bo
   const targets = pythonTargets(start.replace(/\b(gunicorn|hypercorn)\b(.*?)\s([\w.]+:\w+)/, "uvicorn $3"));
   return targets.some((t) => {
     const path = facts.moduleInImage(d, t);
-    return !!path && servedModules(facts.modules, path).some((p) => predicting.has(p));
+    if (!path) return false;
+    // A Django project's wsgi/asgi module serves every app of the project beside it.
+    if (/get_[wa]sgi_application/.test(facts.modules.byPath.get(path)?.source ?? "")) {
+      const project = dirName(dirName(path));
+      return [...predicting].some((p) => !project || p.startsWith(`${project}/`));
+    }
+    return servedModules(facts.modules, path).some((p) => predicting.has(p));
   });
 }
 
