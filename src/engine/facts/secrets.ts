@@ -43,7 +43,9 @@ export function isPlaceholder(value: string): boolean {
     /^\*+$/.test(v) ||
     /^(replace[_-]?with|change[_-]?me|changeit|insert[_-]|put[_-]|enter[_-]|add[_-]your)/i.test(v) ||
     isSynthetic(v) ||
-    readsAsLocation(v)
+    readsAsLocation(v) ||
+    // The name of an environment variable that holds the secret (`"IQA_S3_SECRET_ACCESS_KEY"`), not the secret.
+    /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(v)
   );
 }
 
@@ -53,7 +55,8 @@ export function isPlaceholder(value: string): boolean {
  */
 const PLACEHOLDER_WORDS =
   /example|placeholder|dummy|fake|sample|planted|redacted|not[_-]?a[_-]?real|replace[_-]?me/i;
-const SEQUENCES = ["0123456789", "abcdefghijklmnopqrstuvwxyz"];
+/** Ascending or descending: `12345678`, `9876543210`, `abcdefgh`. */
+const SEQUENCES = ["0123456789", "abcdefghijklmnopqrstuvwxyz", "9876543210", "zyxwvutsrqponmlkjihgfedcba"];
 
 function hasSequentialRun(value: string, length = 8): boolean {
   const lower = value.toLowerCase();
@@ -87,7 +90,7 @@ function readsAsLocation(value: string): boolean {
   return value
     .split("/")
     .filter(Boolean)
-    .every((part) => /^[a-z0-9_.=:-]+$/.test(part) && !/[a-z]\d[a-z]\d/.test(part));
+    .every((part) => /^[a-z0-9_.=:-]+$/.test(part));
 }
 
 /** A file that documents the shape of a config, never its values: `*.example.*`, `*.sample.*`, `*.template.*`, `*.dist`. */
