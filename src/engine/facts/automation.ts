@@ -231,7 +231,9 @@ export function automatedModules(
       // A task that runs a module of the project by command (`BashOperator(bash_command="python -m …")`), by
       // an argument list (`[sys.executable, "-m", "src.retrain"]`) or by a path built into a command.
       for (const s of m.strings) {
-        addCommand(s.value, m.path, { ...runner, line: s.line }, "orchestrator");
+        if (s.value.length > 300 || !/\.\w/.test(s.value)) continue;
+        if (s.value.includes("python"))
+          addCommand(s.value, m.path, { ...runner, line: s.line }, "orchestrator");
         const named = namedModule(index, s.value);
         if (named && named !== m.path)
           groups[0].push({

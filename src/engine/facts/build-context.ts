@@ -39,8 +39,19 @@ interface Copy {
   destIsFolder: boolean;
 }
 
+const layouts = new WeakMap<Dockerfile, { copies: Copy[]; workdir: string }>();
+
 /** The image's files by where they came from: every `COPY`/`ADD` from the context, and the last `WORKDIR`. */
 function layoutOf(d: Dockerfile): { copies: Copy[]; workdir: string } {
+  let layout = layouts.get(d);
+  if (!layout) {
+    layout = readLayout(d);
+    layouts.set(d, layout);
+  }
+  return layout;
+}
+
+function readLayout(d: Dockerfile): { copies: Copy[]; workdir: string } {
   let workdir = "/";
   const copies: Copy[] = [];
   for (const ins of d.instructions) {
