@@ -85,6 +85,8 @@ export function isSynthetic(value: string): boolean {
  */
 function readsAsLocation(value: string): boolean {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return true;
+  // A host name, with or without a port: `minio.tracking.svc.cluster.local:9000`.
+  if (/^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?$/.test(value)) return true;
   if (/\.[a-z][a-z0-9]{0,5}$/.test(value) && !/[+=]/.test(value)) return true;
   if (!value.includes("/")) return false;
   return value
