@@ -54,20 +54,24 @@ describe.skipIf(skipRedisTests)("restarts and outages with a real Redis", () => 
     const start = performance.now();
     const times: number[] = [];
     const stamp = () => times.push(performance.now() - start);
+    let otherKey = 0;
     await Promise.all([
       ...[1, 2, 3].map(() => a.reserve("42").then(stamp)),
       ...[1, 2, 3].map(() => b.reserve("42").then(stamp)),
-      b.reserve("43").then(() => expect(performance.now() - start).toBeLessThan(150)),
+      b.reserve("43").then(() => (otherKey = performance.now() - start)),
     ]);
     times.sort((x, y) => x - y);
-    const gaps = times.slice(1).map((t, i) => t - times[i]);
-    // Six writes of one installation from two processes: one every 200 ms, as one client's would be.
-    for (const gap of gaps) expect(gap).toBeGreaterThan(185);
+    // Six writes of one installation from two processes: the k-th no sooner than k × 200 ms, as one client's
+    // would be. (A timer may fire late on a busy machine, never early, so this holds under any load.)
+    times.forEach((t, k) => expect(t).toBeGreaterThan(k * 200 - 5));
+    // Another installation did not wait for this one's slots.
+    expect(otherKey).toBeLessThan(times[2]);
 
     await redis.stop();
     const away = performance.now();
     await Promise.all([a.reserve("42"), a.reserve("44")]);
-    expect(performance.now() - away).toBeLessThan(1_500);
+    // A reservation Redis cannot answer falls back within its one-second command timeout.
+    expect(performance.now() - away).toBeLessThan(3_000);
     expect(lines.filter((l) => l.level === 40)).toHaveLength(1);
     expect(lines[0].msg).toBe("the shared write budget is unavailable; retrying until it is back");
   }, 30_000);
