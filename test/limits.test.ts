@@ -26,6 +26,21 @@ describe("limits on what is read", () => {
     expect(card.notes.join(" ")).toContain("Could not read train.py (1.");
   });
 
+  it("a notebook over the 1 MB cap but under its own 8 MB is read, not named unreadable", async () => {
+    const cells = [
+      { cell_type: "code", source: ["import mlflow\n", "mlflow.log_metric('a', 1)\n"] },
+      {
+        cell_type: "code",
+        outputs: [{ data: { "image/png": "A".repeat(1_800_000) } }],
+        source: ["plot()\n"],
+      },
+    ];
+    const card = await run({ "notebooks/eda.ipynb": JSON.stringify({ cells, nbformat: 4 }) });
+    const finding = status(card, "tracking.experiments");
+    expect(finding.status).toBe("partial");
+    expect(card.notes.join(" ")).not.toContain("eda.ipynb");
+  });
+
   it("a pass found elsewhere stands even when another file of the kind is too large", async () => {
     const card = await run({
       "big.py": "#\n".repeat(600_000),

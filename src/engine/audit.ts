@@ -21,11 +21,17 @@ export const MAX_NOTEBOOK_BYTES = 8 * 1024 * 1024;
  */
 export const MAX_TEXT_BYTES = 10 * 1024 * 1024;
 
-/** The most bytes read of one file: the cap, raised for notebooks and for plain text. */
+/** The most bytes kept of one file for the rules: the cap, raised for notebooks. */
+function keepCapOf(path: string, maxBytes: number): number {
+  return path.endsWith(".ipynb") ? Math.max(maxBytes, MAX_NOTEBOOK_BYTES) : maxBytes;
+}
+
+/** The most bytes read of one file: what is kept, and for plain text what the secret scan reads. */
 export function readCapOf(path: string, maxBytes: number): number {
-  if (path.endsWith(".ipynb")) return Math.max(maxBytes, MAX_NOTEBOOK_BYTES);
   const kinds = kindsOf(path);
-  return kinds.length === 1 && kinds[0] === "text" ? Math.max(maxBytes, MAX_TEXT_BYTES) : maxBytes;
+  return kinds.length === 1 && kinds[0] === "text"
+    ? Math.max(maxBytes, MAX_TEXT_BYTES)
+    : keepCapOf(path, maxBytes);
 }
 
 export interface AuditSettings {
@@ -112,7 +118,7 @@ export async function readSnapshot(
       }
       const decoded = decodeText(result.bytes);
       if (!decoded.ok) continue;
-      if (w.size > maxBytes) {
+      if (w.size > keepCapOf(w.path, maxBytes)) {
         // Plain text past the read cap: scanned for secrets now and let go, so memory holds findings only.
         scanned.paths.push(w.path);
         scanned.findings.push(...findSecrets(w.path, decoded.text));
