@@ -4,6 +4,7 @@
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages/server/package.json ./packages/server/
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
@@ -16,7 +17,9 @@ ENV NODE_ENV=production \
     PORT=3000 \
     LOG_FORMAT=json
 WORKDIR /app
+# The server's dependencies are its workspace package's; the root's are the CLI bundle's build tools.
 COPY package.json package-lock.json ./
+COPY packages/server/package.json ./packages/server/
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
 COPY rules ./rules

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
 import type { z } from "zod";
@@ -14,15 +14,23 @@ import {
 } from "./cache.js";
 import { phaseFileSchema, rulesetFileSchema } from "./schema.js";
 
-/** The bundled rules folder, wherever the package is installed or run from. */
-export const RULES_DIR = resolve(
-  dirname(fileURLToPath(import.meta.url)),
-  "..",
-  "..",
-  ...(import.meta.url.includes("/dist/") ? ["..", "rules"] : ["rules"]),
-);
+/**
+ * The rules folder shipped beside the code: the nearest `rules/ruleset.yml` above this module, which is
+ * `src/rules/` from a checkout, `dist/src/rules/` when compiled, and one bundled file in the installed CLI
+ * or the Action.
+ */
+function findRulesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, "rules", "ruleset.yml"))) return join(dir, "rules");
+    dir = dirname(dir);
+  }
+  throw new RuleFileError(`no rules/ruleset.yml above ${fileURLToPath(import.meta.url)}`);
+}
 
 export class RuleFileError extends Error {}
+
+export const RULES_DIR = findRulesDir();
 
 /** A zod issue as a person reads it: the rule id and the key path that is wrong. */
 export function describeIssue(doc: unknown, issue: z.core.$ZodIssue): string {
