@@ -1,10 +1,10 @@
-import { linksAt } from "../src/app/auditor.js";
 import { main } from "../src/cli.js";
 import { audit } from "../src/engine/audit.js";
 import { badgeSnippet } from "../src/render/badge.js";
 import { renderCheckRun } from "../src/render/check-run.js";
 import { renderComment } from "../src/render/comment.js";
 import { deltaOf } from "../src/render/delta.js";
+import { linksAt } from "../src/render/status.js";
 import { loadCatalogue } from "../src/rules/load.js";
 import { LocalSource } from "../src/sources/local.js";
 import { TOOL } from "../src/version.js";

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { main } from "./cli.js";
+import { callerDirectory, main } from "./cli.js";
 
 // The installed command is a symlink with any name, so this entry always runs: it is the bin and nothing else.
 main(process.argv.slice(2), {
@@ -7,6 +7,7 @@ main(process.argv.slice(2), {
   stderr: (s) => process.stderr.write(s),
   isTTY: !!process.stdout.isTTY,
   stderrIsTTY: !!process.stderr.isTTY,
+  cwd: callerDirectory(),
 }).then(
   (code) => {
     process.exitCode = code;

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -18,21 +17,29 @@ import { renderJson } from "./render/json.js";
 import { renderMarkdown } from "./render/markdown.js";
 import { progressLine } from "./render/progress.js";
 import { renderSarif } from "./render/sarif.js";
-import { relativeLinksUnder } from "./render/status.js";
+import { relativeLinksUnder, type LinkFor } from "./render/status.js";
 import { renderText } from "./render/text.js";
 import { loadCatalogue } from "./rules/load.js";
+import { auditByName } from "./cli-by-name.js";
 import { githubOrigin } from "./sources/git-remote.js";
+import { parseRepositoryName, type RepositoryName } from "./sources/github-repository.js";
 import { LocalSource, reasonOf } from "./sources/local.js";
 import { TOOL } from "./version.js";
 
-const USAGE =
-  "usage: mlops-audit DIR [--format text|markdown|json|sarif|html] [--config FILE] [--fail-below N]";
+const USAGE = `usage: mlops-audit DIR | OWNER/REPO[@REF] | https://github.com/OWNER/REPO [options]
+  --format text|markdown|json|sarif|html   what to print (default text)
+  --config FILE        a .github/mlops-audit.yml to use instead of the audited one
+  --fail-below N       exit 1 when the score is under N (0-100)
+  --api-url URL        GitHub's API for OWNER/REPO (default $GITHUB_API_URL or https://api.github.com)
+  --version, --help
+A path that exists is audited as a directory; OWNER/REPO is read through GitHub's API, with $GITHUB_TOKEN
+when it is set. Exit codes: 0 audited, 1 under --fail-below, 2 bad arguments or unreadable target.`;
 const FORMATS = ["text", "markdown", "json", "sarif", "html"] as const;
-type Format = (typeof FORMATS)[number];
+export type Format = (typeof FORMATS)[number];
 
 class UsageError extends Error {}
 
-interface Io {
+export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   isTTY: boolean;
@@ -40,9 +47,11 @@ interface Io {
   cwd?: string;
   /** Whether stderr is a terminal: a long audit then shows a progress line there. */
   stderrIsTTY?: boolean;
+  /** The environment (GITHUB_TOKEN, GITHUB_API_URL); the process's own when not given. */
+  env?: Record<string, string | undefined>;
 }
 
-function parse(argv: string[]) {
+function parse(argv: string[], cwd: string) {
   let values, positionals;
   try {
     ({ values, positionals } = parseArgs({
@@ -52,15 +61,20 @@ function parse(argv: string[]) {
         format: { type: "string", default: "text" },
         config: { type: "string" },
         "fail-below": { type: "string" },
+        "api-url": { type: "string" },
         help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "V" },
       },
     }));
   } catch (e) {
     throw new UsageError((e as Error).message);
   }
   if (values.help) return { help: true as const };
+  if (values.version) return { version: true as const };
   if (positionals.length !== 1)
-    throw new UsageError(positionals.length ? "give exactly one directory" : "no directory given");
+    throw new UsageError(
+      positionals.length ? "give exactly one directory or repository" : "no directory or repository given",
+    );
   if (!FORMATS.includes(values.format as Format)) throw new UsageError(`unknown format "${values.format}"`);
   let failBelow: number | undefined;
   if (values["fail-below"] !== undefined) {
@@ -69,9 +83,17 @@ function parse(argv: string[]) {
     if (!Number.isFinite(failBelow) || failBelow < 0 || failBelow > 100)
       throw new UsageError("--fail-below takes a number from 0 to 100");
   }
+  // A path on disk wins over a name that merely looks like OWNER/REPO ("fixtures/repos").
+  const target = positionals[0];
+  const repository: RepositoryName | undefined = existsSync(resolve(cwd, target))
+    ? undefined
+    : parseRepositoryName(target);
+  if (values["api-url"] !== undefined && !repository)
+    throw new UsageError("--api-url applies only to an OWNER/REPO target");
   return {
-    help: false as const,
-    dir: positionals[0],
+    dir: target,
+    repository,
+    apiUrl: values["api-url"],
     format: values.format as Format,
     config: values.config,
     failBelow,
@@ -88,16 +110,24 @@ function badgeOf(dir: string): string | undefined {
   return base && origin ? badgeSnippet(base, origin.owner, origin.repo) : undefined;
 }
 
-function render(card: Scorecard, format: Format, isTTY: boolean, badge: string | undefined): string {
+export type CliArgs = Exclude<ReturnType<typeof parse>, { help: true } | { version: true }>;
+
+export function render(
+  card: Scorecard,
+  format: Format,
+  isTTY: boolean,
+  badge: string | undefined,
+  links: LinkFor = relativeLinksUnder(card.target.root),
+): string {
   switch (format) {
     case "json":
       return renderJson(card);
     case "sarif":
       return renderSarif(card);
     case "html":
-      return renderHtml(card, { links: relativeLinksUnder(card.target.root) });
+      return renderHtml(card, { links });
     case "markdown":
-      return renderMarkdown(card, { links: relativeLinksUnder(card.target.root), badge }) + "\n";
+      return renderMarkdown(card, { links, badge }) + "\n";
     default:
       return renderText(card, { color: isTTY && !process.env.NO_COLOR, badge });
   }
@@ -107,15 +137,20 @@ function render(card: Scorecard, format: Format, isTTY: boolean, badge: string |
 export async function main(argv: string[], io: Io): Promise<number> {
   let args: ReturnType<typeof parse>;
   try {
-    args = parse(argv);
+    args = parse(argv, io.cwd ?? process.cwd());
   } catch (e) {
     io.stderr(`mlops-audit: ${(e as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  if (args.help) {
+  if ("help" in args) {
     io.stdout(`${USAGE}\n`);
     return 0;
   }
+  if ("version" in args) {
+    io.stdout(`${TOOL.name} ${TOOL.version}\n`);
+    return 0;
+  }
+  if (args.repository) return auditByName(args, args.repository, io);
   const cwd = io.cwd ?? process.cwd();
   const dir = resolve(cwd, args.dir);
   const catalogue = loadCatalogue();
@@ -178,27 +213,8 @@ function isFolder(path: string): boolean {
  * in a sub-folder audits that sub-folder. Only for this package's own script: elsewhere INIT_CWD is some
  * outer npm command's folder, not where this one was started.
  */
-function callerDirectory(): string {
+export function callerDirectory(): string {
   const env = process.env;
   const ownScript = env.npm_lifecycle_event === "audit" && env.npm_package_name === "mlops-audit";
   return ownScript && env.INIT_CWD ? env.INIT_CWD : process.cwd();
-}
-
-const invokedDirectly = process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1]);
-if (invokedDirectly) {
-  main(process.argv.slice(2), {
-    stdout: (s) => process.stdout.write(s),
-    stderr: (s) => process.stderr.write(s),
-    isTTY: !!process.stdout.isTTY,
-    stderrIsTTY: !!process.stderr.isTTY,
-    cwd: callerDirectory(),
-  }).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (e) => {
-      process.stderr.write(`mlops-audit: ${(e as Error).message}\n`);
-      process.exitCode = 2;
-    },
-  );
 }

@@ -1,11 +1,10 @@
-import { rootPrefix } from "../engine/paths.js";
 import type { Logger } from "pino";
 import { configWarnings, settingsFrom, type ConfigResult } from "../config/load.js";
 import { judgeFiles, MAX_FILE_BYTES, readSnapshot } from "../engine/audit.js";
-import type { Catalogue, Evidence, Scorecard } from "../engine/model.js";
+import type { Catalogue, Scorecard } from "../engine/model.js";
 import { conclusionOf, renderCheckRun, type Conclusion } from "../render/check-run.js";
 import { deltaOf, type Delta } from "../render/delta.js";
-import type { LinkFor } from "../render/status.js";
+import { linksAt } from "../render/status.js";
 import type { GitCache } from "../sources/git-cache.js";
 import { describeError, GitHubSnapshot, octokitGitReader } from "../sources/github.js";
 import { TOOL } from "../version.js";
@@ -69,12 +68,6 @@ export interface AuditOutcome {
   conclusion: Conclusion;
   /** The check run with every rule, when the commit has one of ours. */
   checkRunUrl?: string;
-}
-
-export function linksAt(htmlUrl: string, sha: string, root?: string): LinkFor {
-  const prefix = rootPrefix(root);
-  return (e: Evidence) =>
-    e.path ? `${htmlUrl}/blob/${sha}/${encodeURI(prefix + e.path)}${e.line ? `#L${e.line}` : ""}` : undefined;
 }
 
 /** Where and how to audit: enough to judge a commit without a webhook (the public pages use it too). */

@@ -30,6 +30,13 @@ export function relativeLinksUnder(root: string | undefined): LinkFor {
   };
 }
 
+/** Links into a repository's web pages at one commit, so they keep pointing at what was audited. */
+export function linksAt(htmlUrl: string, sha: string, root?: string): LinkFor {
+  const prefix = rootPrefix(root);
+  return (e: Evidence) =>
+    e.path ? `${htmlUrl}/blob/${sha}/${encodeURI(prefix + e.path)}${e.line ? `#L${e.line}` : ""}` : undefined;
+}
+
 /** `72/100 · B · Level 1`, or with the change against a pull request's base, `72/100 (+6) · B · Level 1`. */
 export function headline(card: Scorecard, change?: { before: number }): string {
   const delta = change ? ` (${signed(card.score - change.before)})` : "";

@@ -1,5 +1,5 @@
 import { posix } from "node:path";
-import type { ProbotOctokit } from "probot";
+import type { Api } from "@octokit/plugin-rest-endpoint-methods";
 import type { ReadResult, Snapshot, TreeEntry } from "../engine/snapshot.js";
 import type { GitCache } from "./git-cache.js";
 
@@ -20,7 +20,8 @@ export interface GitReader {
 
 /** Past this many paths the walk stops; the scorecard says so instead of running out of memory. */
 export const MAX_TREE_ENTRIES = 200_000;
-type Octokit = InstanceType<typeof ProbotOctokit>;
+/** Any client with the Git Database endpoints: Probot's installation client or a plain Octokit. */
+type GitClient = { rest: Pick<Api["rest"], "git"> };
 const SYMLINK_MODE = "120000";
 const TREE_CONCURRENCY = 4;
 
@@ -202,8 +203,8 @@ export function describeError(e: unknown): string {
   return kind ? `HTTP ${status}, ${kind}` : `HTTP ${status}`;
 }
 
-/** The Git Database API through an installation's Octokit. */
-export function octokitGitReader(octokit: Octokit, owner: string, repo: string): GitReader {
+/** The Git Database API through an Octokit. */
+export function octokitGitReader(octokit: GitClient, owner: string, repo: string): GitReader {
   return {
     async getTree(sha, recursive) {
       const { data } = await octokit.rest.git.getTree({

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import nock from "nock";
+import type { CheckedRequest } from "./openapi.js";
 
 /**
  * A GitHub with state, for benchmarks and for tests with more than one process: every endpoint the app
@@ -40,6 +41,8 @@ function kindOf(method: string, path: string): string {
   if (path.includes("check-runs")) return method === "GET" ? "check runs: list" : "check runs: write";
   if (path.startsWith("/app/hook/deliveries"))
     return method === "GET" ? "deliveries: list" : "deliveries: redeliver";
+  if (/^\/repos\/[^/]+\/[^/]+\/commits\/[^/]+$/.test(path)) return "commit";
+  if (/^\/repos\/[^/]+\/[^/]+$/.test(path)) return "repository";
   if (path.includes("/comments")) return method === "GET" ? "comments: list" : "comments: write";
   return `${method} other`;
 }
@@ -54,6 +57,9 @@ export class SimulatedGitHub {
   onRequest: (kind: string, body: unknown) => void = () => {};
   /** Parts of the API that a test adds, tried before the "not simulated" answer. */
   readonly routes: Route[] = [];
+  /** Every request the HTTP server received, with its query, for checks against GitHub's description. */
+  readonly requests: (CheckedRequest & { authorization?: string })[] = [];
+  private readonly repos = new Map<string, { defaultBranch: string; refs: Record<string, string> }>();
 
   /** `fallback` answers a tree asked for a commit that was never added. */
   constructor(private readonly fallback?: Files) {
@@ -63,6 +69,12 @@ export class SimulatedGitHub {
   commit(sha: string, files: Files): this {
     this.commits.set(sha, files);
     this.store(files);
+    return this;
+  }
+
+  /** A public repository, for the calls that audit one by name; its refs name commits added with `commit`. */
+  repository(owner: string, repo: string, defaultBranch: string, refs: Record<string, string>): this {
+    this.repos.set(`${owner}/${repo}`, { defaultBranch, refs });
     return this;
   }
 
@@ -99,6 +111,7 @@ export class SimulatedGitHub {
     if (kind === "token") return [201, { token: "t", expires_at: "2099-01-01T00:00:00Z" }];
     if (kind === "config") return [404, { message: "Not Found" }];
     if (sha) return this.tree(sha);
+    if (kind === "repository" || kind === "commit") return this.repositoryAnswer(kind, path);
     const blob = at(/\/git\/blobs\/(\w+)/);
     if (blob) {
       const text = this.blobs.get(blob);
@@ -130,6 +143,27 @@ export class SimulatedGitHub {
     if (kind === "comments: list") return [200, []];
     if (kind === "comments: write") return [201, { id: 1 }];
     return [404, { message: `not simulated: ${method} ${path}` }];
+  }
+
+  private repositoryAnswer(kind: string, path: string): Answer {
+    const [, , owner, repo, , ref] = path.split("/");
+    const found = this.repos.get(`${owner}/${repo}`);
+    if (!found) return [404, { message: "Not Found" }];
+    if (kind === "repository")
+      return [
+        200,
+        {
+          id: 1,
+          name: repo,
+          full_name: `${owner}/${repo}`,
+          private: false,
+          html_url: `https://github.com/${owner}/${repo}`,
+          default_branch: found.defaultBranch,
+        },
+      ];
+    const sha = found.refs[decodeURIComponent(ref)] ?? (this.commits.has(ref) ? ref : undefined);
+    // Asked with `application/vnd.github.sha`, GitHub answers a commit with its bare SHA.
+    return sha ? [200, sha] : [422, { message: `No commit found for SHA: ${ref}` }];
   }
 
   private tree(sha: string): Answer {
@@ -166,10 +200,20 @@ export class SimulatedGitHub {
     const server = createServer((req, res) => {
       void readJson(req).then((body) => {
         const url = new URL(req.url!.replace(/^\/api\/v3/, ""), "http://github.test");
+        this.requests.push({
+          method: req.method!,
+          url: url.pathname + url.search,
+          body,
+          authorization: req.headers.authorization,
+        });
         const [status, answer, headers] = this.answer(req.method!, url.pathname, body, url.searchParams);
+        const text = typeof answer === "string";
         setTimeout(() => {
-          res.writeHead(status, { "content-type": "application/json", ...headers });
-          res.end(JSON.stringify(answer));
+          res.writeHead(status, {
+            "content-type": text ? "application/vnd.github.sha; charset=utf-8" : "application/json",
+            ...headers,
+          });
+          res.end(text ? answer : JSON.stringify(answer));
         }, latencyMs);
       });
     });
@@ -177,6 +221,8 @@ export class SimulatedGitHub {
     const host = `127.0.0.1:${(server.address() as AddressInfo).port}`;
     return {
       env: { GHE_HOST: host, GHE_PROTOCOL: "http" },
+      /** The API's address as GitHub Enterprise serves it, for a plain Octokit's `baseUrl`. */
+      apiUrl: `http://${host}/api/v3`,
       close: () =>
         new Promise<void>((resolve) => {
           server.close(() => resolve());

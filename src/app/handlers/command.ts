@@ -1,9 +1,10 @@
 import type { Context } from "probot";
 import type { Catalogue, Rule } from "../../engine/model.js";
+import { linksAt } from "../../render/status.js";
 import { renderComment } from "../../render/comment.js";
 import { COMMENT_MARKER } from "../../render/markdown.js";
 import { describeError } from "../../sources/github.js";
-import { auditCommit, linksAt, type AppState } from "../auditor.js";
+import { auditCommit, type AppState } from "../auditor.js";
 import { upsertStickyComment } from "../publish/sticky.js";
 import { badgeFor, commitJob } from "./job.js";
 import { auditPullRequest } from "./pull-request.js";

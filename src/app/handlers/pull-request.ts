@@ -1,7 +1,8 @@
 import type { Context } from "probot";
+import { linksAt } from "../../render/status.js";
 import { renderComment } from "../../render/comment.js";
 import { COMMENT_MARKER } from "../../render/markdown.js";
-import { auditCommit, linksAt, type AppState, type Trigger } from "../auditor.js";
+import { auditCommit, type AppState, type Trigger } from "../auditor.js";
 import { upsertStickyComment } from "../publish/sticky.js";
 import { badgeFor, commitJob } from "./job.js";
 

@@ -1,8 +1,9 @@
 import type { Context } from "probot";
+import { linksAt } from "../../render/status.js";
 import { renderMarkdown } from "../../render/markdown.js";
 import { DEFAULT_CONFIG, type ConfigResult } from "../../config/load.js";
 import type { GitHubSnapshot } from "../../sources/github.js";
-import { auditCommit, linksAt, openSnapshot, type AppState } from "../auditor.js";
+import { auditCommit, openSnapshot, type AppState } from "../auditor.js";
 import { loadHeadConfig } from "../config.js";
 import { upsertReadinessIssue } from "../publish/sticky.js";
 import { badgeFor, commitJob } from "./job.js";

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Probot } from "probot";
 import { renderBadgeJson, renderBadgeSvg } from "../../render/badge.js";
+import { linksAt } from "../../render/status.js";
 import { PAGE_CSP, renderHtml } from "../../render/html.js";
 import { describeError } from "../../sources/github.js";
-import { linksAt, type AppState } from "../auditor.js";
+import { type AppState } from "../auditor.js";
 import { publicScorecard } from "./scorecards.js";
 
 const ROUTE = /^\/(scorecards|badges)\/([A-Za-z0-9_.-]{1,100})\/([A-Za-z0-9_.-]{1,100}?)(\.svg|\.json)?$/;

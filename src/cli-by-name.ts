@@ -1,0 +1,107 @@
+import { readFileSync } from "node:fs";
+import { CONFIG_PATH, DEFAULT_CONFIG, parseConfig, settingsFrom, type ConfigResult } from "./config/load.js";
+import { audit } from "./engine/audit.js";
+import { wantsContent } from "./engine/facts/index.js";
+import type { Snapshot } from "./engine/snapshot.js";
+import { decodeText } from "./engine/text.js";
+import { linksAt } from "./render/status.js";
+import { loadCatalogue } from "./rules/load.js";
+import {
+  GITHUB_API,
+  openRepository,
+  RepositoryError,
+  restClient,
+  type RepositoryName,
+} from "./sources/github-repository.js";
+import { TOOL } from "./version.js";
+import { render, type CliArgs, type Io } from "./cli.js";
+
+/** How many blobs are fetched at once: GitHub asks clients not to hammer it, and 8 keeps a 300-file audit quick. */
+const BLOB_CONCURRENCY = 8;
+
+/** One progress line on a terminal's stderr, rewritten in place; nothing at all anywhere else. */
+function progressLine(io: Io) {
+  let shown = false;
+  return {
+    show(text: string) {
+      if (!io.stderrIsTTY) return;
+      io.stderr(`\r\x1b[K${text}`);
+      shown = true;
+    },
+    clear() {
+      if (shown) io.stderr("\r\x1b[K");
+    },
+  };
+}
+
+/** Counts the reads of a snapshot so the progress line can say "N of M files". */
+function countingSnapshot(snapshot: Snapshot, onRead: (done: number, of: number) => void): Snapshot {
+  const of = snapshot.entries.filter((e) => wantsContent(e.path)).length;
+  let done = 0;
+  return {
+    entries: snapshot.entries,
+    async read(path) {
+      const result = await snapshot.read(path);
+      onRead(++done, of);
+      return result;
+    },
+  };
+}
+
+async function configOf(args: CliArgs, snapshot: Snapshot, catalogue: ReturnType<typeof loadCatalogue>) {
+  let text: string | undefined;
+  if (args.config !== undefined) {
+    try {
+      text = readFileSync(args.config, "utf8");
+    } catch (e) {
+      throw new RepositoryError(`cannot read config ${args.config}: ${(e as Error).message}`);
+    }
+  } else {
+    const read = await snapshot.read(CONFIG_PATH);
+    const decoded = read.ok ? decodeText(read.bytes) : undefined;
+    if (decoded?.ok) text = decoded.text;
+  }
+  if (text === undefined) return { ok: true, config: DEFAULT_CONFIG } satisfies ConfigResult;
+  const config = parseConfig(text, args.config ?? CONFIG_PATH, catalogue);
+  if (!config.ok) throw new RepositoryError(`invalid config: ${config.error}`);
+  return config;
+}
+
+/** Audits a repository on GitHub by name, as `main` audits a directory. */
+export async function auditByName(args: CliArgs, name: RepositoryName, io: Io): Promise<number> {
+  const env = io.env ?? process.env;
+  const apiUrl = args.apiUrl || env.GITHUB_API_URL || GITHUB_API;
+  const token = env.GITHUB_TOKEN || undefined;
+  const where = { apiUrl, authenticated: !!token };
+  const progress = progressLine(io);
+  const label = `${name.owner}/${name.repo}${name.ref ? `@${name.ref}` : ""}`;
+  try {
+    progress.show(`${label}: reading the tree…`);
+    const octokit = restClient({ token, apiUrl, userAgent: `${TOOL.name}/${TOOL.version}` });
+    const repo = await openRepository(octokit, name, where);
+    const at = `${repo.fullName}@${repo.sha.slice(0, 7)}`;
+    const snapshot = countingSnapshot(repo.snapshot, (done, of) =>
+      progress.show(`${at}: tree read (${repo.snapshot.entries.length} files); read ${done} of ${of}`),
+    );
+    const catalogue = loadCatalogue();
+    const config = await configOf(args, snapshot, catalogue);
+    const card = await audit(snapshot, {
+      catalogue,
+      settings: settingsFrom(config.config),
+      tool: TOOL,
+      target: { name: repo.fullName, commit: repo.sha, url: repo.htmlUrl },
+      concurrency: BLOB_CONCURRENCY,
+    });
+    repo.checkReads();
+    progress.clear();
+    const links = linksAt(repo.htmlUrl, repo.sha, config.config.paths.root);
+    io.stdout(render(card, args.format, io.isTTY, undefined, links));
+    const failBelow = args.failBelow ?? config.config.thresholds.fail_below;
+    return failBelow !== undefined && card.score < failBelow ? 1 : 0;
+  } catch (e) {
+    progress.clear();
+    if (!(e instanceof RepositoryError)) throw e;
+    io.stderr(`mlops-audit: ${label}: ${e.message}\n`);
+    return 2;
+  }
+}
