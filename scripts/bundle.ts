@@ -9,7 +9,10 @@ import { build, type BuildOptions } from "esbuild";
  * `--check` builds the Action in memory and fails when the committed file differs, as CI runs it;
  * `--only NAME` builds one of them (packing needs only the CLI).
  */
-const BUNDLES = [{ name: "cli", entry: "src/bin.ts", out: "dist/cli/mlops-audit.mjs", committed: false }];
+const BUNDLES = [
+  { name: "cli", entry: "src/bin.ts", out: "dist/cli/mlops-audit.mjs", committed: false },
+  { name: "action", entry: "src/action/main.ts", out: "action/index.mjs", committed: true },
+];
 
 const common: BuildOptions = {
   bundle: true,

@@ -82,7 +82,6 @@ export function renderCheckRun(card: Scorecard, options: CheckRunOptions): Check
   summary.push(...nextStepLines(card, options.links), "");
   if (options.delta) summary.push("**What changed**", "", ...deltaLines(options.delta), "");
   summary.push(...checklistLines(card), "", ...phaseLines(card), "", footer(card));
-  const prefix = rootPrefix(options.root);
   return {
     title: `Readiness ${headline(card, options.delta)}`,
     summary: fitToLimit(() => summary.join("\n"), CHECK_TEXT_LIMIT),
@@ -90,8 +89,12 @@ export function renderCheckRun(card: Scorecard, options: CheckRunOptions): Check
       (withEvidence) => ruleDetailLines(card, options.links, withEvidence).join("\n"),
       CHECK_TEXT_LIMIT,
     ),
-    annotations: card.rules
-      .flatMap((f) => annotationsOf(f, (e) => prefix + e.path))
-      .slice(0, MAX_ANNOTATIONS),
+    annotations: annotationsFor(card, options.root),
   };
+}
+
+/** The lines that are reasons a rule fell short, as repository paths (the Action annotates them too). */
+export function annotationsFor(card: Scorecard, root?: string): Annotation[] {
+  const prefix = rootPrefix(root);
+  return card.rules.flatMap((f) => annotationsOf(f, (e) => prefix + e.path)).slice(0, MAX_ANNOTATIONS);
 }

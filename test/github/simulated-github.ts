@@ -59,6 +59,12 @@ export class SimulatedGitHub {
   readonly routes: Route[] = [];
   /** Every request the HTTP server received, with its query, for checks against GitHub's description. */
   readonly requests: (CheckedRequest & { authorization?: string })[] = [];
+  /** Comments on issues and pull requests, as `issues/N` → comments; the Action and the app edit theirs. */
+  readonly comments = new Map<
+    string,
+    { id: number; body: string; user: { login: string; type: string } }[]
+  >();
+  private commentIds = 0;
   private readonly repos = new Map<string, { defaultBranch: string; refs: Record<string, string> }>();
 
   /** `fallback` answers a tree asked for a commit that was never added. */
@@ -140,9 +146,26 @@ export class SimulatedGitHub {
       if (run && patch.output?.title) run.title = patch.output.title;
       return [200, { id: Number(updated) }];
     }
-    if (kind === "comments: list") return [200, []];
-    if (kind === "comments: write") return [201, { id: 1 }];
+    if (kind === "comments: list" || kind === "comments: write") return this.comment(method, path, body);
     return [404, { message: `not simulated: ${method} ${path}` }];
+  }
+
+  private comment(method: string, path: string, body: unknown): Answer {
+    const issue = /\/(issues\/\d+)\/comments$/.exec(path)?.[1];
+    const text = (body as { body?: string } | undefined)?.body ?? "";
+    if (issue && method === "GET") return [200, this.comments.get(issue) ?? []];
+    if (issue && method === "POST") {
+      const made = { id: ++this.commentIds, body: text, user: { login: "github-actions[bot]", type: "Bot" } };
+      this.comments.set(issue, [...(this.comments.get(issue) ?? []), made]);
+      return [201, made];
+    }
+    const id = Number(/\/issues\/comments\/(\d+)$/.exec(path)?.[1]);
+    const found = [...this.comments.values()].flat().find((c) => c.id === id);
+    if (method === "PATCH" && found) {
+      found.body = text;
+      return [200, found];
+    }
+    return [404, { message: "Not Found" }];
   }
 
   private repositoryAnswer(kind: string, path: string): Answer {

@@ -39,9 +39,12 @@ async function upsert<T extends Post>(
   return "updated";
 }
 
+/** What writing a comment needs: the app's installation client, or the Action's plain one. */
+type CommentClient = Pick<Octokit, "paginate" | "rest">;
+
 /** One comment per issue or pull request, edited in place only when its content hash changes. */
 export async function upsertStickyComment(
-  octokit: Octokit,
+  octokit: CommentClient,
   repo: RepoRef,
   issueNumber: number,
   marker: string,
