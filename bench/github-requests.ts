@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { pino } from "pino";
 import { Probot } from "probot";
 import mlopsAudit, { createState } from "../src/app/index.js";
+import { main } from "../src/cli.js";
 import { PRIVATE_KEY } from "../test/github/fake-github.js";
 import { payload, pushEvent, TestOctokit } from "../test/github/probot.js";
 import { SimulatedGitHub, type Files } from "../test/github/simulated-github.js";
@@ -20,6 +21,15 @@ const pull = (id: string, action: string, head: string, base: string) => ({
     pull_request: { number: 7, head: { sha: head, ref: "f" }, base: { sha: base, ref: "main" } },
   }) as never,
 });
+
+/** One table row: the requests an event cost, by kind, and the bytes GitHub answered. */
+function row(tree: string, label: string, counted: { kind: string; bytes: number }[]): string {
+  const by = new Map<string, number>();
+  for (const { kind } of counted) by.set(kind, (by.get(kind) ?? 0) + 1);
+  const detail = [...by].map(([k, n]) => `${k} ${n}`).join(", ");
+  const kb = counted.reduce((sum, c) => sum + c.bytes, 0) / 1024;
+  return `| ${tree} | ${label} | ${counted.length} | ${kb.toFixed(1)} | ${detail} |`;
+}
 
 async function scenario(name: string, files: Files) {
   const sha = (n: number) => createHash("sha1").update(`${name}${n}`).digest("hex");
@@ -53,19 +63,33 @@ async function scenario(name: string, files: Files) {
     await probot.receive(event);
     await state.background.idle();
     const counted = github.countedSince();
-    const by = new Map<string, number>();
-    for (const { kind } of counted) by.set(kind, (by.get(kind) ?? 0) + 1);
-    const detail = [...by].map(([k, n]) => `${k} ${n}`).join(", ");
-    const kb = counted.reduce((sum, c) => sum + c.bytes, 0) / 1024;
-    rows.push(`| ${name} | ${label} | ${counted.length} | ${kb.toFixed(1)} | ${detail} |`);
+    rows.push(row(name, label, counted));
   }
   return rows;
+}
+
+/** `mlops-audit OWNER/REPO` from the command line: a fresh process, no cache, no token. */
+async function byName(name: string, slug: string, files: Files) {
+  const sha = createHash("sha1").update(`by-name ${name}`).digest("hex");
+  github.commit(sha, files).repository("learner", slug, "main", { main: sha });
+  github.countedSince();
+  const code = await main([`learner/${slug}`, "--format", "json"], {
+    stdout: () => {},
+    stderr: (s) => process.stderr.write(s),
+    isTTY: false,
+    env: {},
+  });
+  if (code !== 0) throw new Error(`the by-name audit of ${slug} exited ${code}`);
+  const counted = github.countedSince();
+  return row(name, `\`mlops-audit learner/${slug}\` (CLI, no token)`, counted);
 }
 
 const github = new SimulatedGitHub().intercept();
 const rows = [
   ...(await scenario("fixture: complete", completeFixture())),
   ...(await scenario("portfolio, ~300 files", portfolioTree())),
+  await byName("fixture: complete", "complete", completeFixture()),
+  await byName(`portfolio, ${Object.keys(portfolioTree()).length} files`, "portfolio", portfolioTree()),
 ];
 writeSection("requests", [
   "## GitHub requests per audit",
@@ -74,9 +98,12 @@ writeSection("requests", [
   "GitHub serving the commits from memory. Each row is one webhook, in order, in one process, so later rows",
   "benefit from the blob and tree caches as a running app does. A push reads its config from the audited tree, and",
   "looks for the org's `.github` fallback once per owner (then every ten minutes). A pull request reads the default",
-  "branch's config through Probot: two lookups, the repository's and the org's. The fake keeps no comments, so",
-  "each pull-request row writes one (a create here; an edit, at the same cost, in real use). KB received is the",
-  "JSON of GitHub's answers (blobs come base64-encoded, a third larger than the files).",
+  "branch's config through Probot: two lookups, the repository's and the org's. Each pull-request row writes the",
+  "sticky comment once (a create, then an edit found by its marker). The last rows audit by name from the",
+  "command line: the repository, its default branch's commit, the tree, then the blobs the rules read; GitHub",
+  "allows 60 requests an hour without a token: one audit of the portfolio fits, a second in the same hour needs",
+  "`GITHUB_TOKEN` (5,000). KB received is the JSON of GitHub's answers (blobs come base64-encoded, a third larger",
+  "than the files).",
   "",
   "| tree | event | requests | KB received | by kind |",
   "|---|---|--:|--:|---|",
