@@ -68529,493 +68529,9 @@ function badgeSnippet(publicUrl, owner, repo) {
   return `[![${BADGE_LABEL}](${base}/badges/${owner}/${repo}.svg)](${scorecardPageUrl(base, owner, repo)})`;
 }
 
-// src/render/inline.ts
-var CODE_SPAN = /(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g;
-function parts(text2) {
-  const out = [];
-  let last = 0;
-  for (const m of text2.matchAll(CODE_SPAN)) {
-    if (m.index > last) out.push({ code: false, text: text2.slice(last, m.index) });
-    out.push({ code: true, text: m[2].replace(/^ (.*) $/s, "$1") });
-    last = m.index + m[0].length;
-  }
-  if (last < text2.length) out.push({ code: false, text: text2.slice(last) });
-  return out;
-}
-function plainText(text2) {
-  return parts(text2).map((p) => p.text).join("");
-}
-function escapeHtml2(text2) {
-  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
-}
-function htmlInline(text2) {
-  return parts(text2).map((p) => p.code ? `<code>${escapeHtml2(p.text)}</code>` : escapeHtml2(p.text)).join("");
-}
-function codeSpan(text2) {
-  const flat = text2.replace(/\n/g, " ");
-  const longest = Math.max(0, ...Array.from(flat.matchAll(/`+/g), (m) => m[0].length));
-  const fence2 = "`".repeat(longest + 1);
-  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
-  return `${fence2}${pad}${flat}${pad}${fence2}`;
-}
-function markdownInline(text2) {
-  return parts(text2).map((p) => p.code ? codeSpan(p.text) : p.text.replace(/\n/g, " ").replace(/([\\<>[\]*_#!])/g, "\\$1")).join("");
-}
-function markdownCell(text2) {
-  return markdownInline(text2).replace(/\|/g, "\\|");
-}
-
-// src/render/page-style.ts
-import { createHash as createHash2 } from "node:crypto";
-var PAGE_STYLE = `
-:root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff;--soft:#f6f8fa;--pass:#1a7f37;--partial:#8a5a00;--fail:#c62828;--other:#59636e;--accent:#0b5cad}
-*{box-sizing:border-box}
-body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:var(--bg)}
-main{max-width:60rem;margin:0 auto;padding:1.5rem 1rem 3rem;overflow-wrap:anywhere}
-a{color:var(--accent)}
-a:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
-h1{font-size:1.6rem;margin:.2rem 0 1rem;word-break:break-word}
-h2{font-size:1.25rem;margin:2rem 0 .75rem;padding-bottom:.3rem;border-bottom:1px solid var(--line)}
-h3{font-size:1.05rem;margin:1.5rem 0 .5rem;display:flex;justify-content:space-between;gap:1rem}
-.eyebrow{margin:0;color:var(--muted);text-transform:uppercase;letter-spacing:.06em;font-size:.8rem}
-.headline{display:flex;flex-wrap:wrap;align-items:baseline;gap:.5rem 1.5rem}
-.score{font-size:3.5rem;font-weight:700;line-height:1}
-.score small{font-size:1.25rem;color:var(--muted);font-weight:400}
-.grade{font-size:1.5rem;font-weight:700;border:2px solid currentColor;border-radius:.4rem;padding:0 .5rem}
-.grade-A,.grade-B{color:var(--pass)}.grade-C{color:var(--partial)}.grade-D,.grade-E{color:var(--fail)}
-.level{font-size:1.1rem}
-.level-note{color:var(--muted);margin:.5rem 0 0}
-ul.plain{list-style:none;padding:0;margin:0}
-.checklist li{display:flex;gap:.75rem;align-items:baseline;padding:.45rem 0;border-bottom:1px solid var(--line)}
-.status{display:inline-block;min-width:7.5rem;font-weight:600;white-space:nowrap}
-.st-pass{color:var(--pass)}.st-partial{color:var(--partial)}.st-fail{color:var(--fail)}.st-inconclusive,.st-exempt{color:var(--other)}
-.phases li{display:grid;grid-template-columns:minmax(12rem,18rem) 1fr 3rem;gap:.75rem;align-items:center;padding:.3rem 0}
-.phases meter{width:100%;height:1.1rem}
-.phases .value{text-align:right;font-variant-numeric:tabular-nums;font-weight:600}
-.steps li{margin:.5rem 0}
-.gain{font-weight:600}
-.why{margin:.25rem 0 0;color:var(--muted)}
-.meta{margin:.75rem 0 0;color:var(--muted)}
-.definition{margin:.25rem 0 0;color:var(--muted);font-size:.9rem}
-details.decided{margin-left:auto}
-details.decided summary{cursor:pointer;color:var(--accent)}
-details.decided ul{margin:.25rem 0 0;padding-left:1rem}
-.rule{padding:.6rem 0;border-bottom:1px solid var(--line)}
-.rule-head{display:flex;flex-wrap:wrap;gap:.25rem .75rem;align-items:baseline}
-.rule-title{font-weight:600}
-code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--soft);padding:.1rem .3rem;border-radius:.25rem;word-break:break-word}
-.evidence{margin:.35rem 0 0 1rem;padding:0}
-.evidence li{margin:.2rem 0}
-.message{margin:.35rem 0 0}
-.fix{margin:.35rem 0 0}
-.note{background:var(--soft);border-left:4px solid var(--partial);padding:.5rem .75rem;margin:1rem 0}
-pre{background:var(--soft);padding:.75rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
-.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-footer{margin-top:2.5rem;color:var(--muted);font-size:.9rem}
-@media (max-width:40rem){.score{font-size:2.75rem}.status{min-width:0}.checklist li{flex-direction:column;gap:0}details.decided{margin-left:0}.phases li{grid-template-columns:1fr 3rem;gap:.1rem .75rem}.phases .name{grid-column:1/-1}}
-@media print{body{font-size:11pt}main{max-width:none;padding:0}a{color:inherit;text-decoration:none}.rule{break-inside:avoid}}
-`.trim();
-var PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash2("sha256").update(PAGE_STYLE).digest("base64")}'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
-
-// src/render/status.ts
-var STATUS_SYMBOL = {
-  pass: "\u2713",
-  partial: "\xBD",
-  fail: "\u2717",
-  inconclusive: "?",
-  exempt: "\u2013"
-};
-var STATUS_EMOJI = {
-  pass: "\u2705",
-  partial: "\u{1F7E1}",
-  fail: "\u274C",
-  inconclusive: "\u2754",
-  exempt: "\u2796"
-};
-var relativeLinks = (e) => e.path ? `${e.path}${e.line ? `#L${e.line}` : ""}` : void 0;
-function relativeLinksUnder(root) {
-  const prefix = rootPrefix(root);
-  return (e) => {
-    const link2 = relativeLinks(e);
-    return link2 === void 0 ? void 0 : prefix + link2;
-  };
-}
-function linksAt(htmlUrl, sha, root) {
-  const prefix = rootPrefix(root);
-  return (e) => e.path ? `${htmlUrl}/blob/${sha}/${encodeURI(prefix + e.path)}${e.line ? `#L${e.line}` : ""}` : void 0;
-}
-function headline(card, change) {
-  const delta = change ? ` (${signed(card.score - change.before)})` : "";
-  return `${card.score}/100${delta} \xB7 ${card.grade} \xB7 Level ${card.level.value}`;
-}
-function signed(n) {
-  return n > 0 ? `+${n}` : n < 0 ? `\u2212${-n}` : "\xB10";
-}
-function definitionLine(card) {
-  return `Grade: A \u2265 80, B \u2265 60, C \u2265 40, D \u2265 20, else E. Level ${card.level.value} of 0\u20132 (0 manual, 1 pipeline automation, 2 CI/CD automation, after Google Cloud's MLOps levels) is ${card.level.note}.`;
-}
-function evidenceLabel(e) {
-  return `${e.path}${e.line ? `:${e.line}` : ""}`;
-}
-
-// src/render/html.ts
-var STATUS_TEXT = {
-  pass: "Pass",
-  partial: "Partial",
-  fail: "Fail",
-  inconclusive: "Could not read",
-  exempt: "Exempt"
-};
-var STATUS_MARK = {
-  pass: "\u2713",
-  partial: "\u25D0",
-  fail: "\u2717",
-  inconclusive: "?",
-  exempt: "\u2013"
-};
-function safeHref(href) {
-  return /^https?:\/\//.test(href) ? href : `./${encodeURI(href.replace(/^(\.?\/)+/, ""))}`;
-}
-function statusLabel(status2) {
-  return `<span class="status st-${status2}"><span aria-hidden="true">${STATUS_MARK[status2]}</span> ${STATUS_TEXT[status2]}</span>`;
-}
-function evidenceLink(e, links) {
-  const href = links(e);
-  const label = `<code>${escapeHtml2(evidenceLabel(e))}</code>`;
-  return href ? `<a href="${escapeHtml2(safeHref(href))}">${label}</a>` : label;
-}
-function evidenceItem(e, links) {
-  return `<li>${evidenceLink(e, links)}${e.snippet ? ` <code>${escapeHtml2(e.snippet)}</code>` : ""}</li>`;
-}
-function ruleAnchor(id) {
-  return `rule-${id.replace(/[^a-z0-9-]/gi, "-")}`;
-}
-function ruleItem(f, links) {
-  const head = `<div class="rule-head">${statusLabel(f.status)}<span class="rule-title">${escapeHtml2(f.title)}</span><code>${escapeHtml2(f.id)}</code></div>`;
-  const why = `<p class="why">${htmlInline(f.why)}</p>`;
-  const evidence = f.evidence.length ? `<ul class="evidence">${f.evidence.map((e) => evidenceItem(e, links)).join("")}</ul>` : "";
-  const shortfall = f.status === "partial" || f.status === "fail" ? `<p class="message">${htmlInline(f.message)}</p><p class="fix"><strong>Fix:</strong> ${htmlInline(f.remediation)} <a href="${escapeHtml2(safeHref(f.docs))}">Docs<span class="visually-hidden"> for ${escapeHtml2(f.id)}</span></a></p>` : f.status === "pass" && f.evidence.length ? "" : `<p class="message">${htmlInline(f.message)}</p>`;
-  return `<li class="rule" id="${ruleAnchor(f.id)}">${head}${why}${evidence}${shortfall}</li>`;
-}
-function checklistItem(card, item, links) {
-  const rules = item.rules.map((id) => card.rules.find((r) => r.id === id)).filter((r) => r !== void 0);
-  const how = item.combine === "lowest" ? "the lowest of" : "the best of";
-  const decided = rules.map((r) => {
-    const proof = r.evidence[0] ? ` ${evidenceLink(r.evidence[0], links)}` : "";
-    return `<li>${statusLabel(r.status)} <a href="#${ruleAnchor(r.id)}">${escapeHtml2(r.title)}</a>${proof}</li>`;
-  }).join("");
-  return `<li>${statusLabel(item.status)}<span>${escapeHtml2(item.title)}</span><details class="decided"><summary>Decided by ${how} ${rules.length === 1 ? "1 rule" : `${rules.length} rules`}</summary><ul class="plain">${decided}</ul></details></li>`;
-}
-function nextStepItem(step, links) {
-  const where = step.path ? ` at ${evidenceLink({ path: step.path, line: step.line }, links)}` : "";
-  const completes2 = step.completes ? `, completes <em>${escapeHtml2(step.completes)}</em>` : "";
-  return `<li>${htmlInline(step.action.replace(/\.$/, ""))}${where} <span class="gain">(+${step.points} point${step.points === 1 ? "" : "s"}${completes2})</span> <a href="#${ruleAnchor(step.rule)}"><code>${escapeHtml2(step.rule)}</code></a></li>`;
-}
-function phaseRows(card) {
-  const rows = card.phases.map((p) => {
-    const value = p.score === null ? "n/a" : String(p.score);
-    const meter = p.score === null ? `<span aria-hidden="true"></span>` : `<meter min="0" max="100" low="40" high="70" optimum="100" value="${p.score}" aria-hidden="true"></meter>`;
-    return `<li><span class="name">${escapeHtml2(p.name)}</span>${meter}<span class="value">${value}<span class="visually-hidden"> out of 100</span></span></li>`;
-  });
-  return `<ul class="plain phases">${rows.join("")}</ul>`;
-}
-function provenance(card, options) {
-  const short = card.target.commit ? `<code>${escapeHtml2(card.target.commit.slice(0, 7))}</code>` : "";
-  const commit = !card.target.commit ? "a local directory" : options.commitUrl ? `commit <a href="${escapeHtml2(safeHref(options.commitUrl))}">${short}</a>` : `commit ${short}`;
-  const committed = options.committedAt ? ` (committed ${timeOf(options.committedAt)})` : "";
-  const when = options.auditedAt ? ` on ${timeOf(options.auditedAt)}` : "";
-  return `<p class="meta">Audited ${commit}${committed}${when}.</p><p class="definition">${escapeHtml2(definitionLine(card))}</p>`;
-}
-function timeOf(date5) {
-  const iso = date5.toISOString();
-  return `<time datetime="${iso}">${iso.slice(0, 16).replace("T", " ")} UTC</time>`;
-}
-function renderHtml(card, options) {
-  const name = escapeHtml2(card.target.name);
-  const repoUrl = options.repositoryUrl ?? card.target.url;
-  const title = repoUrl ? `<a href="${escapeHtml2(safeHref(repoUrl))}">${name}</a>` : name;
-  const out = [
-    "<!doctype html>",
-    '<html lang="en">',
-    "<head>",
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    // An empty icon, so the browser does not ask the server for /favicon.ico.
-    '<link rel="icon" href="data:,">',
-    `<meta name="description" content="MLOps readiness of ${name}: ${card.score}/100, grade ${card.grade}, level ${card.level.value}.">`,
-    `<title>MLOps readiness: ${name} \u2014 ${card.score}/100 \xB7 ${card.grade}</title>`,
-    `<style>${PAGE_STYLE}</style>`,
-    "</head>",
-    "<body>",
-    "<main>",
-    "<header>",
-    '<p class="eyebrow">MLOps readiness</p>',
-    `<h1>${title}</h1>`,
-    `<div class="headline"><span class="score" aria-label="Score ${card.score} out of 100">${card.score}<small>/100</small></span>`,
-    `<span class="grade grade-${card.grade}">Grade ${card.grade}</span>`,
-    `<span class="level">Level ${card.level.value}: ${escapeHtml2(card.level.name)}</span></div>`,
-    provenance(card, options),
-    "</header>"
-  ];
-  for (const note of card.notes) out.push(`<p class="note" role="note">${htmlInline(note)}</p>`);
-  out.push(
-    '<section aria-labelledby="next-steps">',
-    '<h2 id="next-steps">Next steps</h2>',
-    card.nextSteps.length ? `<ol class="steps">${card.nextSteps.map((s) => nextStepItem(s, options.links)).join("")}</ol>` : "<p>None: every rule that can be scored passes.</p>",
-    "</section>",
-    '<section aria-labelledby="checklist">',
-    '<h2 id="checklist">Portfolio checklist</h2>',
-    '<ul class="plain checklist">',
-    ...card.checklist.map((c) => checklistItem(card, c, options.links)),
-    "</ul>",
-    "</section>",
-    '<section aria-labelledby="phases">',
-    '<h2 id="phases">Score per phase, out of 100</h2>',
-    phaseRows(card),
-    "</section>",
-    '<section aria-labelledby="rules">',
-    '<h2 id="rules">Every rule, with its evidence or its fix</h2>'
-  );
-  for (const p of card.phases) {
-    out.push(
-      `<h3><span>${escapeHtml2(p.name)}</span><span>${p.score === null ? "not scored" : `${p.score}/100`}</span></h3>`,
-      '<ul class="plain">',
-      ...card.rules.filter((r) => r.phase === p.id).map((f) => ruleItem(f, options.links)),
-      "</ul>"
-    );
-  }
-  out.push(
-    "</section>",
-    `<footer><p>${escapeHtml2(card.tool.name)} ${escapeHtml2(card.tool.version)}, ruleset ${escapeHtml2(card.rulesetVersion)}. The audit reads files and never runs them; something declared but not used earns nothing.</p></footer>`,
-    "</main>",
-    "</body>",
-    "</html>",
-    ""
-  );
-  return out.join("\n");
-}
-
-// src/render/json.ts
-function renderJson(card) {
-  return JSON.stringify(card, null, 2) + "\n";
-}
-
-// src/render/markdown.ts
-var MARKDOWN_LIMIT = 65e3;
-var COMMENT_MARKER = "<!-- mlops-audit:scorecard -->";
-function evidenceLink2(e, links) {
-  const link2 = links(e);
-  const label = codeSpan(evidenceLabel(e));
-  return link2 ? `[${label}](${link2})` : label;
-}
-function nextStepLines(card, links, count = card.nextSteps.length) {
-  if (!card.nextSteps.length) return ["**Next steps:** none; every rule that can be scored passes."];
-  return [
-    "**Next steps**",
-    "",
-    ...card.nextSteps.slice(0, count).map((s, i) => {
-      const where = s.path ? ` at ${evidenceLink2({ path: s.path, line: s.line }, links)}` : "";
-      const completes2 = s.completes ? `, completes *${markdownInline(s.completes)}*` : "";
-      return `${i + 1}. ${markdownInline(s.action.replace(/\.$/, ""))}${where} (**+${s.points} point${s.points === 1 ? "" : "s"}**${completes2}) ${codeSpan(s.rule)}`;
-    })
-  ];
-}
-function ruleLine(f, links, withEvidence) {
-  const head = `${STATUS_EMOJI[f.status]} **${markdownInline(f.title)}** ${codeSpan(f.id)}`;
-  const why = withEvidence ? ` <sub>${markdownInline(f.why)}</sub>` : "";
-  const proof = withEvidence && (f.status === "pass" || f.status === "partial") ? f.evidence.slice(0, 3).map((e) => `${evidenceLink2(e, links)}${e.snippet ? ` ${codeSpan(e.snippet)}` : ""}`).join("; ") : "";
-  if (f.status === "pass") return `- ${head} \u2014 ${proof || markdownInline(f.message)}${why}`;
-  if (f.status === "partial" || f.status === "fail") {
-    const found2 = proof ? ` (${proof})` : "";
-    const docs = f.status === "fail" ? ` ([docs](${f.docs}))` : "";
-    return `- ${head} \u2014 ${markdownInline(f.message)}${found2} **Fix:** ${markdownInline(f.remediation)}${docs}${why}`;
-  }
-  return `- ${head} \u2014 ${markdownInline(f.message)}${why}`;
-}
-function checklistLines(card) {
-  const out = ["| | Portfolio checklist | Decided by |", "|:-:|---|---|"];
-  for (const item of card.checklist) {
-    const by = item.rules.map(codeSpan).join(item.combine === "lowest" ? " and " : " or ");
-    out.push(`| ${STATUS_EMOJI[item.status]} | ${markdownCell(item.title)} | ${by.replace(/\|/g, "\\|")} |`);
-  }
-  return out;
-}
-function phaseLines(card) {
-  const out = ["| Phase | Score |", "|---|--:|"];
-  for (const p of card.phases) out.push(`| ${markdownCell(p.name)} | ${p.score === null ? "\u2013" : p.score} |`);
-  return out;
-}
-function noteLines(card) {
-  return card.notes.flatMap((note) => ["", `> **Note:** ${markdownInline(note)}`]);
-}
-function ruleDetailLines(card, links, withEvidence) {
-  const out = [];
-  for (const p of card.phases) {
-    out.push(`#### ${markdownInline(p.name)}`, "");
-    for (const f of card.rules.filter((r) => r.phase === p.id)) out.push(ruleLine(f, links, withEvidence));
-    out.push("");
-  }
-  return out;
-}
-function footer(card, legend = true) {
-  const commit = card.target.commit ? ` at ${codeSpan(card.target.commit.slice(0, 7))}` : "";
-  const key = legend ? " \u2705 pass \xB7 \u{1F7E1} partial \xB7 \u274C fail \xB7 \u2754 could not be read \xB7 \u2796 exempt" : "";
-  return `<sub>${definitionLine(card)} ${card.tool.name} ${card.tool.version}, ruleset ${card.rulesetVersion}${commit}.${key}</sub>`;
-}
-function fitToLimit(render3, limit) {
-  let text2 = render3(true);
-  if (text2.length <= limit) return text2;
-  text2 = render3(false);
-  if (text2.length <= limit) return text2;
-  const note = "\n\n\u2026 cut to fit GitHub's size limit; run the CLI for the full report.";
-  return text2.slice(0, limit - note.length) + note;
-}
-function render(card, options, withEvidence) {
-  const out = [COMMENT_MARKER, `## MLOps readiness: ${headline(card)} (${card.level.name})`, ""];
-  if (options.preface?.length) out.push(...options.preface, "");
-  out.push(...nextStepLines(card, options.links), "");
-  out.push(...checklistLines(card), "", ...phaseLines(card), ...noteLines(card));
-  out.push("", "<details><summary>Every rule, with its evidence or its fix</summary>", "");
-  out.push(...ruleDetailLines(card, options.links, withEvidence));
-  out.push("</details>", "");
-  if (options.badge) out.push(`README badge: ${codeSpan(options.badge)}`, "");
-  out.push(footer(card));
-  return out.join("\n");
-}
-function renderMarkdown(card, options) {
-  return fitToLimit((withEvidence) => render(card, options, withEvidence), options.limit ?? MARKDOWN_LIMIT);
-}
-
-// src/render/sarif.ts
-var NO_FILE = "no file associated with this alert";
-function helpMarkdown(f) {
-  return [`**${f.title}.** ${f.why}`, "", `**Fix:** ${f.remediation}`, "", `[Documentation](${f.docs})`].join(
-    "\n"
-  );
-}
-function renderSarif(card) {
-  const prefix = card.target.root ? `${card.target.root}/` : "";
-  const uri = (path) => encodeURI(prefix + path);
-  const readme = card.rules.find((r) => r.id === "foundations.readme")?.evidence[0]?.path;
-  const fallback = readme ? uri(readme) : encodeURI(NO_FILE);
-  const rules = card.rules.map((r) => ({
-    id: r.id,
-    name: r.id.replace(/[.-](\w)/g, (_, c) => c.toUpperCase()),
-    shortDescription: { text: r.title },
-    fullDescription: { text: plainText(r.why) },
-    helpUri: r.docs,
-    help: { text: plainText(r.remediation), markdown: helpMarkdown(r) },
-    properties: { phase: r.phase, weight: r.weight }
-  }));
-  const results = card.rules.filter((r) => r.status === "fail" || r.status === "partial").map((r) => {
-    const evidence = r.evidence.filter((e) => e.path).slice(0, 5);
-    const locations2 = evidence.length ? evidence.map((e) => ({
-      physicalLocation: {
-        artifactLocation: { uri: uri(e.path) },
-        ...e.line ? { region: { startLine: e.line } } : {}
-      }
-    })) : [{ physicalLocation: { artifactLocation: { uri: fallback }, region: { startLine: 1 } } }];
-    return {
-      ruleId: r.id,
-      ruleIndex: rules.findIndex((x2) => x2.id === r.id),
-      level: r.status === "fail" ? "error" : "warning",
-      message: { text: plainText(`${r.message} Fix: ${r.remediation}`) },
-      locations: locations2
-    };
-  });
-  const sarif = {
-    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-    version: "2.1.0",
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: card.tool.name,
-            version: card.tool.version,
-            semanticVersion: card.tool.version,
-            rules
-          }
-        },
-        results,
-        properties: { score: card.score, grade: card.grade, rulesetVersion: card.rulesetVersion }
-      }
-    ]
-  };
-  return JSON.stringify(sarif, null, 2) + "\n";
-}
-
-// src/render/text.ts
-var COLOURS = {
-  pass: "32",
-  partial: "33",
-  fail: "31",
-  inconclusive: "35",
-  exempt: "90"
-};
-function renderText(card, options) {
-  const paint = (code18, s) => options.color ? `\x1B[${code18}m${s}\x1B[0m` : s;
-  const status2 = (s) => paint(COLOURS[s], STATUS_SYMBOL[s]);
-  const out = [];
-  const target = card.target.root ? `${card.target.name} (${card.target.root})` : card.target.name;
-  out.push(paint("1", `MLOps readiness  ${headline(card)} (${card.level.name})`), `${target}`, "");
-  out.push(paint("1", "Next steps"));
-  if (!card.nextSteps.length) out.push("  none: every rule that can be scored passes");
-  card.nextSteps.forEach((step, i) => {
-    const where = step.path ? ` at ${evidenceLabel({ path: step.path, line: step.line })}` : "";
-    const completes2 = step.completes ? `, completes "${step.completes}"` : "";
-    out.push(
-      `  ${i + 1}. ${plainText(step.action).replace(/\.$/, "")}${where} (+${step.points} points${completes2})`
-    );
-  });
-  out.push("", paint("1", "Portfolio checklist"));
-  for (const item of card.checklist) out.push(`  ${status2(item.status)} ${item.title}`);
-  out.push("", paint("1", "Phases"));
-  const nameWidth = Math.max(...card.phases.map((p) => p.name.length));
-  for (const p of card.phases) {
-    const filled2 = p.score === null ? 0 : Math.round(p.score / 5);
-    const bar = "\u2588".repeat(filled2) + "\u2591".repeat(20 - filled2);
-    const colour = p.score === null ? "90" : p.score >= 80 ? "32" : p.score >= 40 ? "33" : "31";
-    out.push(
-      `  ${p.name.padEnd(nameWidth)}  ${paint(colour, bar)} ${p.score === null ? "  \u2013" : String(p.score).padStart(3)}`
-    );
-  }
-  const passing = card.rules.filter((r) => r.status === "pass");
-  if (passing.length) {
-    out.push("", paint("1", "Passing"));
-    for (const f of passing) {
-      const e = f.evidence[0];
-      out.push(`  ${status2(f.status)} ${f.id}  ${e ? evidenceLabel(e) : plainText(f.message)}`);
-    }
-  }
-  const work = card.rules.filter((r) => r.status !== "pass");
-  if (work.length) {
-    out.push("", paint("1", "Needs work"));
-    for (const f of work) {
-      out.push(`  ${status2(f.status)} ${f.id}  ${f.title}`, `      ${plainText(f.message)}`);
-      if (f.status === "fail" || f.status === "partial") out.push(`      fix: ${plainText(f.remediation)}`);
-    }
-  }
-  for (const note of card.notes) out.push("", `note: ${note}`);
-  if (options.badge)
-    out.push(
-      "",
-      "README badge (it shows once the app has audited the pushed repository):",
-      `  ${options.badge}`
-    );
-  out.push(
-    "",
-    paint(
-      "90",
-      `${definitionLine(card)}
-${card.tool.name} ${card.tool.version} \xB7 ruleset ${card.rulesetVersion}`
-    )
-  );
-  return out.join("\n") + "\n";
-}
-
 // src/rules/load.ts
 var import_yaml16 = __toESM(require_dist(), 1);
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash2 } from "node:crypto";
 import { existsSync as existsSync2, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -69060,7 +68576,7 @@ function parsePhaseFile(file2, text2) {
 function loadCatalogue(dir = RULES_DIR) {
   const names = readdirSync(dir).filter((f) => f.endsWith(".yml")).sort();
   const texts = new Map(names.map((f) => [f, readFileSync(join(dir, f), "utf8")]));
-  const hash2 = createHash3("sha256");
+  const hash2 = createHash2("sha256");
   for (const [name, text2] of texts) hash2.update(`${name}\0${text2}\0`);
   const cacheFile = join(tmpdir(), "mlops-audit-cache", `catalogue-${hash2.digest("hex").slice(0, 32)}.json`);
   try {
@@ -69115,6 +68631,47 @@ function parseCatalogue(dir, texts) {
 
 // src/cli-by-name.ts
 import { readFileSync as readFileSync3 } from "node:fs";
+
+// src/render/status.ts
+var STATUS_SYMBOL = {
+  pass: "\u2713",
+  partial: "\xBD",
+  fail: "\u2717",
+  inconclusive: "?",
+  exempt: "\u2013"
+};
+var STATUS_EMOJI = {
+  pass: "\u2705",
+  partial: "\u{1F7E1}",
+  fail: "\u274C",
+  inconclusive: "\u2754",
+  exempt: "\u2796"
+};
+var relativeLinks = (e) => e.path ? `${e.path}${e.line ? `#L${e.line}` : ""}` : void 0;
+function relativeLinksUnder(root) {
+  const prefix = rootPrefix(root);
+  return (e) => {
+    const link2 = relativeLinks(e);
+    return link2 === void 0 ? void 0 : prefix + link2;
+  };
+}
+function linksAt(htmlUrl, sha, root) {
+  const prefix = rootPrefix(root);
+  return (e) => e.path ? `${htmlUrl}/blob/${sha}/${encodeURI(prefix + e.path)}${e.line ? `#L${e.line}` : ""}` : void 0;
+}
+function headline(card, change) {
+  const delta = change ? ` (${signed(card.score - change.before)})` : "";
+  return `${card.score}/100${delta} \xB7 ${card.grade} \xB7 Level ${card.level.value}`;
+}
+function signed(n) {
+  return n > 0 ? `+${n}` : n < 0 ? `\u2212${-n}` : "\xB10";
+}
+function definitionLine(card) {
+  return `Grade: A \u2265 80, B \u2265 60, C \u2265 40, D \u2265 20, else E. Level ${card.level.value} of 0\u20132 (0 manual, 1 pipeline automation, 2 CI/CD automation, after Google Cloud's MLOps levels) is ${card.level.note}.`;
+}
+function evidenceLabel(e) {
+  return `${e.path}${e.line ? `:${e.line}` : ""}`;
+}
 
 // node_modules/universal-user-agent/index.js
 function getUserAgent() {
@@ -73987,6 +73544,466 @@ function findPackageJson() {
 }
 var TOOL = findPackageJson();
 
+// src/render/inline.ts
+var CODE_SPAN = /(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g;
+function parts(text2) {
+  const out = [];
+  let last = 0;
+  for (const m of text2.matchAll(CODE_SPAN)) {
+    if (m.index > last) out.push({ code: false, text: text2.slice(last, m.index) });
+    out.push({ code: true, text: m[2].replace(/^ (.*) $/s, "$1") });
+    last = m.index + m[0].length;
+  }
+  if (last < text2.length) out.push({ code: false, text: text2.slice(last) });
+  return out;
+}
+function plainText(text2) {
+  return parts(text2).map((p) => p.text).join("");
+}
+function escapeHtml2(text2) {
+  return text2.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+function htmlInline(text2) {
+  return parts(text2).map((p) => p.code ? `<code>${escapeHtml2(p.text)}</code>` : escapeHtml2(p.text)).join("");
+}
+function codeSpan(text2) {
+  const flat = text2.replace(/\n/g, " ");
+  const longest = Math.max(0, ...Array.from(flat.matchAll(/`+/g), (m) => m[0].length));
+  const fence2 = "`".repeat(longest + 1);
+  const pad = flat.startsWith("`") || flat.endsWith("`") ? " " : "";
+  return `${fence2}${pad}${flat}${pad}${fence2}`;
+}
+function markdownInline(text2) {
+  return parts(text2).map((p) => p.code ? codeSpan(p.text) : p.text.replace(/\n/g, " ").replace(/([\\<>[\]*_#!])/g, "\\$1")).join("");
+}
+function markdownCell(text2) {
+  return markdownInline(text2).replace(/\|/g, "\\|");
+}
+
+// src/render/page-style.ts
+import { createHash as createHash3 } from "node:crypto";
+var PAGE_STYLE = `
+:root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff;--soft:#f6f8fa;--pass:#1a7f37;--partial:#8a5a00;--fail:#c62828;--other:#59636e;--accent:#0b5cad}
+*{box-sizing:border-box}
+body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:var(--bg)}
+main{max-width:60rem;margin:0 auto;padding:1.5rem 1rem 3rem;overflow-wrap:anywhere}
+a{color:var(--accent)}
+a:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+h1{font-size:1.6rem;margin:.2rem 0 1rem;word-break:break-word}
+h2{font-size:1.25rem;margin:2rem 0 .75rem;padding-bottom:.3rem;border-bottom:1px solid var(--line)}
+h3{font-size:1.05rem;margin:1.5rem 0 .5rem;display:flex;justify-content:space-between;gap:1rem}
+.eyebrow{margin:0;color:var(--muted);text-transform:uppercase;letter-spacing:.06em;font-size:.8rem}
+.headline{display:flex;flex-wrap:wrap;align-items:baseline;gap:.5rem 1.5rem}
+.score{font-size:3.5rem;font-weight:700;line-height:1}
+.score small{font-size:1.25rem;color:var(--muted);font-weight:400}
+.grade{font-size:1.5rem;font-weight:700;border:2px solid currentColor;border-radius:.4rem;padding:0 .5rem}
+.grade-A,.grade-B{color:var(--pass)}.grade-C{color:var(--partial)}.grade-D,.grade-E{color:var(--fail)}
+.level{font-size:1.1rem}
+.level-note{color:var(--muted);margin:.5rem 0 0}
+ul.plain{list-style:none;padding:0;margin:0}
+.checklist li{display:flex;gap:.75rem;align-items:baseline;padding:.45rem 0;border-bottom:1px solid var(--line)}
+.status{display:inline-block;min-width:7.5rem;font-weight:600;white-space:nowrap}
+.st-pass{color:var(--pass)}.st-partial{color:var(--partial)}.st-fail{color:var(--fail)}.st-inconclusive,.st-exempt{color:var(--other)}
+.phases li{display:grid;grid-template-columns:minmax(12rem,18rem) 1fr 3rem;gap:.75rem;align-items:center;padding:.3rem 0}
+.phases meter{width:100%;height:1.1rem}
+.phases .value{text-align:right;font-variant-numeric:tabular-nums;font-weight:600}
+.steps li{margin:.5rem 0}
+.gain{font-weight:600}
+.why{margin:.25rem 0 0;color:var(--muted)}
+.meta{margin:.75rem 0 0;color:var(--muted)}
+.definition{margin:.25rem 0 0;color:var(--muted);font-size:.9rem}
+details.decided{margin-left:auto}
+details.decided summary{cursor:pointer;color:var(--accent)}
+details.decided ul{margin:.25rem 0 0;padding-left:1rem}
+.rule{padding:.6rem 0;border-bottom:1px solid var(--line)}
+.rule-head{display:flex;flex-wrap:wrap;gap:.25rem .75rem;align-items:baseline}
+.rule-title{font-weight:600}
+code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--soft);padding:.1rem .3rem;border-radius:.25rem;word-break:break-word}
+.evidence{margin:.35rem 0 0 1rem;padding:0}
+.evidence li{margin:.2rem 0}
+.message{margin:.35rem 0 0}
+.fix{margin:.35rem 0 0}
+.note{background:var(--soft);border-left:4px solid var(--partial);padding:.5rem .75rem;margin:1rem 0}
+pre{background:var(--soft);padding:.75rem;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+footer{margin-top:2.5rem;color:var(--muted);font-size:.9rem}
+@media (max-width:40rem){.score{font-size:2.75rem}.status{min-width:0}.checklist li{flex-direction:column;gap:0}details.decided{margin-left:0}.phases li{grid-template-columns:1fr 3rem;gap:.1rem .75rem}.phases .name{grid-column:1/-1}}
+@media print{body{font-size:11pt}main{max-width:none;padding:0}a{color:inherit;text-decoration:none}.rule{break-inside:avoid}}
+`.trim();
+var PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash3("sha256").update(PAGE_STYLE).digest("base64")}'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+
+// src/render/html.ts
+var STATUS_TEXT = {
+  pass: "Pass",
+  partial: "Partial",
+  fail: "Fail",
+  inconclusive: "Could not read",
+  exempt: "Exempt"
+};
+var STATUS_MARK = {
+  pass: "\u2713",
+  partial: "\u25D0",
+  fail: "\u2717",
+  inconclusive: "?",
+  exempt: "\u2013"
+};
+function safeHref(href) {
+  return /^https?:\/\//.test(href) ? href : `./${encodeURI(href.replace(/^(\.?\/)+/, ""))}`;
+}
+function statusLabel(status2) {
+  return `<span class="status st-${status2}"><span aria-hidden="true">${STATUS_MARK[status2]}</span> ${STATUS_TEXT[status2]}</span>`;
+}
+function evidenceLink(e, links) {
+  const href = links(e);
+  const label = `<code>${escapeHtml2(evidenceLabel(e))}</code>`;
+  return href ? `<a href="${escapeHtml2(safeHref(href))}">${label}</a>` : label;
+}
+function evidenceItem(e, links) {
+  return `<li>${evidenceLink(e, links)}${e.snippet ? ` <code>${escapeHtml2(e.snippet)}</code>` : ""}</li>`;
+}
+function ruleAnchor(id) {
+  return `rule-${id.replace(/[^a-z0-9-]/gi, "-")}`;
+}
+function ruleItem(f, links) {
+  const head = `<div class="rule-head">${statusLabel(f.status)}<span class="rule-title">${escapeHtml2(f.title)}</span><code>${escapeHtml2(f.id)}</code></div>`;
+  const why = `<p class="why">${htmlInline(f.why)}</p>`;
+  const evidence = f.evidence.length ? `<ul class="evidence">${f.evidence.map((e) => evidenceItem(e, links)).join("")}</ul>` : "";
+  const shortfall = f.status === "partial" || f.status === "fail" ? `<p class="message">${htmlInline(f.message)}</p><p class="fix"><strong>Fix:</strong> ${htmlInline(f.remediation)} <a href="${escapeHtml2(safeHref(f.docs))}">Docs<span class="visually-hidden"> for ${escapeHtml2(f.id)}</span></a></p>` : f.status === "pass" && f.evidence.length ? "" : `<p class="message">${htmlInline(f.message)}</p>`;
+  return `<li class="rule" id="${ruleAnchor(f.id)}">${head}${why}${evidence}${shortfall}</li>`;
+}
+function checklistItem(card, item, links) {
+  const rules = item.rules.map((id) => card.rules.find((r) => r.id === id)).filter((r) => r !== void 0);
+  const how = item.combine === "lowest" ? "the lowest of" : "the best of";
+  const decided = rules.map((r) => {
+    const proof = r.evidence[0] ? ` ${evidenceLink(r.evidence[0], links)}` : "";
+    return `<li>${statusLabel(r.status)} <a href="#${ruleAnchor(r.id)}">${escapeHtml2(r.title)}</a>${proof}</li>`;
+  }).join("");
+  return `<li>${statusLabel(item.status)}<span>${escapeHtml2(item.title)}</span><details class="decided"><summary>Decided by ${how} ${rules.length === 1 ? "1 rule" : `${rules.length} rules`}</summary><ul class="plain">${decided}</ul></details></li>`;
+}
+function nextStepItem(step, links) {
+  const where = step.path ? ` at ${evidenceLink({ path: step.path, line: step.line }, links)}` : "";
+  const completes2 = step.completes ? `, completes <em>${escapeHtml2(step.completes)}</em>` : "";
+  return `<li>${htmlInline(step.action.replace(/\.$/, ""))}${where} <span class="gain">(+${step.points} point${step.points === 1 ? "" : "s"}${completes2})</span> <a href="#${ruleAnchor(step.rule)}"><code>${escapeHtml2(step.rule)}</code></a></li>`;
+}
+function phaseRows(card) {
+  const rows = card.phases.map((p) => {
+    const value = p.score === null ? "n/a" : String(p.score);
+    const meter = p.score === null ? `<span aria-hidden="true"></span>` : `<meter min="0" max="100" low="40" high="70" optimum="100" value="${p.score}" aria-hidden="true"></meter>`;
+    return `<li><span class="name">${escapeHtml2(p.name)}</span>${meter}<span class="value">${value}<span class="visually-hidden"> out of 100</span></span></li>`;
+  });
+  return `<ul class="plain phases">${rows.join("")}</ul>`;
+}
+function provenance(card, options) {
+  const short = card.target.commit ? `<code>${escapeHtml2(card.target.commit.slice(0, 7))}</code>` : "";
+  const commit = !card.target.commit ? "a local directory" : options.commitUrl ? `commit <a href="${escapeHtml2(safeHref(options.commitUrl))}">${short}</a>` : `commit ${short}`;
+  const committed = options.committedAt ? ` (committed ${timeOf(options.committedAt)})` : "";
+  const when = options.auditedAt ? ` on ${timeOf(options.auditedAt)}` : "";
+  return `<p class="meta">Audited ${commit}${committed}${when}.</p><p class="definition">${escapeHtml2(definitionLine(card))}</p>`;
+}
+function timeOf(date5) {
+  const iso = date5.toISOString();
+  return `<time datetime="${iso}">${iso.slice(0, 16).replace("T", " ")} UTC</time>`;
+}
+function renderHtml(card, options) {
+  const name = escapeHtml2(card.target.name);
+  const repoUrl = options.repositoryUrl ?? card.target.url;
+  const title = repoUrl ? `<a href="${escapeHtml2(safeHref(repoUrl))}">${name}</a>` : name;
+  const out = [
+    "<!doctype html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    // An empty icon, so the browser does not ask the server for /favicon.ico.
+    '<link rel="icon" href="data:,">',
+    `<meta name="description" content="MLOps readiness of ${name}: ${card.score}/100, grade ${card.grade}, level ${card.level.value}.">`,
+    `<title>MLOps readiness: ${name} \u2014 ${card.score}/100 \xB7 ${card.grade}</title>`,
+    `<style>${PAGE_STYLE}</style>`,
+    "</head>",
+    "<body>",
+    "<main>",
+    "<header>",
+    '<p class="eyebrow">MLOps readiness</p>',
+    `<h1>${title}</h1>`,
+    `<div class="headline"><span class="score" aria-label="Score ${card.score} out of 100">${card.score}<small>/100</small></span>`,
+    `<span class="grade grade-${card.grade}">Grade ${card.grade}</span>`,
+    `<span class="level">Level ${card.level.value}: ${escapeHtml2(card.level.name)}</span></div>`,
+    provenance(card, options),
+    "</header>"
+  ];
+  for (const note of card.notes) out.push(`<p class="note" role="note">${htmlInline(note)}</p>`);
+  out.push(
+    '<section aria-labelledby="next-steps">',
+    '<h2 id="next-steps">Next steps</h2>',
+    card.nextSteps.length ? `<ol class="steps">${card.nextSteps.map((s) => nextStepItem(s, options.links)).join("")}</ol>` : "<p>None: every rule that can be scored passes.</p>",
+    "</section>",
+    '<section aria-labelledby="checklist">',
+    '<h2 id="checklist">Portfolio checklist</h2>',
+    '<ul class="plain checklist">',
+    ...card.checklist.map((c) => checklistItem(card, c, options.links)),
+    "</ul>",
+    "</section>",
+    '<section aria-labelledby="phases">',
+    '<h2 id="phases">Score per phase, out of 100</h2>',
+    phaseRows(card),
+    "</section>",
+    '<section aria-labelledby="rules">',
+    '<h2 id="rules">Every rule, with its evidence or its fix</h2>'
+  );
+  for (const p of card.phases) {
+    out.push(
+      `<h3><span>${escapeHtml2(p.name)}</span><span>${p.score === null ? "not scored" : `${p.score}/100`}</span></h3>`,
+      '<ul class="plain">',
+      ...card.rules.filter((r) => r.phase === p.id).map((f) => ruleItem(f, options.links)),
+      "</ul>"
+    );
+  }
+  out.push(
+    "</section>",
+    `<footer><p>${escapeHtml2(card.tool.name)} ${escapeHtml2(card.tool.version)}, ruleset ${escapeHtml2(card.rulesetVersion)}. The audit reads files and never runs them; something declared but not used earns nothing.</p></footer>`,
+    "</main>",
+    "</body>",
+    "</html>",
+    ""
+  );
+  return out.join("\n");
+}
+
+// src/render/json.ts
+function renderJson(card) {
+  return JSON.stringify(card, null, 2) + "\n";
+}
+
+// src/render/markdown.ts
+var MARKDOWN_LIMIT = 65e3;
+var COMMENT_MARKER = "<!-- mlops-audit:scorecard -->";
+function evidenceLink2(e, links) {
+  const link2 = links(e);
+  const label = codeSpan(evidenceLabel(e));
+  return link2 ? `[${label}](${link2})` : label;
+}
+function nextStepLines(card, links, count = card.nextSteps.length) {
+  if (!card.nextSteps.length) return ["**Next steps:** none; every rule that can be scored passes."];
+  return [
+    "**Next steps**",
+    "",
+    ...card.nextSteps.slice(0, count).map((s, i) => {
+      const where = s.path ? ` at ${evidenceLink2({ path: s.path, line: s.line }, links)}` : "";
+      const completes2 = s.completes ? `, completes *${markdownInline(s.completes)}*` : "";
+      return `${i + 1}. ${markdownInline(s.action.replace(/\.$/, ""))}${where} (**+${s.points} point${s.points === 1 ? "" : "s"}**${completes2}) ${codeSpan(s.rule)}`;
+    })
+  ];
+}
+function ruleLine(f, links, withEvidence) {
+  const head = `${STATUS_EMOJI[f.status]} **${markdownInline(f.title)}** ${codeSpan(f.id)}`;
+  const why = withEvidence ? ` <sub>${markdownInline(f.why)}</sub>` : "";
+  const proof = withEvidence && (f.status === "pass" || f.status === "partial") ? f.evidence.slice(0, 3).map((e) => `${evidenceLink2(e, links)}${e.snippet ? ` ${codeSpan(e.snippet)}` : ""}`).join("; ") : "";
+  if (f.status === "pass") return `- ${head} \u2014 ${proof || markdownInline(f.message)}${why}`;
+  if (f.status === "partial" || f.status === "fail") {
+    const found2 = proof ? ` (${proof})` : "";
+    const docs = f.status === "fail" ? ` ([docs](${f.docs}))` : "";
+    return `- ${head} \u2014 ${markdownInline(f.message)}${found2} **Fix:** ${markdownInline(f.remediation)}${docs}${why}`;
+  }
+  return `- ${head} \u2014 ${markdownInline(f.message)}${why}`;
+}
+function checklistLines(card) {
+  const out = ["| | Portfolio checklist | Decided by |", "|:-:|---|---|"];
+  for (const item of card.checklist) {
+    const by = item.rules.map(codeSpan).join(item.combine === "lowest" ? " and " : " or ");
+    out.push(`| ${STATUS_EMOJI[item.status]} | ${markdownCell(item.title)} | ${by.replace(/\|/g, "\\|")} |`);
+  }
+  return out;
+}
+function phaseLines(card) {
+  const out = ["| Phase | Score |", "|---|--:|"];
+  for (const p of card.phases) out.push(`| ${markdownCell(p.name)} | ${p.score === null ? "\u2013" : p.score} |`);
+  return out;
+}
+function noteLines(card) {
+  return card.notes.flatMap((note) => ["", `> **Note:** ${markdownInline(note)}`]);
+}
+function ruleDetailLines(card, links, withEvidence) {
+  const out = [];
+  for (const p of card.phases) {
+    out.push(`#### ${markdownInline(p.name)}`, "");
+    for (const f of card.rules.filter((r) => r.phase === p.id)) out.push(ruleLine(f, links, withEvidence));
+    out.push("");
+  }
+  return out;
+}
+function footer(card, legend = true) {
+  const commit = card.target.commit ? ` at ${codeSpan(card.target.commit.slice(0, 7))}` : "";
+  const key = legend ? " \u2705 pass \xB7 \u{1F7E1} partial \xB7 \u274C fail \xB7 \u2754 could not be read \xB7 \u2796 exempt" : "";
+  return `<sub>${definitionLine(card)} ${card.tool.name} ${card.tool.version}, ruleset ${card.rulesetVersion}${commit}.${key}</sub>`;
+}
+function fitToLimit(render3, limit) {
+  let text2 = render3(true);
+  if (text2.length <= limit) return text2;
+  text2 = render3(false);
+  if (text2.length <= limit) return text2;
+  const note = "\n\n\u2026 cut to fit GitHub's size limit; run the CLI for the full report.";
+  return text2.slice(0, limit - note.length) + note;
+}
+function render(card, options, withEvidence) {
+  const out = [COMMENT_MARKER, `## MLOps readiness: ${headline(card)} (${card.level.name})`, ""];
+  if (options.preface?.length) out.push(...options.preface, "");
+  out.push(...nextStepLines(card, options.links), "");
+  out.push(...checklistLines(card), "", ...phaseLines(card), ...noteLines(card));
+  out.push("", "<details><summary>Every rule, with its evidence or its fix</summary>", "");
+  out.push(...ruleDetailLines(card, options.links, withEvidence));
+  out.push("</details>", "");
+  if (options.badge) out.push(`README badge: ${codeSpan(options.badge)}`, "");
+  out.push(footer(card));
+  return out.join("\n");
+}
+function renderMarkdown(card, options) {
+  return fitToLimit((withEvidence) => render(card, options, withEvidence), options.limit ?? MARKDOWN_LIMIT);
+}
+
+// src/render/sarif.ts
+var NO_FILE = "no file associated with this alert";
+function helpMarkdown(f) {
+  return [`**${f.title}.** ${f.why}`, "", `**Fix:** ${f.remediation}`, "", `[Documentation](${f.docs})`].join(
+    "\n"
+  );
+}
+function renderSarif(card) {
+  const prefix = card.target.root ? `${card.target.root}/` : "";
+  const uri = (path) => encodeURI(prefix + path);
+  const readme = card.rules.find((r) => r.id === "foundations.readme")?.evidence[0]?.path;
+  const fallback = readme ? uri(readme) : encodeURI(NO_FILE);
+  const rules = card.rules.map((r) => ({
+    id: r.id,
+    name: r.id.replace(/[.-](\w)/g, (_, c) => c.toUpperCase()),
+    shortDescription: { text: r.title },
+    fullDescription: { text: plainText(r.why) },
+    helpUri: r.docs,
+    help: { text: plainText(r.remediation), markdown: helpMarkdown(r) },
+    properties: { phase: r.phase, weight: r.weight }
+  }));
+  const results = card.rules.filter((r) => r.status === "fail" || r.status === "partial").map((r) => {
+    const evidence = r.evidence.filter((e) => e.path).slice(0, 5);
+    const locations2 = evidence.length ? evidence.map((e) => ({
+      physicalLocation: {
+        artifactLocation: { uri: uri(e.path) },
+        ...e.line ? { region: { startLine: e.line } } : {}
+      }
+    })) : [{ physicalLocation: { artifactLocation: { uri: fallback }, region: { startLine: 1 } } }];
+    return {
+      ruleId: r.id,
+      ruleIndex: rules.findIndex((x2) => x2.id === r.id),
+      level: r.status === "fail" ? "error" : "warning",
+      message: { text: plainText(`${r.message} Fix: ${r.remediation}`) },
+      locations: locations2
+    };
+  });
+  const sarif = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: card.tool.name,
+            version: card.tool.version,
+            semanticVersion: card.tool.version,
+            rules
+          }
+        },
+        results,
+        properties: { score: card.score, grade: card.grade, rulesetVersion: card.rulesetVersion }
+      }
+    ]
+  };
+  return JSON.stringify(sarif, null, 2) + "\n";
+}
+
+// src/render/text.ts
+var COLOURS = {
+  pass: "32",
+  partial: "33",
+  fail: "31",
+  inconclusive: "35",
+  exempt: "90"
+};
+function renderText(card, options) {
+  const paint = (code18, s) => options.color ? `\x1B[${code18}m${s}\x1B[0m` : s;
+  const status2 = (s) => paint(COLOURS[s], STATUS_SYMBOL[s]);
+  const out = [];
+  const target = card.target.root ? `${card.target.name} (${card.target.root})` : card.target.name;
+  out.push(paint("1", `MLOps readiness  ${headline(card)} (${card.level.name})`), `${target}`, "");
+  out.push(paint("1", "Next steps"));
+  if (!card.nextSteps.length) out.push("  none: every rule that can be scored passes");
+  card.nextSteps.forEach((step, i) => {
+    const where = step.path ? ` at ${evidenceLabel({ path: step.path, line: step.line })}` : "";
+    const completes2 = step.completes ? `, completes "${step.completes}"` : "";
+    out.push(
+      `  ${i + 1}. ${plainText(step.action).replace(/\.$/, "")}${where} (+${step.points} points${completes2})`
+    );
+  });
+  out.push("", paint("1", "Portfolio checklist"));
+  for (const item of card.checklist) out.push(`  ${status2(item.status)} ${item.title}`);
+  out.push("", paint("1", "Phases"));
+  const nameWidth = Math.max(...card.phases.map((p) => p.name.length));
+  for (const p of card.phases) {
+    const filled2 = p.score === null ? 0 : Math.round(p.score / 5);
+    const bar = "\u2588".repeat(filled2) + "\u2591".repeat(20 - filled2);
+    const colour = p.score === null ? "90" : p.score >= 80 ? "32" : p.score >= 40 ? "33" : "31";
+    out.push(
+      `  ${p.name.padEnd(nameWidth)}  ${paint(colour, bar)} ${p.score === null ? "  \u2013" : String(p.score).padStart(3)}`
+    );
+  }
+  const passing = card.rules.filter((r) => r.status === "pass");
+  if (passing.length) {
+    out.push("", paint("1", "Passing"));
+    for (const f of passing) {
+      const e = f.evidence[0];
+      out.push(`  ${status2(f.status)} ${f.id}  ${e ? evidenceLabel(e) : plainText(f.message)}`);
+    }
+  }
+  const work = card.rules.filter((r) => r.status !== "pass");
+  if (work.length) {
+    out.push("", paint("1", "Needs work"));
+    for (const f of work) {
+      out.push(`  ${status2(f.status)} ${f.id}  ${f.title}`, `      ${plainText(f.message)}`);
+      if (f.status === "fail" || f.status === "partial") out.push(`      fix: ${plainText(f.remediation)}`);
+    }
+  }
+  for (const note of card.notes) out.push("", `note: ${note}`);
+  if (options.badge)
+    out.push(
+      "",
+      "README badge (it shows once the app has audited the pushed repository):",
+      `  ${options.badge}`
+    );
+  out.push(
+    "",
+    paint(
+      "90",
+      `${definitionLine(card)}
+${card.tool.name} ${card.tool.version} \xB7 ruleset ${card.rulesetVersion}`
+    )
+  );
+  return out.join("\n") + "\n";
+}
+
+// src/cli-render.ts
+var FORMATS = ["text", "markdown", "json", "sarif", "html"];
+function render2(card, format2, isTTY, badge, links = relativeLinksUnder(card.target.root)) {
+  switch (format2) {
+    case "json":
+      return renderJson(card);
+    case "sarif":
+      return renderSarif(card);
+    case "html":
+      return renderHtml(card, { links });
+    case "markdown":
+      return renderMarkdown(card, { links, badge }) + "\n";
+    default:
+      return renderText(card, { color: isTTY && !process.env.NO_COLOR, badge });
+  }
+}
+
 // src/cli-by-name.ts
 var BLOB_CONCURRENCY = 8;
 function progressLine(io) {
@@ -74192,7 +74209,6 @@ var USAGE = `usage: mlops-audit DIR | OWNER/REPO[@REF] | https://github.com/OWNE
   --version, --help
 A path that exists is audited as a directory; OWNER/REPO is read through GitHub's API, with $GITHUB_TOKEN
 when it is set. Exit codes: 0 audited, 1 under --fail-below, 2 bad arguments or unreadable target.`;
-var FORMATS = ["text", "markdown", "json", "sarif", "html"];
 var UsageError = class extends Error {
 };
 function parse7(argv) {
@@ -74243,20 +74259,6 @@ function badgeOf(dir) {
   const base = process.env.PUBLIC_URL;
   const origin = base ? githubOrigin(dir) : void 0;
   return base && origin ? badgeSnippet(base, origin.owner, origin.repo) : void 0;
-}
-function render2(card, format2, isTTY, badge, links = relativeLinksUnder(card.target.root)) {
-  switch (format2) {
-    case "json":
-      return renderJson(card);
-    case "sarif":
-      return renderSarif(card);
-    case "html":
-      return renderHtml(card, { links });
-    case "markdown":
-      return renderMarkdown(card, { links, badge }) + "\n";
-    default:
-      return renderText(card, { color: isTTY && !process.env.NO_COLOR, badge });
-  }
 }
 async function main(argv, io) {
   let args;

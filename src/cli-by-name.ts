@@ -14,7 +14,8 @@ import {
   type RepositoryName,
 } from "./sources/github-repository.js";
 import { TOOL } from "./version.js";
-import { render, type CliArgs, type Io } from "./cli.js";
+import type { CliArgs, Io } from "./cli.js";
+import { render } from "./cli-render.js";
 
 /** How many blobs are fetched at once: GitHub asks clients not to hammer it, and 8 keeps a 300-file audit quick. */
 const BLOB_CONCURRENCY = 8;

@@ -10,17 +10,11 @@ import {
   type ConfigResult,
 } from "./config/load.js";
 import { audit } from "./engine/audit.js";
-import type { Scorecard } from "./engine/model.js";
 import { badgeSnippet } from "./render/badge.js";
-import { renderHtml } from "./render/html.js";
-import { renderJson } from "./render/json.js";
-import { renderMarkdown } from "./render/markdown.js";
 import { progressLine } from "./render/progress.js";
-import { renderSarif } from "./render/sarif.js";
-import { relativeLinksUnder, type LinkFor } from "./render/status.js";
-import { renderText } from "./render/text.js";
 import { loadCatalogue } from "./rules/load.js";
 import { auditByName } from "./cli-by-name.js";
+import { FORMATS, render, type Format } from "./cli-render.js";
 import { githubOrigin } from "./sources/git-remote.js";
 import { parseRepositoryName, type RepositoryName } from "./sources/github-repository.js";
 import { LocalSource, reasonOf } from "./sources/local.js";
@@ -34,8 +28,6 @@ const USAGE = `usage: mlops-audit DIR | OWNER/REPO[@REF] | https://github.com/OW
   --version, --help
 A path that exists is audited as a directory; OWNER/REPO is read through GitHub's API, with $GITHUB_TOKEN
 when it is set. Exit codes: 0 audited, 1 under --fail-below, 2 bad arguments or unreadable target.`;
-const FORMATS = ["text", "markdown", "json", "sarif", "html"] as const;
-export type Format = (typeof FORMATS)[number];
 
 class UsageError extends Error {}
 
@@ -111,27 +103,6 @@ function badgeOf(dir: string): string | undefined {
 }
 
 export type CliArgs = Exclude<ReturnType<typeof parse>, { help: true } | { version: true }>;
-
-export function render(
-  card: Scorecard,
-  format: Format,
-  isTTY: boolean,
-  badge: string | undefined,
-  links: LinkFor = relativeLinksUnder(card.target.root),
-): string {
-  switch (format) {
-    case "json":
-      return renderJson(card);
-    case "sarif":
-      return renderSarif(card);
-    case "html":
-      return renderHtml(card, { links });
-    case "markdown":
-      return renderMarkdown(card, { links, badge }) + "\n";
-    default:
-      return renderText(card, { color: isTTY && !process.env.NO_COLOR, badge });
-  }
-}
 
 /** Runs the CLI and returns its exit code: 0 audited, 1 below --fail-below, 2 bad usage, directory or config. */
 export async function main(argv: string[], io: Io): Promise<number> {

@@ -196,6 +196,27 @@ describe("the GitHub Action", () => {
     expect(github.requests.filter((r) => r.url.includes("/comments"))).toEqual([]);
   });
 
+  it("with a token that cannot comment (a fork's): a warning, and the rest written", async () => {
+    github.routes.push((method, path) =>
+      method === "POST" && path.endsWith("/comments")
+        ? [403, { message: "Resource not accessible by integration" }]
+        : undefined,
+    );
+    try {
+      const forked = payload("pull_request", "opened", {
+        number: 8,
+        pull_request: { number: 8, head: { sha: HEAD, ref: "fork" }, base: { sha: BASE, ref: "main" } },
+      });
+      const got = await runAction({ name: "pull_request", payload: forked }, readmeInputs());
+      expect(got.code).toBe(0);
+      expect(got.stdout).toContain("::warning::The pull request comment was not written: HTTP 403");
+      expect(got.summary).toContain("## MLOps readiness:");
+      expect(got.outputs.score).toMatch(/^\d+$/);
+    } finally {
+      github.routes.length = 0;
+    }
+  });
+
   it("on a push: no comment and no request to GitHub, the summary and outputs still written", async () => {
     const push = payload("push", undefined, { after: HEAD, ref: "refs/heads/main" });
     const got = await runAction({ name: "push", payload: push }, readmeInputs());
