@@ -14,6 +14,7 @@ import type { EngineThreads } from "./engine-threads.js";
 import type { Octokit, RepoRef } from "./github.js";
 import type { Metrics } from "./metrics.js";
 import { cacheKey, type publicCache } from "./public/cache.js";
+import type { PublicAudits } from "./public/uninstalled.js";
 import { abandonCheckRun, completeCheckRun, findCheckRun, startCheckRun } from "./publish/check-run.js";
 import type { Background, KeyedLock, WorkQueue } from "./queue/in-process.js";
 
@@ -39,6 +40,8 @@ export interface AppState {
   publicCards: ReturnType<typeof publicCache>;
   /** Refuses deliveries once the process shuts down, and knows which it took are not yet done. */
   drain: Drain;
+  /** Audits of public repositories without the app, when turned on. */
+  publicAudits?: PublicAudits;
 }
 
 export interface CommitJob {

@@ -14,6 +14,7 @@ import { onRerun } from "./handlers/rerun.js";
 import { Metrics } from "./metrics.js";
 import { publicRoutes } from "./public/routes.js";
 import { publicCache } from "./public/cache.js";
+import { publicAuditsFrom } from "./public/uninstalled.js";
 import { withRequestTimeout } from "./request-timeout.js";
 import { operationsRoutes } from "./routes.js";
 import { Background, KeyedLock, WorkQueue } from "./queue/in-process.js";
@@ -46,6 +47,7 @@ export function createState(blobConcurrency = BLOB_CONCURRENCY, engineThreads = 
     background: new Background(),
     publicCards: publicCache(),
     drain: new Drain(),
+    publicAudits: publicAuditsFrom(process.env),
   };
 }
 

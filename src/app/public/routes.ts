@@ -6,6 +6,7 @@ import { PAGE_CSP, renderHtml } from "../../render/html.js";
 import { describeError } from "../../sources/github.js";
 import { type AppState } from "../auditor.js";
 import { publicScorecard } from "./scorecards.js";
+import { TooManyAudits } from "./uninstalled.js";
 
 const ROUTE = /^\/(scorecards|badges)\/([A-Za-z0-9_.-]{1,100})\/([A-Za-z0-9_.-]{1,100}?)(\.svg|\.json)?$/;
 
@@ -28,7 +29,7 @@ function notFound(res: ServerResponse) {
 
 /**
  * `GET /scorecards/:owner/:repo` (HTML), `/badges/:owner/:repo.svg` and `.json` (shields.io endpoint),
- * for public repositories where the app is installed.
+ * for public repositories where the app is installed (and, with MLOPS_AUDIT_PUBLIC_AUDITS=true, any public one).
  */
 export function publicRoutes(app: Probot, state: AppState) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
@@ -42,8 +43,17 @@ export function publicRoutes(app: Probot, state: AppState) {
     }
     let found;
     try {
-      found = await publicScorecard(app, state, owner, repo);
+      found = await publicScorecard(app, state, owner, repo, req.socket.remoteAddress ?? "unknown");
     } catch (e) {
+      if (e instanceof TooManyAudits) {
+        res.writeHead(429, {
+          ...COMMON,
+          "content-type": "text/plain; charset=utf-8",
+          "retry-after": String(e.retryAfter),
+        });
+        res.end(`Too many audits from this address; try again in ${Math.ceil(e.retryAfter / 60)} minutes.\n`);
+        return true;
+      }
       app.log.warn({ owner, repo, reason: describeError(e) }, "public scorecard unavailable");
       res.writeHead(503, { ...COMMON, "content-type": "text/plain; charset=utf-8", "retry-after": "60" });
       res.end("The scorecard cannot be read from GitHub right now; try again in a minute.\n");

@@ -2,9 +2,10 @@ import type { Probot } from "probot";
 import { CONFIG_PATH, validateConfig, validateFailure, type ConfigResult } from "../../config/load.js";
 import { describeError } from "../../sources/github.js";
 import { scorecardOf, type AppState } from "../auditor.js";
-import type { Octokit } from "../github.js";
+import type { Octokit, RepoRef } from "../github.js";
 import { CHECK_NAME } from "../publish/check-run.js";
 import { cacheKey, type Lookup } from "./cache.js";
+import { chargeAudit, ownInstallation, type PublicAudits } from "./uninstalled.js";
 
 async function configOf(
   octokit: Octokit,
@@ -30,12 +31,23 @@ async function commitDate(octokit: Octokit, owner: string, repo: string, sha: st
   }
 }
 
+/** Where and how to audit a repository for its public page: its config from the default branch. */
+async function targetOf(state: AppState, octokit: Octokit, repo: RepoRef, htmlUrl: string) {
+  return { octokit, repo, htmlUrl, config: await configOf(octokit, repo.owner, repo.repo, state) };
+}
+
 /**
  * The latest audit of a public repository's default branch where the app is installed: the latest
  * completed "MLOps readiness" check run says which commit was audited and when, and the scorecard is
  * judged again from that commit's objects (already cached when this process audited it).
  */
-async function fetchPublic(app: Probot, state: AppState, owner: string, repo: string): Promise<Lookup> {
+async function fetchPublic(
+  app: Probot,
+  state: AppState,
+  owner: string,
+  repo: string,
+  client: string,
+): Promise<Lookup> {
   const appOctokit = await app.auth();
   let installationId: number;
   try {
@@ -43,8 +55,10 @@ async function fetchPublic(app: Probot, state: AppState, owner: string, repo: st
       data: { id: installationId },
     } = await appOctokit.rest.apps.getRepoInstallation({ owner, repo }));
   } catch (e) {
-    if ((e as { status?: number }).status === 404) return null;
-    throw e;
+    if ((e as { status?: number }).status !== 404) throw e;
+    if (!state.publicAudits) return null;
+    const own = await ownInstallation(app, state.publicAudits);
+    return own ? auditUninstalled(state, state.publicAudits, own, owner, repo, client) : null;
   }
   const octokit = (await app.auth(installationId)) as Octokit;
   const { data: repository } = await octokit.rest.repos.get({ owner, repo });
@@ -62,12 +76,7 @@ async function fetchPublic(app: Probot, state: AppState, owner: string, repo: st
     (r) => r.external_id === "mlops-audit" && r.output?.title?.startsWith("Readiness"),
   );
   if (!run) return null;
-  const target = {
-    octokit,
-    repo: { owner, repo },
-    htmlUrl: repository.html_url,
-    config: await configOf(octokit, owner, repo, state),
-  };
+  const target = await targetOf(state, octokit, { owner, repo }, repository.html_url);
   const card = await scorecardOf(state, target, run.head_sha);
   return {
     card,
@@ -77,16 +86,61 @@ async function fetchPublic(app: Probot, state: AppState, owner: string, repo: st
   };
 }
 
+/**
+ * The default branch of a public repository where the app is not installed, audited now (or taken from
+ * the audit of the same commit): a private or unknown one is nothing, as on every public route.
+ */
+async function auditUninstalled(
+  state: AppState,
+  audits: PublicAudits,
+  octokit: Octokit,
+  owner: string,
+  repo: string,
+  client: string,
+): Promise<Lookup> {
+  let repository;
+  try {
+    ({ data: repository } = await octokit.rest.repos.get({ owner, repo }));
+  } catch (e) {
+    if ((e as { status?: number }).status === 404) return null;
+    throw e;
+  }
+  if (repository.private || repository.visibility !== "public") return null;
+  const { data } = await octokit.rest.repos.getCommit({
+    owner,
+    repo,
+    ref: repository.default_branch,
+    mediaType: { format: "sha" },
+  });
+  // Asked for as a SHA, the commit comes back as the bare 40 characters.
+  const sha = String(data as unknown).trim();
+  const key = `${cacheKey(owner, repo)}@${sha}`;
+  const known = audits.cards.get(key);
+  if (known) return known;
+  chargeAudit(audits, client);
+  const target = await targetOf(state, octokit, { owner, repo }, repository.html_url);
+  const found = {
+    card: await scorecardOf(state, target, sha),
+    auditedAt: new Date(),
+    committedAt: await commitDate(octokit, owner, repo, sha),
+    htmlUrl: repository.html_url,
+  };
+  audits.cards.set(key, found);
+  return found;
+}
+
+/** `client` is the asker's address: audits of repositories without the app are limited by it. */
 export async function publicScorecard(
   app: Probot,
   state: AppState,
   owner: string,
   repo: string,
+  client: string,
 ): Promise<Lookup> {
   const key = cacheKey(owner, repo);
   const cached = state.publicCards.get(key);
   if (cached) return cached.found;
-  const found = await fetchPublic(app, state, owner, repo);
+  const found = await fetchPublic(app, state, owner, repo, client);
   state.publicCards.set(key, { found });
   return found;
 }
