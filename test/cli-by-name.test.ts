@@ -1,4 +1,5 @@
 import { createServer } from "node:net";
+import nock from "nock";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { main } from "../src/cli.js";
 import { cliOutput } from "../scripts/goldens.js";
@@ -26,6 +27,8 @@ const github = new SimulatedGitHub()
 let server: Awaited<ReturnType<SimulatedGitHub["listen"]>>;
 
 beforeAll(async () => {
+  // Test files share a worker: another file's nock may still refuse connections; this one talks to 127.0.0.1.
+  nock.enableNetConnect("127.0.0.1");
   server = await github.listen();
 });
 afterAll(() => server.close());
