@@ -28112,9 +28112,9 @@ var require_picomatch = __commonJS({
     var utils = require_utils2();
     var constants3 = require_constants6();
     var isObject3 = (val) => val && typeof val === "object" && !Array.isArray(val);
-    var picomatch2 = (glob, options, returnState = false) => {
+    var picomatch3 = (glob, options, returnState = false) => {
       if (Array.isArray(glob)) {
-        const fns = glob.map((input2) => picomatch2(input2, options, returnState));
+        const fns = glob.map((input2) => picomatch3(input2, options, returnState));
         const arrayMatcher = (str2) => {
           for (const isMatch of fns) {
             const state2 = isMatch(str2);
@@ -28130,16 +28130,16 @@ var require_picomatch = __commonJS({
       }
       const opts = options || {};
       const posix2 = opts.windows;
-      const regex2 = isState2 ? picomatch2.compileRe(glob, options) : picomatch2.makeRe(glob, options, false, true);
+      const regex2 = isState2 ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
       let isIgnored = () => false;
       if (opts.ignore) {
         const ignoreOpts = { ...options, ignore: null, onMatch: null, onResult: null };
-        isIgnored = picomatch2(opts.ignore, ignoreOpts, returnState);
+        isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match: match2, output: output2 } = picomatch2.test(input2, regex2, options, { glob, posix: posix2 });
+        const { isMatch, match: match2, output: output2 } = picomatch3.test(input2, regex2, options, { glob, posix: posix2 });
         const result = { glob, state, regex: regex2, posix: posix2, input: input2, output: output2, match: match2, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
@@ -28165,7 +28165,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch2.test = (input2, regex2, options, { glob, posix: posix2 } = {}) => {
+    picomatch3.test = (input2, regex2, options, { glob, posix: posix2 } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -28182,24 +28182,24 @@ var require_picomatch = __commonJS({
       }
       if (match2 === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match2 = picomatch2.matchBase(input2, regex2, options, posix2);
+          match2 = picomatch3.matchBase(input2, regex2, options, posix2);
         } else {
           match2 = regex2.exec(output2);
         }
       }
       return { isMatch: Boolean(match2), match: match2, output: output2 };
     };
-    picomatch2.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
-      const regex2 = glob instanceof RegExp ? glob : picomatch2.makeRe(glob, options);
+    picomatch3.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
+      const regex2 = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
       return regex2.test(utils.basename(input2, { windows: posix2 }));
     };
-    picomatch2.isMatch = (str2, patterns, options) => picomatch2(patterns, options)(str2);
-    picomatch2.parse = (pattern, options) => {
-      if (Array.isArray(pattern)) return pattern.map((p) => picomatch2.parse(p, options));
+    picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
+    picomatch3.parse = (pattern, options) => {
+      if (Array.isArray(pattern)) return pattern.map((p) => picomatch3.parse(p, options));
       return parse8(pattern, { ...options, fastpaths: false });
     };
-    picomatch2.scan = (input2, options) => scan2(input2, options);
-    picomatch2.compileRe = (state, options, returnOutput = false, returnState = false) => {
+    picomatch3.scan = (input2, options) => scan2(input2, options);
+    picomatch3.compileRe = (state, options, returnOutput = false, returnState = false) => {
       if (returnOutput === true) {
         return state.output;
       }
@@ -28210,13 +28210,13 @@ var require_picomatch = __commonJS({
       if (state && state.negated === true) {
         source = `^(?!${source}).*$`;
       }
-      const regex2 = picomatch2.toRegex(source, options);
+      const regex2 = picomatch3.toRegex(source, options);
       if (returnState === true) {
         regex2.state = state;
       }
       return regex2;
     };
-    picomatch2.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
+    picomatch3.makeRe = (input2, options = {}, returnOutput = false, returnState = false) => {
       if (!input2 || typeof input2 !== "string") {
         throw new TypeError("Expected a non-empty string");
       }
@@ -28227,9 +28227,9 @@ var require_picomatch = __commonJS({
       if (!parsed.output) {
         parsed = parse8(input2, options);
       }
-      return picomatch2.compileRe(parsed, options, returnOutput, returnState);
+      return picomatch3.compileRe(parsed, options, returnOutput, returnState);
     };
-    picomatch2.toRegex = (source, options) => {
+    picomatch3.toRegex = (source, options) => {
       try {
         const opts = options || {};
         return new RegExp(source, opts.flags || (opts.nocase ? "i" : ""));
@@ -28238,8 +28238,8 @@ var require_picomatch = __commonJS({
         return /$^/;
       }
     };
-    picomatch2.constants = constants3;
-    module.exports = picomatch2;
+    picomatch3.constants = constants3;
+    module.exports = picomatch3;
   }
 });
 
@@ -28249,14 +28249,14 @@ var require_picomatch2 = __commonJS({
     "use strict";
     var pico = require_picomatch();
     var utils = require_utils2();
-    function picomatch2(glob, options, returnState = false) {
+    function picomatch3(glob, options, returnState = false) {
       if (options && (options.windows === null || options.windows === void 0)) {
         options = { ...options, windows: utils.isWindows() };
       }
       return pico(glob, options, returnState);
     }
-    Object.assign(picomatch2, pico);
-    module.exports = picomatch2;
+    Object.assign(picomatch3, pico);
+    module.exports = picomatch3;
   }
 });
 
@@ -28500,9 +28500,9 @@ var require_punycode = __commonJS({
 });
 
 // src/action/main.ts
-import { mkdirSync as mkdirSync2, readFileSync as readFileSync7, writeFileSync as writeFileSync2 } from "node:fs";
-import { tmpdir as tmpdir2 } from "node:os";
-import { dirname as dirname3, join as join6, resolve as resolve2 } from "node:path";
+import { mkdirSync as mkdirSync2, readFileSync as readFileSync8, writeFileSync as writeFileSync2 } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname as dirname3, join as join7, resolve as resolve2 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -29049,8 +29049,8 @@ async function upsertStickyComment(octokit, repo, issueNumber, marker, content) 
 }
 
 // src/cli.ts
-import { existsSync as existsSync3, readFileSync as readFileSync6 } from "node:fs";
-import { basename, join as join5, resolve } from "node:path";
+import { existsSync as existsSync3, readFileSync as readFileSync7, statSync as statSync2 } from "node:fs";
+import { basename, join as join6, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/config/load.ts
@@ -59789,7 +59789,10 @@ var configSchema = external_exports.strictObject({
   }).default({ disable: [], exempt: {}, weights: {}, custom: [] }),
   paths: external_exports.strictObject({
     ignore: external_exports.array(external_exports.string()).default([]).describe("Globs of paths no rule looks at."),
-    root: external_exports.string().optional().describe("Audit only this folder (one project of a monorepo).")
+    root: external_exports.string().refine(
+      (root) => !root.split(/[/\\]/).includes(".."),
+      "must be a folder inside the repository (no ..)"
+    ).optional().describe("Audit only this folder (one project of a monorepo).")
   }).default({ ignore: [] }),
   thresholds: external_exports.strictObject({
     pass: external_exports.number().min(0).max(100).default(60).describe("Score at or above which the check succeeds."),
@@ -59888,6 +59891,12 @@ function parseConfig(text2, source, catalogue) {
     return validateFailure(source, e.message);
   }
   return validateConfig(raw, source, catalogue, (path) => lineOfPath(doc, counter, path));
+}
+function configWarnings(config3) {
+  const { pass, fail_below } = config3.thresholds;
+  return fail_below !== void 0 && fail_below > pass ? [
+    `thresholds.fail_below (${fail_below}) is above thresholds.pass (${pass}), so a score between them fails although it reaches pass`
+  ] : [];
 }
 function validateFailure(source, message, line) {
   return { ok: false, error: `${source}${line ? `:${line}` : ""}: ${message}`, config: DEFAULT_CONFIG };
@@ -67603,6 +67612,8 @@ var AuditFacts = class {
   paths;
   texts;
   unreadable;
+  scannedForSecrets;
+  #secretsFound;
   python = [];
   yaml;
   moduleTexts;
@@ -67616,10 +67627,12 @@ var AuditFacts = class {
   #terraform = [];
   #textFiles = [];
   #readmePath;
-  constructor({ paths, texts, unreadable }) {
+  constructor({ paths, texts, unreadable, scannedForSecrets }) {
     this.paths = paths;
     this.texts = texts;
     this.unreadable = unreadable;
+    this.scannedForSecrets = new Set(scannedForSecrets?.paths);
+    this.#secretsFound = scannedForSecrets?.findings ?? [];
     const yamlTexts = /* @__PURE__ */ new Map();
     let readmePath;
     for (const [path, text2] of texts) {
@@ -67680,7 +67693,10 @@ var AuditFacts = class {
   }
   #secrets;
   get secrets() {
-    return this.#secrets ??= this.#textFiles.flatMap((p) => findSecrets(p, this.#text(p)));
+    return this.#secrets ??= [
+      ...this.#textFiles.flatMap((p) => findSecrets(p, this.#text(p))),
+      ...this.#secretsFound
+    ].sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line);
   }
   #gcloud;
   get #gcloudFacts() {
@@ -67723,44 +67739,102 @@ function buildFacts(files) {
   return new AuditFacts(files);
 }
 
+// src/engine/unread.ts
+var import_picomatch2 = __toESM(require_picomatch2(), 1);
+function isFolderKey(path) {
+  return path.endsWith("/");
+}
+var GENERATED = /* @__PURE__ */ new Set([
+  "coverage.json",
+  "coverage.xml",
+  ".coverage",
+  "package-lock.json",
+  "npm-shrinkwrap.json",
+  "yarn.lock",
+  "pnpm-lock.yaml",
+  "poetry.lock",
+  "uv.lock",
+  "Pipfile.lock",
+  "pdm.lock",
+  "conda-lock.yml",
+  "Cargo.lock"
+]);
+var DATA_EXTENSIONS = /* @__PURE__ */ new Set(["csv", "tsv", "json", "jsonl", "ndjson", "xml", "txt", "log", "parquet"]);
+var DATA_FOLDER = /(^|\/)(data|datasets?|outputs?|results|reports|artifacts|predictions|logs)\//i;
+function cannotDecide(path) {
+  const base = baseName(path);
+  return GENERATED.has(base) || /\.min\.[^.]+$/.test(base) || DATA_EXTENSIONS.has(extensionOf(path)) && DATA_FOLDER.test(path);
+}
+function globReachesInto(glob, folder) {
+  if (!glob.includes("/")) return true;
+  const base = import_picomatch2.default.scan(glob).base;
+  return base === "" || `${base}/`.startsWith(folder) || folder.startsWith(`${base}/`);
+}
+function describeUnread(paths, reasons, shown = 3) {
+  const named = paths.slice(0, shown).map((p) => `${isFolderKey(p) ? "folder " : ""}${p} (${reasons.get(p)})`);
+  const more = paths.length - named.length;
+  if (more > 0) return `${named.join(", ")} and ${more} more`;
+  return named.length > 1 ? `${named.slice(0, -1).join(", ")} and ${named[named.length - 1]}` : named[0];
+}
+
 // src/engine/needs.ts
+var leaf = (file2, folder, decides = true) => ({
+  file: file2,
+  folder,
+  decides
+});
+var byGlobs = (globs) => (folder) => globs.some((g) => globReachesInto(g, folder));
 var byKind = (...kinds) => (path) => kindsOf(path).some((k2) => kinds.includes(k2));
-var CI_FILES = byKind("yaml", "ci", "shell");
-function leafReads(key, body) {
+var CI_KINDS = ["yaml", "ci", "shell"];
+var CI_FILES = byKind(...CI_KINDS);
+var CONFIG_KINDS = ["yaml", "ci", "shell", "docker", "text"];
+var HIDDEN_FOLDER = /(^|\/)\.[^/]+\//;
+var holds = (...kinds) => (folder) => !HIDDEN_FOLDER.test(folder) || kinds.some((k2) => CONFIG_KINDS.includes(k2));
+var ofKind = (...kinds) => leaf(byKind(...kinds), holds(...kinds));
+function leafReads(key, body, scanned) {
   switch (key) {
     case "python": {
       const where = body.in ?? "code";
-      if (where === "any") return byKind("python", "notebook");
-      return byKind(where === "notebook" ? "notebook" : "python");
+      if (where === "any") return ofKind("python", "notebook");
+      return ofKind(where === "notebook" ? "notebook" : "python");
     }
-    case "text":
-      return (path) => matchAny(path, body.glob) && !matchAny(path, body.exclude ?? []);
+    case "text": {
+      const globs = body.glob;
+      const exclude = body.exclude ?? [];
+      return leaf((path) => matchAny(path, globs) && !matchAny(path, exclude), byGlobs(globs));
+    }
     case "yaml":
-      return body.glob ? (path) => matchAny(path, body.glob) : byKind("yaml");
+      return body.glob ? leaf((path) => matchAny(path, body.glob), byGlobs(body.glob)) : ofKind("yaml");
     case "tests":
     case "serving":
-      return byKind("python");
+      return ofKind("python");
     case "ci":
     case "ciPipeline":
-      return CI_FILES;
+      return ofKind(...CI_KINDS);
     case "compose":
-      return (path) => byKind("docker")(path) || !!body.startedByCi && CI_FILES(path);
+      return leaf(
+        (path) => byKind("docker")(path) || !!body.startedByCi && CI_FILES(path),
+        holds("docker", ...CI_KINDS)
+      );
     case "dockerfile":
-      return byKind("docker", "shell", "python");
+      return ofKind("docker", "shell", "python");
     case "terraform":
-      return byKind("terraform");
+      return ofKind("terraform");
     case "readme":
-      return byKind("readme");
+      return leaf(byKind("readme"), () => false);
     case "dependencies":
-      return byKind("manifest");
+      return ofKind("manifest");
     case "secrets":
-      return byKind("text");
+      return leaf((path) => byKind("text")(path) && !scanned.has(path), holds("text"), false);
     default:
-      return () => false;
+      return leaf(
+        () => false,
+        () => false
+      );
   }
 }
-function needsOf(predicates, definitions) {
-  const tests = [];
+function needsOf(predicates, definitions, scannedForSecrets = /* @__PURE__ */ new Set()) {
+  const leaves = [];
   let negates = false;
   const walk = (p) => {
     for (const [key, value] of Object.entries(p)) {
@@ -67770,11 +67844,17 @@ function needsOf(predicates, definitions) {
       else if (key === "not") {
         negates = true;
         walk(value);
-      } else if (key !== "rule") tests.push(leafReads(key, value));
+      } else if (key !== "rule")
+        leaves.push(leafReads(key, value, scannedForSecrets));
     }
   };
   for (const p of predicates) if (p) walk(p);
-  return { reads: (path) => tests.some((t) => t(path)), negates };
+  const reachedBy = (l, path) => isFolderKey(path) ? l.folder(path) : l.file(path);
+  return {
+    reads: (path) => leaves.some((l) => reachedBy(l, path)),
+    decides: (path) => (isFolderKey(path) || !cannotDecide(path)) && leaves.some((l) => l.decides && reachedBy(l, path)),
+    negates
+  };
 }
 
 // src/engine/predicates/ci.ts
@@ -68262,7 +68342,7 @@ function ruleEvaluator(facts, rules, overrides, definitions) {
     evidenceOf: (id) => findingOf(id)?.evidence ?? [],
     pattern: nativePatterns
   };
-  const untrusted = new Set((overrides.customRules ?? []).map((r) => r.id));
+  const untrusted2 = new Set((overrides.customRules ?? []).map((r) => r.id));
   const untrustedCtx = { ...ctx, pattern: linearPatterns };
   function judge(rule) {
     const cached3 = findings.get(rule.id);
@@ -68285,7 +68365,7 @@ function ruleEvaluator(facts, rules, overrides, definitions) {
     const exempt = overrides.exempt.get(rule.id);
     if (exempt !== void 0)
       return { ...base, status: "exempt", credit: null, message: `Exempt: ${exempt}`, evidence: [] };
-    const on = untrusted.has(rule.id) ? untrustedCtx : ctx;
+    const on = untrusted2.has(rule.id) ? untrustedCtx : ctx;
     const passed = evaluatePredicate(on, rule.pass);
     const partial2 = !passed.ok && rule.partial ? evaluatePredicate(on, rule.partial) : void 0;
     let status2 = passed.ok ? "pass" : partial2?.ok ? "partial" : "fail";
@@ -68293,12 +68373,14 @@ function ruleEvaluator(facts, rules, overrides, definitions) {
       (e) => e.path
     );
     let message = describe3(status2, rule, evidence);
-    const needs = needsOf([rule.pass, rule.partial], definitions);
-    const missing = [...facts.unreadable.keys()].filter(needs.reads);
-    if (missing.length && (status2 !== "pass" || needs.negates)) {
+    const needs = needsOf([rule.pass, rule.partial], definitions, facts.scannedForSecrets);
+    const unread = [...facts.unreadable.keys()].filter(needs.reads);
+    const deciding = unread.filter(needs.decides);
+    if (deciding.length && (status2 !== "pass" || needs.negates)) {
       status2 = "inconclusive";
-      const first = missing[0];
-      message = `Could not read ${first} (${facts.unreadable.get(first)})${missing.length > 1 ? ` and ${missing.length - 1} more` : ""}, which this rule needs.`;
+      message = `Could not read ${describeUnread(deciding, facts.unreadable)}, which this rule needs.`;
+    } else if (unread.length) {
+      message = `${/[.!?]$/.test(message) ? message : `${message}.`} Not read, and could not change this: ${describeUnread(unread, facts.unreadable)}.`;
     }
     const absent = status2 === "fail" || status2 === "partial" ? missingParts(rule, on) : [];
     if (absent.length) message += ` Not found: ${absent.join(", ")}.`;
@@ -68420,13 +68502,19 @@ function nextStepsOf(card, action) {
 // src/engine/audit.ts
 var MAX_FILE_BYTES = 1024 * 1024;
 var MAX_NOTEBOOK_BYTES = 8 * 1024 * 1024;
+var MAX_TEXT_BYTES = 10 * 1024 * 1024;
+function readCapOf(path, maxBytes) {
+  if (path.endsWith(".ipynb")) return Math.max(maxBytes, MAX_NOTEBOOK_BYTES);
+  const kinds = kindsOf(path);
+  return kinds.length === 1 && kinds[0] === "text" ? Math.max(maxBytes, MAX_TEXT_BYTES) : maxBytes;
+}
 var DEFAULT_SETTINGS = {
   exempt: /* @__PURE__ */ new Map(),
   weights: /* @__PURE__ */ new Map(),
   ignore: [],
   customRules: []
 };
-async function readSnapshot(snapshot, settings, maxBytes, concurrency) {
+async function readSnapshot(snapshot, settings, maxBytes, concurrency, progress) {
   const prefix = rootPrefix(settings.root);
   const entries = snapshot.entries.filter((e) => e.path.startsWith(prefix));
   const paths = [];
@@ -68439,11 +68527,18 @@ async function readSnapshot(snapshot, settings, maxBytes, concurrency) {
   }
   const texts = /* @__PURE__ */ new Map();
   const unreadable = /* @__PURE__ */ new Map();
+  const scanned = { paths: [], findings: [] };
+  for (const [folder, reason] of snapshot.unlisted ?? []) {
+    const path = folder.slice(prefix.length);
+    if (folder.startsWith(prefix) && path && !isExcludedPath(path) && !matchAny(path, settings.ignore))
+      unreadable.set(path, reason);
+  }
   let next = 0;
   const worker = async () => {
     while (next < wanted.length) {
       const w = wanted[next++];
-      const cap = w.path.endsWith(".ipynb") ? Math.max(maxBytes, MAX_NOTEBOOK_BYTES) : maxBytes;
+      progress?.("reading files", next, wanted.length);
+      const cap = readCapOf(w.path, maxBytes);
       if (w.size > cap) {
         unreadable.set(
           w.path,
@@ -68457,12 +68552,20 @@ async function readSnapshot(snapshot, settings, maxBytes, concurrency) {
         continue;
       }
       const decoded = decodeText(result.bytes);
-      if (decoded.ok) texts.set(w.path, decoded.text);
+      if (!decoded.ok) continue;
+      if (w.size > maxBytes) {
+        scanned.paths.push(w.path);
+        scanned.findings.push(...findSecrets(w.path, decoded.text));
+        unreadable.set(
+          w.path,
+          `${(w.size / 1048576).toFixed(1)} MB, over the ${Math.round(maxBytes / 1024)} KB cap`
+        );
+      } else texts.set(w.path, decoded.text);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   const ordered = new Map([...texts].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
-  return { paths: paths.sort(), texts: ordered, unreadable };
+  return { paths: paths.sort(), texts: ordered, unreadable, scannedForSecrets: scanned };
 }
 function scorecardFromFacts(facts, input2) {
   const settings = input2.settings ?? DEFAULT_SETTINGS;
@@ -68474,13 +68577,22 @@ function scorecardFromFacts(facts, input2) {
   }
   const allRules = phases.flatMap((p) => p.rules);
   const evaluator = ruleEvaluator(facts, allRules, settings, catalogue.definitions);
-  const findings = allRules.map((r) => evaluator.evaluate(r));
+  const findings = allRules.map((r, i) => {
+    input2.progress?.("judging rules", i + 1, allRules.length);
+    return evaluator.evaluate(r);
+  });
   const score = Math.round(weightedScore(findings) ?? 0);
   const notes = [...input2.notes ?? []];
-  if (facts.unreadable.size)
+  if (!facts.texts.size && !facts.unreadable.size)
     notes.push(
-      `${facts.unreadable.size} file(s) could not be read; rules that needed them are inconclusive.`
+      settings.root ? `paths.root "${settings.root}" holds no file the audit reads (code, configuration, CI, documentation): nothing under it was audited.` : "The audited folder holds no file the audit reads (code, configuration, CI, documentation): every rule fails for want of anything to judge."
     );
+  if (facts.unreadable.size) {
+    const unread = [...facts.unreadable.keys()];
+    notes.push(
+      `Could not read ${describeUnread(unread, facts.unreadable)}; rules whose status they could have changed are inconclusive.`
+    );
+  }
   const checklist = checklistOf(catalogue, evaluator);
   const byId = new Map(allRules.map((r) => [r.id, r]));
   const nextOf = (f) => {
@@ -68514,7 +68626,8 @@ async function audit(snapshot, input2) {
     snapshot,
     settings,
     input2.maxFileBytes ?? MAX_FILE_BYTES,
-    input2.concurrency ?? 8
+    input2.concurrency ?? 8,
+    input2.progress
   );
   return judgeFiles(files, input2);
 }
@@ -68529,17 +68642,101 @@ function badgeSnippet(publicUrl, owner, repo) {
   return `[![${BADGE_LABEL}](${base}/badges/${owner}/${repo}.svg)](${scorecardPageUrl(base, owner, repo)})`;
 }
 
+// src/render/progress.ts
+var PROGRESS_AFTER_MS = 2e3;
+var REDRAW_MS = 100;
+function progressLine(write, now = () => performance.now()) {
+  const started = now();
+  let drawn = 0;
+  let shown = false;
+  const report = (stage, done, total) => {
+    const t = now();
+    if (t - started < PROGRESS_AFTER_MS || t - drawn < REDRAW_MS) return;
+    drawn = t;
+    shown = true;
+    const count = total === void 0 ? done.toLocaleString("en") : `${done.toLocaleString("en")}/${total.toLocaleString("en")}`;
+    write(`\r\x1B[Kmlops-audit: ${stage} ${count}\u2026`);
+  };
+  const end = () => {
+    if (shown) write("\r\x1B[K");
+  };
+  return { report, end };
+}
+
 // src/rules/load.ts
 var import_yaml16 = __toESM(require_dist(), 1);
-import { createHash as createHash2 } from "node:crypto";
-import { existsSync as existsSync2, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { createHash as createHash3 } from "node:crypto";
+import { existsSync as existsSync2, readdirSync, readFileSync as readFileSync2 } from "node:fs";
+import { dirname, join as join2 } from "node:path";
 import { fileURLToPath } from "node:url";
+
+// src/rules/cache.ts
+import { createHash as createHash2 } from "node:crypto";
+import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { isAbsolute, join } from "node:path";
+function catalogueCacheDir(env = process.env) {
+  const xdg = env.XDG_CACHE_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), ".cache"), "mlops-audit");
+}
+var digestOf = (text2) => createHash2("sha256").update(text2).digest("hex");
+function untrusted(path, kind) {
+  const info2 = lstatSync(path);
+  if (kind === "folder" ? !info2.isDirectory() : !info2.isFile()) return `it is not a ${kind}`;
+  const uid = process.getuid?.();
+  if (uid !== void 0 && info2.uid !== uid) return `it belongs to user ${info2.uid}, not to you (${uid})`;
+  if (info2.mode & 18) return "others can write to it";
+  return void 0;
+}
+function trustedCacheDir(dir, warn) {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 448 });
+    const problem = untrusted(dir, "folder");
+    if (!problem) return dir;
+    warn(`the rule cache ${dir} is not used: ${problem}`);
+  } catch {
+  }
+  return void 0;
+}
+function readCachedCatalogue(trusted, key, warn) {
+  const file2 = join(trusted, `catalogue-${key.slice(0, 32)}.json`);
+  let text2;
+  try {
+    const problem = untrusted(file2, "file");
+    if (problem) {
+      warn(`the cached rules ${file2} are not used: ${problem}`);
+      return void 0;
+    }
+    text2 = readFileSync(file2, "utf8");
+  } catch {
+    return void 0;
+  }
+  try {
+    const entry = JSON.parse(text2);
+    if (entry.key === key && digestOf(entry.catalogue) === entry.digest)
+      return JSON.parse(entry.catalogue);
+  } catch {
+  }
+  warn(`the cached rules ${file2} do not match their digest or the rule files; they are rebuilt`);
+  return void 0;
+}
+function writeCachedCatalogue(trusted, key, catalogue) {
+  const text2 = JSON.stringify(catalogue);
+  const entry = { key, digest: digestOf(text2), catalogue: text2 };
+  const file2 = join(trusted, `catalogue-${key.slice(0, 32)}.json`);
+  const partial2 = `${file2}.${process.pid}.tmp`;
+  try {
+    writeFileSync(partial2, JSON.stringify(entry), { mode: 384 });
+    renameSync(partial2, file2);
+  } catch {
+  }
+}
+
+// src/rules/load.ts
 function findRulesDir() {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    if (existsSync2(join(dir, "rules", "ruleset.yml"))) return join(dir, "rules");
+    if (existsSync2(join2(dir, "rules", "ruleset.yml"))) return join2(dir, "rules");
     dir = dirname(dir);
   }
   throw new RuleFileError(`no rules/ruleset.yml above ${fileURLToPath(import.meta.url)}`);
@@ -68573,28 +68770,26 @@ function parsePhaseFile(file2, text2) {
   }
   return { id: phase, name, order, rules: rules.map((r) => ({ ...r, phase })) };
 }
-function loadCatalogue(dir = RULES_DIR) {
+var warnOnStderr = (message) => process.stderr.write(`mlops-audit: warning: ${message}
+`);
+function loadCatalogue(dir = RULES_DIR, options = {}) {
   const names = readdirSync(dir).filter((f) => f.endsWith(".yml")).sort();
-  const texts = new Map(names.map((f) => [f, readFileSync(join(dir, f), "utf8")]));
-  const hash2 = createHash2("sha256");
+  const texts = new Map(names.map((f) => [f, readFileSync2(join2(dir, f), "utf8")]));
+  const hash2 = createHash3("sha256");
   for (const [name, text2] of texts) hash2.update(`${name}\0${text2}\0`);
-  const cacheFile = join(tmpdir(), "mlops-audit-cache", `catalogue-${hash2.digest("hex").slice(0, 32)}.json`);
-  try {
-    return JSON.parse(readFileSync(cacheFile, "utf8"));
-  } catch {
-  }
+  const key = hash2.digest("hex");
+  const warn = options.warn ?? warnOnStderr;
+  const cacheDir = trustedCacheDir(options.cacheDir ?? catalogueCacheDir(), warn);
+  const cached3 = cacheDir && readCachedCatalogue(cacheDir, key, warn);
+  if (cached3) return cached3;
   const catalogue = parseCatalogue(dir, texts);
-  try {
-    mkdirSync(dirname(cacheFile), { recursive: true });
-    writeFileSync(cacheFile, JSON.stringify(catalogue));
-  } catch {
-  }
+  if (cacheDir) writeCachedCatalogue(cacheDir, key, catalogue);
   return catalogue;
 }
 function parseCatalogue(dir, texts) {
-  const phases = [...texts].filter(([f]) => f !== "ruleset.yml").map(([f, text2]) => parsePhaseFile(join(dir, f), text2));
+  const phases = [...texts].filter(([f]) => f !== "ruleset.yml").map(([f, text2]) => parsePhaseFile(join2(dir, f), text2));
   phases.sort((a, b) => a.order - b.order);
-  const rulesetPath = join(dir, "ruleset.yml");
+  const rulesetPath = join2(dir, "ruleset.yml");
   const doc = (0, import_yaml16.parse)(texts.get("ruleset.yml") ?? "");
   const ruleset = rulesetFileSchema.safeParse(doc);
   if (!ruleset.success)
@@ -68630,7 +68825,7 @@ function parseCatalogue(dir, texts) {
 }
 
 // src/cli-by-name.ts
-import { readFileSync as readFileSync3 } from "node:fs";
+import { readFileSync as readFileSync4 } from "node:fs";
 
 // src/render/status.ts
 var STATUS_SYMBOL = {
@@ -73404,10 +73599,33 @@ var GitHubSnapshot = class _GitHubSnapshot {
     }
   }
 };
+var NETWORK_CODES = /* @__PURE__ */ new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "EPIPE",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_SOCKET"
+]);
+function networkFailure(e) {
+  let at = e;
+  for (let depth = 0; at && depth < 5; depth++) {
+    if (typeof at.code === "string" && NETWORK_CODES.has(at.code)) return at.code;
+    at = at.cause;
+  }
+  return void 0;
+}
 function describeError(e) {
   const cause = e.cause;
   if (e.name === "TimeoutError" || cause?.name === "TimeoutError" || cause?.name === "AbortError")
     return "GitHub did not answer in time (request timed out)";
+  const network = networkFailure(e);
+  if (network)
+    return `GitHub could not be reached (${network}: a network failure, not an answer from GitHub)`;
   const status2 = e.status;
   if (!status2) return (e.message ?? String(e)).split("\n")[0].slice(0, 200);
   const said = e.response?.data?.message;
@@ -73527,14 +73745,14 @@ async function openRepository(octokit, name, where) {
 }
 
 // src/version.ts
-import { readFileSync as readFileSync2 } from "node:fs";
-import { dirname as dirname2, join as join2 } from "node:path";
+import { readFileSync as readFileSync3 } from "node:fs";
+import { dirname as dirname2, join as join3 } from "node:path";
 import { fileURLToPath as fileURLToPath2 } from "node:url";
 function findPackageJson() {
   let dir = dirname2(fileURLToPath2(import.meta.url));
   for (let i = 0; i < 5; i++) {
     try {
-      const pkg = JSON.parse(readFileSync2(join2(dir, "package.json"), "utf8"));
+      const pkg = JSON.parse(readFileSync3(join3(dir, "package.json"), "utf8"));
       if (pkg.name === "mlops-audit") return { name: pkg.name, version: pkg.version };
     } catch {
     }
@@ -73581,7 +73799,7 @@ function markdownCell(text2) {
 }
 
 // src/render/page-style.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash4 } from "node:crypto";
 var PAGE_STYLE = `
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff;--soft:#f6f8fa;--pass:#1a7f37;--partial:#8a5a00;--fail:#c62828;--other:#59636e;--accent:#0b5cad}
 *{box-sizing:border-box}
@@ -73630,7 +73848,7 @@ footer{margin-top:2.5rem;color:var(--muted);font-size:.9rem}
 @media (max-width:40rem){.score{font-size:2.75rem}.status{min-width:0}.checklist li{flex-direction:column;gap:0}details.decided{margin-left:0}.phases li{grid-template-columns:1fr 3rem;gap:.1rem .75rem}.phases .name{grid-column:1/-1}}
 @media print{body{font-size:11pt}main{max-width:none;padding:0}a{color:inherit;text-decoration:none}.rule{break-inside:avoid}}
 `.trim();
-var PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash3("sha256").update(PAGE_STYLE).digest("base64")}'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
+var PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash4("sha256").update(PAGE_STYLE).digest("base64")}'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 
 // src/render/html.ts
 var STATUS_TEXT = {
@@ -74006,7 +74224,7 @@ function render2(card, format2, isTTY, badge, links = relativeLinksUnder(card.ta
 
 // src/cli-by-name.ts
 var BLOB_CONCURRENCY = 8;
-function progressLine(io) {
+function progressLine2(io) {
   let shown = false;
   return {
     show(text2) {
@@ -74035,7 +74253,7 @@ async function configOf(args, snapshot, catalogue) {
   let text2;
   if (args.config !== void 0) {
     try {
-      text2 = readFileSync3(args.config, "utf8");
+      text2 = readFileSync4(args.config, "utf8");
     } catch (e) {
       throw new RepositoryError(`cannot read config ${args.config}: ${e.message}`);
     }
@@ -74054,7 +74272,7 @@ async function auditByName(args, name, io) {
   const apiUrl = args.apiUrl || env.GITHUB_API_URL || GITHUB_API;
   const token = env.GITHUB_TOKEN || void 0;
   const where = { apiUrl, authenticated: !!token };
-  const progress = progressLine(io);
+  const progress = progressLine2(io);
   const label = `${name.owner}/${name.repo}${name.ref ? `@${name.ref}` : ""}`;
   try {
     progress.show(`${label}: reading the tree\u2026`);
@@ -74090,12 +74308,12 @@ async function auditByName(args, name, io) {
 }
 
 // src/sources/git-remote.ts
-import { readFileSync as readFileSync4 } from "node:fs";
-import { join as join3 } from "node:path";
+import { readFileSync as readFileSync5 } from "node:fs";
+import { join as join4 } from "node:path";
 function githubOrigin(dir) {
   let config3;
   try {
-    config3 = readFileSync4(join3(dir, ".git", "config"), "utf8");
+    config3 = readFileSync5(join4(dir, ".git", "config"), "utf8");
   } catch {
     return void 0;
   }
@@ -74106,8 +74324,8 @@ function githubOrigin(dir) {
 }
 
 // src/sources/local.ts
-import { lstatSync, readdirSync as readdirSync2, readFileSync as readFileSync5, realpathSync, statSync } from "node:fs";
-import { join as join4, sep as sep2 } from "node:path";
+import { lstatSync as lstatSync2, readdirSync as readdirSync2, readFileSync as readFileSync6, realpathSync, statSync } from "node:fs";
+import { join as join5, sep as sep2 } from "node:path";
 var SKIP_DIRS = /* @__PURE__ */ new Set([
   ".git",
   "node_modules",
@@ -74135,47 +74353,61 @@ function realpathOrNull(path) {
     return null;
   }
 }
+function reasonOf(e) {
+  const code18 = e.code;
+  if (code18 === "EACCES" || code18 === "EPERM") return "permission denied";
+  if (code18 === "ENOENT") return "no such file or directory";
+  if (code18 === "ENOTDIR") return "not a directory";
+  if (code18 === "EISDIR") return "is a directory";
+  return code18 ?? e.message ?? "unreadable";
+}
 function toRepoPath(prefix, full) {
   const rel = full.slice(prefix.length);
   return sep2 === "/" ? rel : rel.split(sep2).join("/");
 }
 var LocalSource = class _LocalSource {
-  constructor(entries, fullPaths) {
+  constructor(entries, fullPaths, unlisted) {
     this.entries = entries;
     this.fullPaths = fullPaths;
+    this.unlisted = unlisted;
   }
   entries;
   fullPaths;
+  unlisted;
   /**
    * Walks the directory with synchronous calls: the CLI is the only user, and on a slow file system one
    * stat a call at a time through promises made a 10,000-file tree take seconds (synchronous calls are
    * several times faster than even concurrent promises there).
    */
-  static async open(dir) {
+  static async open(dir, progress) {
     const root = realpathSync(dir);
     if (!statSync(root).isDirectory()) throw new Error(`${dir} is not a directory`);
     const prefix = root.endsWith(sep2) ? root : root + sep2;
     const entries = [];
     const fullPaths = /* @__PURE__ */ new Map();
+    const unlisted = /* @__PURE__ */ new Map();
     const add2 = (full, target, size) => {
       const path = toRepoPath(prefix, full);
       entries.push({ path, size });
       fullPaths.set(path, target);
+      if (progress && entries.length % 1e3 === 0) progress("listing files", entries.length);
     };
     const walk = (folder) => {
       let names;
       try {
         names = readdirSync2(folder, { withFileTypes: true });
-      } catch {
+      } catch (e) {
+        if (folder === root) throw e;
+        unlisted.set(`${toRepoPath(prefix, folder)}/`, reasonOf(e));
         return;
       }
       names.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
       for (const entry of names) {
-        const full = join4(folder, entry.name);
+        const full = join5(folder, entry.name);
         if (entry.isDirectory()) {
           if (!SKIP_DIRS.has(entry.name)) walk(full);
         } else if (entry.isFile()) {
-          const size = sizeOf(full, lstatSync);
+          const size = sizeOf(full, lstatSync2);
           if (size !== void 0) add2(full, full, size);
         } else if (entry.isSymbolicLink()) {
           const target = realpathOrNull(full);
@@ -74186,16 +74418,16 @@ var LocalSource = class _LocalSource {
       }
     };
     walk(root);
-    return new _LocalSource(entries, fullPaths);
+    return new _LocalSource(entries, fullPaths, unlisted);
   }
   /** Synchronous, as the walk is: one file at a time through the thread pool was slower here. */
   async read(path) {
     const full = this.fullPaths.get(path);
     if (!full) return { ok: false, reason: "not in the snapshot" };
     try {
-      return { ok: true, bytes: new Uint8Array(readFileSync5(full)) };
+      return { ok: true, bytes: new Uint8Array(readFileSync6(full)) };
     } catch (e) {
-      return { ok: false, reason: e.code ?? "unreadable" };
+      return { ok: false, reason: reasonOf(e) };
     }
   }
 };
@@ -74211,7 +74443,7 @@ A path that exists is audited as a directory; OWNER/REPO is read through GitHub'
 when it is set. Exit codes: 0 audited, 1 under --fail-below, 2 bad arguments or unreadable target.`;
 var UsageError = class extends Error {
 };
-function parse7(argv) {
+function parse7(argv, cwd) {
   let values, positionals;
   try {
     ({ values, positionals } = parseArgs({
@@ -74238,12 +74470,12 @@ function parse7(argv) {
   if (!FORMATS.includes(values.format)) throw new UsageError(`unknown format "${values.format}"`);
   let failBelow;
   if (values["fail-below"] !== void 0) {
-    failBelow = Number(values["fail-below"]);
+    failBelow = values["fail-below"].trim() === "" ? NaN : Number(values["fail-below"]);
     if (!Number.isFinite(failBelow) || failBelow < 0 || failBelow > 100)
       throw new UsageError("--fail-below takes a number from 0 to 100");
   }
   const target = positionals[0];
-  const repository = existsSync3(target) ? void 0 : parseRepositoryName(target);
+  const repository = existsSync3(resolve(cwd, target)) ? void 0 : parseRepositoryName(target);
   if (values["api-url"] !== void 0 && !repository)
     throw new UsageError("--api-url applies only to an OWNER/REPO target");
   return {
@@ -74263,7 +74495,7 @@ function badgeOf(dir) {
 async function main(argv, io) {
   let args;
   try {
-    args = parse7(argv);
+    args = parse7(argv, io.cwd ?? process.cwd());
   } catch (e) {
     io.stderr(`mlops-audit: ${e.message}
 ${USAGE}
@@ -74281,27 +74513,17 @@ ${USAGE}
     return 0;
   }
   if (args.repository) return auditByName(args, args.repository, io);
-  const dir = resolve(args.dir);
-  let source;
-  try {
-    source = await LocalSource.open(dir);
-  } catch (e) {
-    const code18 = e.code;
-    io.stderr(
-      `mlops-audit: cannot read ${args.dir}: ${code18 === "ENOENT" ? "no such directory" : e.message}
-`
-    );
-    return 2;
-  }
+  const cwd = io.cwd ?? process.cwd();
+  const dir = resolve(cwd, args.dir);
   const catalogue = loadCatalogue();
-  const configFile = args.config ?? join5(dir, CONFIG_PATH);
+  const configFile = args.config !== void 0 ? resolve(cwd, args.config) : join6(dir, CONFIG_PATH);
   let config3 = { ok: true, config: DEFAULT_CONFIG };
   if (args.config !== void 0 || existsSync3(configFile)) {
     let text2;
     try {
-      text2 = readFileSync6(configFile, "utf8");
-    } catch {
-      io.stderr(`mlops-audit: cannot read config ${configFile}
+      text2 = readFileSync7(configFile, "utf8");
+    } catch (e) {
+      io.stderr(`mlops-audit: cannot read config ${args.config ?? CONFIG_PATH}: ${reasonOf(e)}
 `);
       return 2;
     }
@@ -74311,16 +74533,45 @@ ${USAGE}
 `);
       return 2;
     }
+    for (const warning2 of configWarnings(config3.config)) io.stderr(`mlops-audit: warning: ${warning2}
+`);
+  }
+  const root = config3.config.paths.root;
+  if (root !== void 0 && !isFolder(join6(dir, root))) {
+    io.stderr(`mlops-audit: paths.root "${root}" is not a folder of ${args.dir}
+`);
+    return 2;
+  }
+  const progress = io.stderrIsTTY ? progressLine(io.stderr) : void 0;
+  let source;
+  try {
+    source = await LocalSource.open(dir, progress?.report);
+  } catch (e) {
+    const code18 = e.code;
+    io.stderr(
+      `mlops-audit: cannot read ${args.dir}: ${code18 === "ENOENT" ? "no such directory" : reasonOf(e)}
+`
+    );
+    return 2;
   }
   const card = await audit(source, {
     catalogue,
     settings: settingsFrom(config3.config),
     tool: TOOL,
-    target: { name: basename(dir), path: args.dir }
+    target: { name: basename(dir), path: args.dir },
+    progress: progress?.report
   });
+  progress?.end();
   io.stdout(render2(card, args.format, io.isTTY, badgeOf(dir)));
   const failBelow = args.failBelow ?? config3.config.thresholds.fail_below;
   return failBelow !== void 0 && card.score < failBelow ? 1 : 0;
+}
+function isFolder(path) {
+  try {
+    return statSync2(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 // src/render/delta.ts
@@ -74409,7 +74660,7 @@ function pullRequestOf() {
   const path = process.env.GITHUB_EVENT_PATH;
   if (!path) return void 0;
   try {
-    const event = JSON.parse(readFileSync7(path, "utf8"));
+    const event = JSON.parse(readFileSync8(path, "utf8"));
     return event.pull_request;
   } catch {
     return void 0;
@@ -74465,7 +74716,7 @@ async function run() {
     delta,
     checkRunUrl: runId ? `${htmlUrl}/actions/runs/${runId}` : void 0
   });
-  const report = join6(process.env.RUNNER_TEMP || tmpdir2(), "mlops-audit", "report.json");
+  const report = join7(process.env.RUNNER_TEMP || tmpdir(), "mlops-audit", "report.json");
   writeFile2(report, JSON.stringify(card, null, 2) + "\n");
   const sarif = getInput("sarif");
   if (sarif) writeFile2(resolve2(workspace, sarif), renderSarif(card));

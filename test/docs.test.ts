@@ -23,7 +23,7 @@ describe("the README and the Dockerfile agree with what they describe", () => {
   });
 
   it("every CLI format is in the README's diagram, and packed tarballs are not committed", () => {
-    const formats = read("src/cli.ts")
+    const formats = read("src/cli-render.ts")
       .match(/const FORMATS = \[([^\]]+)\]/)![1]
       .match(/\w+/g)!;
     const diagram = read("README.md").match(/──► scorecard ──► ([^\n]+)/)![1];
