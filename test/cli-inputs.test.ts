@@ -18,7 +18,7 @@ const ruleOf = (card: { rules: Rule[] }, id: string) => card.rules.find((r) => r
  */
 function cliAsUser(args: string[]) {
   const asRoot = process.getuid?.() === 0;
-  const run = spawnSync(process.execPath, ["--import", TSX, resolve("src/cli.ts"), ...args], {
+  const run = spawnSync(process.execPath, ["--import", TSX, resolve("src/bin.ts"), ...args], {
     encoding: "utf8",
     ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
     env: { ...process.env, HOME: "/tmp" },
@@ -136,7 +136,7 @@ describe("npm run audit", () => {
     const dir = writeTree({ "x/y.py": "import os\n" });
     const run = spawnSync(
       process.execPath,
-      ["--import", TSX, resolve("src/cli.ts"), ".", "--format", "json"],
+      ["--import", TSX, resolve("src/bin.ts"), ".", "--format", "json"],
       {
         cwd: join(dir, "x"),
         encoding: "utf8",
