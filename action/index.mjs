@@ -32757,8 +32757,15 @@ function parseSlow(path, text2, lines = text2.split("\n")) {
   }
   return { path, docs, error: error63, lines };
 }
-function parseYaml(path, text2) {
-  const lines = text2.split("\n");
+var TEMPLATE_LINE = /^\s*\{\{[^\n]*\}\}\s*$/gm;
+var TEMPLATE_VALUE = /(?<!\$)\{\{[^\n]*?\}\}/g;
+function withoutTemplates(text2) {
+  if (!/(^|[^$])\{\{/.test(text2)) return text2;
+  return text2.replace(TEMPLATE_LINE, (line) => line.replace(/[^\n]/g, " ")).replace(TEMPLATE_VALUE, (expr) => "_".repeat(expr.length));
+}
+function parseYaml(path, rawText) {
+  const text2 = withoutTemplates(rawText);
+  const lines = rawText.split("\n");
   try {
     try {
       return parseFast(path, text2, lines);
@@ -32826,12 +32833,17 @@ var ORCHESTRATOR_MARKERS = [
   /^kfp(\.v2)?\.dsl\.(pipeline|component)$/,
   /^zenml\.(pipeline|step)$/,
   /^zenml\.(pipelines|steps)\.(pipeline|step)$/,
-  /^kedro\.pipeline\.(Pipeline|pipeline|node)$/
+  /^kedro\.pipeline\.(Pipeline|pipeline|node)$/,
+  /^tfx\.(v1\.)?(dsl\.Pipeline|orchestration\.pipeline\.Pipeline)$/,
+  /^sagemaker\.workflow\.pipeline\.Pipeline$/,
+  /^google\.cloud\.aiplatform(_v1\w*)?\.PipelineJob$/,
+  /^azure\.ai\.ml\.dsl\.pipeline$/,
+  /^azureml\.pipeline\.core(\.pipeline)?\.Pipeline$/
 ];
 function isOrchestratorName(name) {
   return ORCHESTRATOR_MARKERS.some((re) => re.test(name));
 }
-var ORCHESTRATOR_PACKAGES = /airflow|prefect|dagster|kfp|zenml|kedro|metaflow/;
+var ORCHESTRATOR_PACKAGES = /airflow|prefect|dagster|kfp|zenml|kedro|metaflow|tfx|sagemaker|aiplatform|azure/;
 function definesOrchestratedWork(module) {
   return ORCHESTRATOR_PACKAGES.test(module.source) && usesOrchestrator(module);
 }
@@ -32885,48 +32897,314 @@ var ModuleIndex = class {
     }
     return this.bySuffix.get(name) ?? [];
   }
+  /** The modules whose dotted path ends with `name` (`app.main` holds `services/api/app/main.py`). */
+  modulesNamed(name) {
+    return this.bySuffix.get(name) ?? [];
+  }
   /** A file a command names, relative to the repository root or the folder of the file that ran it. */
   resolveFile(target, fromDir) {
     const candidates = [joinPath("", target), joinPath(fromDir, target)].filter((p) => !!p);
     return candidates.find((p) => this.byPath.has(p)) ?? this.bySuffix.get(target.replace(/\.py$/, "").replace(/\//g, "."))?.[0];
   }
 };
-function automatedModules(index, ci, dockerfiles, dvc, servingModules2) {
-  const roots = [];
-  const addCommand = (text2, fromPath) => {
+function ciRunner(step, c) {
+  if (!c.via.length) return { path: c.path, line: c.line, snippet: `CI runs ${c.text}` };
+  return {
+    path: step.path,
+    line: step.line,
+    snippet: `CI step runs ${c.text} (via ${c.via.join(" \u2192 ")}, ${c.path}:${c.line})`
+  };
+}
+function automatedModules(index, ci, dockerfiles, dvc, servingModules2, inImage) {
+  const groups = [[], []];
+  const addCommand = (text2, fromPath, runner, kind, resolve3 = (target) => index.resolveFile(target, dirName(fromPath))) => {
     for (const target of pythonTargets(text2)) {
-      const path = index.resolveFile(target, dirName(fromPath));
-      if (path) roots.push(path);
+      const path = resolve3(target);
+      if (path) groups[0].push({ path, automation: { runner, kind, chain: [] } });
     }
   };
-  for (const p of ci) for (const s of p.steps) for (const c of s.commands) addCommand(c.text, c.path);
+  const scheduled = (p, s) => [...s.triggers ?? p.triggers].some((t) => t === "schedule" || t === "data");
+  for (const first of [true, false])
+    for (const p of ci)
+      for (const s of p.steps)
+        if (scheduled(p, s) === first) {
+          for (const c of s.commands)
+            if (!c.masked)
+              addCommand(
+                c.text,
+                c.dir ?? c.path,
+                ciRunner(s, c),
+                first ? "scheduled-ci" : "ci",
+                (target) => index.resolveFile(target, c.dir ?? dirName(c.path))
+              );
+        }
   for (const d3 of dockerfiles)
     for (const ins of d3.instructions) {
       if (!["RUN", "CMD", "ENTRYPOINT"].includes(ins.keyword)) continue;
-      addCommand(ins.args, d3.path);
+      const runner = {
+        path: d3.path,
+        line: ins.line,
+        snippet: `container ${ins.keyword} ${ins.args}`.slice(0, 120)
+      };
+      addCommand(ins.args, d3.path, runner, "container", (target) => inImage(d3, target));
       const flaskApp = flaskRunModule(index, d3, ins.args);
-      if (flaskApp) roots.push(flaskApp);
+      if (flaskApp) groups[0].push({ path: flaskApp, automation: { runner, kind: "container", chain: [] } });
     }
   for (const file2 of dvc) {
-    for (const stage of Object.values(asMap(asMap(file2.docs[0])?.stages) ?? {})) {
+    for (const [name, stage] of Object.entries(asMap(asMap(file2.docs[0])?.stages) ?? {})) {
       const cmd = asMap(stage)?.cmd;
-      for (const c of Array.isArray(cmd) ? cmd : [cmd]) if (typeof c === "string") addCommand(c, file2.path);
+      const runner = { path: file2.path, line: lineOf(asMap(stage)), snippet: `DVC stage ${name}` };
+      for (const c of Array.isArray(cmd) ? cmd : [cmd])
+        if (typeof c === "string") addCommand(c, file2.path, runner, "dvc");
     }
   }
-  for (const m of index.byPath.values()) if (definesOrchestratedWork(m)) roots.push(m.path);
-  roots.push(...servingModules2);
-  const automated = /* @__PURE__ */ new Set();
-  const queue = [...roots];
-  while (queue.length) {
-    const path = queue.pop();
-    if (automated.has(path)) continue;
-    automated.add(path);
-    const module = index.byPath.get(path);
-    if (!module) continue;
-    for (const imp of module.imports)
-      for (const dep of index.resolveImport(module, imp.module)) if (!automated.has(dep)) queue.push(dep);
+  for (const m of index.byPath.values())
+    if (definesOrchestratedWork(m)) {
+      const line = orchestratorLine(m);
+      const snippet2 = `orchestrated: ${m.lines[line - 1]?.trim().slice(0, 100) ?? "pipeline"}`;
+      const runner = { path: m.path, line, snippet: snippet2 };
+      groups[0].push({ path: m.path, automation: { runner, kind: "orchestrator", chain: [] } });
+      for (const s of m.strings) {
+        if (s.value.length > 300 || !/\.\w/.test(s.value)) continue;
+        if (s.value.includes("python"))
+          addCommand(s.value, m.path, { ...runner, line: s.line }, "orchestrator");
+        const named = namedModule(index, s.value);
+        if (named && named !== m.path)
+          groups[0].push({
+            path: named,
+            automation: { runner: { ...runner, line: s.line }, kind: "orchestrator", chain: [] }
+          });
+      }
+    }
+  for (const path of servingModules2)
+    groups[1].push({
+      path,
+      automation: {
+        runner: { path, snippet: "a prediction service's request path" },
+        kind: "serving",
+        chain: [],
+        servedBy: path
+      }
+    });
+  const automated = /* @__PURE__ */ new Map();
+  for (const roots of groups) {
+    const queue = roots.map((r) => ({ ...r, automation: { ...r.automation, chain: [r.path] } }));
+    for (let head = 0; head < queue.length; head++) {
+      const { path, automation } = queue[head];
+      if (automated.has(path)) continue;
+      automated.set(path, automation);
+      const module = index.byPath.get(path);
+      if (!module) continue;
+      for (const imp of module.imports)
+        for (const dep of index.resolveImport(module, imp.module))
+          if (!automated.has(dep))
+            queue.push({ path: dep, automation: { ...automation, chain: [...automation.chain, dep] } });
+    }
   }
   return automated;
+}
+function orchestratorLine(m) {
+  const lines = [
+    ...m.decorators.filter((d3) => isOrchestratorName(d3.name)).map((d3) => d3.line),
+    ...m.calls.filter((c) => isOrchestratorName(c.name)).map((c) => c.line),
+    ...m.classes.filter((c) => c.bases.some((b) => /^metaflow\.FlowSpec$/.test(b))).map((c) => c.line)
+  ];
+  return Math.min(...lines);
+}
+function namedModule(index, value) {
+  const dotted = value.match(/^([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+)$/)?.[1];
+  const file2 = value.match(/([\w.-]+(?:\/[\w.-]+)*)\.py\b/)?.[1];
+  const name = dotted ?? file2?.replace(/\//g, ".").replace(/^\.+/, "");
+  if (!name) return void 0;
+  const found2 = index.modulesNamed(name);
+  if (found2.length === 1) return found2[0];
+  const leaf2 = index.modulesNamed(name.split(".").pop());
+  return file2 && leaf2.length === 1 ? leaf2[0] : void 0;
+}
+
+// src/engine/facts/serving.ts
+var APP_CONSTRUCTORS = /^(fastapi\.(FastAPI|APIRouter)|flask\.(Flask|Blueprint)|litestar\.(Litestar|Router)|starlette\.applications\.Starlette|quart\.Quart|sanic\.Sanic)\(\)\.(?<verb>\w+)$/;
+var BARE_ROUTES = /^(litestar\.(post|get|put)|fastapi_utils\.\w+|robyn\.Robyn\(\)\.(post|get))$/;
+var PREDICTS = /(^|\.)(predict\w*|load_model|inference|infer|generate|from_pretrained|InferenceSession|load_learner)$|^(joblib|pickle|cloudpickle|dill|torch|skops\.io)\.loads?$|^tensorflow\.keras\.models\.load_model$|^transformers\.pipeline$|^ollama\.(chat|generate|Client\(\)\.(chat|generate)|AsyncClient\(\)\.(chat|generate))$|^langchain\w*\.(\w*Ollama\w*|VLLM\w*|LlamaCpp|HuggingFacePipeline)\(\)\.(invoke|ainvoke|stream|astream|batch)$|^llama_cpp\.Llama(\(\)\.\w+)?$/;
+var HOSTED_MODEL_API = /^(openai|anthropic|cohere|groq|mistralai|together|replicate|google\.generativeai|google\.genai|vertexai\.generative_models|langchain_openai|langchain_anthropic|langchain_google_genai|langchain_groq|langchain_cohere|langchain_mistralai)\./;
+function isPrediction(name) {
+  return PREDICTS.test(name) && !HOSTED_MODEL_API.test(name);
+}
+var STREAM_CONSUMERS = /^(kafka\.KafkaConsumer|confluent_kafka\.Consumer|aiokafka\.AIOKafkaConsumer|google\.cloud\.pubsub_v1\.SubscriberClient)$|kinesis/i;
+var MANAGED = /^(sagemaker\..*\.deploy|sagemaker\..*Model\(\)\.deploy|google\.cloud\.aiplatform\.(Endpoint(\.create)?|Model(\.upload)?\(\)\.deploy|Model\.deploy)|azure\.ai\.ml\.entities\.(ManagedOnlineEndpoint|ManagedOnlineDeployment|KubernetesOnlineEndpoint))$/;
+var UI = /^(streamlit|gradio)\./;
+var DJANGO_VIEWS = /^(rest_framework\.(views\.APIView|generics\.\w+|viewsets\.\w+)|django\.views\.(generic\.)?View)$/;
+var SERVING_HINT = /fastapi|flask|litestar|starlette|quart|sanic|robyn|add_url_rule|functions_framework|azure|bentoml|\bray\b|kafka|pubsub|kinesis|sagemaker|aiplatform|streamlit|gradio|handler|rest_framework|django/i;
+var NO_ENTRY_POINTS = /* @__PURE__ */ new Set();
+var FUNCTION_SOURCE = /(^|\/)main\.py$/;
+function mayServe(module, entryPoints = NO_ENTRY_POINTS) {
+  return SERVING_HINT.test(module.source) || /(^|\/)score\w*\.py$/.test(module.path) || entryPoints.size > 0 && FUNCTION_SOURCE.test(module.path);
+}
+function routeMethods(module, rename2) {
+  const out = [];
+  for (const d3 of module.decorators) {
+    const m = rename2(d3.name).match(APP_CONSTRUCTORS);
+    const bare = d3.name.match(BARE_ROUTES);
+    const verb = (m?.groups?.verb ?? bare?.[0].split(".").pop() ?? "").toLowerCase();
+    const route = d3.strings[0] ?? "";
+    if (["post", "put"].includes(verb))
+      out.push({ path: module.path, line: d3.line, what: `POST ${route}`, kind: "post" });
+    else if (verb === "get") out.push({ path: module.path, line: d3.line, what: `GET ${route}`, kind: "get" });
+    else if (verb === "route" || verb === "api_route") {
+      const methods = d3.kwargs.find((k2) => k2.name === "methods")?.value ?? "";
+      const post = /POST|PUT/i.test(methods);
+      out.push({
+        path: module.path,
+        line: d3.line,
+        what: `${post ? "POST" : "GET"} ${route}`,
+        kind: post ? "post" : "get"
+      });
+    }
+  }
+  for (const d3 of module.decorators)
+    if (/^rest_framework\.decorators\.api_view$/.test(d3.name) && d3.strings.some((s) => /^(POST|PUT)$/i.test(s)))
+      out.push({ path: module.path, line: d3.line, what: "POST (api_view)", kind: "post" });
+  const classes = [...module.classes].sort((a, b) => a.line - b.line);
+  classes.forEach((c, i) => {
+    if (!c.bases.some((b) => DJANGO_VIEWS.test(b))) return;
+    const end = classes[i + 1]?.line ?? Infinity;
+    for (const f of module.functions)
+      if (f.line > c.line && f.line < end && f.indent > 0 && /^(post|put|create)$/.test(f.name))
+        out.push({ path: module.path, line: f.line, what: `POST ${c.name}.${f.name}`, kind: "post" });
+  });
+  for (const c of module.calls) {
+    if (/^(starlette\.routing\.Route|litestar\.handlers\.\w+)$/.test(c.name)) {
+      const post = /POST/i.test(c.kwargs.find((k2) => k2.name === "methods")?.value ?? "");
+      out.push({
+        path: module.path,
+        line: c.line,
+        what: `${post ? "POST" : "GET"} ${c.strings[0] ?? ""}`,
+        kind: post ? "post" : "get"
+      });
+    }
+    if (c.name.endsWith(".add_url_rule") && /POST/i.test(c.kwargs.find((k2) => k2.name === "methods")?.value ?? "")) {
+      out.push({ path: module.path, line: c.line, what: `POST ${c.strings[0] ?? ""}`, kind: "post" });
+    }
+  }
+  return out;
+}
+function handlers(module, entryPoints) {
+  const out = [];
+  const fn = (name) => module.functions.find((f) => f.name === name);
+  const lambdas = module.functions.filter(
+    (f) => /handler$/i.test(f.name) && f.params.length === 2 && /event/i.test(f.params[0])
+  );
+  for (const f of lambdas)
+    out.push({ path: module.path, line: f.line, what: `${f.name}(event, context)`, kind: "handler" });
+  if (entryPoints.size && FUNCTION_SOURCE.test(module.path)) {
+    for (const f of module.functions)
+      if (f.indent === 0 && entryPoints.has(f.name) && !lambdas.includes(f) && (f.params.length === 2 || f.params.length === 1 && /request|event/i.test(f.params[0])))
+        out.push({
+          path: module.path,
+          line: f.line,
+          what: `${f.name}(${f.params.join(", ")})`,
+          kind: "handler"
+        });
+  }
+  if (fn("init") && fn("run") && /(^|\/)score\w*\.py$/.test(module.path))
+    out.push({ path: module.path, line: fn("run").line, what: "Azure ML init()/run()", kind: "handler" });
+  for (const d3 of module.decorators) {
+    if (/^(functions_framework\.(http|cloud_event)|azure\.functions\.FunctionApp\(\)\.(route|function_name)|bentoml\.(service|api)|bentoml\.Service\(\)\.api|ray\.serve\.deployment)$/.test(
+      d3.name
+    )) {
+      out.push({ path: module.path, line: d3.line, what: `@${d3.name}`, kind: "handler" });
+    }
+  }
+  for (const c of module.calls) {
+    if (STREAM_CONSUMERS.test(c.name))
+      out.push({ path: module.path, line: c.line, what: c.name, kind: "handler" });
+    if (/^bentoml\.Service$/.test(c.name))
+      out.push({ path: module.path, line: c.line, what: "bentoml.Service", kind: "handler" });
+    if (MANAGED.test(c.name)) out.push({ path: module.path, line: c.line, what: c.name, kind: "managed" });
+    if (UI.test(c.name) && out.every((e) => e.kind !== "ui"))
+      out.push({ path: module.path, line: c.line, what: c.name.split(".")[0], kind: "ui" });
+  }
+  return out;
+}
+function predictsIn(module) {
+  return module.calls.some((c) => isPrediction(c.name));
+}
+function functionAt(module, line) {
+  return module.functions.find((f) => f.line >= line);
+}
+function bodyPredicts(module, line) {
+  const fn = functionAt(module, line);
+  return !!fn && module.calls.some((c) => c.line > fn.line && c.line <= fn.endLine && isPrediction(c.name));
+}
+function endpointsOf(module, entryPoints = NO_ENTRY_POINTS, rename2 = (name) => name) {
+  return [...routeMethods(module, rename2), ...handlers(module, entryPoints)];
+}
+function reexports(index) {
+  const cache = /* @__PURE__ */ new Map();
+  return (name) => {
+    let out = cache.get(name);
+    if (out !== void 0) return out;
+    out = name;
+    const parts2 = name.split(".");
+    for (let i = parts2.length - 1; i > 0 && out === name; i--) {
+      const local = index.modulesNamed(parts2.slice(0, i).join("."));
+      if (local.length !== 1) continue;
+      const symbol2 = parts2[i].replace(/\(\)$/, "");
+      const from = index.byPath.get(local[0])?.source.match(new RegExp(`^\\s*from\\s+([\\w.]+)\\s+import\\s+[^\\n]*\\b${symbol2}\\b`, "m"));
+      if (from && !from[1].startsWith(".")) out = [from[1], ...parts2.slice(i)].join(".");
+    }
+    cache.set(name, out);
+    return out;
+  };
+}
+function entryPointPredicts(module, index) {
+  for (const c of module.calls)
+    for (const k2 of c.kwargs) {
+      if (k2.name !== "entry_point" && k2.name !== "entry_script" && k2.name !== "scoring_script") continue;
+      const file2 = k2.value.match(/^["']([\w./-]+\.py)["']$/)?.[1];
+      const target = file2 ? index.resolveFile(file2, module.path.replace(/\/?[^/]*$/, "")) : void 0;
+      const code18 = target ? index.byPath.get(target) : void 0;
+      if (code18 && (predictsIn(code18) || code18.functions.some((f) => /^(predict_fn|model_fn|run|init)$/.test(f.name))))
+        return true;
+    }
+  return false;
+}
+function servingModules(modules, index, entryPoints = NO_ENTRY_POINTS) {
+  const out = [];
+  const rename2 = reexports(index);
+  for (const module of modules) {
+    if (module.notebook || !mayServe(module, entryPoints)) continue;
+    const endpoints = endpointsOf(module, entryPoints, rename2);
+    if (!endpoints.length) continue;
+    const imported = module.imports.flatMap((i) => index.resolveImport(module, i.module)).map((p) => index.byPath.get(p));
+    const predicts2 = predictsIn(module) || imported.some((m) => m && predictsIn(m)) || endpoints.some((e) => e.kind === "managed") && entryPointPredicts(module, index);
+    const own2 = endpoints.map((e) => e.kind !== "managed" && e.kind !== "ui" && bodyPredicts(module, e.line));
+    const anyOwn = own2.some(Boolean);
+    endpoints.forEach((e, i) => e.predicts = anyOwn ? own2[i] || e.kind === "managed" : predicts2);
+    endpoints.sort((a, b) => Number(b.predicts) - Number(a.predicts));
+    out.push({ path: module.path, endpoints, predicts: predicts2 });
+  }
+  return out;
+}
+var MOUNTS = /\.(include_router|register_blueprint|mount|add_api_route|include_app)$/;
+function servedModules(index, entry) {
+  const seen = /* @__PURE__ */ new Map([[entry, 0]]);
+  const queue = [entry];
+  let mounts = false;
+  for (let head = 0; head < queue.length; head++) {
+    const module = index.byPath.get(queue[head]);
+    if (!module) continue;
+    if (module.calls.some((c) => MOUNTS.test(c.name))) mounts = true;
+    const depth = seen.get(queue[head]);
+    if (depth >= 3) continue;
+    for (const imp of module.imports)
+      for (const dep of index.resolveImport(module, imp.module))
+        if (!seen.has(dep)) {
+          seen.set(dep, depth + 1);
+          queue.push(dep);
+        }
+  }
+  return mounts ? queue : [entry];
 }
 
 // src/engine/predicates/literals.ts
@@ -32994,6 +33272,89 @@ function afterEscapeArguments(pattern, escaped, at) {
     return end;
   }
   return at;
+}
+
+// src/engine/predicates/prediction-writes.ts
+var RESULT = /^\s*(\w+)(?:\[[^\]\n]*\])?(?:\s*,\s*\w+)*\s*=[^=\n][^\n]*?\b(\w+)\.(predict\w*|infer\w*|inference|generate|transform|run_inference|score_batch)\(/gm;
+var MODEL_NAME = /model|pipe|clf|classifier|regressor|estimator|predictor|learner|booster|forecaster/i;
+var WRITE = /\.(to_sql|to_csv|to_parquet|to_json|to_feather|to_excel|insert_one|insert_many|insert|put_object|put_item|upload_file|upload_fileobj|send|produce|publish|execute|executemany|writerow|writerows|write|save|saveAsTable|insertInto|jdbc|bulk_write|add_all|xadd|lpush|rpush)\(/;
+var SHOWS_ONLY = /\b(st|streamlit|gr|sys\.stdout|console)\.write\(/;
+var OPENS_FOR_WRITE = /\bopen\([^)\n]*["'](a|w)[bt+]?["']/;
+var LOADED_MODEL = /^\s*(\w+)\s*=[^=\n][^\n]*(?:Model\w*\.load|load_model)\(/gm;
+function boundNames(code18) {
+  const names = /* @__PURE__ */ new Set();
+  const models = new Set([...code18.matchAll(LOADED_MODEL)].map((m) => m[1]));
+  for (const m of code18.matchAll(RESULT)) {
+    if (m[3] === "transform" && !MODEL_NAME.test(m[2]) && !models.has(m[2])) continue;
+    names.add(m[1]);
+  }
+  for (let pass = 0; pass < 2 && names.size; pass++) {
+    const any2 = new RegExp(`\\b(${[...names].join("|")})\\b`);
+    for (const m of code18.matchAll(/^\s*(\w+)(?:\[[^\]\n]*\])?\s*=[^=\n]([^\n]*)$/gm))
+      if (!names.has(m[1]) && any2.test(m[2])) names.add(m[1]);
+  }
+  return names;
+}
+function writingFunctions(ctx, m) {
+  const out = /* @__PURE__ */ new Set();
+  const modules = [
+    m,
+    ...m.imports.flatMap((i) => ctx.facts.modules.resolveImport(m, i.module)).map((p) => ctx.facts.modules.byPath.get(p)).filter(Boolean)
+  ];
+  for (const module of modules) {
+    if (!WRITE.test(module.source) && !OPENS_FOR_WRITE.test(module.source)) continue;
+    if (!module.functions.length) continue;
+    const codeLines = module.code.split("\n");
+    const textLines = module.uncommented.split("\n");
+    for (const f of module.functions) {
+      const code18 = codeLines.slice(f.line, f.endLine).join("\n");
+      const text2 = textLines.slice(f.line, f.endLine).join("\n");
+      if (WRITE.test(code18) && !SHOWS_ONLY.test(code18) || OPENS_FOR_WRITE.test(text2)) out.add(f.name);
+    }
+  }
+  return out;
+}
+var MAY_PREDICT = /predict|infer|transform\(|generate\(|score_batch/;
+var TRAINS = /\.fit\(|\.train\(|\bTrainer\(|\bcross_val_\w+\(|\.fit_transform\(/;
+function predictionWriteLines(ctx, m) {
+  if (m.notebook || !MAY_PREDICT.test(m.source) || TRAINS.test(m.source)) return [];
+  const names = boundNames(m.code);
+  if (!names.size) return [];
+  const mentions = new RegExp(`\\b(${[...names].join("|")})\\b`);
+  let writers;
+  const lines = [];
+  for (const { text: text2, line } of statements(m.code)) {
+    if (!mentions.test(text2) || /^\s*(async\s+)?def\s/.test(text2)) continue;
+    if (WRITE.test(text2) && !SHOWS_ONLY.test(text2)) {
+      lines.push(line);
+      continue;
+    }
+    writers ??= writingFunctions(ctx, m);
+    const called = [...text2.matchAll(/\b(\w+)\s*\(/g)].map((c) => c[1]);
+    const task = text2.match(/\.add_task\(\s*(\w+)/)?.[1];
+    if (task && writers.has(task) || called.some((name) => writers.has(name))) lines.push(line);
+  }
+  return lines;
+}
+function statements(code18) {
+  const out = [];
+  let depth = 0;
+  let current = "";
+  let start = 1;
+  code18.split("\n").forEach((text2, i) => {
+    if (depth === 0) {
+      current = text2;
+      start = i + 1;
+    } else current += ` ${text2.trim()}`;
+    for (const c of text2)
+      depth = Math.max(
+        0,
+        depth + (c === "(" || c === "[" || c === "{" ? 1 : c === ")" || c === "]" || c === "}" ? -1 : 0)
+      );
+    if (depth === 0) out.push({ text: current, line: start });
+  });
+  if (depth > 0) out.push({ text: current, line: start });
+  return out;
 }
 
 // node_modules/re2js/build/index.js
@@ -39775,6 +40136,7 @@ function* pythonModules(ctx, q) {
     if (candidates && !candidates.has(m)) continue;
     if (where !== "any" && where === "notebook" !== m.notebook) continue;
     if (q.automated && !ctx.facts.automated.has(m.path)) continue;
+    if (q.ranBy && !ranBy(ctx.facts.automated.get(m.path), q.ranBy)) continue;
     if (q.orchestrated && !definesOrchestratedWork(m)) continue;
     if (q.module && !(serving ? serving.has(m.path) : predicts(m))) continue;
     yield m;
@@ -39809,6 +40171,7 @@ function modulesHoldingAll(texts, pieces) {
   return (rarest ?? []).filter((m) => holdsAll(m, pieces));
 }
 function candidateModules(texts, q) {
+  if (q.savesPredictions) return void 0;
   const out = /* @__PURE__ */ new Set();
   for (const p of [...q.call ?? [], ...q.decorator ?? [], ...q.base ?? [], ...q.import ?? []]) {
     const { words, fragments } = required(p);
@@ -39831,7 +40194,7 @@ function lineAt(m, offset) {
   }
   return index.lineOf(offset);
 }
-function matchingLines(m, q, engine) {
+function matchingLines(m, q, engine, ctx) {
   const lines = /* @__PURE__ */ new Set();
   for (const p of q.call ?? []) {
     if (!mayContain(m, p)) continue;
@@ -39855,12 +40218,14 @@ function matchingLines(m, q, engine) {
   }
   for (const p of q.text ?? [])
     for (const offset of engine(p, "m").offsets(m.uncommented)) lines.add(lineAt(m, offset));
+  if (q.savesPredictions && ctx) for (const line of predictionWriteLines(ctx, m)) lines.add(line);
   return [...lines].sort((a, b) => a - b);
 }
 function companionEvidence(ctx, m, also) {
   const companions = [
     m,
-    ...m.imports.flatMap((i) => ctx.facts.modules.resolveImport(m, i.module)).map((p) => ctx.facts.modules.byPath.get(p))
+    ...m.imports.flatMap((i) => ctx.facts.modules.resolveImport(m, i.module)).map((p) => ctx.facts.modules.byPath.get(p)),
+    ...commandedBy(ctx, m)
   ];
   for (const c of companions) {
     if (!c || also.orchestrated && !definesOrchestratedWork(c)) continue;
@@ -39872,8 +40237,19 @@ function companionEvidence(ctx, m, also) {
 function evalPython(ctx, q) {
   const evidence = [];
   for (const m of pythonModules(ctx, q)) {
-    const lines = matchingLines(m, q, ctx.pattern);
+    const automation = q.automated || q.ranBy ? ctx.facts.automated.get(m.path) : void 0;
+    const lines = matchingLines(m, q, ctx.pattern, ctx).filter(
+      (line) => !automation || (automation.servedBy ? onRequestPath(ctx, automation.servedBy, m, line) : !onlyOnDemand(ctx, m, line))
+    );
     if (!lines.length) continue;
+    if (automation) {
+      const code18 = evidenceAt(m, lines[0]);
+      const runner = automationEvidence(automation);
+      const where = `${runner.path}${runner.line ? `:${runner.line}` : ""}`;
+      evidence.push({ ...code18, snippet: `${code18.snippet ?? ""} (run by ${where})` }, runner);
+      if (evidence.length >= 5) break;
+      continue;
+    }
     if (q.alsoInModule) {
       const companion = companionEvidence(ctx, m, q.alsoInModule);
       if (!companion) continue;
@@ -39882,6 +40258,64 @@ function evalPython(ctx, q) {
     if (evidence.length >= 5) break;
   }
   return found(evidence.slice(0, 5));
+}
+function automationEvidence(a) {
+  const chain = a.chain.length > 1 ? ` \u2192 ${a.chain.slice(1).join(" \u2192 ")}` : "";
+  return { path: a.runner.path, line: a.runner.line, snippet: snippetOf(`${a.runner.snippet}${chain}`) };
+}
+function onRequestPath(ctx, servingPath, m, line) {
+  const serving = ctx.facts.serving.find((s) => s.path === servingPath);
+  const app = ctx.facts.modules.byPath.get(servingPath);
+  if (!serving || !app) return false;
+  const bodies = serving.endpoints.filter((e) => e.predicts && (e.kind === "post" || e.kind === "handler")).map((e) => functionAt(app, e.line)).filter((f) => !!f);
+  const inside = (f, l) => l >= f.line && l <= f.endLine;
+  const called = new Set(
+    app.calls.filter((c) => bodies.some((b) => inside(b, c.line))).map((c) => c.name.split(".").pop())
+  );
+  const enclosing = m.functions.filter((f) => inside(f, line)).at(-1);
+  if (m.path === servingPath) {
+    if (bodies.some((b) => inside(b, line))) return true;
+    if (enclosing)
+      return called.has(enclosing.name) || m.functions.some((f) => inside(f, enclosing.line) && called.has(f.name));
+    const bound = m.lines[line - 1]?.match(/^\s*(\w+)\s*=/)?.[1];
+    return !!bound && bodies.some((b) => new RegExp(`\\b${bound}\\b`).test(m.lines.slice(b.line, b.endLine).join("\n")));
+  }
+  if (!m.functions.some((f) => called.has(f.name))) return false;
+  return !enclosing || m.functions.some((f) => (inside(f, line) || f === enclosing) && called.has(f.name));
+}
+function onlyOnDemand(ctx, m, line) {
+  const routes = ctx.facts.serving.find((s) => s.path === m.path)?.endpoints.filter((e) => e.kind === "get");
+  if (!routes?.length) return false;
+  const inside = (f, l) => l >= f.line && l <= f.endLine;
+  const bodies = routes.map((e) => functionAt(m, e.line)).filter((f) => !!f);
+  if (bodies.some((b) => inside(b, line))) return true;
+  const enclosing = m.functions.filter((f) => inside(f, line)).at(-1);
+  if (!enclosing) return false;
+  const callers = m.calls.filter(
+    (c) => c.name.split(".").pop() === enclosing.name && !inside(enclosing, c.line)
+  );
+  return callers.length > 0 && callers.every((c) => bodies.some((b) => inside(b, c.line)));
+}
+function ranBy(a, kinds) {
+  if (!a || a.chain.length > 2) return false;
+  return kinds.includes(a.kind) || a.kind === "scheduled-ci" && kinds.includes("ci");
+}
+function commandedBy(ctx, m) {
+  if (!definesOrchestratedWork(m)) return [];
+  const out = [];
+  for (const [path, a] of ctx.facts.automated)
+    if (a.kind === "orchestrator" && a.runner.path === m.path && a.chain.length === 1 && path !== m.path) {
+      const module = ctx.facts.modules.byPath.get(path);
+      if (module) out.push(module);
+    }
+  for (const c of m.calls) {
+    const id = c.kwargs.find((k2) => k2.name === "trigger_dag_id")?.value.match(/^["']([\w.-]+)["']$/)?.[1];
+    if (!id) continue;
+    const defines = new RegExp(`(dag_id\\s*=\\s*|DAG\\(\\s*)["']${id.replace(/\./g, "\\.")}["']`);
+    for (const other of ctx.facts.modules.byPath.values())
+      if (other !== m && other.source.includes(id) && defines.test(other.source)) out.push(other);
+  }
+  return out;
 }
 
 // src/config/patterns.ts
@@ -59655,8 +60089,10 @@ var pythonQuery = external_exports.strictObject({
   text: external_exports.array(regexString).min(1).optional(),
   in: external_exports.enum(["code", "notebook", "any"]).optional(),
   automated: external_exports.boolean().optional(),
+  ranBy: external_exports.array(external_exports.enum(["ci", "scheduled-ci", "container", "dvc", "orchestrator", "serving"])).min(1).optional(),
   orchestrated: external_exports.boolean().optional(),
   module: external_exports.enum(["serving", "predicting"]).optional(),
+  savesPredictions: external_exports.boolean().optional(),
   alsoInModule: external_exports.lazy(() => pythonQuery).optional()
 });
 var predicateBodies = {
@@ -59674,10 +60110,12 @@ var predicateBodies = {
   python: external_exports.lazy(() => pythonQuery),
   ci: external_exports.strictObject({
     command: external_exports.array(regexString).min(1).optional(),
+    unless: external_exports.array(regexString).min(1).optional(),
     uses: strings.optional(),
     with: external_exports.record(external_exports.string(), regexString).optional(),
     masked: external_exports.boolean().optional(),
-    trigger: external_exports.array(trigger).min(1).optional()
+    trigger: external_exports.array(trigger).min(1).optional(),
+    hooks: external_exports.boolean().optional()
   }),
   ciPipeline: external_exports.strictObject({ trigger: external_exports.array(trigger).min(1).optional(), work: external_exports.boolean().optional() }),
   dockerfile: external_exports.strictObject({
@@ -60099,6 +60537,93 @@ var PathSearch = class {
   }
 };
 
+// src/engine/facts/build-context.ts
+function buildContexts(dockerfiles, compose) {
+  const out = /* @__PURE__ */ new Map();
+  for (const c of compose)
+    for (const b of c.builds) {
+      const list2 = out.get(b.dockerfile) ?? [];
+      if (!list2.includes(b.context)) list2.push(b.context);
+      out.set(b.dockerfile, list2);
+    }
+  for (const d3 of dockerfiles) {
+    const list2 = out.get(d3.path) ?? [];
+    for (let dir = dirName(d3.path); ; dir = dirName(dir)) {
+      if (!list2.includes(dir)) list2.push(dir);
+      if (!dir) break;
+    }
+    out.set(d3.path, list2);
+  }
+  return out;
+}
+var layouts = /* @__PURE__ */ new WeakMap();
+function layoutOf(d3) {
+  let layout = layouts.get(d3);
+  if (!layout) {
+    layout = readLayout(d3);
+    layouts.set(d3, layout);
+  }
+  return layout;
+}
+function readLayout(d3) {
+  let workdir = "/";
+  const copies = [];
+  for (const ins of d3.instructions) {
+    if (ins.keyword === "FROM") workdir = "/";
+    if (ins.keyword === "WORKDIR") workdir = `/${joinPath(workdir, ins.args.trim()) ?? ""}`;
+    if (ins.keyword !== "COPY" && ins.keyword !== "ADD") continue;
+    const words = ins.args.split(/\s+/).filter(Boolean);
+    if (words.some((w) => /^--from=/.test(w))) continue;
+    const paths = words.filter((w) => !w.startsWith("--"));
+    if (paths.length < 2) continue;
+    const rawDest = paths.at(-1);
+    copies.push({
+      sources: paths.slice(0, -1),
+      dest: `/${joinPath(rawDest.startsWith("/") ? "" : workdir, rawDest) ?? ""}`,
+      destIsFolder: rawDest.endsWith("/") || rawDest === "." || paths.length > 2
+    });
+  }
+  return { copies, workdir };
+}
+var strip = (p) => p.replace(/^\/+/, "");
+function sourcesOf(copies, imagePath) {
+  const out = [];
+  for (const c of [...copies].reverse()) {
+    const dest = strip(c.dest);
+    for (const source of c.sources) {
+      const src = source.replace(/\/+$/, "");
+      const leaf2 = src.split("/").pop();
+      if (/\.py$/.test(src)) {
+        if (c.destIsFolder && imagePath === joinPath(dest, leaf2) || imagePath === dest) out.push(src);
+      } else if (imagePath === dest || imagePath.startsWith(dest ? `${dest}/` : "")) {
+        out.push(joinPath(src, imagePath.slice(dest.length).replace(/^\/+/, "")) ?? imagePath);
+      }
+    }
+  }
+  return out;
+}
+function moduleInImage(index, d3, contexts, target) {
+  const found2 = fileInImage((p) => index.byPath.has(p), d3, contexts, target);
+  if (found2) return found2;
+  const dotted = target.replace(/\.py$/, "").replace(/\//g, ".");
+  for (const context of contexts) {
+    const under = index.modulesNamed(dotted).filter((p) => !context || p.startsWith(`${context}/`));
+    if (under.length === 1) return under[0];
+  }
+  return void 0;
+}
+function fileInImage(exists2, d3, contexts, target) {
+  const { copies, workdir } = layoutOf(d3);
+  const imagePath = strip(target.startsWith("/") ? target : joinPath(workdir, target) ?? target);
+  const relative = [...sourcesOf(copies, imagePath), strip(target), `src/${strip(target)}`];
+  for (const context of contexts)
+    for (const rel of relative) {
+      const path = joinPath(context, rel);
+      if (path && exists2(path)) return path;
+    }
+  return void 0;
+}
+
 // src/engine/facts/ci/makefile.ts
 var RULE = /^([^\s:=#][^:=]*?)\s*::?(?!=)\s*(.*)$/;
 function parseMakefile(path, text2) {
@@ -60157,7 +60682,10 @@ var PREFIXES = [
   /^env\s+(\w+=\S*\s+)*/,
   /^\w+=("[^"]*"|'[^']*'|\S*)\s+/,
   /^(npm|yarn|pnpm)\s+(run\s+|exec\s+|run-script\s+)/,
-  /^(pipenv|poetry|uv|pdm|hatch|rye)\s+run\s+(--\S+\s+)*/,
+  // Runner options, those that take a value (`uv run --extra dev pytest`) with it.
+  /^(pipenv|poetry|uv|pdm|hatch|rye)\s+run\s+((--(extra|group|only-group|no-group|with|python|project|directory|package|env-file|index)(=\S+|\s+\S+)|--?[\w-]+)\s+)*/,
+  // A command run inside a container of the system (`docker exec api pylint /app`, `docker compose exec -T api pytest`).
+  /^docker(-compose|\s+compose)?\s+exec\s+((-e|--env|-w|--workdir|-u|--user|--env-file)(=\S+|\s+\S+)\s+|--?[\w-]+\s+)*("[^"]*"|'[^']*'|\S+)\s+/,
   /^(if|then|else|do|elif|while|until|!)\s+/
 ];
 var CONTROL_ONLY = /^(then|fi|do|done|else|esac|\{|\}|\(|\)|;;|set\b.*|cd\b.*|export\b.*|source\s+.*activate.*)$/;
@@ -60204,6 +60732,7 @@ function splitOperators(line) {
 function splitShell(text2, firstLine) {
   const commands = [];
   let written = 0;
+  let dir = "";
   const physical = text2.split("\n");
   for (let i = 0; i < physical.length; i++) {
     const line = firstLine + i;
@@ -60218,10 +60747,12 @@ function splitShell(text2, firstLine) {
     const beforeMask = masked ? logical.slice(0, logical.search(MASK)) : logical;
     for (const part of splitOperators(beforeMask)) {
       const text3 = stripPrefixes(part);
+      const cd = text3.match(/^cd\s+["']?([\w./-]+)["']?\s*$/);
+      if (cd) dir = joinPath(dir, cd[1]) ?? "";
       if (!text3 || CONTROL_ONLY.test(text3)) continue;
       const index = written++;
       if (isPrintOnly(text3)) continue;
-      commands.push({ text: text3, line, masked, index, ...mask ? { mask } : {} });
+      commands.push({ text: text3, line, masked, index, dir, ...mask ? { mask } : {} });
     }
   }
   return { commands, printOnly: written > 0 && commands.length === 0, written };
@@ -60234,7 +60765,7 @@ function scriptSetsErrexit(text2) {
 var MAX_HOPS = 2;
 var MAKE = /^(?:make|gmake|\$\(MAKE\)|\$\{MAKE\})\b(.*)$/;
 var SCRIPT = /^(?:(?:bash|sh|zsh|source|\.)\s+(?:-\w+\s+)*)?((?:\.{0,2}\/)?[\w./-]+\.(?:sh|bash))\b/;
-var ANYSCALE_JOB = /^anyscale\s+job\s+submit\b.*?(?:(?:-f|--config-file)\s+)?([\w./-]+\.ya?ml)\b/;
+var ANYSCALE_JOB = /^anyscale\s+jobs?\s+submit\b.*?(?:(?:-f|--config-file)\s+)?([\w./-]+\.ya?ml)\b/;
 function makeTargets(args) {
   const words = args.trim().split(/\s+/).filter(Boolean);
   let dir = "";
@@ -60268,15 +60799,17 @@ function expandCommand(command, ctx, baseDir = "") {
       for (const recipe of recipeOf(makefile, target, seen)) {
         const lines = splitShell(recipe.text, recipe.line).commands;
         for (const c of lines) {
+          const dir2 = joinPath(dirName(makefile.path), c.dir) ?? dirName(makefile.path);
           const next = {
             text: c.text,
             path: makefile.path,
             line: c.line,
             masked: command.masked || c.masked || recipe.ignoreErrors,
             mask: command.mask ?? c.mask ?? (recipe.ignoreErrors ? "a `-` recipe line" : void 0),
-            via: [...command.via, `${makefile.path}:${recipe.target}`]
+            via: [...command.via, `${makefile.path}:${recipe.target}`],
+            dir: dir2
           };
-          out.push(...expandCommand(next, ctx, dirName(makefile.path)));
+          out.push(...expandCommand(next, ctx, dir2));
         }
       }
     }
@@ -60288,15 +60821,17 @@ function expandCommand(command, ctx, baseDir = "") {
     const { commands, written } = splitShell(script, 1);
     commands.forEach((c) => {
       const last = c.index === written - 1;
+      const dir = joinPath(dirName(path), c.dir) ?? dirName(path);
       const next = {
         text: c.text,
         path,
         line: c.line,
         masked: command.masked || c.masked || !errexit && !last,
         mask: command.mask ?? c.mask ?? (!errexit && !last ? `no set -e in ${path}` : void 0),
-        via: [...command.via, path]
+        via: [...command.via, path],
+        dir
       };
-      out.push(...expandCommand(next, ctx, dirName(path)));
+      out.push(...expandCommand(next, ctx, dir));
     });
   } else if (m = text2.match(ANYSCALE_JOB)) {
     const path = joinPath(baseDir, m[1]) ?? m[1];
@@ -60323,6 +60858,7 @@ function buildStep(path, raw, ctx, workingDir = "") {
   if (raw.script) {
     const split = splitShell(raw.script.text, raw.script.line);
     for (const c of split.commands) {
+      const dir = joinPath(workingDir, c.dir) ?? workingDir;
       commands.push(
         ...expandCommand(
           {
@@ -60331,10 +60867,11 @@ function buildStep(path, raw, ctx, workingDir = "") {
             line: c.line,
             masked: masked || c.masked,
             mask: c.mask ?? (masked ? raw.maskedBy : void 0),
-            via: []
+            via: [],
+            dir
           },
           ctx,
-          workingDir
+          dir
         )
       );
     }
@@ -60808,6 +61345,35 @@ function extractCi(jenkinsfiles, ctx, cloudBuildTriggerDefined) {
     pipelines.push(pipeline);
   }
   return pipelines;
+}
+function preCommitHooks(ctx) {
+  const out = [];
+  for (const file2 of ctx.yaml.where((path) => /(^|\/)\.pre-commit-config\.ya?ml$/.test(path))) {
+    const steps = [];
+    for (const repo of asList(asMap(file2.docs[0])?.repos)) {
+      if (asMap(repo)?.repo !== "local") continue;
+      for (const hook2 of asList(asMap(repo)?.hooks)) {
+        const h = asMap(hook2);
+        if (typeof h?.entry !== "string") continue;
+        const args = asList(h.args).filter((a) => typeof a === "string");
+        const line = lineOf(h, "entry") ?? lineOf(h) ?? 1;
+        steps.push(
+          buildStep(
+            file2.path,
+            {
+              line,
+              name: typeof h.id === "string" ? h.id : void 0,
+              script: { text: [h.entry, ...args].join(" "), line }
+            },
+            ctx
+          )
+        );
+      }
+    }
+    if (steps.length)
+      out.push({ provider: "pre-commit", path: file2.path, triggers: /* @__PURE__ */ new Set(["other"]), steps, images: [] });
+  }
+  return out;
 }
 
 // node_modules/smol-toml/dist/error.js
@@ -61794,10 +62360,20 @@ function parseDockerfile(path, text2) {
 function composeOf(file2) {
   const services = asMap(asMap(file2.docs[0])?.services);
   if (!services) return null;
+  const builds = [];
+  for (const value of Object.values(services)) {
+    const build = asMap(value)?.build ?? null;
+    const spec = typeof build === "string" ? { context: build } : asMap(build);
+    if (!spec) continue;
+    const context = joinPath(dirName(file2.path), String(spec.context ?? "."));
+    const dockerfile = context !== null ? joinPath(context, String(spec.dockerfile ?? "Dockerfile")) : null;
+    if (context !== null && dockerfile) builds.push({ context, dockerfile });
+  }
   return {
     path: file2.path,
     services: Object.keys(services),
-    line: lineOf(asMap(file2.docs[0]), "services") ?? 1
+    line: lineOf(asMap(file2.docs[0]), "services") ?? 1,
+    builds
   };
 }
 
@@ -65847,23 +66423,23 @@ function postProcess2(state, delimiters) {
       continue;
     }
     const endDelim = delimiters[startDelim.end];
-    const isStrong = i > 0 && delimiters[i - 1].end === startDelim.end + 1 && // check that first two markers match and adjacent
+    const isStrong2 = i > 0 && delimiters[i - 1].end === startDelim.end + 1 && // check that first two markers match and adjacent
     delimiters[i - 1].marker === startDelim.marker && delimiters[i - 1].token === startDelim.token - 1 && // check that last two markers are adjacent (we can safely assume they match)
     delimiters[startDelim.end + 1].token === endDelim.token + 1;
     const ch = String.fromCharCode(startDelim.marker);
     const token_o = state.tokens[startDelim.token];
-    token_o.type = isStrong ? "strong_open" : "em_open";
-    token_o.tag = isStrong ? "strong" : "em";
+    token_o.type = isStrong2 ? "strong_open" : "em_open";
+    token_o.tag = isStrong2 ? "strong" : "em";
     token_o.nesting = 1;
-    token_o.markup = isStrong ? ch + ch : ch;
+    token_o.markup = isStrong2 ? ch + ch : ch;
     token_o.content = "";
     const token_c = state.tokens[endDelim.token];
-    token_c.type = isStrong ? "strong_close" : "em_close";
-    token_c.tag = isStrong ? "strong" : "em";
+    token_c.type = isStrong2 ? "strong_close" : "em_close";
+    token_c.tag = isStrong2 ? "strong" : "em";
     token_c.nesting = -1;
-    token_c.markup = isStrong ? ch + ch : ch;
+    token_c.markup = isStrong2 ? ch + ch : ch;
     token_c.content = "";
-    if (isStrong) {
+    if (isStrong2) {
       state.tokens[delimiters[i - 1].token].content = "";
       state.tokens[delimiters[startDelim.end + 1].token].content = "";
       i--;
@@ -67347,7 +67923,38 @@ var PLACEHOLDERS = /* @__PURE__ */ new Set([
 function isPlaceholder(value) {
   const v = value.trim().replace(/^["']|["']$/g, "");
   const lower = v.toLowerCase();
-  return v === "" || PLACEHOLDERS.has(lower) || /^<.*>$/.test(v) || /\$\{.*\}/.test(v) || /^\$\w+$/.test(v) || /\$\{\{.*\}\}/.test(v) || /^your[_-]/i.test(v) || /^x{3,}/i.test(v) || /^\*+$/.test(v) || /example|placeholder|dummy|replace[_-]?me|^fake|^sample/i.test(v);
+  return v === "" || PLACEHOLDERS.has(lower) || /^<.*>$/.test(v) || /\$\{.*\}/.test(v) || /^\$\w+$/.test(v) || /\$\{\{.*\}\}/.test(v) || /^your[_-]/i.test(v) || /^x{3,}/i.test(v) || /^\*+$/.test(v) || /^(replace[_-]?with|change[_-]?me|changeit|insert[_-]|put[_-]|enter[_-]|add[_-]your)/i.test(v) || isSynthetic(v) || readsAsLocation(v) || // The name of an environment variable that holds the secret (`"IQA_S3_SECRET_ACCESS_KEY"`), not the secret.
+  /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$/.test(v);
+}
+var PLACEHOLDER_WORDS = /example|placeholder|dummy|fake|sample|planted|redacted|not[_-]?a[_-]?real|replace[_-]?me/i;
+var SEQUENCES = ["0123456789", "abcdefghijklmnopqrstuvwxyz", "9876543210", "zyxwvutsrqponmlkjihgfedcba"];
+function hasSequentialRun(value, length = 8) {
+  const lower = value.toLowerCase();
+  for (let i = 0; i + length <= lower.length; i++) {
+    const run2 = lower.slice(i, i + length);
+    if (SEQUENCES.some((s) => s.includes(run2))) return true;
+  }
+  return false;
+}
+function mostlyOneCharacter(value) {
+  if (value.length < 8) return false;
+  const counts = /* @__PURE__ */ new Map();
+  for (const c of value) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return Math.max(...counts.values()) > value.length / 2;
+}
+function isSynthetic(value) {
+  return PLACEHOLDER_WORDS.test(value) || hasSequentialRun(value) || mostlyOneCharacter(value);
+}
+function readsAsLocation(value) {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return true;
+  if (/^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?$/.test(value)) return true;
+  if (/\.[a-z][a-z0-9]{0,5}$/.test(value) && !/[+=]/.test(value)) return true;
+  if (!value.includes("/")) return false;
+  return value.split("/").filter(Boolean).every((part) => /^[a-z0-9_.=:-]+$/.test(part));
+}
+function isTemplateFile(path) {
+  const base = baseName(path);
+  return /\.(example|sample|template|tmpl|dist)(\.|$)/i.test(base) || /^(example|sample|template)\./i.test(base);
 }
 function isSecretName(name) {
   const parts2 = name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").split(/[_\-.]+/).map((p) => p.toLowerCase());
@@ -67357,13 +67964,16 @@ var PROVIDER_PATTERNS = [
   ["GitHub token", /\b(ghp_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{22,})\b/],
   ["Slack token", /\bxox[baprs]-[A-Za-z0-9-]{10,}\b/],
   ["Docker Hub token", /\bdckr_pat_[A-Za-z0-9_-]{20,}\b/],
-  ["Google API key", /\bAIza[0-9A-Za-z_-]{35}\b/],
-  ["private key", /-----BEGIN ([A-Z]+ )*PRIVATE KEY-----/]
+  ["Google API key", /\bAIza[0-9A-Za-z_-]{35}\b/]
 ];
+var PRIVATE_KEY_MARKER = /-----BEGIN ([A-Z]+ )*PRIVATE KEY-----/;
+var KEY_BODY_LINE = /^\s*(\\n|")*[A-Za-z0-9+/]{40,}={0,2}/;
+var ESCAPED_KEY_BODY = /PRIVATE KEY-----(\\r)?\\n[A-Za-z0-9+/]{40,}/;
 var AWS_KEY_ID = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;
 var AWS_SECRET = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/;
 var ASSIGNMENT = /(?:^|[\s{,(;])["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*(["']?)([^\s"',;(){}]+)(["']?)(\()?/g;
-var BARE_VALUE_FILE = /(^|\/)\.env(\.[^/]*)?$|\.(ya?ml|ini|cfg|conf|properties|tfvars|toml|env)$/i;
+var BARE_VALUE_FILE = /(^|\/)\.env(\.[^/]*)?$|(^|\/)(Dockerfile[^/]*|[^/]*\.dockerfile)$|\.(ya?ml|ini|cfg|conf|properties|tfvars|toml|env|sh|bash|zsh|md|markdown|rst|txt|ipynb)$/i;
+var SUBSCRIPT_ASSIGNMENT = /\[\s*\\?["']([A-Za-z_][\w.-]*)\\?["']\s*\]\s*=\s*\\?(["'])([^\s"'\\]+)\\?["']/g;
 function isEnvFile(path) {
   const base = baseName(path);
   return /^\.env(\..+)?$/.test(base) && !/\.(example|sample|template|dist)$/i.test(base);
@@ -67373,12 +67983,17 @@ function redact(line, value) {
   const t = masked.trim();
   return t.length > 100 ? `${t.slice(0, 99)}\u2026` : t;
 }
+function isStrong(value) {
+  return value.length >= 20 && /[A-Za-z]/.test(value) && /\d/.test(value);
+}
 var SECRET_WORDS = /key|secret|token|passw|pwd/i;
 function findSecrets(path, text2) {
+  if (isTemplateFile(path)) return [];
   const providers = PROVIDER_PATTERNS.filter(([, pattern]) => pattern.test(text2));
   const awsKeys = AWS_KEY_ID.test(text2);
+  const privateKeys = PRIVATE_KEY_MARKER.test(text2);
   const assignments = SECRET_WORDS.test(text2);
-  if (!providers.length && !awsKeys && !assignments) return [];
+  if (!providers.length && !awsKeys && !privateKeys && !assignments) return [];
   const out = [];
   const lines = text2.split("\n");
   const env = isEnvFile(path);
@@ -67390,20 +68005,30 @@ function findSecrets(path, text2) {
       const m = line.match(pattern);
       if (m && !isPlaceholder(m[0])) out.push({ path, line: i + 1, kind, redacted: redact(line, m[0]) });
     }
+    if (privateKeys && PRIVATE_KEY_MARKER.test(line)) {
+      const body = ESCAPED_KEY_BODY.test(line) || KEY_BODY_LINE.test(lines[i + 1] ?? "");
+      if (body)
+        out.push({ path, line: i + 1, kind: "private key", redacted: "-----BEGIN \u2026 PRIVATE KEY-----" });
+    }
     const aws = awsKeys && line.match(AWS_KEY_ID);
-    if (aws && aws[0] !== "AKIAIOSFODNN7EXAMPLE") {
+    if (aws && !isPlaceholder(aws[0])) {
       const near = lines.slice(Math.max(0, i - 5), i + 6).join("\n");
       const secret = near.match(AWS_SECRET);
-      if (secret && !/EXAMPLEKEY/.test(secret[0]))
+      if (secret && !isPlaceholder(secret[0]))
         out.push({ path, line: i + 1, kind: "AWS access key", redacted: redact(line, aws[0]) });
     }
     if (!assignments) continue;
+    for (const m of line.matchAll(SUBSCRIPT_ASSIGNMENT)) {
+      const [, name, , value] = m;
+      if (isSecretName(name) && !isPlaceholder(value) && isStrong(value))
+        out.push({ path, line: i + 1, kind: `value for ${name}`, redacted: redact(line, value) });
+    }
     for (const m of line.matchAll(ASSIGNMENT)) {
       const [, name, open3, value, close, call] = m;
       if (!isSecretName(name) || isPlaceholder(value) || call) continue;
       const quoted = open3 !== "" && open3 === close;
       if (!quoted && !BARE_VALUE_FILE.test(path)) continue;
-      const strong = value.length >= 20 && /[A-Za-z]/.test(value) && /\d/.test(value);
+      const strong = isStrong(value);
       const kaggleKey = kaggle && name === "key" && value.length >= 16;
       if (strong || kaggleKey || env && line.trimStart().startsWith(name) && value.length > 0) {
         out.push({ path, line: i + 1, kind: `value for ${name}`, redacted: redact(line, value) });
@@ -67412,124 +68037,6 @@ function findSecrets(path, text2) {
   }
   const seen = /* @__PURE__ */ new Set();
   return out.filter((f) => !seen.has(f.line) && seen.add(f.line));
-}
-
-// src/engine/facts/serving.ts
-var APP_CONSTRUCTORS = /^(fastapi\.(FastAPI|APIRouter)|flask\.(Flask|Blueprint)|litestar\.(Litestar|Router)|starlette\.applications\.Starlette|quart\.Quart|sanic\.Sanic)\(\)\.(?<verb>\w+)$/;
-var BARE_ROUTES = /^(litestar\.(post|get|put)|fastapi_utils\.\w+|robyn\.Robyn\(\)\.(post|get))$/;
-var PREDICTS = /(^|\.)(predict\w*|load_model|inference|infer|generate|from_pretrained|InferenceSession|load_learner)$|^(joblib|pickle|cloudpickle|dill|torch|skops\.io)\.loads?$|^tensorflow\.keras\.models\.load_model$|^transformers\.pipeline$/;
-var STREAM_CONSUMERS = /^(kafka\.KafkaConsumer|confluent_kafka\.Consumer|aiokafka\.AIOKafkaConsumer|google\.cloud\.pubsub_v1\.SubscriberClient)$|kinesis/i;
-var MANAGED = /^(sagemaker\..*\.deploy|sagemaker\..*Model\(\)\.deploy|google\.cloud\.aiplatform\.(Endpoint(\.create)?|Model(\.upload)?\(\)\.deploy|Model\.deploy)|azure\.ai\.ml\.entities\.(ManagedOnlineEndpoint|ManagedOnlineDeployment|KubernetesOnlineEndpoint))$/;
-var UI = /^(streamlit|gradio)\./;
-var SERVING_HINT = /fastapi|flask|litestar|starlette|quart|sanic|robyn|add_url_rule|functions_framework|azure|bentoml|\bray\b|kafka|pubsub|kinesis|sagemaker|aiplatform|streamlit|gradio|handler/i;
-var NO_ENTRY_POINTS = /* @__PURE__ */ new Set();
-var FUNCTION_SOURCE = /(^|\/)main\.py$/;
-function mayServe(module, entryPoints = NO_ENTRY_POINTS) {
-  return SERVING_HINT.test(module.source) || /(^|\/)score\w*\.py$/.test(module.path) || entryPoints.size > 0 && FUNCTION_SOURCE.test(module.path);
-}
-function routeMethods(module) {
-  const out = [];
-  for (const d3 of module.decorators) {
-    const m = d3.name.match(APP_CONSTRUCTORS);
-    const bare = d3.name.match(BARE_ROUTES);
-    const verb = (m?.groups?.verb ?? bare?.[0].split(".").pop() ?? "").toLowerCase();
-    const route = d3.strings[0] ?? "";
-    if (["post", "put"].includes(verb))
-      out.push({ path: module.path, line: d3.line, what: `POST ${route}`, kind: "post" });
-    else if (verb === "get") out.push({ path: module.path, line: d3.line, what: `GET ${route}`, kind: "get" });
-    else if (verb === "route" || verb === "api_route") {
-      const methods = d3.kwargs.find((k2) => k2.name === "methods")?.value ?? "";
-      const post = /POST|PUT/i.test(methods);
-      out.push({
-        path: module.path,
-        line: d3.line,
-        what: `${post ? "POST" : "GET"} ${route}`,
-        kind: post ? "post" : "get"
-      });
-    }
-  }
-  for (const c of module.calls) {
-    if (/^(starlette\.routing\.Route|litestar\.handlers\.\w+)$/.test(c.name)) {
-      const post = /POST/i.test(c.kwargs.find((k2) => k2.name === "methods")?.value ?? "");
-      out.push({
-        path: module.path,
-        line: c.line,
-        what: `${post ? "POST" : "GET"} ${c.strings[0] ?? ""}`,
-        kind: post ? "post" : "get"
-      });
-    }
-    if (c.name.endsWith(".add_url_rule") && /POST/i.test(c.kwargs.find((k2) => k2.name === "methods")?.value ?? "")) {
-      out.push({ path: module.path, line: c.line, what: `POST ${c.strings[0] ?? ""}`, kind: "post" });
-    }
-  }
-  return out;
-}
-function handlers(module, entryPoints) {
-  const out = [];
-  const fn = (name) => module.functions.find((f) => f.name === name);
-  const lambdas = module.functions.filter(
-    (f) => /handler$/i.test(f.name) && f.params.length === 2 && /event/i.test(f.params[0])
-  );
-  for (const f of lambdas)
-    out.push({ path: module.path, line: f.line, what: `${f.name}(event, context)`, kind: "handler" });
-  if (entryPoints.size && FUNCTION_SOURCE.test(module.path)) {
-    for (const f of module.functions)
-      if (f.indent === 0 && entryPoints.has(f.name) && !lambdas.includes(f) && (f.params.length === 2 || f.params.length === 1 && /request|event/i.test(f.params[0])))
-        out.push({
-          path: module.path,
-          line: f.line,
-          what: `${f.name}(${f.params.join(", ")})`,
-          kind: "handler"
-        });
-  }
-  if (fn("init") && fn("run") && /(^|\/)score\w*\.py$/.test(module.path))
-    out.push({ path: module.path, line: fn("run").line, what: "Azure ML init()/run()", kind: "handler" });
-  for (const d3 of module.decorators) {
-    if (/^(functions_framework\.(http|cloud_event)|azure\.functions\.FunctionApp\(\)\.(route|function_name)|bentoml\.(service|api)|bentoml\.Service\(\)\.api|ray\.serve\.deployment)$/.test(
-      d3.name
-    )) {
-      out.push({ path: module.path, line: d3.line, what: `@${d3.name}`, kind: "handler" });
-    }
-  }
-  for (const c of module.calls) {
-    if (STREAM_CONSUMERS.test(c.name))
-      out.push({ path: module.path, line: c.line, what: c.name, kind: "handler" });
-    if (/^bentoml\.Service$/.test(c.name))
-      out.push({ path: module.path, line: c.line, what: "bentoml.Service", kind: "handler" });
-    if (MANAGED.test(c.name)) out.push({ path: module.path, line: c.line, what: c.name, kind: "managed" });
-    if (UI.test(c.name) && out.every((e) => e.kind !== "ui"))
-      out.push({ path: module.path, line: c.line, what: c.name.split(".")[0], kind: "ui" });
-  }
-  return out;
-}
-function predictsIn(module) {
-  return module.calls.some((c) => PREDICTS.test(c.name));
-}
-function functionAt(module, line) {
-  return module.functions.find((f) => f.line >= line);
-}
-function bodyPredicts(module, line) {
-  const fn = functionAt(module, line);
-  return !!fn && module.calls.some((c) => c.line > fn.line && c.line <= fn.endLine && PREDICTS.test(c.name));
-}
-function endpointsOf(module, entryPoints = NO_ENTRY_POINTS) {
-  return [...routeMethods(module), ...handlers(module, entryPoints)];
-}
-function servingModules(modules, index, entryPoints = NO_ENTRY_POINTS) {
-  const out = [];
-  for (const module of modules) {
-    if (module.notebook || !mayServe(module, entryPoints)) continue;
-    const endpoints = endpointsOf(module, entryPoints);
-    if (!endpoints.length) continue;
-    const imported = module.imports.flatMap((i) => index.resolveImport(module, i.module)).map((p) => index.byPath.get(p));
-    const predicts2 = predictsIn(module) || imported.some((m) => m && predictsIn(m));
-    const own2 = endpoints.map((e) => e.kind !== "managed" && e.kind !== "ui" && bodyPredicts(module, e.line));
-    const anyOwn = own2.some(Boolean);
-    endpoints.forEach((e, i) => e.predicts = anyOwn ? own2[i] || e.kind === "managed" : predicts2);
-    endpoints.sort((a, b) => Number(b.predicts) - Number(a.predicts));
-    out.push({ path: module.path, endpoints, predicts: predicts2 });
-  }
-  return out;
 }
 
 // src/engine/facts/terraform.ts
@@ -67575,7 +68082,8 @@ var TEXT_EXTENSIONS = /* @__PURE__ */ new Set([
   "sql",
   "xml",
   "rst",
-  "gitattributes"
+  "gitattributes",
+  "pem"
 ]);
 var kindsCache = /* @__PURE__ */ new Map();
 function kindsOf(path) {
@@ -67702,14 +68210,24 @@ var AuditFacts = class {
   get #gcloudFacts() {
     return this.#gcloud ??= gcloudFacts(this.texts);
   }
+  #indirection;
+  get #indirectionContext() {
+    return this.#indirection ??= {
+      makefiles: new Map(this.#makefiles.map((p) => [p, parseMakefile(p, this.#text(p))])),
+      scripts: new Map(this.#scripts.map((p) => [p, this.#text(p)])),
+      yaml: this.yaml
+    };
+  }
+  #preCommit;
+  get preCommit() {
+    return this.#preCommit ??= preCommitHooks(this.#indirectionContext);
+  }
   #ci;
   get ci() {
     if (!this.#ci) {
-      const makefiles = new Map(this.#makefiles.map((p) => [p, parseMakefile(p, this.#text(p))]));
-      const scripts = new Map(this.#scripts.map((p) => [p, this.#text(p)]));
       const jenkinsfiles = new Map(this.#jenkinsfiles.map((p) => [p, this.#text(p)]));
       const cloudBuildTrigger = this.terraform.some((t) => t.resources.some((r) => r.type === "google_cloudbuild_trigger")) || this.#gcloudFacts.createsBuildTrigger;
-      this.#ci = extractCi(jenkinsfiles, { makefiles, scripts, yaml: this.yaml }, cloudBuildTrigger);
+      this.#ci = extractCi(jenkinsfiles, this.#indirectionContext, cloudBuildTrigger);
     }
     return this.#ci;
   }
@@ -67725,12 +68243,30 @@ var AuditFacts = class {
       this.#gcloudFacts.functionEntryPoints
     );
   }
+  #contexts;
+  #contextsOf(d3) {
+    this.#contexts ??= buildContexts(this.dockerfiles, this.compose);
+    return this.#contexts.get(d3.path) ?? [dirName(d3.path)];
+  }
+  moduleInImage(d3, target) {
+    return moduleInImage(this.modules, d3, this.#contextsOf(d3), target);
+  }
+  fileInImage(d3, target) {
+    return fileInImage((p) => this.texts.has(p), d3, this.#contextsOf(d3), target);
+  }
   #automated;
   get automated() {
     if (!this.#automated) {
       const dvcFiles = [...this.yaml.where((path) => /(^|\/)dvc\.ya?ml$/.test(path))];
       const servingPaths2 = this.serving.filter((s) => s.predicts && s.endpoints.some((e) => e.kind !== "ui")).map((s) => s.path);
-      this.#automated = automatedModules(this.modules, this.ci, this.dockerfiles, dvcFiles, servingPaths2);
+      this.#automated = automatedModules(
+        this.modules,
+        this.ci,
+        this.dockerfiles,
+        dvcFiles,
+        servingPaths2,
+        (d3, t) => this.moduleInImage(d3, t)
+      );
     }
     return this.#automated;
   }
@@ -67880,7 +68416,7 @@ function evalCi(ctx, q) {
       evidence.push(e);
     }
   };
-  for (const pipeline of ctx.facts.ci) {
+  for (const pipeline of q.hooks ? ctx.facts.preCommit : ctx.facts.ci) {
     for (const step of pipeline.steps) {
       if (!triggered(pipeline, step, q.trigger)) continue;
       if (q.uses && step.uses && (q.masked === void 0 || q.masked === step.masked)) {
@@ -67895,7 +68431,7 @@ function evalCi(ctx, q) {
       if (!q.command) continue;
       for (const c of step.commands) {
         if (q.masked !== void 0 && q.masked !== c.masked) continue;
-        if (q.command.some((p) => ctx.pattern(p).test(c.text))) {
+        if (q.command.some((p) => ctx.pattern(p).test(c.text)) && !q.unless?.some((p) => ctx.pattern(p).test(c.text))) {
           const via = c.via.length ? ` (via ${c.via.join(" \u2192 ")})` : "";
           const mask = !c.masked ? "" : c.mask?.startsWith("||") ? ` ${c.mask}` : ` (masked: ${c.mask ?? "failure ignored"})`;
           add2({ path: c.path, line: c.line, snippet: snippetOf(c.text + mask + via) });
@@ -67925,9 +68461,9 @@ function evalCiPipeline(ctx, q) {
 // src/engine/predicates/containers.ts
 function startCommand(facts, d3) {
   const own2 = [d3.entrypoint?.args, d3.cmd?.args].filter(Boolean).join(" ");
-  const script = own2.match(/(?:^|\s)(?:(?:ba)?sh\s+)?\.?\/?([\w./-]+\.sh)\b/);
+  const script = own2.match(/(?:^|\s)(?:(?:ba)?sh\s+)?((?:\.?\/)?[\w./-]+\.sh)\b/);
   if (!script) return own2;
-  const path = [...facts.texts.keys()].find((p) => p === script[1] || p.endsWith(`/${script[1]}`));
+  const path = facts.fileInImage(d3, script[1]) ?? [...facts.texts.keys()].find((p) => p === script[1] || p.endsWith(`/${script[1].replace(/^\.?\//, "")}`));
   const body = path ? facts.texts.get(path) : void 0;
   return body ? `${own2}
 ${splitShell(body, 1).commands.map((c) => c.text).join("\n")}` : own2;
@@ -67949,11 +68485,16 @@ function startsPredictionService(facts, d3, start) {
   }
   if (!APP_SERVERS.test(start)) return false;
   const flaskApp = flaskRunModule(facts.modules, d3, start);
-  if (flaskApp) return predicting.has(flaskApp);
+  if (flaskApp) return servedModules(facts.modules, flaskApp).some((p) => predicting.has(p));
   const targets = pythonTargets(start.replace(/\b(gunicorn|hypercorn)\b(.*?)\s([\w.]+:\w+)/, "uvicorn $3"));
   return targets.some((t) => {
-    const path = facts.modules.resolveFile(t, dirName(d3.path));
-    return !!path && predicting.has(path);
+    const path = facts.moduleInImage(d3, t);
+    if (!path) return false;
+    if (/get_[wa]sgi_application/.test(facts.modules.byPath.get(path)?.source ?? "")) {
+      const project = dirName(dirName(path));
+      return [...predicting].some((p) => !project || p.startsWith(`${project}/`));
+    }
+    return servedModules(facts.modules, path).some((p) => predicting.has(p));
   });
 }
 function evalDockerfile(ctx, q) {
@@ -68138,7 +68679,18 @@ var SHELL_LANGS = /* @__PURE__ */ new Set([
 var SHELL_COMMAND = /^\s*(\$\s+)?(pip3?|python3?|make|docker|docker-compose|git|cd|conda|poetry|uv|pipenv|dvc|mlflow|npm|export|bash|sh|source|curl|kubectl|terraform|helm|pytest|prefect|airflow|aws|gcloud|az|uvicorn|streamlit|bentoml|mkdir|cp)\b/m;
 var RUN_HEADING = /setup|install|usage|quick ?start|getting started|how to run|running|reproduc/i;
 var ARCH_HEADING = /architecture|design|pipeline|overview|workflow|components|diagram/i;
-var ARCH_IMAGE = /architecture|diagram|pipeline|flow|design|overview/i;
+var ARCH_IMAGE_WORDS = /* @__PURE__ */ new Set([
+  "architecture",
+  "diagram",
+  "pipeline",
+  "flow",
+  "workflow",
+  "design",
+  "overview"
+]);
+function namesADiagram(text2) {
+  return text2.replace(/([a-z0-9])([A-Z])/g, "$1 $2").split(/[^A-Za-z0-9]+/).some((word) => ARCH_IMAGE_WORDS.has(word.toLowerCase()));
+}
 function evalReadme(ctx, q) {
   const r = ctx.facts.readme;
   if (!r) return NO;
@@ -68163,7 +68715,7 @@ function evalReadme(ctx, q) {
     const heading2 = r.headings.find((h) => ARCH_HEADING.test(h.text));
     const mermaid = r.code.find((c) => c.lang === "mermaid");
     const image2 = r.images.find(
-      (i) => (ARCH_IMAGE.test(i.url) || ARCH_IMAGE.test(i.alt)) && !/badge|shields\.io/i.test(i.url + i.alt)
+      (i) => (namesADiagram(i.url) || namesADiagram(i.alt)) && !/badge|shields\.io/i.test(i.url + i.alt)
     );
     const hit = heading2 ? { line: heading2.line, snippet: heading2.text } : mermaid ? { line: mermaid.line, snippet: "mermaid diagram" } : image2 ? { line: image2.line, snippet: `image ${image2.url}` } : void 0;
     if (!hit) return NO;
@@ -68503,10 +69055,12 @@ function nextStepsOf(card, action) {
 var MAX_FILE_BYTES = 1024 * 1024;
 var MAX_NOTEBOOK_BYTES = 8 * 1024 * 1024;
 var MAX_TEXT_BYTES = 10 * 1024 * 1024;
+function keepCapOf(path, maxBytes) {
+  return path.endsWith(".ipynb") ? Math.max(maxBytes, MAX_NOTEBOOK_BYTES) : maxBytes;
+}
 function readCapOf(path, maxBytes) {
-  if (path.endsWith(".ipynb")) return Math.max(maxBytes, MAX_NOTEBOOK_BYTES);
   const kinds = kindsOf(path);
-  return kinds.length === 1 && kinds[0] === "text" ? Math.max(maxBytes, MAX_TEXT_BYTES) : maxBytes;
+  return kinds.length === 1 && kinds[0] === "text" ? Math.max(maxBytes, MAX_TEXT_BYTES) : keepCapOf(path, maxBytes);
 }
 var DEFAULT_SETTINGS = {
   exempt: /* @__PURE__ */ new Map(),
@@ -68553,7 +69107,7 @@ async function readSnapshot(snapshot, settings, maxBytes, concurrency, progress)
       }
       const decoded = decodeText(result.bytes);
       if (!decoded.ok) continue;
-      if (w.size > maxBytes) {
+      if (w.size > keepCapOf(w.path, maxBytes)) {
         scanned.paths.push(w.path);
         scanned.findings.push(...findSecrets(w.path, decoded.text));
         unreadable.set(
@@ -68664,7 +69218,7 @@ function progressLine(write, now = () => performance.now()) {
 }
 
 // src/rules/load.ts
-var import_yaml16 = __toESM(require_dist(), 1);
+var import_yaml17 = __toESM(require_dist(), 1);
 import { createHash as createHash3 } from "node:crypto";
 import { existsSync as existsSync2, readdirSync, readFileSync as readFileSync2 } from "node:fs";
 import { dirname, join as join2 } from "node:path";
@@ -68757,7 +69311,7 @@ function describeIssue(doc, issue3) {
 function parsePhaseFile(file2, text2) {
   let doc;
   try {
-    doc = (0, import_yaml16.parse)(text2);
+    doc = (0, import_yaml17.parse)(text2);
   } catch (e) {
     throw new RuleFileError(`${file2}: not valid YAML: ${e.message.split("\n")[0]}`);
   }
@@ -68790,7 +69344,7 @@ function parseCatalogue(dir, texts) {
   const phases = [...texts].filter(([f]) => f !== "ruleset.yml").map(([f, text2]) => parsePhaseFile(join2(dir, f), text2));
   phases.sort((a, b) => a.order - b.order);
   const rulesetPath = join2(dir, "ruleset.yml");
-  const doc = (0, import_yaml16.parse)(texts.get("ruleset.yml") ?? "");
+  const doc = (0, import_yaml17.parse)(texts.get("ruleset.yml") ?? "");
   const ruleset = rulesetFileSchema.safeParse(doc);
   if (!ruleset.success)
     throw new RuleFileError(`${rulesetPath}: ${describeIssue(doc, ruleset.error.issues[0])}`);
