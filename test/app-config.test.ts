@@ -24,7 +24,7 @@ async function auditWith(config: string | null, setupOrg: () => void = () => {})
   github.checkRun(7);
   const { probot } = await testProbot();
   await probot.receive(push("k-1"));
-  return github.bodies("PATCH", /check-runs\/7$/)[0] as Output;
+  return github.completions()[0] as Output;
 }
 
 describe("the repository's config", () => {

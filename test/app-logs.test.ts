@@ -42,7 +42,7 @@ describe("logs", () => {
     expect(text).not.toContain(NEVER_LOGGED.installationToken);
     expect(text).not.toContain(secret);
     // The secret was found: the check run names its file and line, without the value.
-    const [done] = github.bodies("PATCH", /check-runs\/11$/) as {
+    const [done] = github.completions() as {
       output: { annotations: { path: string }[] };
     }[];
     expect(done.output.annotations.map((a) => a.path)).toContain("settings.py");

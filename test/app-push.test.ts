@@ -1,6 +1,7 @@
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { filesOf, wantedPaths } from "./github/fake-github.js";
+import { filesOf, gitBlobSha, wantedPaths } from "./github/fake-github.js";
+import { createState } from "../src/app/index.js";
 import { fakeGitHubPerTest } from "./github/per-test.js";
 import { withRequestTimeout } from "../src/app/request-timeout.js";
 import { describeError } from "../src/sources/github.js";
@@ -13,17 +14,17 @@ const push = (id: string, patch = {}) => pushEvent(id, SHA, patch);
 const github = fakeGitHubPerTest();
 
 describe("a push to the default branch", () => {
-  it("creates one check run, in progress, then completes it with the scorecard", async () => {
+  it("creates one check run, complete with the scorecard, in one write", async () => {
     github.token().noOrgConfig().checkRuns(SHA).commit(SHA, files);
     github.checkRun(7);
     const { probot } = await testProbot();
     await probot.receive(push("d-1"));
 
-    const [created] = github.bodies("POST", /check-runs$/);
-    expect(created).toMatchObject({ head_sha: SHA, name: "MLOps readiness", status: "in_progress" });
-    const updates = github.bodies("PATCH", /check-runs\/7$/);
-    expect(updates).toHaveLength(1);
-    const done = updates[0] as {
+    const created = github.bodies("POST", /check-runs$/);
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ head_sha: SHA, name: "MLOps readiness", external_id: "mlops-audit" });
+    expect(github.bodies("PATCH", /check-runs/)).toEqual([]);
+    const done = created[0] as {
       status: string;
       conclusion: string;
       output: Record<string, string | unknown[]>;
@@ -81,6 +82,25 @@ describe("a push to the default branch", () => {
     expect(github.requests).toEqual([]);
   });
 
+  it("shows a slow audit in progress first, then completes that run", async () => {
+    // One file takes 300 ms to come; the run opens after 50 ms, before the audit has a result.
+    const [slow, ...others] = wantedPaths(files);
+    github.token().noOrgConfig().checkRuns(SHA).commit(SHA, files, others);
+    github.scope
+      .get(`/repos/learner/taxi-mlops/git/blobs/${gitBlobSha(files[slow])}`)
+      .delay(300)
+      .reply(200, { sha: "s", size: 1, encoding: "base64", content: files[slow].toString("base64") });
+    github.slowCheckRun(7);
+    const { probot } = await testProbot({ ...createState(), inProgressAfterMs: 50 });
+    await probot.receive(push("d-slow"));
+    const [created] = github.bodies("POST", /check-runs$/);
+    expect(created).toMatchObject({ head_sha: SHA, status: "in_progress" });
+    const [done] = github.bodies("PATCH", /check-runs\/7$/) as { status: string; output: { title: string } }[];
+    expect(done.status).toBe("completed");
+    expect(done.output.title).toMatch(/^Readiness \d{1,3}\/100/);
+    expect(nock.isDone()).toBe(true);
+  });
+
   it("audits the same commit once when a push and a check suite arrive together", async () => {
     github.token().noOrgConfig().noOrgConfig().checkRuns(SHA).commit(SHA, files);
     github.checkRun(9);
@@ -104,20 +124,20 @@ describe("a failing GitHub API", () => {
   it("completes the check run with the reason instead of leaving it in progress", async () => {
     // The tree never comes, so there is no config to read either.
     github.token().checkRuns(SHA);
-    github.scope.post("/repos/learner/taxi-mlops/check-runs").reply(201, { id: 8 });
+    github.checkRun(8);
     github.scope
       .get(`/repos/learner/taxi-mlops/git/trees/${SHA}`)
       .query(true)
       .reply(502, { message: "Server Error" });
-    github.scope.patch("/repos/learner/taxi-mlops/check-runs/8").reply(200, { id: 8 });
     const { probot } = await testProbot();
     await probot.receive(push("d-8"));
-    const [done] = github.bodies("PATCH", /check-runs\/8$/) as {
+    const [done] = github.completions() as {
       conclusion: string;
       output: { summary: string };
     }[];
     expect(done.conclusion).toBe("neutral");
     expect(done.output.summary).toContain("HTTP 502");
+    expect(github.bodies("POST", /check-runs$/)).toHaveLength(1);
   });
 });
 

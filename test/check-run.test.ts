@@ -78,7 +78,7 @@ describe("completing a check run", () => {
     await completeCheckRun(
       octokit,
       { owner: "learner", repo: "taxi-mlops" },
-      5,
+      { id: 5 },
       { title: "Readiness 1/100 · E · Level 0", summary: "s", text: "t", annotations },
       "neutral",
     );
@@ -104,7 +104,7 @@ describe("completing a check run", () => {
     const sent = await completeCheckRun(
       octokit,
       { owner: "learner", repo: "taxi-mlops" },
-      6,
+      { id: 6 },
       { title: "Readiness 1/100 · E · Level 0", summary: "s", text: "t", annotations },
       "neutral",
     );

@@ -15,7 +15,13 @@ import type { Octokit, RepoRef } from "./github.js";
 import type { Metrics } from "./metrics.js";
 import { cacheKey, type publicCache } from "./public/cache.js";
 import type { PublicAudits } from "./public/uninstalled.js";
-import { abandonCheckRun, completeCheckRun, findCheckRun, startCheckRun } from "./publish/check-run.js";
+import {
+  abandonCheckRun,
+  completeCheckRun,
+  findCheckRun,
+  startCheckRun,
+  type CheckRunTarget,
+} from "./publish/check-run.js";
 import type { Background, KeyedLock, WorkQueue } from "./queue/in-process.js";
 
 export type Trigger = "push" | "check_suite" | "pull_request" | "rerequest" | "command";
@@ -27,6 +33,8 @@ export interface AppState {
   engine?: EngineThreads;
   /** How many files one audit reads at once. */
   blobConcurrency: number;
+  /** An audit still running after this long shows an in-progress check run until it finishes. */
+  inProgressAfterMs: number;
   cache: GitCache;
   metrics: Metrics;
   queue: WorkQueue;
@@ -114,6 +122,32 @@ async function baseScorecard(state: AppState, job: CommitJob) {
   }
 }
 
+/**
+ * The check run an audit publishes to. Most audits finish before anyone would see a spinner, so the run
+ * is created only when the result is written, complete, in one request; an audit still running after
+ * `inProgressAfterMs` opens an in-progress run first, which the result then completes.
+ */
+function pendingCheckRun(state: AppState, job: CommitJob, existing: number | undefined) {
+  let opening: Promise<number | undefined> | undefined;
+  const timer =
+    existing === undefined
+      ? setTimeout(() => {
+          opening = startCheckRun(job.octokit, job.repo, job.sha).catch((e: unknown) => {
+            job.log.warn({ reason: describeError(e) }, "could not open an in-progress check run");
+            return undefined;
+          });
+        }, state.inProgressAfterMs)
+      : undefined;
+  return {
+    /** Where the result goes: the open run, or a new one on the commit. */
+    async target(): Promise<CheckRunTarget> {
+      clearTimeout(timer);
+      const id = existing ?? (await opening);
+      return id === undefined ? { headSha: job.sha } : { id };
+    },
+  };
+}
+
 async function checkCommit(state: AppState, job: CommitJob): Promise<AuditOutcome | undefined> {
   const { octokit, repo, log } = job;
   const existing = job.rerun ? undefined : await findCheckRun(octokit, repo, job.sha);
@@ -122,10 +156,7 @@ async function checkCommit(state: AppState, job: CommitJob): Promise<AuditOutcom
     return undefined;
   }
   const started = Date.now();
-  const runId =
-    existing?.status === "completed"
-      ? undefined
-      : (existing?.id ?? (await startCheckRun(octokit, repo, job.sha)));
+  const run = existing?.status === "completed" ? undefined : pendingCheckRun(state, job, existing?.id);
   try {
     const notes = job.config.ok
       ? configWarnings(job.config.config).map((w) => `Config: ${w}.`)
@@ -134,10 +165,12 @@ async function checkCommit(state: AppState, job: CommitJob): Promise<AuditOutcom
     const base = await baseScorecard(state, job);
     const delta = base && job.base ? deltaOf(base, card, job.base.label) : undefined;
     const conclusion = conclusionOf(card.score, job.config.config.thresholds);
-    if (runId !== undefined) {
+    let runId: number | undefined;
+    if (run) {
       const root = job.config.config.paths.root;
       const output = renderCheckRun(card, { links: linksAt(job.htmlUrl, job.sha, root), delta, root });
-      const sent = await completeCheckRun(octokit, repo, runId, output, conclusion, job.pageUrl);
+      const sent = await completeCheckRun(octokit, repo, await run.target(), output, conclusion, job.pageUrl);
+      runId = sent.id;
       if (sent.annotationsLost)
         log.warn(
           { checkRun: runId, lost: sent.annotationsLost, reason: describeError(sent.error) },
@@ -153,8 +186,8 @@ async function checkCommit(state: AppState, job: CommitJob): Promise<AuditOutcom
     return { card, delta, conclusion, checkRunUrl };
   } catch (e) {
     state.metrics.audits.inc({ trigger: job.trigger, conclusion: "error" });
-    if (runId !== undefined)
-      await abandonCheckRun(octokit, repo, runId, describeError(e)).catch((err: unknown) =>
+    if (run)
+      await abandonCheckRun(octokit, repo, await run.target(), describeError(e)).catch((err: unknown) =>
         log.error({ reason: describeError(err) }, "could not report the failed audit on its check run"),
       );
     throw e;

@@ -27,6 +27,12 @@ export const CONCURRENT_AUDITS = Number(process.env.MLOPS_AUDIT_CONCURRENCY) || 
 const BLOB_CONCURRENCY = Number(process.env.MLOPS_AUDIT_BLOB_CONCURRENCY) || 8;
 
 /**
+ * How long an audit runs before its check run shows "in progress" (`MLOPS_AUDIT_IN_PROGRESS_AFTER_MS`).
+ * Shorter audits write their check run once, complete: one write of the installation's budget, not two.
+ */
+const IN_PROGRESS_AFTER_MS = Number(process.env.MLOPS_AUDIT_IN_PROGRESS_AFTER_MS) || 1500;
+
+/**
  * Threads that judge rules in a running app (`MLOPS_AUDIT_ENGINE_THREADS`, 0 to judge on the main thread).
  * One keeps the engine off the thread that acknowledges webhooks; more help only with cores to spare.
  */
@@ -39,6 +45,7 @@ export function createState(blobConcurrency = BLOB_CONCURRENCY, engineThreads = 
     catalogue: loadCatalogue(),
     engine: engineThreads > 0 ? new EngineThreads(engineThreads) : undefined,
     blobConcurrency,
+    inProgressAfterMs: IN_PROGRESS_AFTER_MS,
     orgConfigs: orgConfigCache(),
     cache,
     metrics,

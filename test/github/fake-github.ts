@@ -45,6 +45,17 @@ export function wantedPaths(files: Record<string, Buffer>): string[] {
     .map(([path]) => path);
 }
 
+/** A commit's files as the entries of GitHub's recursive tree. */
+function treeOf(files: Record<string, Buffer>) {
+  return Object.entries(files).map(([path, bytes]) => ({
+    path,
+    mode: "100644",
+    type: "blob",
+    sha: gitBlobSha(bytes),
+    size: bytes.length,
+  }));
+}
+
 /**
  * GitHub's API for one repository, as nock interceptors that each must be used. Every request that
  * reaches it is recorded and checked against GitHub's OpenAPI description.
@@ -71,14 +82,27 @@ export class FakeGitHub {
     });
   }
 
-  /** A check run the app creates and then completes. */
+  /** A check run the app writes once, complete: an audit that finishes quickly opens no run before. */
   checkRun(id: number): this {
+    this.scope.post(`${this.base}/check-runs`).reply(201, { id });
+    return this;
+  }
+
+  /** A check run the app opens in progress and completes later: an audit slower than its threshold. */
+  slowCheckRun(id: number): this {
     this.scope
       .post(`${this.base}/check-runs`)
       .reply(201, { id })
       .patch(`${this.base}/check-runs/${id}`)
       .reply(200, {});
     return this;
+  }
+
+  /** The bodies that completed a check run, whether it was created complete or completed by an update. */
+  completions(): Record<string, unknown>[] {
+    return [...this.bodies("POST", /\/check-runs$/), ...this.bodies("PATCH", /\/check-runs\/\d+$/)].filter(
+      (b) => b.status === "completed",
+    );
   }
 
   get base(): string {
@@ -124,13 +148,7 @@ export class FakeGitHub {
 
   /** A commit's tree in one recursive answer, and one blob answer per file the audit should read. */
   commit(sha: string, files: Record<string, Buffer>, fetched = wantedPaths(files)): this {
-    const tree = Object.entries(files).map(([path, bytes]) => ({
-      path,
-      mode: "100644",
-      type: "blob",
-      sha: gitBlobSha(bytes),
-      size: bytes.length,
-    }));
+    const tree = treeOf(files);
     this.scope
       .get(`${this.base}/git/trees/${sha}`)
       .query({ recursive: "1" })

@@ -1,3 +1,4 @@
+import type { RestEndpointMethodTypes } from "@octokit/plugin-rest-endpoint-methods";
 import { ANNOTATIONS_PER_REQUEST, type CheckRunOutput, type Conclusion } from "../../render/check-run.js";
 import type { Octokit, RepoRef } from "../github.js";
 
@@ -23,6 +24,38 @@ export async function findCheckRun(octokit: Octokit, repo: RepoRef, sha: string)
   return run ? { id: run.id, status: run.status } : undefined;
 }
 
+type CreateParameters = RestEndpointMethodTypes["checks"]["create"]["parameters"];
+type Completion = Required<Pick<CreateParameters, "conclusion" | "output">> &
+  Pick<CreateParameters, "details_url">;
+
+/** A run already on the commit, or the commit a new run goes on. */
+export type CheckRunTarget = { id: number } | { headSha: string };
+
+/**
+ * Writes a finished run in one request: an update of the run already open, or a new run created
+ * complete, so an audit that finishes quickly costs one write of the installation's budget instead of two.
+ */
+async function finish(
+  octokit: Octokit,
+  repo: RepoRef,
+  target: CheckRunTarget,
+  body: Completion,
+): Promise<number> {
+  const finished = { ...body, status: "completed" as const, completed_at: new Date().toISOString() };
+  if ("id" in target) {
+    await octokit.rest.checks.update({ ...repo, check_run_id: target.id, ...finished });
+    return target.id;
+  }
+  const { data } = await octokit.rest.checks.create({
+    ...repo,
+    name: CHECK_NAME,
+    head_sha: target.headSha,
+    external_id: EXTERNAL_ID,
+    ...finished,
+  });
+  return data.id;
+}
+
 export async function startCheckRun(octokit: Octokit, repo: RepoRef, sha: string): Promise<number> {
   const { data } = await octokit.rest.checks.create({
     ...repo,
@@ -42,22 +75,18 @@ export async function startCheckRun(octokit: Octokit, repo: RepoRef, sha: string
 export async function completeCheckRun(
   octokit: Octokit,
   repo: RepoRef,
-  id: number,
+  target: CheckRunTarget,
   output: CheckRunOutput,
   conclusion: Conclusion,
   /** The scorecard page, where the repository has one: GitHub's "View more details" goes there. */
   detailsUrl?: string,
-): Promise<{ annotationsSent: number; annotationsLost: number; error?: unknown }> {
+): Promise<{ id: number; annotationsSent: number; annotationsLost: number; error?: unknown }> {
   const { annotations, ...text } = output;
   const batches: (typeof annotations)[] = [];
   for (let i = 0; i < annotations.length; i += ANNOTATIONS_PER_REQUEST)
     batches.push(annotations.slice(i, i + ANNOTATIONS_PER_REQUEST));
-  await octokit.rest.checks.update({
-    ...repo,
-    check_run_id: id,
-    status: "completed",
+  const id = await finish(octokit, repo, target, {
     conclusion,
-    completed_at: new Date().toISOString(),
     output: { ...text, annotations: batches[0] ?? [] },
     ...(detailsUrl ? { details_url: detailsUrl } : {}),
   });
@@ -73,24 +102,20 @@ export async function completeCheckRun(
       sent += batch.length;
     }
   } catch (e) {
-    return { annotationsSent: sent, annotationsLost: annotations.length - sent, error: e };
+    return { id, annotationsSent: sent, annotationsLost: annotations.length - sent, error: e };
   }
-  return { annotationsSent: sent, annotationsLost: 0 };
+  return { id, annotationsSent: sent, annotationsLost: 0 };
 }
 
 /** The audit could not finish: say why on the check run instead of leaving it spinning. */
 export async function abandonCheckRun(
   octokit: Octokit,
   repo: RepoRef,
-  id: number,
+  target: CheckRunTarget,
   reason: string,
 ): Promise<void> {
-  await octokit.rest.checks.update({
-    ...repo,
-    check_run_id: id,
-    status: "completed",
+  await finish(octokit, repo, target, {
     conclusion: "neutral",
-    completed_at: new Date().toISOString(),
     output: {
       title: "The audit could not finish",
       summary: `The audit stopped before it had a result: ${reason}.\n\nUse GitHub's **Re-run** to try again.`,
