@@ -67,7 +67,8 @@ describe("the app behind its real HTTP server", () => {
 
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain('mlops_audit_audits_total{trigger="push",conclusion="success"} 1');
-    expect(metrics).toMatch(/mlops_audit_github_requests_total\{method="POST",status="201"\} 1/);
+    // The installation token and the check run, created complete.
+    expect(metrics).toMatch(/mlops_audit_github_requests_total\{method="POST",status="201"\} 2/);
     expect(metrics).toMatch(/mlops_audit_blob_cache_misses_total \d+/);
     expect(metrics).toContain("mlops_audit_duration_seconds_bucket");
     expect(metrics).toContain("mlops_audit_queue_depth 0");
