@@ -134,7 +134,8 @@ describe.skipIf(skipRedisTests)("the Redis queue against a real Redis", () => {
   it("finishes on another worker the audit of a worker killed mid-audit, in the same check run", async () => {
     const { github, env, send } = await deployment(50);
     github.commit(sha(7), files);
-    const first = await workerProcess(env);
+    // The run opens in progress at once, so that the worker dies with a run of its own on the commit.
+    const first = await workerProcess({ ...env, MLOPS_AUDIT_IN_PROGRESS_AFTER_MS: "1" });
     let killed = false;
     github.onRequest = (kind) => {
       // The check run exists and the audit has begun: the worker dies before it can finish.

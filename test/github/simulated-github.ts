@@ -130,10 +130,14 @@ export class SimulatedGitHub {
       return [200, { total_count: runs.length, check_runs: runs }];
     }
     if (method === "POST" && /\/check-runs$/.test(path)) {
-      const run = {
+      // A quick audit creates its run complete; a slow one opens it in progress.
+      const sent = body as CheckRun & { output?: { title?: string } };
+      const run: CheckRun = {
         id: this.checkRuns.length + 1,
-        head_sha: (body as CheckRun).head_sha,
-        status: "in_progress",
+        head_sha: sent.head_sha,
+        status: sent.status === "completed" ? "completed" : "in_progress",
+        ...(sent.conclusion ? { conclusion: sent.conclusion } : {}),
+        ...(sent.output?.title ? { title: sent.output.title } : {}),
       };
       this.checkRuns.push(run);
       return [201, run];
