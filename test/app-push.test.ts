@@ -95,7 +95,10 @@ describe("a push to the default branch", () => {
     await probot.receive(push("d-slow"));
     const [created] = github.bodies("POST", /check-runs$/);
     expect(created).toMatchObject({ head_sha: SHA, status: "in_progress" });
-    const [done] = github.bodies("PATCH", /check-runs\/7$/) as { status: string; output: { title: string } }[];
+    const [done] = github.bodies("PATCH", /check-runs\/7$/) as {
+      status: string;
+      output: { title: string };
+    }[];
     expect(done.status).toBe("completed");
     expect(done.output.title).toMatch(/^Readiness \d{1,3}\/100/);
     expect(nock.isDone()).toBe(true);
