@@ -148,13 +148,9 @@ describe("the readiness issue", () => {
   it("is opened on a default-branch push when configured, and edited on the next", async () => {
     const repo = "/repos/learner/taxi-mlops";
     const SHA2 = "9".repeat(40);
-    // The config is in the pushed commit's own tree, read with the files the rules need.
+    // The config is in the pushed commit's own tree, read before the files the rules need.
     const configured = { ...files, ".github/mlops-audit.yml": Buffer.from("report:\n  issue: true\n") };
-    const read = new Set([...wantedPaths(configured), ".github/mlops-audit.yml"]);
-    github
-      .token()
-      .checkRuns(SHA)
-      .commit(SHA, configured, [...read]);
+    github.token().checkRuns(SHA).commit(SHA, configured).blobs(configured, [".github/mlops-audit.yml"]);
     github.checkRun(7);
     github.scope
       .get(`${repo}/issues`)

@@ -33,6 +33,8 @@ export interface AppState {
   engine?: EngineThreads;
   /** How many files one audit reads at once. */
   blobConcurrency: number;
+  /** Files read many at a time through GitHub's GraphQL API; without it, one REST request each. */
+  batchedReads: boolean;
   /** An audit still running after this long shows an in-progress check run until it finishes. */
   inProgressAfterMs: number;
   cache: GitCache;
@@ -86,7 +88,7 @@ export type AuditTarget = Pick<CommitJob, "octokit" | "repo" | "htmlUrl" | "conf
 
 /** The tree of a commit, from the cache when an earlier audit read it. */
 export function openSnapshot(state: AppState, target: Pick<AuditTarget, "octokit" | "repo">, sha: string) {
-  const git = octokitGitReader(target.octokit, target.repo.owner, target.repo.repo);
+  const git = octokitGitReader(target.octokit, target.repo.owner, target.repo.repo, state.batchedReads);
   return GitHubSnapshot.open(git, sha, state.cache);
 }
 

@@ -46,6 +46,7 @@ export function createState(blobConcurrency = BLOB_CONCURRENCY, engineThreads = 
     engine: engineThreads > 0 ? new EngineThreads(engineThreads) : undefined,
     blobConcurrency,
     inProgressAfterMs: IN_PROGRESS_AFTER_MS,
+    batchedReads: process.env.MLOPS_AUDIT_BATCHED_READS !== "false",
     orgConfigs: orgConfigCache(),
     cache,
     metrics,

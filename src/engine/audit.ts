@@ -90,6 +90,7 @@ export async function readSnapshot(
     paths.push(path);
     if (wantsContent(path)) wanted.push({ path, full: e.path, size: e.size });
   }
+  snapshot.prefetch?.(wanted.filter((w) => w.size <= readCapOf(w.path, maxBytes)).map((w) => w.full));
   const texts = new Map<string, string>();
   const unreadable = new Map<string, string>();
   const scanned: { paths: string[]; findings: SecretFinding[] } = { paths: [], findings: [] };

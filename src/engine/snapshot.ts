@@ -12,6 +12,8 @@ export interface Snapshot {
   /** Folders that could not be listed, with a trailing slash (`.github/`), and why. */
   readonly unlisted?: ReadonlyMap<string, string>;
   read(path: string): Promise<ReadResult>;
+  /** Told up front which paths will be read, a remote source can fetch them together. */
+  prefetch?(paths: readonly string[]): void;
 }
 
 /** A snapshot held in memory: rule examples, tests and benchmarks use it. */

@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import type { Api } from "@octokit/plugin-rest-endpoint-methods";
 import type { ReadResult, Snapshot, TreeEntry } from "../engine/snapshot.js";
 import type { GitCache } from "./git-cache.js";
+import { graphqlBlobReader, readBatched, type BatchReader } from "./github-blobs.js";
 
 /** One entry of a Git tree, as the Git Trees API returns it. */
 export interface GitTreeEntry {
@@ -16,17 +17,20 @@ export interface GitTreeEntry {
 export interface GitReader {
   getTree(sha: string, recursive: boolean): Promise<{ tree: GitTreeEntry[]; truncated: boolean }>;
   getBlob(sha: string): Promise<Uint8Array>;
+  /** Many blobs in one request, when the client may use GitHub's GraphQL API (it needs a token). */
+  getBlobs?: BatchReader;
 }
 
 /** Past this many paths the walk stops; the scorecard says so instead of running out of memory. */
 export const MAX_TREE_ENTRIES = 200_000;
 /** Any client with the Git Database endpoints: Probot's installation client or a plain Octokit. */
-type GitClient = { rest: Pick<Api["rest"], "git"> };
+type GitClient = { rest: Pick<Api["rest"], "git"> } & Partial<Parameters<typeof graphqlBlobReader>[0]>;
 const SYMLINK_MODE = "120000";
 const TREE_CONCURRENCY = 4;
 
 interface Blob {
   sha: string;
+  size: number;
   symlink: boolean;
 }
 
@@ -74,7 +78,7 @@ export class GitHubSnapshot implements Snapshot {
       if (item.type === "tree") subtrees.push({ ...item, path });
       else if (item.type === "blob" && this.entries.length < MAX_TREE_ENTRIES) {
         this.entries.push({ path, size: item.size ?? 0 });
-        this.blobs.set(path, { sha: item.sha, symlink: item.mode === SYMLINK_MODE });
+        this.blobs.set(path, { sha: item.sha, size: item.size ?? 0, symlink: item.mode === SYMLINK_MODE });
       }
       // "commit" entries are submodules: another repository, not audited here.
     }
@@ -108,6 +112,52 @@ export class GitHubSnapshot implements Snapshot {
       this.notes.push(`The repository has more than ${MAX_TREE_ENTRIES} files; only the first were audited.`);
   }
 
+  /**
+   * Fetches in batches the blobs of these paths that no audit has fetched yet; a read of one joins its
+   * batch. A blob the batch did not return intact is read alone through REST, as without batches.
+   */
+  prefetch(paths: readonly string[]): void {
+    const read = this.git.getBlobs;
+    if (!read) return;
+    const wanted = new Map<string, number>();
+    for (const path of paths) {
+      const blob = this.blobs.get(path);
+      if (blob && !this.cache.blobs.has(blob.sha) && !this.cache.pending.has(blob.sha))
+        wanted.set(blob.sha, blob.size);
+    }
+    if (!wanted.size) return;
+    const batch = readBatched(
+      read,
+      [...wanted].map(([sha, size]) => ({ sha, size })),
+    );
+    for (const sha of wanted.keys()) {
+      this.cache.misses++;
+      this.pend(
+        sha,
+        batch.then((got) => got.get(sha) ?? this.git.getBlob(sha)),
+      );
+    }
+  }
+
+  /** A fetch in flight, kept once it succeeds, forgotten either way when it ends. */
+  private pend(sha: string, fetching: Promise<Uint8Array>): Promise<Uint8Array> {
+    const pending = fetching.then(
+      (bytes) => {
+        this.cache.blobs.set(sha, bytes);
+        this.cache.pending.delete(sha);
+        return bytes;
+      },
+      (e: unknown) => {
+        this.cache.pending.delete(sha);
+        throw e;
+      },
+    );
+    // A prefetched blob may never be read (its read found the cap first): its failure is not an error.
+    pending.catch(() => {});
+    this.cache.pending.set(sha, pending);
+    return pending;
+  }
+
   private fetchBlob(sha: string): Promise<Uint8Array> {
     const cached = this.cache.blobs.get(sha);
     if (cached) {
@@ -115,23 +165,10 @@ export class GitHubSnapshot implements Snapshot {
       return Promise.resolve(cached);
     }
     // Two audits of neighbouring commits often want the same blob at the same moment.
-    let pending = this.cache.pending.get(sha);
-    if (!pending) {
-      this.cache.misses++;
-      pending = this.git.getBlob(sha).then(
-        (bytes) => {
-          this.cache.blobs.set(sha, bytes);
-          this.cache.pending.delete(sha);
-          return bytes;
-        },
-        (e: unknown) => {
-          this.cache.pending.delete(sha);
-          throw e;
-        },
-      );
-      this.cache.pending.set(sha, pending);
-    }
-    return pending;
+    const pending = this.cache.pending.get(sha);
+    if (pending) return pending;
+    this.cache.misses++;
+    return this.pend(sha, this.git.getBlob(sha));
   }
 
   async read(path: string): Promise<ReadResult> {
@@ -203,9 +240,20 @@ export function describeError(e: unknown): string {
   return kind ? `HTTP ${status}, ${kind}` : `HTTP ${status}`;
 }
 
-/** The Git Database API through an Octokit. */
-export function octokitGitReader(octokit: GitClient, owner: string, repo: string): GitReader {
+/**
+ * The Git Database API through an Octokit; with `batched`, blobs are also read many at a time through
+ * GitHub's GraphQL API, which needs the client to be authenticated.
+ */
+export function octokitGitReader(
+  octokit: GitClient,
+  owner: string,
+  repo: string,
+  batched = false,
+): GitReader {
   return {
+    ...(batched && octokit.graphql
+      ? { getBlobs: graphqlBlobReader({ graphql: octokit.graphql }, owner, repo) }
+      : {}),
     async getTree(sha, recursive) {
       const { data } = await octokit.rest.git.getTree({
         owner,

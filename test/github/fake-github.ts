@@ -6,6 +6,7 @@ import { NEVER_LOGGED } from "./suite-log.js";
 import { MAX_FILE_BYTES, readCapOf } from "../../src/engine/audit.js";
 import { wantsContent } from "../../src/engine/facts/index.js";
 import { isExcludedPath } from "../../src/engine/paths.js";
+import { answerGraphql } from "./graphql.js";
 import { openApiProblems, type CheckedRequest } from "./openapi.js";
 
 export const API = "https://api.github.com";
@@ -146,17 +147,29 @@ export class FakeGitHub {
     return this;
   }
 
-  /** A commit's tree in one recursive answer, and one blob answer per file the audit should read. */
+  /** A commit's tree in one recursive answer, and one batched read of the files the audit should read. */
   commit(sha: string, files: Record<string, Buffer>, fetched = wantedPaths(files)): this {
     const tree = treeOf(files);
     this.scope
       .get(`${this.base}/git/trees/${sha}`)
       .query({ recursive: "1" })
       .reply(200, { sha, url: `${API}${this.base}/git/trees/${sha}`, tree, truncated: false });
-    this.blobs(files, fetched);
+    this.batch(files, fetched);
     return this;
   }
 
+  /**
+   * One batched GraphQL read answering these files' blobs (null for any other the app asks for, so it
+   * falls back to a REST read of it). The query is validated against GitHub's GraphQL schema.
+   */
+  batch(files: Record<string, Buffer>, paths: string[]): this {
+    if (!paths.length) return this;
+    const served = new Map(paths.map((p) => [gitBlobSha(files[p]), files[p]]));
+    this.scope.post("/graphql").reply(200, (_uri, body) => answerGraphql(body, (oid) => served.get(oid)));
+    return this;
+  }
+
+  /** One REST read per file, as a client without batched reads, or the fallback from one, asks. */
   blobs(files: Record<string, Buffer>, paths: string[]): this {
     for (const path of paths) {
       const bytes = files[path];

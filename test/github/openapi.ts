@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
+import { graphqlProblems } from "./graphql.js";
 
 /**
  * Checks requests against GitHub's own OpenAPI description (the request side of @octokit/openapi's
@@ -57,6 +58,8 @@ export function openApiProblems(req: CheckedRequest): string[] {
   const url = new URL(req.url, "https://api.github.com");
   const method = req.method.toLowerCase();
   const path = decodeURIComponent(url.pathname);
+  // GraphQL has one endpoint; what matters is the query, checked against GitHub's GraphQL schema.
+  if (path === "/graphql" && method === "post") return graphqlProblems(req.body);
   const match = templates.find((t) => t.regex.test(path) && spec.paths[t.template][method]);
   if (!match) return [`${req.method} ${path} is not an operation of the GitHub API`];
   const op = spec.paths[match.template][method];

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import nock from "nock";
+import { answerGraphql } from "./graphql.js";
 import type { CheckedRequest } from "./openapi.js";
 
 /**
@@ -35,6 +36,7 @@ const blobSha = (text: string) => {
 
 function kindOf(method: string, path: string): string {
   if (path.includes("/access_tokens")) return "token";
+  if (path === "/graphql") return "blobs: batched";
   if (path.includes("/contents/")) return "config";
   if (path.includes("/git/trees/")) return "tree";
   if (path.includes("/git/blobs/")) return "blob";
@@ -88,6 +90,11 @@ export class SimulatedGitHub {
     for (const text of Object.values(files)) this.blobs.set(blobSha(text), text);
   }
 
+  private blobBytes(oid: string): Buffer | undefined {
+    const text = this.blobs.get(oid);
+    return text === undefined ? undefined : Buffer.from(text);
+  }
+
   countedSince(): { kind: string; bytes: number }[] {
     const out = this.counted;
     this.counted = [];
@@ -113,6 +120,7 @@ export class SimulatedGitHub {
 
   private route(kind: string, method: string, path: string, body: unknown): Answer {
     const at = (pattern: RegExp) => pattern.exec(path)?.[1];
+    if (kind === "blobs: batched") return [200, answerGraphql(body, (oid) => this.blobBytes(oid))];
     const sha = at(/\/git\/trees\/(\w+)/);
     if (kind === "token") return [201, { token: "t", expires_at: "2099-01-01T00:00:00Z" }];
     if (kind === "config") return [404, { message: "Not Found" }];
@@ -226,7 +234,9 @@ export class SimulatedGitHub {
   async listen(latencyMs = 0) {
     const server = createServer((req, res) => {
       void readJson(req).then((body) => {
-        const url = new URL(req.url!.replace(/^\/api\/v3/, ""), "http://github.test");
+        // GitHub Enterprise serves REST under /api/v3 and GraphQL at /api/graphql.
+        const path = req.url!.replace(/^\/api\/v3/, "").replace(/^\/api\/graphql/, "/graphql");
+        const url = new URL(path, "http://github.test");
         this.requests.push({
           method: req.method!,
           url: url.pathname + url.search,

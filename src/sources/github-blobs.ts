@@ -1,0 +1,125 @@
+import { createHash } from "node:crypto";
+
+/** What GitHub's GraphQL API says of one blob. `text` is null for a binary blob. */
+export interface BlobText {
+  oid: string;
+  text: string | null;
+  isBinary: boolean | null;
+  isTruncated: boolean;
+  byteSize: number;
+}
+
+/** Reads many blobs in one request, in the order asked; null for one GitHub did not return. */
+export type BatchReader = (oids: readonly string[]) => Promise<(BlobText | null)[]>;
+
+/**
+ * At most this many blobs, and about this many bytes of text, per query. Each query costs one point of
+ * GitHub's GraphQL budget whatever its size (no connections are read), and must finish within GitHub's
+ * ten-second limit on a query; `npm run bench:requests` and `bench:latency` measure the choice.
+ */
+export const BATCH_BLOBS = 100;
+export const BATCH_BYTES = 4 * 1024 * 1024;
+/** Queries in flight at once for one audit: well under GitHub's limit of concurrent requests. */
+const BATCHES_AT_ONCE = 4;
+
+/** The query for `count` blobs of one repository, each an alias of `object(oid:)`. */
+export function blobQuery(count: number): string {
+  const vars = Array.from({ length: count }, (_, i) => `$o${i}: GitObjectID!`).join(", ");
+  const objects = Array.from(
+    { length: count },
+    (_, i) => `b${i}: object(oid: $o${i}) { ... on Blob { oid text isBinary isTruncated byteSize } }`,
+  ).join(" ");
+  return `query Blobs($owner: String!, $name: String!, ${vars}) { repository(owner: $owner, name: $name) { ${objects} } }`;
+}
+
+type GraphqlClient = {
+  graphql: (query: string, variables: Record<string, unknown>) => Promise<unknown>;
+};
+type Answer = { repository: Record<string, BlobText | null> | null };
+
+/** A batch reader through an authenticated Octokit (GitHub's GraphQL API needs a token). */
+export function graphqlBlobReader(octokit: GraphqlClient, owner: string, name: string): BatchReader {
+  return async (oids) => {
+    const variables: Record<string, unknown> = { owner, name };
+    oids.forEach((oid, i) => (variables[`o${i}`] = oid));
+    let answer: Answer;
+    try {
+      answer = (await octokit.graphql(blobQuery(oids.length), variables)) as Answer;
+    } catch (e) {
+      // Errors on some objects still come with the others' data: keep what was answered.
+      const partial = (e as { data?: Answer }).data;
+      if (!partial?.repository) throw e;
+      answer = partial;
+    }
+    return oids.map((_, i) => answer.repository?.[`b${i}`] ?? null);
+  };
+}
+
+/** Groups blobs into batches under both the count and the byte bound, in the order given. */
+export function batchesOf(
+  blobs: readonly { sha: string; size: number }[],
+  maxBlobs = BATCH_BLOBS,
+  maxBytes = BATCH_BYTES,
+): string[][] {
+  const batches: string[][] = [];
+  let current: string[] = [];
+  let bytes = 0;
+  for (const { sha, size } of blobs) {
+    if (current.length && (current.length >= maxBlobs || bytes + size > maxBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(sha);
+    bytes += size;
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+
+const gitBlobSha = (bytes: Uint8Array) =>
+  createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+
+/**
+ * The blob's exact bytes from its GraphQL text, or nothing: a truncated or binary blob, or a text that
+ * does not hash back to the blob's SHA (GitHub re-encodes a file that is not UTF-8), is left to the
+ * REST read, which returns the bytes themselves.
+ */
+function bytesOf(sha: string, blob: BlobText | null): Uint8Array | undefined {
+  if (!blob || blob.isTruncated || blob.isBinary || blob.text === null) return undefined;
+  const bytes = new TextEncoder().encode(blob.text);
+  return bytes.length === blob.byteSize && gitBlobSha(bytes) === sha ? bytes : undefined;
+}
+
+/**
+ * Reads blobs in batches. A query that still fails after the client's retries is split in two and each
+ * half asked again, down to single blobs; whatever is not read here is missing from the answer, and the
+ * caller reads it alone.
+ */
+export async function readBatched(
+  read: BatchReader,
+  blobs: readonly { sha: string; size: number }[],
+): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  const pending = batchesOf(blobs);
+  const one = async (batch: string[]): Promise<void> => {
+    let answers: (BlobText | null)[];
+    try {
+      answers = await read(batch);
+    } catch {
+      if (batch.length === 1) return;
+      const half = Math.ceil(batch.length / 2);
+      await Promise.all([one(batch.slice(0, half)), one(batch.slice(half))]);
+      return;
+    }
+    batch.forEach((sha, i) => {
+      const bytes = bytesOf(sha, answers[i]);
+      if (bytes) out.set(sha, bytes);
+    });
+  };
+  const worker = async () => {
+    for (let batch = pending.shift(); batch; batch = pending.shift()) await one(batch);
+  };
+  await Promise.all(Array.from({ length: BATCHES_AT_ONCE }, worker));
+  return out;
+}
