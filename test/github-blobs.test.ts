@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { gitBlobSha } from "./github/fake-github.js";
 import { graphqlProblems } from "./github/graphql.js";
+import { GitCache } from "../src/sources/git-cache.js";
 import { batchesOf, blobQuery, readBatched, type BlobText } from "../src/sources/github-blobs.js";
+import { GitHubSnapshot, type GitReader, type GitTreeEntry } from "../src/sources/github.js";
 
 const texts = ["a\n", "bb\n", "ccc\n", "dddd\n", "é\n"];
 const blobs = texts.map((t) => ({ sha: gitBlobSha(Buffer.from(t)), size: Buffer.byteLength(t), text: t }));
@@ -64,5 +66,44 @@ describe("batched blob reads", () => {
       );
     const got = await readBatched(read, blobs);
     expect([...got.keys()]).toEqual([blobs[4].sha]);
+  });
+});
+
+describe("a commit's files when the batched read fails", () => {
+  it("reads each through REST instead, never more than eight at once", async () => {
+    const files = Array.from({ length: 30 }, (_, i) => `print(${i})\n`);
+    const tree: GitTreeEntry[] = files.map((text, i) => ({
+      path: `m${i}.py`,
+      type: "blob",
+      mode: "100644",
+      sha: gitBlobSha(Buffer.from(text)),
+      size: text.length,
+    }));
+    const bySha = new Map(files.map((t) => [gitBlobSha(Buffer.from(t)), t]));
+    let inFlight = 0;
+    let most = 0;
+    let batches = 0;
+    const git: GitReader = {
+      getTree: async () => ({ tree, truncated: false }),
+      getBlobs: async () => {
+        batches++;
+        throw new Error("HTTP 502");
+      },
+      getBlob: async (sha) => {
+        most = Math.max(most, ++inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        inFlight--;
+        return new TextEncoder().encode(bySha.get(sha));
+      },
+    };
+    const snapshot = await GitHubSnapshot.open(git, "t", new GitCache());
+    const paths = tree.map((e) => e.path!);
+    snapshot.prefetch(paths);
+    const read = await Promise.all(paths.map((p) => snapshot.read(p)));
+    expect(read.every((r) => r.ok)).toBe(true);
+    expect(most).toBeLessThanOrEqual(8);
+    // 30 fails, then its first halves down to one file (15, 8, 4, 2, 1) and that file's sibling: with
+    // both halves of a split unanswered GraphQL is down, and all 30 go through REST. A few queries, not 59.
+    expect(batches).toBe(7);
   });
 });

@@ -93,8 +93,9 @@ function bytesOf(sha: string, blob: BlobText | null): Uint8Array | undefined {
 
 /**
  * Reads blobs in batches. A query that still fails after the client's retries is split in two and each
- * half asked again, down to single blobs; whatever is not read here is missing from the answer, and the
- * caller reads it alone.
+ * half asked again, down to single blobs, for as long as one half of a split is answered. When both
+ * halves fail too, the fault is GitHub's GraphQL API rather than the batch, and no further query is
+ * sent. Whatever is not read here is missing from the answer, and the caller reads it alone.
  */
 export async function readBatched(
   read: BatchReader,
@@ -102,20 +103,27 @@ export async function readBatched(
 ): Promise<Map<string, Uint8Array>> {
   const out = new Map<string, Uint8Array>();
   const pending = batchesOf(blobs);
-  const one = async (batch: string[]): Promise<void> => {
+  let down = false;
+  /** Whether GitHub answered the batch or a part of it. */
+  const one = async (batch: string[]): Promise<boolean> => {
+    if (down) return false;
     let answers: (BlobText | null)[];
     try {
       answers = await read(batch);
     } catch {
-      if (batch.length === 1) return;
+      if (batch.length === 1) return false;
       const half = Math.ceil(batch.length / 2);
-      await Promise.all([one(batch.slice(0, half)), one(batch.slice(half))]);
-      return;
+      // One half after the other, so that a GitHub that answers neither is known before more is sent.
+      const first = await one(batch.slice(0, half));
+      const second = await one(batch.slice(half));
+      if (!first && !second) down = true;
+      return first || second;
     }
     batch.forEach((sha, i) => {
       const bytes = bytesOf(sha, answers[i]);
       if (bytes) out.set(sha, bytes);
     });
+    return true;
   };
   const worker = async () => {
     for (let batch = pending.shift(); batch; batch = pending.shift()) await one(batch);

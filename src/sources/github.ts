@@ -27,6 +27,8 @@ export const MAX_TREE_ENTRIES = 200_000;
 type GitClient = { rest: Pick<Api["rest"], "git"> } & Partial<Parameters<typeof graphqlBlobReader>[0]>;
 const SYMLINK_MODE = "120000";
 const TREE_CONCURRENCY = 4;
+/** REST reads at once of the blobs a batched read did not return. */
+const FALLBACK_CONCURRENCY = 8;
 
 interface Blob {
   sha: string;
@@ -134,10 +136,28 @@ export class GitHubSnapshot implements Snapshot {
       this.cache.misses++;
       this.pend(
         sha,
-        batch.then((got) => got.get(sha) ?? this.git.getBlob(sha)),
+        batch.then((got) => got.get(sha) ?? this.readAlone(sha)),
       );
     }
   }
+
+  /**
+   * A blob the batch did not return, through REST, a few at a time: when GraphQL is down for a large
+   * tree, its thousands of files must not become thousands of requests at once.
+   */
+  private async readAlone(sha: string): Promise<Uint8Array> {
+    while (this.readingAlone >= FALLBACK_CONCURRENCY)
+      await new Promise<void>((go) => this.waitingToRead.push(go));
+    this.readingAlone++;
+    try {
+      return await this.git.getBlob(sha);
+    } finally {
+      this.readingAlone--;
+      this.waitingToRead.shift()?.();
+    }
+  }
+  private readingAlone = 0;
+  private readonly waitingToRead: (() => void)[] = [];
 
   /** A fetch in flight, kept once it succeeds, forgotten either way when it ends. */
   private pend(sha: string, fetching: Promise<Uint8Array>): Promise<Uint8Array> {
