@@ -1,12 +1,11 @@
 import { readFileSync } from "node:fs";
-import { CONFIG_PATH, DEFAULT_CONFIG, parseConfig, settingsFrom, type ConfigResult } from "./config/load.js";
+import { configInSnapshot, parseConfig, settingsFrom, type ConfigResult } from "./config/load.js";
 import { audit } from "./engine/audit.js";
-import { wantsContent } from "./engine/facts/index.js";
 import type { Snapshot } from "./engine/snapshot.js";
-import { decodeText } from "./engine/text.js";
 import { linksAt } from "./render/status.js";
 import { loadCatalogue } from "./rules/load.js";
 import {
+  countingSnapshot,
   GITHUB_API,
   openRepository,
   RepositoryError,
@@ -35,35 +34,17 @@ function progressLine(io: Io) {
   };
 }
 
-/** Counts the reads of a snapshot so the progress line can say "N of M files". */
-function countingSnapshot(snapshot: Snapshot, onRead: (done: number, of: number) => void): Snapshot {
-  const of = snapshot.entries.filter((e) => wantsContent(e.path)).length;
-  let done = 0;
-  return {
-    entries: snapshot.entries,
-    async read(path) {
-      const result = await snapshot.read(path);
-      onRead(++done, of);
-      return result;
-    },
-  };
-}
-
 async function configOf(args: CliArgs, snapshot: Snapshot, catalogue: ReturnType<typeof loadCatalogue>) {
-  let text: string | undefined;
+  let config: ConfigResult;
   if (args.config !== undefined) {
+    let text: string;
     try {
       text = readFileSync(args.config, "utf8");
     } catch (e) {
       throw new RepositoryError(`cannot read config ${args.config}: ${(e as Error).message}`);
     }
-  } else {
-    const read = await snapshot.read(CONFIG_PATH);
-    const decoded = read.ok ? decodeText(read.bytes) : undefined;
-    if (decoded?.ok) text = decoded.text;
-  }
-  if (text === undefined) return { ok: true, config: DEFAULT_CONFIG } satisfies ConfigResult;
-  const config = parseConfig(text, args.config ?? CONFIG_PATH, catalogue);
+    config = parseConfig(text, args.config, catalogue);
+  } else config = await configInSnapshot(snapshot, catalogue);
   if (!config.ok) throw new RepositoryError(`invalid config: ${config.error}`);
   return config;
 }

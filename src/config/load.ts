@@ -1,6 +1,8 @@
 import { LineCounter, parseDocument, isNode, type Node } from "yaml";
 import type { AuditSettings } from "../engine/audit.js";
 import type { Catalogue } from "../engine/model.js";
+import type { Snapshot } from "../engine/snapshot.js";
+import { decodeText } from "../engine/text.js";
 import { firstPatternProblem } from "./patterns.js";
 import { configSchema, type Config } from "./schema.js";
 
@@ -125,6 +127,14 @@ export function configWarnings(config: Config): string[] {
         `thresholds.fail_below (${fail_below}) is above thresholds.pass (${pass}), so a score between them fails although it reaches pass`,
       ]
     : [];
+}
+
+/** The repository's own config file, read from its snapshot; the defaults when it has none. */
+export async function configInSnapshot(snapshot: Snapshot, catalogue: Catalogue): Promise<ConfigResult> {
+  const read = await snapshot.read(CONFIG_PATH);
+  const decoded = read.ok ? decodeText(read.bytes) : undefined;
+  if (!decoded?.ok) return { ok: true, config: DEFAULT_CONFIG };
+  return parseConfig(decoded.text, CONFIG_PATH, catalogue);
 }
 
 /** A config that could not be read at all, reported like one that failed validation. */

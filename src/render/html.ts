@@ -4,7 +4,6 @@ import { PAGE_STYLE } from "./page-style.js";
 import { definitionLine, evidenceLabel, type LinkFor } from "./status.js";
 
 export { escapeHtml };
-export { PAGE_CSP } from "./page-style.js";
 
 /**
  * The reviewer's page: one self-contained HTML document (no script, no font, no request to any other

@@ -1,6 +1,7 @@
-import { createHash } from "node:crypto";
-
-/** The page's one style block: system fonts, readable on a phone (below 40rem) and on paper. */
+/**
+ * The page's one style block: system fonts, readable on a phone (below 40rem) and on paper. Inline on the
+ * app's page (allowed there by its hash), a file of the static site.
+ */
 export const PAGE_STYLE = `
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff;--soft:#f6f8fa;--pass:#1a7f37;--partial:#8a5a00;--fail:#c62828;--other:#59636e;--accent:#0b5cad}
 *{box-sizing:border-box}
@@ -49,6 +50,3 @@ footer{margin-top:2.5rem;color:var(--muted);font-size:.9rem}
 @media (max-width:40rem){.score{font-size:2.75rem}.status{min-width:0}.checklist li{flex-direction:column;gap:0}details.decided{margin-left:0}.phases li{grid-template-columns:1fr 3rem;gap:.1rem .75rem}.phases .name{grid-column:1/-1}}
 @media print{body{font-size:11pt}main{max-width:none;padding:0}a{color:inherit;text-decoration:none}.rule{break-inside:avoid}}
 `.trim();
-
-/** The page's Content-Security-Policy: its one inline style block is allowed by hash, nothing else loads. */
-export const PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash("sha256").update(PAGE_STYLE).digest("base64")}'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;

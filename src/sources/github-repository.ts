@@ -1,46 +1,47 @@
 import { Octokit as OctokitCore } from "@octokit/core";
 import { paginateRest } from "@octokit/plugin-paginate-rest";
 import { restEndpointMethods } from "@octokit/plugin-rest-endpoint-methods";
+import { wantsContent } from "../engine/facts/index.js";
 import type { Snapshot } from "../engine/snapshot.js";
 import { GitCache } from "./git-cache.js";
+import { GITHUB_API, type RepositoryName } from "./repository-name.js";
+
+export { GITHUB_API, GITHUB_RAW, parseRepositoryName, type RepositoryName } from "./repository-name.js";
 import { GitHubSnapshot, octokitGitReader, type GitReader } from "./github.js";
 
 /** A plain REST client: a token or none, any API address (github.com or an Enterprise server). */
 export const RestOctokit = OctokitCore.plugin(restEndpointMethods, paginateRest);
 export type RestClient = InstanceType<typeof RestOctokit>;
 
-export const GITHUB_API = "https://api.github.com";
-
-export function restClient(options: { token?: string; apiUrl?: string; userAgent: string }): RestClient {
+export function restClient(options: {
+  token?: string;
+  apiUrl?: string;
+  userAgent: string;
+  /** A page passes its own, to read the rate-limit headers of every answer. */
+  fetch?: typeof fetch;
+}): RestClient {
   return new RestOctokit({
     ...(options.token ? { auth: options.token } : {}),
     baseUrl: (options.apiUrl || GITHUB_API).replace(/\/+$/, ""),
     userAgent: options.userAgent,
+    ...(options.fetch ? { request: { fetch: options.fetch } } : {}),
   });
-}
-
-/** A repository named on the command line: `OWNER/REPO[@REF]` or its github.com address. */
-export interface RepositoryName {
-  owner: string;
-  repo: string;
-  ref?: string;
-}
-
-const NAME = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})";
-const REPO = "[A-Za-z0-9._-]{1,100}";
-const SHORT = new RegExp(`^(${NAME})/(${REPO})(?:@(.+))?$`);
-const URL_FORM = new RegExp(`^https?://[^/]+/(${NAME})/(${REPO}?)(?:\\.git)?(?:/tree/(.+?))?/?$`);
-
-/** The repository an argument names, or undefined when it is not written as one. */
-export function parseRepositoryName(arg: string): RepositoryName | undefined {
-  const m = SHORT.exec(arg) ?? URL_FORM.exec(arg);
-  if (!m || m[2] === "." || m[2] === "..") return undefined;
-  const repo = m[2].replace(/\.git$/, "");
-  return { owner: m[1], repo, ...(m[3] ? { ref: m[3] } : {}) };
 }
 
 /** A failure that ends the audit, in one line a person can act on. */
 export class RepositoryError extends Error {}
+
+/**
+ * Where the requests go and how the person gives a token: what the messages call it, and how they say
+ * none was given (GITHUB_TOKEN on the command line, the token field on the web page).
+ */
+export interface RequestSite {
+  apiUrl: string;
+  authenticated: boolean;
+  token?: { name: string; absent: string };
+}
+
+const CLI_TOKEN = { name: "GITHUB_TOKEN", absent: "no GITHUB_TOKEN is set" };
 
 interface HttpError {
   status?: number;
@@ -50,10 +51,8 @@ interface HttpError {
 }
 
 /** Why a request failed, said once for the whole audit; undefined for an answer a rule can live without. */
-export function fatalReason(
-  e: unknown,
-  where: { apiUrl: string; authenticated: boolean },
-): string | undefined {
+export function fatalReason(e: unknown, where: RequestSite): string | undefined {
+  const token = (where.token ?? CLI_TOKEN).name;
   const err = e as HttpError;
   if (!err.response) {
     const cause = err.cause?.cause?.code ?? err.cause?.code ?? err.cause?.message ?? err.message ?? String(e);
@@ -73,10 +72,10 @@ export function fatalReason(
         : "";
     const advice = where.authenticated
       ? ""
-      : " (without GITHUB_TOKEN, GitHub allows 60 requests an hour from one address; a token allows 5,000)";
+      : ` (without ${token}, GitHub allows 60 requests an hour from one address; a token allows 5,000)`;
     return `GitHub's rate limit was reached${when}${advice}`;
   }
-  if (status === 401) return "GitHub refused GITHUB_TOKEN (HTTP 401): it is wrong or expired";
+  if (status === 401) return `GitHub refused ${token} (HTTP 401): it is wrong or expired`;
   if (status >= 500) return `GitHub answered HTTP ${status} (a server error); try again later`;
   return undefined;
 }
@@ -86,13 +85,13 @@ export function fatalReason(
  * limit, a refused token, the network), so that the caller reports it instead of a scorecard whose
  * rules went inconclusive one by one. Also counts what it read, for a progress line.
  */
-function watchedReader(git: GitReader, where: { apiUrl: string; authenticated: boolean }) {
+function watchedReader(git: GitReader, where: RequestSite) {
   const watch = { fatal: undefined as string | undefined, blobsRead: 0 };
   const reader: GitReader = {
     getTree: (sha, recursive) => git.getTree(sha, recursive),
-    async getBlob(sha) {
+    async getBlob(sha, path) {
       try {
-        return await git.getBlob(sha);
+        return await git.getBlob(sha, path);
       } catch (e) {
         watch.fatal ??= fatalReason(e, where);
         throw e;
@@ -110,6 +109,7 @@ export interface OpenedRepository {
   sha: string;
   htmlUrl: string;
   fullName: string;
+  private: boolean;
   /** Throws the first failure that spoiled the reads, once the audit is over. */
   checkReads(): void;
   blobsRead(): number;
@@ -122,9 +122,11 @@ export interface OpenedRepository {
 export async function openRepository(
   octokit: RestClient,
   name: RepositoryName,
-  where: { apiUrl: string; authenticated: boolean },
+  where: RequestSite,
+  options: { raw?: RawHost } = {},
 ): Promise<OpenedRepository> {
   const { owner, repo } = name;
+  const token = where.token ?? CLI_TOKEN;
   const fail = (e: unknown, otherwise: string): never => {
     throw new RepositoryError(fatalReason(e, where) ?? otherwise);
   };
@@ -135,7 +137,7 @@ export async function openRepository(
         e,
         (e as HttpError).status === 404
           ? `${owner}/${repo} was not found: it does not exist, or it is private and ${
-              where.authenticated ? "GITHUB_TOKEN cannot read it" : "no GITHUB_TOKEN is set"
+              where.authenticated ? `${token.name} cannot read it` : token.absent
             }`
           : `GitHub did not return ${owner}/${repo} (HTTP ${(e as HttpError).status})`,
       ),
@@ -153,7 +155,9 @@ export async function openRepository(
     );
   // Asked for as a SHA, the commit comes back as the bare 40 characters.
   const sha = String(commit.data as unknown).trim();
-  const { reader, watch } = watchedReader(octokitGitReader(octokit, owner, repo), where);
+  const api = octokitGitReader(octokit, owner, repo);
+  const git = options.raw ? rawGitReader(api, options.raw, { owner, repo, sha }) : api;
+  const { reader, watch } = watchedReader(git, where);
   const snapshot = await GitHubSnapshot.open(reader, sha, new GitCache()).catch((e: unknown) =>
     fail(e, `GitHub did not return the tree of ${owner}/${repo} at ${sha.slice(0, 7)}`),
   );
@@ -162,9 +166,56 @@ export async function openRepository(
     sha,
     htmlUrl: found.data.html_url,
     fullName: found.data.full_name,
+    private: found.data.private,
     checkReads() {
       if (watch.fatal) throw new RepositoryError(watch.fatal);
     },
     blobsRead: () => watch.blobsRead,
+  };
+}
+
+/** A host serving file text by path at a commit, as raw.githubusercontent.com does: `BASE/OWNER/REPO/SHA/PATH`. */
+export interface RawHost {
+  baseUrl: string;
+  fetch?: typeof fetch;
+}
+
+/**
+ * Trees through the API, file text from the raw host at the commit: a browser reads a repository this
+ * way, since raw reads cost nothing of the hourly API allowance. A failed read is thrown shaped like
+ * Octokit's errors (status and headers), so it is reported the same way.
+ */
+export function rawGitReader(
+  api: GitReader,
+  raw: RawHost,
+  at: { owner: string; repo: string; sha: string },
+): GitReader {
+  const base = `${raw.baseUrl.replace(/\/+$/, "")}/${at.owner}/${at.repo}/${at.sha}/`;
+  const get = raw.fetch ?? fetch;
+  return {
+    getTree: (sha, recursive) => api.getTree(sha, recursive),
+    async getBlob(_sha, path) {
+      const response = await get(base + path.split("/").map(encodeURIComponent).join("/"));
+      if (!response.ok)
+        throw Object.assign(new Error(`HTTP ${response.status} from the raw host`), {
+          status: response.status,
+          response: { headers: Object.fromEntries(response.headers), data: {} },
+        });
+      return new Uint8Array(await response.arrayBuffer());
+    },
+  };
+}
+
+/** Counts the reads of a snapshot, so a progress display can say "N of M files". */
+export function countingSnapshot(snapshot: Snapshot, onRead: (done: number, of: number) => void): Snapshot {
+  const of = snapshot.entries.filter((e) => wantsContent(e.path)).length;
+  let done = 0;
+  return {
+    entries: snapshot.entries,
+    async read(path) {
+      const result = await snapshot.read(path);
+      onRead(++done, of);
+      return result;
+    },
   };
 }

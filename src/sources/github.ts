@@ -1,6 +1,6 @@
-import { posix } from "node:path";
 import type { Api } from "@octokit/plugin-rest-endpoint-methods";
 import type { ReadResult, Snapshot, TreeEntry } from "../engine/snapshot.js";
+import { dirName, joinPath } from "../engine/paths.js";
 import type { GitCache } from "./git-cache.js";
 import { graphqlBlobReader, readBatched, type BatchReader } from "./github-blobs.js";
 
@@ -13,10 +13,13 @@ export interface GitTreeEntry {
   size?: number;
 }
 
-/** The two Git Database calls the source needs; an Octokit adapter implements them. */
+/**
+ * The two Git Database calls the source needs; an Octokit adapter implements them. A blob comes with
+ * the path it was found at, for a transport that reads file text by path (a raw host) instead of by SHA.
+ */
 export interface GitReader {
   getTree(sha: string, recursive: boolean): Promise<{ tree: GitTreeEntry[]; truncated: boolean }>;
-  getBlob(sha: string): Promise<Uint8Array>;
+  getBlob(sha: string, path: string): Promise<Uint8Array>;
   /** Many blobs in one request, when the client may use GitHub's GraphQL API (it needs a token). */
   getBlobs?: BatchReader;
 }
@@ -121,22 +124,22 @@ export class GitHubSnapshot implements Snapshot {
   prefetch(paths: readonly string[]): void {
     const read = this.git.getBlobs;
     if (!read) return;
-    const wanted = new Map<string, number>();
+    const wanted = new Map<string, { size: number; path: string }>();
     for (const path of paths) {
       const blob = this.blobs.get(path);
       if (blob && !this.cache.blobs.has(blob.sha) && !this.cache.pending.has(blob.sha))
-        wanted.set(blob.sha, blob.size);
+        wanted.set(blob.sha, { size: blob.size, path });
     }
     if (!wanted.size) return;
     const batch = readBatched(
       read,
-      [...wanted].map(([sha, size]) => ({ sha, size })),
+      [...wanted].map(([sha, { size }]) => ({ sha, size })),
     );
-    for (const sha of wanted.keys()) {
+    for (const [sha, { path }] of wanted) {
       this.cache.misses++;
       this.pend(
         sha,
-        batch.then((got) => got.get(sha) ?? this.readAlone(sha)),
+        batch.then((got) => got.get(sha) ?? this.readAlone(sha, path)),
       );
     }
   }
@@ -145,12 +148,12 @@ export class GitHubSnapshot implements Snapshot {
    * A blob the batch did not return, through REST, a few at a time: when GraphQL is down for a large
    * tree, its thousands of files must not become thousands of requests at once.
    */
-  private async readAlone(sha: string): Promise<Uint8Array> {
+  private async readAlone(sha: string, path: string): Promise<Uint8Array> {
     while (this.readingAlone >= FALLBACK_CONCURRENCY)
       await new Promise<void>((go) => this.waitingToRead.push(go));
     this.readingAlone++;
     try {
-      return await this.git.getBlob(sha);
+      return await this.git.getBlob(sha, path);
     } finally {
       this.readingAlone--;
       this.waitingToRead.shift()?.();
@@ -178,7 +181,7 @@ export class GitHubSnapshot implements Snapshot {
     return pending;
   }
 
-  private fetchBlob(sha: string): Promise<Uint8Array> {
+  private fetchBlob(sha: string, path: string): Promise<Uint8Array> {
     const cached = this.cache.blobs.get(sha);
     if (cached) {
       this.cache.hits++;
@@ -188,7 +191,7 @@ export class GitHubSnapshot implements Snapshot {
     const pending = this.cache.pending.get(sha);
     if (pending) return pending;
     this.cache.misses++;
-    return this.pend(sha, this.git.getBlob(sha));
+    return this.pend(sha, this.git.getBlob(sha, path));
   }
 
   async read(path: string): Promise<ReadResult> {
@@ -197,14 +200,15 @@ export class GitHubSnapshot implements Snapshot {
     try {
       if (blob.symlink) {
         // A link is followed only to a file of the same commit; never out of the repository.
-        const target = new TextDecoder().decode(await this.fetchBlob(blob.sha));
-        const resolved = posix.normalize(posix.join(posix.dirname(path), target));
-        const to = this.blobs.get(resolved);
-        if (resolved.startsWith("../") || posix.isAbsolute(target) || !to || to.symlink)
+        const target = new TextDecoder().decode(await this.fetchBlob(blob.sha, path));
+        const resolved = target.startsWith("/") ? null : joinPath(dirName(path), target);
+        const to = resolved === null ? undefined : this.blobs.get(resolved);
+        if (!to || to.symlink)
           return { ok: false, reason: "a symbolic link that does not lead to a file of this repository" };
         blob = to;
+        path = resolved!;
       }
-      return { ok: true, bytes: await this.fetchBlob(blob.sha) };
+      return { ok: true, bytes: await this.fetchBlob(blob.sha, path) };
     } catch (e) {
       return { ok: false, reason: `GitHub did not return the file (${describeError(e)})` };
     }

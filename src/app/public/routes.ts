@@ -1,14 +1,19 @@
+import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Probot } from "probot";
 import { renderBadgeJson, renderBadgeSvg } from "../../render/badge.js";
 import { linksAt } from "../../render/status.js";
-import { PAGE_CSP, renderHtml } from "../../render/html.js";
+import { renderHtml } from "../../render/html.js";
+import { PAGE_STYLE } from "../../render/page-style.js";
 import { describeError } from "../../sources/github.js";
 import { type AppState } from "../auditor.js";
 import { publicScorecard } from "./scorecards.js";
 import { TooManyAudits } from "./uninstalled.js";
 
 const ROUTE = /^\/(scorecards|badges)\/([A-Za-z0-9_.-]{1,100})\/([A-Za-z0-9_.-]{1,100}?)(\.svg|\.json)?$/;
+
+/** The page's Content-Security-Policy: its one inline style block is allowed by hash, nothing else loads. */
+const PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash("sha256").update(PAGE_STYLE).digest("base64")}'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 
 const COMMON = {
   "x-content-type-options": "nosniff",
