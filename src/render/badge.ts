@@ -64,3 +64,19 @@ export function badgeSnippet(publicUrl: string, owner: string, repo: string): st
   const base = publicUrl.replace(/\/+$/, "");
   return `[![${BADGE_LABEL}](${base}/badges/${owner}/${repo}.svg)](${scorecardPageUrl(base, owner, repo)})`;
 }
+
+/**
+ * Markdown for a README of a repository without the app: a shields.io badge with the score written in it
+ * (as of this audit), linking to the browser audit of the repository, which is always current.
+ */
+export function staticBadgeSnippet(
+  auditPageUrl: string,
+  owner: string,
+  repo: string,
+  card: Pick<Scorecard, "score" | "grade">,
+): string {
+  // shields.io reads "-" and "_" in a path as separators and spaces: written twice they are themselves.
+  const part = (text: string) => encodeURIComponent(text.replace(/-/g, "--").replace(/_/g, "__"));
+  const image = `https://img.shields.io/badge/${part(BADGE_LABEL)}-${part(badgeMessage(card))}-${GRADE_COLOUR[card.grade].name}`;
+  return `[![${BADGE_LABEL}](${image})](${auditPageUrl.replace(/#.*$/, "")}#${owner}/${repo})`;
+}

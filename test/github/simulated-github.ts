@@ -61,6 +61,8 @@ export class SimulatedGitHub {
   readonly routes: Route[] = [];
   /** Every request the HTTP server received, with its query, for checks against GitHub's description. */
   readonly requests: (CheckedRequest & { authorization?: string })[] = [];
+  /** Every file read from the raw host (with `listen`'s `browser`). */
+  readonly rawRequests: string[] = [];
   /** Comments on issues and pull requests, as `issues/N` → comments; the Action and the app edit theirs. */
   readonly comments = new Map<
     string,
@@ -229,10 +231,43 @@ export class SimulatedGitHub {
 
   /**
    * Serves GitHub's API on a local port, as GitHub Enterprise serves it under /api/v3, with `latencyMs`
-   * added to every answer. `env` is what a process needs to use it.
+   * added to every answer. `env` is what a process needs to use it. With `browser`, it answers as
+   * api.github.com and raw.githubusercontent.com answer a web page: CORS (preflights too), the hourly
+   * allowance in `x-ratelimit-*` headers (60 an hour, counted from `listen`), and file text by path at a
+   * commit under /raw (`/raw/OWNER/REPO/SHA/PATH`).
    */
-  async listen(latencyMs = 0) {
+  async listen(latencyMs = 0, { browser = false } = {}) {
+    const cors = browser
+      ? {
+          "access-control-allow-origin": "*",
+          "access-control-expose-headers": "x-ratelimit-limit, x-ratelimit-remaining, x-ratelimit-reset",
+        }
+      : {};
+    let apiCalls = 0;
+    const resetAt = Math.floor(Date.now() / 1000) + 3600;
     const server = createServer((req, res) => {
+      if (browser && req.method === "OPTIONS") {
+        res.writeHead(204, {
+          ...cors,
+          "access-control-allow-headers": String(req.headers["access-control-request-headers"] ?? ""),
+          "access-control-allow-methods": "GET, POST, PATCH",
+        });
+        res.end();
+        return;
+      }
+      if (browser && req.url!.startsWith("/raw/")) {
+        this.rawRequests.push(req.url!);
+        const [, , , , sha, ...path] = req.url!.split("?")[0].split("/");
+        const text = this.commits.get(sha)?.[path.map(decodeURIComponent).join("/")];
+        setTimeout(() => {
+          res.writeHead(text === undefined ? 404 : 200, {
+            ...cors,
+            "content-type": "text/plain; charset=utf-8",
+          });
+          res.end(text ?? "404: Not Found");
+        }, latencyMs);
+        return;
+      }
       void readJson(req).then((body) => {
         // GitHub Enterprise serves REST under /api/v3 and GraphQL at /api/graphql.
         const path = req.url!.replace(/^\/api\/v3/, "").replace(/^\/api\/graphql/, "/graphql");
@@ -244,10 +279,19 @@ export class SimulatedGitHub {
           authorization: req.headers.authorization,
         });
         const [status, answer, headers] = this.answer(req.method!, url.pathname, body, url.searchParams);
+        const allowance = browser
+          ? {
+              "x-ratelimit-limit": "60",
+              "x-ratelimit-remaining": String(Math.max(0, 60 - ++apiCalls)),
+              "x-ratelimit-reset": String(resetAt),
+            }
+          : {};
         const text = typeof answer === "string";
         setTimeout(() => {
           res.writeHead(status, {
             "content-type": text ? "application/vnd.github.sha; charset=utf-8" : "application/json",
+            ...cors,
+            ...allowance,
             ...headers,
           });
           res.end(text ? answer : JSON.stringify(answer));
@@ -260,6 +304,8 @@ export class SimulatedGitHub {
       env: { GHE_HOST: host, GHE_PROTOCOL: "http" },
       /** The API's address as GitHub Enterprise serves it, for a plain Octokit's `baseUrl`. */
       apiUrl: `http://${host}/api/v3`,
+      /** The raw host's address (with `browser`). */
+      rawUrl: `http://${host}/raw`,
       close: () =>
         new Promise<void>((resolve) => {
           server.close(() => resolve());
