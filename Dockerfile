@@ -8,7 +8,10 @@ COPY packages/server/package.json ./packages/server/
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build
+COPY scripts ./scripts
+COPY rules ./rules
+# The browser audit, served at /audit when PUBLIC_URL is set.
+RUN npm run build && npm run -s build:web
 
 # Runtime stage: production dependencies, the compiled app, the rules and the manifest only.
 FROM node:24-bookworm-slim
@@ -22,6 +25,7 @@ COPY package.json package-lock.json ./
 COPY packages/server/package.json ./packages/server/
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 COPY --from=build /app/dist/src ./dist/src
+COPY --from=build /app/dist/web ./dist/web
 COPY rules ./rules
 COPY app.yml ./
 USER node

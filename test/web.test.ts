@@ -1,5 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import nock from "nock";
@@ -7,6 +9,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildWeb, connectSources } from "../scripts/build-web.js";
 import { cliOutput } from "../scripts/goldens.js";
+import { webSiteRoutes } from "../src/app/web-site.js";
 import { launchChromium } from "./github/browser.js";
 import { filesOf } from "./github/fake-github.js";
 import { SimulatedGitHub, type Files } from "./github/simulated-github.js";
@@ -176,5 +179,50 @@ describe("the audit in the browser", () => {
     expect(await textOf(page, "#error")).toMatch(/^"<img src=x onerror=alert\(1\)>" is not/);
     expect(await page.locator("img").count()).toBe(0);
     await close();
+  });
+});
+
+describe("the site served by the app at /audit", () => {
+  async function serve(env: Record<string, string | undefined>) {
+    const saved = {
+      PUBLIC_URL: process.env.PUBLIC_URL,
+      MLOPS_AUDIT_WEB_DIR: process.env.MLOPS_AUDIT_WEB_DIR,
+    };
+    Object.assign(process.env, { MLOPS_AUDIT_WEB_DIR: dir });
+    if (env.PUBLIC_URL) process.env.PUBLIC_URL = env.PUBLIC_URL;
+    else delete process.env.PUBLIC_URL;
+    try {
+      return webSiteRoutes();
+    } finally {
+      for (const [name, value] of Object.entries(saved))
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+    }
+  }
+
+  it("serves the built files under /audit/ with the site's CSP, only when PUBLIC_URL is set", async () => {
+    expect(await serve({})).toBeUndefined();
+    const routes = (await serve({ PUBLIC_URL: "https://audit.example" }))!;
+    const server = createServer((req, res) => {
+      void routes(req, res).then((handled) => handled || res.writeHead(404).end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      const bare = await fetch(`${origin}/audit?api=x`, { redirect: "manual" });
+      expect([bare.status, bare.headers.get("location")]).toEqual([301, "/audit/?api=x"]);
+      const index = await fetch(`${origin}/audit/`);
+      expect(index.status).toBe(200);
+      expect(await index.text()).toContain('<script src="page.js" defer></script>');
+      expect(index.headers.get("content-security-policy")).toMatch(
+        /^default-src 'none'; script-src 'self'; .*connect-src https:\/\/api.github.com https:\/\/raw.githubusercontent.com http:\/\/127.0.0.1:\*; .*frame-ancestors 'none'$/,
+      );
+      const worker = await fetch(`${origin}/audit/worker.js`);
+      expect(worker.headers.get("content-type")).toBe("text/javascript; charset=utf-8");
+      expect((await fetch(`${origin}/audit/../package.json`)).status).toBe(404);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -17,6 +17,7 @@ import { publicCache } from "./public/cache.js";
 import { publicAuditsFrom } from "./public/uninstalled.js";
 import { withRequestTimeout } from "./request-timeout.js";
 import { operationsRoutes } from "./routes.js";
+import { webSiteRoutes } from "./web-site.js";
 import { Background, KeyedLock, WorkQueue } from "./queue/in-process.js";
 import type { QueuedEvent } from "./queue/job-id.js";
 
@@ -173,6 +174,8 @@ export default function mlopsAudit(
   try {
     options?.addHandler?.(operationsRoutes(state.metrics, state.drain));
     options?.addHandler?.(publicRoutes(app, state));
+    const site = webSiteRoutes();
+    if (site) options?.addHandler?.(site);
   } catch {
     // `probot receive` loads the app without an HTTP server, so there is nowhere to add routes.
   }
