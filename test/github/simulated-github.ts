@@ -63,6 +63,8 @@ export class SimulatedGitHub {
   readonly requests: (CheckedRequest & { authorization?: string })[] = [];
   /** Every file read from the raw host (with `listen`'s `browser`). */
   readonly rawRequests: string[] = [];
+  /** CORS preflights answered (with `listen`'s `browser`): each costs the page a round trip too. */
+  preflights = 0;
   /** Comments on issues and pull requests, as `issues/N` → comments; the Action and the app edit theirs. */
   readonly comments = new Map<
     string,
@@ -247,12 +249,15 @@ export class SimulatedGitHub {
     const resetAt = Math.floor(Date.now() / 1000) + 3600;
     const server = createServer((req, res) => {
       if (browser && req.method === "OPTIONS") {
-        res.writeHead(204, {
-          ...cors,
-          "access-control-allow-headers": String(req.headers["access-control-request-headers"] ?? ""),
-          "access-control-allow-methods": "GET, POST, PATCH",
-        });
-        res.end();
+        this.preflights++;
+        setTimeout(() => {
+          res.writeHead(204, {
+            ...cors,
+            "access-control-allow-headers": String(req.headers["access-control-request-headers"] ?? ""),
+            "access-control-allow-methods": "GET, POST, PATCH",
+          });
+          res.end();
+        }, latencyMs);
         return;
       }
       if (browser && req.url!.startsWith("/raw/")) {
