@@ -52,6 +52,7 @@ afterAll(async () => {
 beforeEach(() => {
   github.requests.length = 0;
   github.rawRequests.length = 0;
+  github.rawAuthorized = 0;
   github.routes.length = 0;
 });
 
@@ -74,7 +75,7 @@ async function open(hash: string, options: { width?: number; bypassCSP?: boolean
   page.on("pageerror", (e) => errors.push(e.message));
   const query = `?api=${encodeURIComponent(api.apiUrl)}&raw=${encodeURIComponent(api.rawUrl)}`;
   await page.goto(`${site.origin}/${query}#${hash}`);
-  return { page, errors, close: () => context.close() };
+  return { page, context, errors, close: () => context.close() };
 }
 
 async function downloaded(page: Page, label: string): Promise<string> {
@@ -178,6 +179,62 @@ describe("the audit in the browser", () => {
     await page.evaluate(() => (location.hash = "<img src=x onerror=alert(1)>"));
     expect(await textOf(page, "#error")).toMatch(/^"<img src=x onerror=alert\(1\)>" is not/);
     expect(await page.locator("img").count()).toBe(0);
+    await close();
+  });
+
+  it("refuses a private repository, as GitHub shows one to a token that can read it", async () => {
+    github.routes.push((_method, path) =>
+      /^\/repos\/[^/]+\/[^/]+$/.test(path)
+        ? [
+            200,
+            {
+              full_name: "learner/taxi-mlops",
+              private: true,
+              html_url: "https://github.com/learner/taxi-mlops",
+              default_branch: "main",
+            },
+          ]
+        : undefined,
+    );
+    const { page, close } = await open("learner/taxi-mlops");
+    expect(await textOf(page, "#error")).toBe(
+      "learner/taxi-mlops is private: this page audits public repositories only, whose files anyone may read",
+    );
+    expect(github.rawRequests).toEqual([]);
+    expect(await page.locator("#scorecard").innerHTML()).toBe("");
+    await close();
+  });
+
+  it("sends a token typed into the form to GitHub's API, keeping it in the tab's session storage only", async () => {
+    const { page, errors, close } = await open("");
+    await page.getByText("GitHub token (optional)").click();
+    await page.getByLabel("Token").fill("ghp_browserTestToken000000000000000000");
+    await page.getByLabel("Repository").fill("learner/taxi-mlops");
+    await page.getByRole("button", { name: "Audit" }).click();
+    await page.locator("#scorecard .score").waitFor();
+    expect(new URL(page.url()).hash).toBe("#learner/taxi-mlops");
+    expect(github.requests.map((r) => r.authorization)).toEqual(
+      Array(3).fill("token ghp_browserTestToken000000000000000000"),
+    );
+    expect(github.rawRequests.length).toBeGreaterThan(5);
+    expect(github.rawAuthorized).toBe(0);
+    expect(await page.evaluate(() => [sessionStorage.length, localStorage.length, document.cookie])).toEqual([
+      1,
+      0,
+      "",
+    ]);
+    expect(await page.getByLabel("Token").inputValue()).toBe("");
+    expect(await page.locator("#allowance").innerText()).toBe("");
+    expect(errors).toEqual([]);
+    await close();
+  });
+
+  it("says so when the visitor is offline", async () => {
+    const { page, context, close } = await open("");
+    await context.setOffline(true);
+    await page.evaluate(() => (location.hash = "learner/taxi-mlops"));
+    expect(await textOf(page, "#error")).toBe("You are offline: connect to the internet and audit again.");
+    expect(github.requests).toEqual([]);
     await close();
   });
 });

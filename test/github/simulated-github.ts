@@ -63,6 +63,8 @@ export class SimulatedGitHub {
   readonly requests: (CheckedRequest & { authorization?: string })[] = [];
   /** Every file read from the raw host (with `listen`'s `browser`). */
   readonly rawRequests: string[] = [];
+  /** Raw reads that carried an Authorization header (a page must send its token to the API alone). */
+  rawAuthorized = 0;
   /** CORS preflights answered (with `listen`'s `browser`): each costs the page a round trip too. */
   preflights = 0;
   /** Comments on issues and pull requests, as `issues/N` → comments; the Action and the app edit theirs. */
@@ -262,6 +264,7 @@ export class SimulatedGitHub {
       }
       if (browser && req.url!.startsWith("/raw/")) {
         this.rawRequests.push(req.url!);
+        if (req.headers.authorization) this.rawAuthorized++;
         const [, , , , sha, ...path] = req.url!.split("?")[0].split("/");
         const text = this.commits.get(sha)?.[path.map(decodeURIComponent).join("/")];
         setTimeout(() => {
