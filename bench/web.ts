@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { buildWeb, connectSources } from "../scripts/build-web.js";
-import { launchChromium } from "../test/github/browser.js";
+import { launchChromium } from "../test/github/chromium.js";
 import { SimulatedGitHub, type Files } from "../test/github/simulated-github.js";
 import { serveStaticSite } from "../test/github/static-site.js";
 import { MACHINE, median, writeSection } from "./report.js";
@@ -25,7 +25,8 @@ const sizes = built.map((name) => {
   return { name, raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 });
 const site = await serveStaticSite(dir, built);
-const { browser, which } = await launchChromium();
+const browser = await launchChromium();
+const which = `${browser.version()}`;
 
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 const rows: string[] = [];

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildWeb, connectSources } from "../scripts/build-web.js";
 import { cliOutput } from "../scripts/goldens.js";
 import { webSiteRoutes } from "../src/app/web-site.js";
-import { launchChromium } from "./github/browser.js";
+import { launchChromium } from "./github/chromium.js";
 import { filesOf } from "./github/fake-github.js";
 import { SimulatedGitHub, type Files } from "./github/simulated-github.js";
 import { serveStaticSite } from "./github/static-site.js";
@@ -41,7 +41,7 @@ beforeAll(async () => {
   site = await serveStaticSite(dir, built);
   // Each answer a little late, so the progress bar is on screen long enough to be seen.
   api = await github.listen(15, { browser: true });
-  ({ browser } = await launchChromium());
+  browser = await launchChromium();
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
