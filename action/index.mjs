@@ -13612,7 +13612,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch(input2, init = void 0) {
+    function fetch2(input2, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
@@ -14567,7 +14567,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch,
+      fetch: fetch2,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -19105,7 +19105,7 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch(init, options = void 0) {
+    module.exports.fetch = async function fetch2(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err) {
@@ -27610,9 +27610,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix2 = POSIX_REGEX_SOURCE[rest2];
-                if (posix2) {
-                  prev.value = pre + posix2;
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -28129,7 +28129,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix2 = opts.windows;
+      const posix = opts.windows;
       const regex2 = isState2 ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -28139,8 +28139,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match: match2, output: output2 } = picomatch3.test(input2, regex2, options, { glob, posix: posix2 });
-        const result = { glob, state, regex: regex2, posix: posix2, input: input2, output: output2, match: match2, isMatch };
+        const { isMatch, match: match2, output: output2 } = picomatch3.test(input2, regex2, options, { glob, posix });
+        const result = { glob, state, regex: regex2, posix, input: input2, output: output2, match: match2, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -28165,7 +28165,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input2, regex2, options, { glob, posix: posix2 } = {}) => {
+    picomatch3.test = (input2, regex2, options, { glob, posix } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -28173,7 +28173,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format2 = opts.format || (posix2 ? utils.toPosixSlashes : null);
+      const format2 = opts.format || (posix ? utils.toPosixSlashes : null);
       let match2 = input2 === glob;
       let output2 = match2 && format2 ? format2(input2) : input2;
       if (match2 === false) {
@@ -28182,16 +28182,16 @@ var require_picomatch = __commonJS({
       }
       if (match2 === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match2 = picomatch3.matchBase(input2, regex2, options, posix2);
+          match2 = picomatch3.matchBase(input2, regex2, options, posix);
         } else {
           match2 = regex2.exec(output2);
         }
       }
       return { isMatch: Boolean(match2), match: match2, output: output2 };
     };
-    picomatch3.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
+    picomatch3.matchBase = (input2, glob, options, posix = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex2.test(utils.basename(input2, { windows: posix2 }));
+      return regex2.test(utils.basename(input2, { windows: posix }));
     };
     picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
     picomatch3.parse = (pattern, options) => {
@@ -60336,6 +60336,12 @@ function configWarnings(config3) {
     `thresholds.fail_below (${fail_below}) is above thresholds.pass (${pass}), so a score between them fails although it reaches pass`
   ] : [];
 }
+async function configInSnapshot(snapshot, catalogue) {
+  const read = await snapshot.read(CONFIG_PATH);
+  const decoded = read.ok ? decodeText(read.bytes) : void 0;
+  if (!decoded?.ok) return { ok: true, config: DEFAULT_CONFIG };
+  return parseConfig(decoded.text, CONFIG_PATH, catalogue);
+}
 function validateFailure(source, message, line) {
   return { ok: false, error: `${source}${line ? `:${line}` : ""}: ${message}`, config: DEFAULT_CONFIG };
 }
@@ -69079,7 +69085,6 @@ async function readSnapshot(snapshot, settings, maxBytes, concurrency, progress)
     paths.push(path);
     if (wantsContent(path)) wanted.push({ path, full: e.path, size: e.size });
   }
-  snapshot.prefetch?.(wanted.filter((w) => w.size <= readCapOf(w.path, maxBytes)).map((w) => w.full));
   const texts = /* @__PURE__ */ new Map();
   const unreadable = /* @__PURE__ */ new Map();
   const scanned = { paths: [], findings: [] };
@@ -70428,8 +70433,8 @@ function isPlainObject3(value) {
 }
 var noop = () => "";
 async function fetchWrapper(requestOptions) {
-  const fetch = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch) {
+  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch2) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -70445,7 +70450,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch(requestOptions.url, {
+    fetchResponse = await fetch2(requestOptions.url, {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
@@ -74039,94 +74044,23 @@ var GitCache = class {
   }
 };
 
-// src/sources/github.ts
-import { posix } from "node:path";
-
-// src/sources/github-blobs.ts
-import { createHash as createHash4 } from "node:crypto";
-var BATCH_BLOBS = 100;
-var BATCH_BYTES = 4 * 1024 * 1024;
-var BATCHES_AT_ONCE = 4;
-function blobQuery(count) {
-  const vars = Array.from({ length: count }, (_, i) => `$o${i}: GitObjectID!`).join(", ");
-  const objects = Array.from(
-    { length: count },
-    (_, i) => `b${i}: object(oid: $o${i}) { ... on Blob { oid text isBinary isTruncated byteSize } }`
-  ).join(" ");
-  return `query Blobs($owner: String!, $name: String!, ${vars}) { repository(owner: $owner, name: $name) { ${objects} } }`;
-}
-function graphqlBlobReader(octokit, owner, name) {
-  return async (oids) => {
-    const variables = { owner, name };
-    oids.forEach((oid, i) => variables[`o${i}`] = oid);
-    let answer;
-    try {
-      answer = await octokit.graphql(blobQuery(oids.length), variables);
-    } catch (e) {
-      const partial2 = e.data;
-      if (!partial2?.repository) throw e;
-      answer = partial2;
-    }
-    return oids.map((_, i) => answer.repository?.[`b${i}`] ?? null);
-  };
-}
-function batchesOf(blobs, maxBlobs = BATCH_BLOBS, maxBytes = BATCH_BYTES) {
-  const batches = [];
-  let current = [];
-  let bytes = 0;
-  for (const { sha, size } of blobs) {
-    if (current.length && (current.length >= maxBlobs || bytes + size > maxBytes)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(sha);
-    bytes += size;
-  }
-  if (current.length) batches.push(current);
-  return batches;
-}
-var gitBlobSha = (bytes) => createHash4("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
-function bytesOf(sha, blob) {
-  if (!blob || blob.isTruncated || blob.isBinary || blob.text === null) return void 0;
-  const bytes = new TextEncoder().encode(blob.text);
-  return bytes.length === blob.byteSize && gitBlobSha(bytes) === sha ? bytes : void 0;
-}
-async function readBatched(read, blobs) {
-  const out = /* @__PURE__ */ new Map();
-  const pending = batchesOf(blobs);
-  let down = false;
-  const one = async (batch) => {
-    if (down) return false;
-    let answers;
-    try {
-      answers = await read(batch);
-    } catch {
-      if (batch.length === 1) return false;
-      const half = Math.ceil(batch.length / 2);
-      const first = await one(batch.slice(0, half));
-      const second = await one(batch.slice(half));
-      if (!first && !second) down = true;
-      return first || second;
-    }
-    batch.forEach((sha, i) => {
-      const bytes = bytesOf(sha, answers[i]);
-      if (bytes) out.set(sha, bytes);
-    });
-    return true;
-  };
-  const worker = async () => {
-    for (let batch = pending.shift(); batch; batch = pending.shift()) await one(batch);
-  };
-  await Promise.all(Array.from({ length: BATCHES_AT_ONCE }, worker));
-  return out;
+// src/sources/repository-name.ts
+var GITHUB_API = "https://api.github.com";
+var NAME = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})";
+var REPO = "[A-Za-z0-9._-]{1,100}";
+var SHORT = new RegExp(`^(${NAME})/(${REPO})(?:@(.+))?$`);
+var URL_FORM = new RegExp(`^https?://[^/]+/(${NAME})/(${REPO}?)(?:\\.git)?(?:/tree/(.+?))?/?$`);
+function parseRepositoryName(arg) {
+  const m = SHORT.exec(arg) ?? URL_FORM.exec(arg);
+  if (!m || m[2] === "." || m[2] === "..") return void 0;
+  const repo = m[2].replace(/\.git$/, "");
+  return { owner: m[1], repo, ...m[3] ? { ref: m[3] } : {} };
 }
 
 // src/sources/github.ts
 var MAX_TREE_ENTRIES = 2e5;
 var SYMLINK_MODE = "120000";
 var TREE_CONCURRENCY = 4;
-var FALLBACK_CONCURRENCY = 8;
 var GitHubSnapshot = class _GitHubSnapshot {
   constructor(git, cache) {
     this.git = git;
@@ -74164,7 +74098,7 @@ var GitHubSnapshot = class _GitHubSnapshot {
       if (item.type === "tree") subtrees.push({ ...item, path });
       else if (item.type === "blob" && this.entries.length < MAX_TREE_ENTRIES) {
         this.entries.push({ path, size: item.size ?? 0 });
-        this.blobs.set(path, { sha: item.sha, size: item.size ?? 0, symlink: item.mode === SYMLINK_MODE });
+        this.blobs.set(path, { sha: item.sha, symlink: item.mode === SYMLINK_MODE });
       }
     }
     return subtrees;
@@ -74195,91 +74129,44 @@ var GitHubSnapshot = class _GitHubSnapshot {
     if (this.entries.length >= MAX_TREE_ENTRIES)
       this.notes.push(`The repository has more than ${MAX_TREE_ENTRIES} files; only the first were audited.`);
   }
-  /**
-   * Fetches in batches the blobs of these paths that no audit has fetched yet; a read of one joins its
-   * batch. A blob the batch did not return intact is read alone through REST, as without batches.
-   */
-  prefetch(paths) {
-    const read = this.git.getBlobs;
-    if (!read) return;
-    const wanted = /* @__PURE__ */ new Map();
-    for (const path of paths) {
-      const blob = this.blobs.get(path);
-      if (blob && !this.cache.blobs.has(blob.sha) && !this.cache.pending.has(blob.sha))
-        wanted.set(blob.sha, blob.size);
-    }
-    if (!wanted.size) return;
-    const batch = readBatched(
-      read,
-      [...wanted].map(([sha, size]) => ({ sha, size }))
-    );
-    for (const sha of wanted.keys()) {
-      this.cache.misses++;
-      this.pend(
-        sha,
-        batch.then((got) => got.get(sha) ?? this.readAlone(sha))
-      );
-    }
-  }
-  /**
-   * A blob the batch did not return, through REST, a few at a time: when GraphQL is down for a large
-   * tree, its thousands of files must not become thousands of requests at once.
-   */
-  async readAlone(sha) {
-    while (this.readingAlone >= FALLBACK_CONCURRENCY)
-      await new Promise((go) => this.waitingToRead.push(go));
-    this.readingAlone++;
-    try {
-      return await this.git.getBlob(sha);
-    } finally {
-      this.readingAlone--;
-      this.waitingToRead.shift()?.();
-    }
-  }
-  readingAlone = 0;
-  waitingToRead = [];
-  /** A fetch in flight, kept once it succeeds, forgotten either way when it ends. */
-  pend(sha, fetching) {
-    const pending = fetching.then(
-      (bytes) => {
-        this.cache.blobs.set(sha, bytes);
-        this.cache.pending.delete(sha);
-        return bytes;
-      },
-      (e) => {
-        this.cache.pending.delete(sha);
-        throw e;
-      }
-    );
-    pending.catch(() => {
-    });
-    this.cache.pending.set(sha, pending);
-    return pending;
-  }
-  fetchBlob(sha) {
+  fetchBlob(sha, path) {
     const cached3 = this.cache.blobs.get(sha);
     if (cached3) {
       this.cache.hits++;
       return Promise.resolve(cached3);
     }
-    const pending = this.cache.pending.get(sha);
-    if (pending) return pending;
-    this.cache.misses++;
-    return this.pend(sha, this.git.getBlob(sha));
+    let pending = this.cache.pending.get(sha);
+    if (!pending) {
+      this.cache.misses++;
+      pending = this.git.getBlob(sha, path).then(
+        (bytes) => {
+          this.cache.blobs.set(sha, bytes);
+          this.cache.pending.delete(sha);
+          return bytes;
+        },
+        (e) => {
+          this.cache.pending.delete(sha);
+          throw e;
+        }
+      );
+      this.cache.pending.set(sha, pending);
+    }
+    return pending;
   }
   async read(path) {
     let blob = this.blobs.get(path);
     if (!blob) return { ok: false, reason: "not in the tree" };
     try {
       if (blob.symlink) {
-        const target = new TextDecoder().decode(await this.fetchBlob(blob.sha));
-        const resolved = posix.normalize(posix.join(posix.dirname(path), target));
-        const to = this.blobs.get(resolved);
-        if (resolved.startsWith("../") || posix.isAbsolute(target) || !to || to.symlink)
+        const target = new TextDecoder().decode(await this.fetchBlob(blob.sha, path));
+        const resolved = target.startsWith("/") ? null : joinPath(dirName(path), target);
+        const to = resolved === null ? void 0 : this.blobs.get(resolved);
+        if (!to || to.symlink)
           return { ok: false, reason: "a symbolic link that does not lead to a file of this repository" };
         blob = to;
+        path = resolved;
       }
-      return { ok: true, bytes: await this.fetchBlob(blob.sha) };
+      return { ok: true, bytes: await this.fetchBlob(blob.sha, path) };
     } catch (e) {
       return { ok: false, reason: `GitHub did not return the file (${describeError(e)})` };
     }
@@ -74319,9 +74206,8 @@ function describeError(e) {
   const kind = rateLimited ? "GitHub's rate limit was reached" : status2 >= 500 ? "a GitHub server error, still there after retries" : status2 === 404 ? "not found" : void 0;
   return kind ? `HTTP ${status2}, ${kind}` : `HTTP ${status2}`;
 }
-function octokitGitReader(octokit, owner, repo, batched = false) {
+function octokitGitReader(octokit, owner, repo) {
   return {
-    ...batched && octokit.graphql ? { getBlobs: graphqlBlobReader({ graphql: octokit.graphql }, owner, repo) } : {},
     async getTree(sha, recursive2) {
       const { data } = await octokit.rest.git.getTree({
         owner,
@@ -74340,27 +74226,19 @@ function octokitGitReader(octokit, owner, repo, batched = false) {
 
 // src/sources/github-repository.ts
 var RestOctokit = Octokit.plugin(restEndpointMethods, paginateRest);
-var GITHUB_API = "https://api.github.com";
 function restClient(options) {
   return new RestOctokit({
     ...options.token ? { auth: options.token } : {},
     baseUrl: (options.apiUrl || GITHUB_API).replace(/\/+$/, ""),
-    userAgent: options.userAgent
+    userAgent: options.userAgent,
+    ...options.fetch ? { request: { fetch: options.fetch } } : {}
   });
-}
-var NAME = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})";
-var REPO = "[A-Za-z0-9._-]{1,100}";
-var SHORT = new RegExp(`^(${NAME})/(${REPO})(?:@(.+))?$`);
-var URL_FORM = new RegExp(`^https?://[^/]+/(${NAME})/(${REPO}?)(?:\\.git)?(?:/tree/(.+?))?/?$`);
-function parseRepositoryName(arg) {
-  const m = SHORT.exec(arg) ?? URL_FORM.exec(arg);
-  if (!m || m[2] === "." || m[2] === "..") return void 0;
-  const repo = m[2].replace(/\.git$/, "");
-  return { owner: m[1], repo, ...m[3] ? { ref: m[3] } : {} };
 }
 var RepositoryError = class extends Error {
 };
+var CLI_TOKEN = { name: "GITHUB_TOKEN", absent: "no GITHUB_TOKEN is set" };
 function fatalReason(e, where) {
+  const token = (where.token ?? CLI_TOKEN).name;
   const err = e;
   if (!err.response) {
     const cause = err.cause?.cause?.code ?? err.cause?.code ?? err.cause?.message ?? err.message ?? String(e);
@@ -74372,10 +74250,10 @@ function fatalReason(e, where) {
   if (status2 === 429 || status2 === 403 && (headers["x-ratelimit-remaining"] === "0" || /rate limit/i.test(said))) {
     const reset = Number(headers["x-ratelimit-reset"]);
     const when = Number.isFinite(reset) && reset > 0 ? `; it resets at ${new Date(reset * 1e3).toISOString().slice(11, 16)} UTC` : "";
-    const advice = where.authenticated ? "" : " (without GITHUB_TOKEN, GitHub allows 60 requests an hour from one address; a token allows 5,000)";
+    const advice = where.authenticated ? "" : ` (without ${token}, GitHub allows 60 requests an hour from one address; a token allows 5,000)`;
     return `GitHub's rate limit was reached${when}${advice}`;
   }
-  if (status2 === 401) return "GitHub refused GITHUB_TOKEN (HTTP 401): it is wrong or expired";
+  if (status2 === 401) return `GitHub refused ${token} (HTTP 401): it is wrong or expired`;
   if (status2 >= 500) return `GitHub answered HTTP ${status2} (a server error); try again later`;
   return void 0;
 }
@@ -74383,9 +74261,9 @@ function watchedReader(git, where) {
   const watch = { fatal: void 0, blobsRead: 0 };
   const reader = {
     getTree: (sha, recursive2) => git.getTree(sha, recursive2),
-    async getBlob(sha) {
+    async getBlob(sha, path) {
       try {
-        return await git.getBlob(sha);
+        return await git.getBlob(sha, path);
       } catch (e) {
         watch.fatal ??= fatalReason(e, where);
         throw e;
@@ -74396,15 +74274,16 @@ function watchedReader(git, where) {
   };
   return { reader, watch };
 }
-async function openRepository(octokit, name, where) {
+async function openRepository(octokit, name, where, options = {}) {
   const { owner, repo } = name;
+  const token = where.token ?? CLI_TOKEN;
   const fail = (e, otherwise) => {
     throw new RepositoryError(fatalReason(e, where) ?? otherwise);
   };
   const found2 = await octokit.rest.repos.get({ owner, repo }).catch(
     (e) => fail(
       e,
-      e.status === 404 ? `${owner}/${repo} was not found: it does not exist, or it is private and ${where.authenticated ? "GITHUB_TOKEN cannot read it" : "no GITHUB_TOKEN is set"}` : `GitHub did not return ${owner}/${repo} (HTTP ${e.status})`
+      e.status === 404 ? `${owner}/${repo} was not found: it does not exist, or it is private and ${where.authenticated ? `${token.name} cannot read it` : token.absent}` : `GitHub did not return ${owner}/${repo} (HTTP ${e.status})`
     )
   );
   const ref = name.ref ?? found2.data.default_branch;
@@ -74415,7 +74294,9 @@ async function openRepository(octokit, name, where) {
     )
   );
   const sha = String(commit.data).trim();
-  const { reader, watch } = watchedReader(octokitGitReader(octokit, owner, repo), where);
+  const api = octokitGitReader(octokit, owner, repo);
+  const git = options.raw ? rawGitReader(api, options.raw, { owner, repo, sha }) : api;
+  const { reader, watch } = watchedReader(git, where);
   const snapshot = await GitHubSnapshot.open(reader, sha, new GitCache()).catch(
     (e) => fail(e, `GitHub did not return the tree of ${owner}/${repo} at ${sha.slice(0, 7)}`)
   );
@@ -74424,10 +74305,39 @@ async function openRepository(octokit, name, where) {
     sha,
     htmlUrl: found2.data.html_url,
     fullName: found2.data.full_name,
+    private: found2.data.private,
     checkReads() {
       if (watch.fatal) throw new RepositoryError(watch.fatal);
     },
     blobsRead: () => watch.blobsRead
+  };
+}
+function rawGitReader(api, raw, at) {
+  const base = `${raw.baseUrl.replace(/\/+$/, "")}/${at.owner}/${at.repo}/${at.sha}/`;
+  const get = raw.fetch ?? fetch;
+  return {
+    getTree: (sha, recursive2) => api.getTree(sha, recursive2),
+    async getBlob(_sha, path) {
+      const response = await get(base + path.split("/").map(encodeURIComponent).join("/"));
+      if (!response.ok)
+        throw Object.assign(new Error(`HTTP ${response.status} from the raw host`), {
+          status: response.status,
+          response: { headers: Object.fromEntries(response.headers), data: {} }
+        });
+      return new Uint8Array(await response.arrayBuffer());
+    }
+  };
+}
+function countingSnapshot(snapshot, onRead) {
+  const of = snapshot.entries.filter((e) => wantsContent(e.path)).length;
+  let done = 0;
+  return {
+    entries: snapshot.entries,
+    async read(path) {
+      const result = await snapshot.read(path);
+      onRead(++done, of);
+      return result;
+    }
   };
 }
 
@@ -74486,7 +74396,6 @@ function markdownCell(text2) {
 }
 
 // src/render/page-style.ts
-import { createHash as createHash5 } from "node:crypto";
 var PAGE_STYLE = `
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff;--soft:#f6f8fa;--pass:#1a7f37;--partial:#8a5a00;--fail:#c62828;--other:#59636e;--accent:#0b5cad}
 *{box-sizing:border-box}
@@ -74535,7 +74444,6 @@ footer{margin-top:2.5rem;color:var(--muted);font-size:.9rem}
 @media (max-width:40rem){.score{font-size:2.75rem}.status{min-width:0}.checklist li{flex-direction:column;gap:0}details.decided{margin-left:0}.phases li{grid-template-columns:1fr 3rem;gap:.1rem .75rem}.phases .name{grid-column:1/-1}}
 @media print{body{font-size:11pt}main{max-width:none;padding:0}a{color:inherit;text-decoration:none}.rule{break-inside:avoid}}
 `.trim();
-var PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash5("sha256").update(PAGE_STYLE).digest("base64")}'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 
 // src/render/html.ts
 var STATUS_TEXT = {
@@ -74924,33 +74832,17 @@ function progressLine2(io) {
     }
   };
 }
-function countingSnapshot(snapshot, onRead) {
-  const of = snapshot.entries.filter((e) => wantsContent(e.path)).length;
-  let done = 0;
-  return {
-    entries: snapshot.entries,
-    async read(path) {
-      const result = await snapshot.read(path);
-      onRead(++done, of);
-      return result;
-    }
-  };
-}
 async function configOf(args, snapshot, catalogue) {
-  let text2;
+  let config3;
   if (args.config !== void 0) {
+    let text2;
     try {
       text2 = readFileSync4(args.config, "utf8");
     } catch (e) {
       throw new RepositoryError(`cannot read config ${args.config}: ${e.message}`);
     }
-  } else {
-    const read = await snapshot.read(CONFIG_PATH);
-    const decoded = read.ok ? decodeText(read.bytes) : void 0;
-    if (decoded?.ok) text2 = decoded.text;
-  }
-  if (text2 === void 0) return { ok: true, config: DEFAULT_CONFIG };
-  const config3 = parseConfig(text2, args.config ?? CONFIG_PATH, catalogue);
+    config3 = parseConfig(text2, args.config, catalogue);
+  } else config3 = await configInSnapshot(snapshot, catalogue);
   if (!config3.ok) throw new RepositoryError(`invalid config: ${config3.error}`);
   return config3;
 }
