@@ -69085,6 +69085,7 @@ async function readSnapshot(snapshot, settings, maxBytes, concurrency, progress)
     paths.push(path);
     if (wantsContent(path)) wanted.push({ path, full: e.path, size: e.size });
   }
+  snapshot.prefetch?.(wanted.filter((w) => w.size <= readCapOf(w.path, maxBytes)).map((w) => w.full));
   const texts = /* @__PURE__ */ new Map();
   const unreadable = /* @__PURE__ */ new Map();
   const scanned = { paths: [], findings: [] };
@@ -74057,10 +74058,91 @@ function parseRepositoryName(arg) {
   return { owner: m[1], repo, ...m[3] ? { ref: m[3] } : {} };
 }
 
+// src/sources/github-blobs.ts
+import { createHash as createHash4 } from "node:crypto";
+var BATCH_BLOBS = 100;
+var BATCH_BYTES = 4 * 1024 * 1024;
+var BATCHES_AT_ONCE = 4;
+function blobQuery(count) {
+  const vars = Array.from({ length: count }, (_, i) => `$o${i}: GitObjectID!`).join(", ");
+  const objects = Array.from(
+    { length: count },
+    (_, i) => `b${i}: object(oid: $o${i}) { ... on Blob { oid text isBinary isTruncated byteSize } }`
+  ).join(" ");
+  return `query Blobs($owner: String!, $name: String!, ${vars}) { repository(owner: $owner, name: $name) { ${objects} } }`;
+}
+function graphqlBlobReader(octokit, owner, name) {
+  return async (oids) => {
+    const variables = { owner, name };
+    oids.forEach((oid, i) => variables[`o${i}`] = oid);
+    let answer;
+    try {
+      answer = await octokit.graphql(blobQuery(oids.length), variables);
+    } catch (e) {
+      const partial2 = e.data;
+      if (!partial2?.repository) throw e;
+      answer = partial2;
+    }
+    return oids.map((_, i) => answer.repository?.[`b${i}`] ?? null);
+  };
+}
+function batchesOf(blobs, maxBlobs = BATCH_BLOBS, maxBytes = BATCH_BYTES) {
+  const batches = [];
+  let current = [];
+  let bytes = 0;
+  for (const { sha, size } of blobs) {
+    if (current.length && (current.length >= maxBlobs || bytes + size > maxBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(sha);
+    bytes += size;
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+var gitBlobSha = (bytes) => createHash4("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+function bytesOf(sha, blob) {
+  if (!blob || blob.isTruncated || blob.isBinary || blob.text === null) return void 0;
+  const bytes = new TextEncoder().encode(blob.text);
+  return bytes.length === blob.byteSize && gitBlobSha(bytes) === sha ? bytes : void 0;
+}
+async function readBatched(read, blobs) {
+  const out = /* @__PURE__ */ new Map();
+  const pending = batchesOf(blobs);
+  let down = false;
+  const one = async (batch) => {
+    if (down) return false;
+    let answers;
+    try {
+      answers = await read(batch);
+    } catch {
+      if (batch.length === 1) return false;
+      const half = Math.ceil(batch.length / 2);
+      const first = await one(batch.slice(0, half));
+      const second = await one(batch.slice(half));
+      if (!first && !second) down = true;
+      return first || second;
+    }
+    batch.forEach((sha, i) => {
+      const bytes = bytesOf(sha, answers[i]);
+      if (bytes) out.set(sha, bytes);
+    });
+    return true;
+  };
+  const worker = async () => {
+    for (let batch = pending.shift(); batch; batch = pending.shift()) await one(batch);
+  };
+  await Promise.all(Array.from({ length: BATCHES_AT_ONCE }, worker));
+  return out;
+}
+
 // src/sources/github.ts
 var MAX_TREE_ENTRIES = 2e5;
 var SYMLINK_MODE = "120000";
 var TREE_CONCURRENCY = 4;
+var FALLBACK_CONCURRENCY = 8;
 var GitHubSnapshot = class _GitHubSnapshot {
   constructor(git, cache) {
     this.git = git;
@@ -74098,7 +74180,7 @@ var GitHubSnapshot = class _GitHubSnapshot {
       if (item.type === "tree") subtrees.push({ ...item, path });
       else if (item.type === "blob" && this.entries.length < MAX_TREE_ENTRIES) {
         this.entries.push({ path, size: item.size ?? 0 });
-        this.blobs.set(path, { sha: item.sha, symlink: item.mode === SYMLINK_MODE });
+        this.blobs.set(path, { sha: item.sha, size: item.size ?? 0, symlink: item.mode === SYMLINK_MODE });
       }
     }
     return subtrees;
@@ -74129,29 +74211,77 @@ var GitHubSnapshot = class _GitHubSnapshot {
     if (this.entries.length >= MAX_TREE_ENTRIES)
       this.notes.push(`The repository has more than ${MAX_TREE_ENTRIES} files; only the first were audited.`);
   }
+  /**
+   * Fetches in batches the blobs of these paths that no audit has fetched yet; a read of one joins its
+   * batch. A blob the batch did not return intact is read alone through REST, as without batches.
+   */
+  prefetch(paths) {
+    const read = this.git.getBlobs;
+    if (!read) return;
+    const wanted = /* @__PURE__ */ new Map();
+    for (const path of paths) {
+      const blob = this.blobs.get(path);
+      if (blob && !this.cache.blobs.has(blob.sha) && !this.cache.pending.has(blob.sha))
+        wanted.set(blob.sha, { size: blob.size, path });
+    }
+    if (!wanted.size) return;
+    const batch = readBatched(
+      read,
+      [...wanted].map(([sha, { size }]) => ({ sha, size }))
+    );
+    for (const [sha, { path }] of wanted) {
+      this.cache.misses++;
+      this.pend(
+        sha,
+        batch.then((got) => got.get(sha) ?? this.readAlone(sha, path))
+      );
+    }
+  }
+  /**
+   * A blob the batch did not return, through REST, a few at a time: when GraphQL is down for a large
+   * tree, its thousands of files must not become thousands of requests at once.
+   */
+  async readAlone(sha, path) {
+    while (this.readingAlone >= FALLBACK_CONCURRENCY)
+      await new Promise((go) => this.waitingToRead.push(go));
+    this.readingAlone++;
+    try {
+      return await this.git.getBlob(sha, path);
+    } finally {
+      this.readingAlone--;
+      this.waitingToRead.shift()?.();
+    }
+  }
+  readingAlone = 0;
+  waitingToRead = [];
+  /** A fetch in flight, kept once it succeeds, forgotten either way when it ends. */
+  pend(sha, fetching) {
+    const pending = fetching.then(
+      (bytes) => {
+        this.cache.blobs.set(sha, bytes);
+        this.cache.pending.delete(sha);
+        return bytes;
+      },
+      (e) => {
+        this.cache.pending.delete(sha);
+        throw e;
+      }
+    );
+    pending.catch(() => {
+    });
+    this.cache.pending.set(sha, pending);
+    return pending;
+  }
   fetchBlob(sha, path) {
     const cached3 = this.cache.blobs.get(sha);
     if (cached3) {
       this.cache.hits++;
       return Promise.resolve(cached3);
     }
-    let pending = this.cache.pending.get(sha);
-    if (!pending) {
-      this.cache.misses++;
-      pending = this.git.getBlob(sha, path).then(
-        (bytes) => {
-          this.cache.blobs.set(sha, bytes);
-          this.cache.pending.delete(sha);
-          return bytes;
-        },
-        (e) => {
-          this.cache.pending.delete(sha);
-          throw e;
-        }
-      );
-      this.cache.pending.set(sha, pending);
-    }
-    return pending;
+    const pending = this.cache.pending.get(sha);
+    if (pending) return pending;
+    this.cache.misses++;
+    return this.pend(sha, this.git.getBlob(sha, path));
   }
   async read(path) {
     let blob = this.blobs.get(path);
@@ -74206,8 +74336,9 @@ function describeError(e) {
   const kind = rateLimited ? "GitHub's rate limit was reached" : status2 >= 500 ? "a GitHub server error, still there after retries" : status2 === 404 ? "not found" : void 0;
   return kind ? `HTTP ${status2}, ${kind}` : `HTTP ${status2}`;
 }
-function octokitGitReader(octokit, owner, repo) {
+function octokitGitReader(octokit, owner, repo, batched = false) {
   return {
+    ...batched && octokit.graphql ? { getBlobs: graphqlBlobReader({ graphql: octokit.graphql }, owner, repo) } : {},
     async getTree(sha, recursive2) {
       const { data } = await octokit.rest.git.getTree({
         owner,
