@@ -18,6 +18,7 @@ export default tseslint.config(
       "src/config/**",
       "src/web/**",
       "src/sources/github.ts",
+      "src/sources/github-blobs.ts",
       "src/sources/github-repository.ts",
       "src/sources/repository-name.ts",
       "src/sources/git-cache.ts",

@@ -1,5 +1,3 @@
-import { createHash } from "node:crypto";
-
 /** What GitHub's GraphQL API says of one blob. `text` is null for a binary blob. */
 export interface BlobText {
   oid: string;
@@ -77,18 +75,25 @@ export function batchesOf(
   return batches;
 }
 
-const gitBlobSha = (bytes: Uint8Array) =>
-  createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+/** Git's blob SHA, through Web Crypto: the same in Node and in the browser audit, with no Node module. */
+async function gitBlobSha(bytes: Uint8Array): Promise<string> {
+  const header = new TextEncoder().encode(`blob ${bytes.length}\0`);
+  const whole = new Uint8Array(header.length + bytes.length);
+  whole.set(header);
+  whole.set(bytes, header.length);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", whole));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 /**
  * The blob's exact bytes from its GraphQL text, or nothing: a truncated or binary blob, or a text that
  * does not hash back to the blob's SHA (GitHub re-encodes a file that is not UTF-8), is left to the
  * REST read, which returns the bytes themselves.
  */
-function bytesOf(sha: string, blob: BlobText | null): Uint8Array | undefined {
+async function bytesOf(sha: string, blob: BlobText | null): Promise<Uint8Array | undefined> {
   if (!blob || blob.isTruncated || blob.isBinary || blob.text === null) return undefined;
   const bytes = new TextEncoder().encode(blob.text);
-  return bytes.length === blob.byteSize && gitBlobSha(bytes) === sha ? bytes : undefined;
+  return bytes.length === blob.byteSize && (await gitBlobSha(bytes)) === sha ? bytes : undefined;
 }
 
 /**
@@ -119,10 +124,12 @@ export async function readBatched(
       if (!first && !second) down = true;
       return first || second;
     }
-    batch.forEach((sha, i) => {
-      const bytes = bytesOf(sha, answers[i]);
-      if (bytes) out.set(sha, bytes);
-    });
+    await Promise.all(
+      batch.map(async (sha, i) => {
+        const bytes = await bytesOf(sha, answers[i]);
+        if (bytes) out.set(sha, bytes);
+      }),
+    );
     return true;
   };
   const worker = async () => {
