@@ -61,8 +61,27 @@ function startsPredictionService(facts: Facts, d: Dockerfile, start: string): bo
       const project = dirName(dirName(path));
       return [...predicting].some((p) => !project || p.startsWith(`${project}/`));
     }
-    return servedModules(facts.modules, path).some((p) => predicting.has(p));
+    return (
+      servedModules(facts.modules, path).some((p) => predicting.has(p)) ||
+      importsStartedApp(facts, path, start, predicting)
+    );
   });
+}
+
+/**
+ * A start module that is no service itself but imports the started application object from a prediction
+ * service (`wsgi.py` with `from app import app`, started as `gunicorn wsgi:app`) starts that service.
+ */
+function importsStartedApp(facts: Facts, path: string, start: string, predicting: Set<string>): boolean {
+  const module = facts.modules.byPath.get(path);
+  const stem = path.replace(/\.py$/, "").split("/").pop();
+  const attr = start.match(new RegExp(`\\b${stem}:(\\w+)`))?.[1];
+  if (!module || !attr || facts.serving.some((s) => s.path === path)) return false;
+  return [...module.code.matchAll(/^from[ \t]+([\w.]+)[ \t]+import[ \t]+(.+)$/gm)].some(
+    ([, from, names]) =>
+      new RegExp(`(^|[\\s,(])${attr}(\\s*[,)]|\\s*$)`).test(names) &&
+      facts.modules.resolveImport(module, from).some((p) => predicting.has(p)),
+  );
 }
 
 export function evalDockerfile(
