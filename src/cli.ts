@@ -9,6 +9,7 @@ import {
   DEFAULT_CONFIG,
   type ConfigResult,
 } from "./config/load.js";
+import { fixMain } from "./cli-fix.js";
 import { audit } from "./engine/audit.js";
 import { badgeSnippet } from "./render/badge.js";
 import { progressLine } from "./render/progress.js";
@@ -21,6 +22,7 @@ import { LocalSource, reasonOf } from "./sources/local.js";
 import { TOOL } from "./version.js";
 
 const USAGE = `usage: mlops-audit DIR | OWNER/REPO[@REF] | https://github.com/OWNER/REPO [options]
+       mlops-audit fix DIR [RULE-ID...] [--dry-run]   write the missing pieces (see mlops-audit fix --help)
   --format text|markdown|json|sarif|html   what to print (default text)
   --config FILE        a .github/mlops-audit.yml to use instead of the audited one
   --fail-below N       exit 1 when the score is under N (0-100)
@@ -106,6 +108,9 @@ export type CliArgs = Exclude<ReturnType<typeof parse>, { help: true } | { versi
 
 /** Runs the CLI and returns its exit code: 0 audited, 1 below --fail-below, 2 bad usage, directory or config. */
 export async function main(argv: string[], io: Io): Promise<number> {
+  // `fix` is a command unless it is the one argument and a directory of that name exists.
+  if (argv[0] === "fix" && !(argv.length === 1 && existsSync(resolve(io.cwd ?? process.cwd(), "fix"))))
+    return fixMain(argv.slice(1), io);
   let args: ReturnType<typeof parse>;
   try {
     args = parse(argv, io.cwd ?? process.cwd());

@@ -126,7 +126,14 @@ function computeKinds(path: string): FileKind[] {
   if (isJenkinsfile(path) || (ext !== "" && path.startsWith(".github/workflows/"))) kinds.push("ci");
   if (ext === "tf") kinds.push("terraform");
   if (!path.includes("/") && /^readme(\.|$)/i.test(base)) kinds.push("readme");
-  if (TEXT_EXTENSIONS.has(ext) || /^\.env(\.|$)/.test(base) || base === ".gitattributes" || kinds.length)
+  // `.python-version` is read for the Python version a suggested fix should use.
+  if (
+    TEXT_EXTENSIONS.has(ext) ||
+    /^\.env(\.|$)/.test(base) ||
+    base === ".gitattributes" ||
+    base === ".python-version" ||
+    kinds.length
+  )
     kinds.push("text");
   return kinds;
 }

@@ -1,0 +1,95 @@
+import type { Fixer, FixContext } from "../fixer.js";
+import type { ProposedFile } from "../model.js";
+import { freePath } from "../project.js";
+import { metricsModulePath } from "./metrics.js";
+import { SERVICE_PORT } from "./service-target.js";
+
+const SERVERS = {
+  fastapi: {
+    pkg: "uvicorn",
+    cmd: (target: string) => ["uvicorn", target, "--host", "0.0.0.0", "--port", `${SERVICE_PORT}`],
+  },
+  flask: {
+    pkg: "gunicorn",
+    cmd: (target: string) => ["gunicorn", "--bind", `0.0.0.0:${SERVICE_PORT}`, target],
+  },
+} as const;
+
+/** What every image should leave out: history, environments, caches, and DVC's cache (data comes by `dvc pull`). */
+const DOCKERIGNORE = `.git
+.github
+.venv
+venv
+**/__pycache__
+**/*.pyc
+.pytest_cache
+.mypy_cache
+.ruff_cache
+.ipynb_checkpoints
+.dvc/cache
+.dvc/tmp
+`;
+
+/** The module the container starts: the metrics wrapper when this run writes (or the repository has) one. */
+function startedModule(ctx: FixContext): string {
+  const service = ctx.project.service!;
+  const wrapper = metricsModulePath(service);
+  const wrapped = ctx.planned.some((f) => f.path === wrapper) || ctx.project.paths.has(wrapper);
+  return wrapped ? wrapper.replace(/\.py$/, "").replaceAll("/", ".") : service.module;
+}
+
+/**
+ * foundations.container and serving.container: a Dockerfile that installs with the repository's manager and
+ * starts the detected prediction service, and a `.dockerignore`.
+ */
+export const containerFixer: Fixer = {
+  id: "container",
+  rules: ["foundations.container", "serving.container"],
+  propose(ctx) {
+    const { project } = ctx;
+    const service = project.service;
+    if (!service)
+      return { skip: "no FastAPI or Flask prediction service (an app with a POST route) to start" };
+    const { manager, manifest } = project;
+    const server = SERVERS[service.framework];
+    const target = `${startedModule(ctx)}:${service.app}`;
+    const todo: string[] = [];
+    const image = manager.image ?? `python:${project.python.version}-slim`;
+    const lines = [
+      `# The prediction service in ${service.path}, served by ${server.pkg} on port ${SERVICE_PORT}.`,
+      `#   docker build -t prediction-service . && docker run -p ${SERVICE_PORT}:${SERVICE_PORT} prediction-service`,
+      `FROM ${image}`,
+      "WORKDIR /app",
+      "ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1",
+      ...(manifest ? manager.docker(manifest, project.hasLock) : []),
+    ];
+    if (!manifest)
+      todo.push(
+        "Declare the service's dependencies (requirements.txt or pyproject.toml): the image installs none.",
+      );
+    if (!project.declared.has(server.pkg)) {
+      lines.push(
+        `# ${server.pkg} is not declared${manifest ? ` in ${manifest}` : ""}: declare it and drop this line.`,
+        `RUN ${manager.dockerAdd} ${server.pkg}`,
+      );
+      todo.push(`Declare ${server.pkg}: ${manager.declare(server.pkg, manifest ?? "requirements.txt")}.`);
+    }
+    lines.push(
+      "COPY . .",
+      `EXPOSE ${SERVICE_PORT}`,
+      `CMD ${JSON.stringify(server.cmd(target)).replaceAll(",", ", ")}`,
+    );
+    const wanted = project.paths.has("Dockerfile") ? "serve.Dockerfile" : "Dockerfile";
+    const dockerfile = freePath(project.paths, wanted);
+    const files: ProposedFile[] = [{ ...dockerfile, content: `${lines.join("\n")}\n` }];
+    if (!project.paths.has(".dockerignore")) files.push({ path: ".dockerignore", content: DOCKERIGNORE });
+    if (ctx.facts.paths.some((p) => p.endsWith(".dvc")))
+      todo.push(
+        "Run `dvc pull` before `docker build`: the image copies the working tree, and DVC-tracked files are not in Git.",
+      );
+    todo.push(
+      `Build and try it: docker build -f ${dockerfile.path} -t prediction-service . && docker run -p ${SERVICE_PORT}:${SERVICE_PORT} prediction-service`,
+    );
+    return { files, todo };
+  },
+};

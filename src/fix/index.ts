@@ -1,0 +1,70 @@
+import { ruleEvaluator } from "../engine/evaluate.js";
+import { DEFAULT_SETTINGS } from "../engine/audit.js";
+import type { Facts } from "../engine/facts/index.js";
+import type { Catalogue, Scorecard } from "../engine/model.js";
+import { evaluatePredicate } from "../engine/predicates/index.js";
+import type { FixContext, Fixer } from "./fixer.js";
+import { ciWorkflowFixer } from "./fixers/ci-workflow.js";
+import { containerFixer } from "./fixers/container.js";
+import { deliveryFixer } from "./fixers/delivery.js";
+import { dvcPipelineFixer } from "./fixers/dvc-pipeline.js";
+import { metricsFixer } from "./fixers/metrics.js";
+import { preCommitFixer } from "./fixers/pre-commit.js";
+import type { Fix, FixPlan } from "./model.js";
+import { projectOf } from "./project.js";
+
+export type { Fix, FixPlan, ProposedFile } from "./model.js";
+
+/**
+ * Every fixer, in the order they run: the metrics module before the Dockerfile that starts it, the Dockerfile
+ * before the job that publishes it.
+ */
+export const FIXERS: Fixer[] = [
+  metricsFixer,
+  containerFixer,
+  deliveryFixer,
+  ciWorkflowFixer,
+  preCommitFixer,
+  dvcPipelineFixer,
+];
+
+/** The rules some fixer can help with. */
+export const FIXABLE_RULES = new Set(FIXERS.flatMap((f) => f.rules));
+
+/**
+ * The files that would make failing or partial rules pass, from the facts and scorecard of one audit: pure, so
+ * the CLI writes them, the app shows them, and tests re-audit them in memory. `only` limits it to those rules.
+ */
+export function planFixes(facts: Facts, card: Scorecard, catalogue: Catalogue, only?: string[]): FixPlan {
+  const status = new Map(card.rules.map((r) => [r.id, r.status]));
+  const wanted = (rule: string) =>
+    (only?.length ? only.includes(rule) : true) && ["fail", "partial"].includes(status.get(rule) ?? "");
+  const evaluator = ruleEvaluator(facts, [], DEFAULT_SETTINGS, catalogue.definitions);
+  const ctx: FixContext = {
+    facts,
+    card,
+    project: projectOf(facts),
+    planned: [],
+    statusOf: (id) => status.get(id),
+    holds: (p) => evaluatePredicate(evaluator.context, p).ok,
+  };
+  const fixes: Fix[] = [];
+  const skipped: FixPlan["skipped"] = [];
+  for (const fixer of FIXERS) {
+    const rules = fixer.rules.filter(wanted);
+    if (!rules.length) continue;
+    const proposal = fixer.propose(ctx);
+    if ("skip" in proposal) {
+      for (const rule of rules) skipped.push({ rule, reason: proposal.skip });
+      continue;
+    }
+    ctx.planned.push(...proposal.files);
+    // Later fixers see these paths as taken, so no two fixes claim one file.
+    for (const f of proposal.files) ctx.project.paths.add(f.path);
+    fixes.push({ fixer: fixer.id, rules, ...proposal });
+  }
+  for (const rule of only ?? [])
+    if (!FIXABLE_RULES.has(rule)) skipped.push({ rule, reason: "no fixer for this rule yet" });
+    else if (!wanted(rule) && status.has(rule)) skipped.push({ rule, reason: `already ${status.get(rule)}` });
+  return { fixes, skipped };
+}
