@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { pythonTargets } from "../src/engine/facts/automation.js";
 import { splitShell } from "../src/engine/facts/ci/shell.js";
 import { parseNotebook } from "../src/engine/facts/notebook.js";
 import { parsePython } from "../src/engine/facts/python.js";
@@ -207,5 +208,16 @@ describe("README", () => {
     expect(r.code).toEqual([]);
     // Inline code is prose: "Train the model. Port 6677. Then run make test." is eight words with a letter.
     expect(r.words).toBe(8);
+  });
+});
+
+describe("the module an app server starts", () => {
+  it.each([
+    ["gunicorn --bind 0.0.0.0:8000 serve:app", ["serve.py"]],
+    ["gunicorn --bind=0.0.0.0:9696 predict:app", ["predict.py"]],
+    ["gunicorn -w 4 -b 0.0.0.0:80 api.wsgi:application", ["api/wsgi.py"]],
+    ["uvicorn app.main:app --host 0.0.0.0 --port 8000", ["app/main.py"]],
+  ])("%s", (command, modules) => {
+    expect(pythonTargets(command)).toEqual(modules);
   });
 });

@@ -51,8 +51,9 @@ export function usesOrchestrator(module: PyModule): boolean {
 }
 
 const PY_RUN = /\bpython[0-9.]*\s+(?:-[uBOW]\w*\s+)*(?:-m\s+([\w.]+)|([\w./-]+\.py))/g;
+/** The module an app server starts, past its options (`--bind 0.0.0.0:8000`, `--bind=…`, `-w 4`). */
 const ASGI_RUN =
-  /\b(?:uvicorn|gunicorn|hypercorn|streamlit\s+run|flask\s+--app)\s+(?:[-\w=]+\s+)*([\w./-]+?)(?:\.py)?(?::\w+)?(?:\s|$)/g;
+  /\b(?:uvicorn|gunicorn|hypercorn|streamlit\s+run|flask\s+--app)\s+(?:(?:-[-\w]*=\S*|[-\w=]+|[\d.:]+)\s+)*([A-Za-z_./][\w./-]*?)(?:\.py)?(?::\w+)?(?:\s|$)/g;
 
 /** Python entry points a command runs: `python x.py`, `python -m a.b`, `uvicorn a.b:app`. */
 export function pythonTargets(command: string): string[] {

@@ -52,7 +52,10 @@ function startsPredictionService(facts: Facts, d: Dockerfile, start: string): bo
   if (!APP_SERVERS.test(start)) return false;
   const flaskApp = flaskRunModule(facts.modules, d, start);
   if (flaskApp) return servedModules(facts.modules, flaskApp).some((p) => predicting.has(p));
-  const targets = pythonTargets(start.replace(/\b(gunicorn|hypercorn)\b(.*?)\s([\w.]+:\w+)/, "uvicorn $3"));
+  // The module:app after gunicorn's options, not a `--bind 0.0.0.0:8000` address (a module starts with a letter).
+  const targets = pythonTargets(
+    start.replace(/\b(gunicorn|hypercorn)\b(.*?)\s([A-Za-z_][\w.]*:\w+)/, "uvicorn $3"),
+  );
   return targets.some((t) => {
     const path = facts.moduleInImage(d, t);
     if (!path) return false;
