@@ -39,7 +39,7 @@ async function auditDir(dir: string, input: AuditInput) {
 }
 
 /** Writes a file only where none is: the `wx` flag makes the check and the write one step. */
-function writeNew(dir: string, file: ProposedFile): string | null {
+export function writeNew(dir: string, file: ProposedFile): string | null {
   const target = resolve(dir, file.path);
   if (!target.startsWith(resolve(dir) + "/")) return "outside the directory";
   try {

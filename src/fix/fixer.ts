@@ -18,7 +18,12 @@ export interface FixContext {
 export interface Fixer {
   id: string;
   rules: string[];
-  propose: (ctx: FixContext) => Omit<Fix, "fixer" | "rules"> | { skip: string };
+  propose: (ctx: FixContext) => Proposal | { skip: string };
+}
+
+export interface Proposal extends Omit<Fix, "fixer" | "rules"> {
+  /** Rules of this fixer the files cannot help, with the reason (CI cannot run tests that do not exist). */
+  notFixed?: { rule: string; reason: string }[];
 }
 
 /** Whether a rule already has its full credit (or is not judged), so a fixer has nothing to add for it. */

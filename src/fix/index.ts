@@ -35,7 +35,13 @@ export const FIXABLE_RULES = new Set(FIXERS.flatMap((f) => f.rules));
  * The files that would make failing or partial rules pass, from the facts and scorecard of one audit: pure, so
  * the CLI writes them, the app shows them, and tests re-audit them in memory. `only` limits it to those rules.
  */
-export function planFixes(facts: Facts, card: Scorecard, catalogue: Catalogue, only?: string[]): FixPlan {
+export function planFixes(
+  facts: Facts,
+  card: Scorecard,
+  catalogue: Catalogue,
+  only?: string[],
+  fixers: Fixer[] = FIXERS,
+): FixPlan {
   const status = new Map(card.rules.map((r) => [r.id, r.status]));
   const wanted = (rule: string) =>
     (only?.length ? only.includes(rule) : true) && ["fail", "partial"].includes(status.get(rule) ?? "");
@@ -50,7 +56,7 @@ export function planFixes(facts: Facts, card: Scorecard, catalogue: Catalogue, o
   };
   const fixes: Fix[] = [];
   const skipped: FixPlan["skipped"] = [];
-  for (const fixer of FIXERS) {
+  for (const fixer of fixers) {
     const rules = fixer.rules.filter(wanted);
     if (!rules.length) continue;
     const proposal = fixer.propose(ctx);
@@ -58,10 +64,14 @@ export function planFixes(facts: Facts, card: Scorecard, catalogue: Catalogue, o
       for (const rule of rules) skipped.push({ rule, reason: proposal.skip });
       continue;
     }
-    ctx.planned.push(...proposal.files);
+    const { notFixed = [], ...fix } = proposal;
+    for (const n of notFixed) if (rules.includes(n.rule)) skipped.push(n);
+    const fixed = rules.filter((r) => !notFixed.some((n) => n.rule === r));
+    if (!fixed.length) continue;
+    ctx.planned.push(...fix.files);
     // Later fixers see these paths as taken, so no two fixes claim one file.
-    for (const f of proposal.files) ctx.project.paths.add(f.path);
-    fixes.push({ fixer: fixer.id, rules, ...proposal });
+    for (const f of fix.files) ctx.project.paths.add(f.path);
+    fixes.push({ fixer: fixer.id, rules: fixed, ...fix });
   }
   for (const rule of only ?? [])
     if (!FIXABLE_RULES.has(rule)) skipped.push({ rule, reason: "no fixer for this rule yet" });

@@ -68,8 +68,14 @@ export const ciWorkflowFixer: Fixer = {
         run: manager.run + LINT_COMMANDS[project.linter.tool],
       });
     if (test) steps.push({ name: "Run the tests", run: manager.run + test });
-    else if (!project.tests)
-      todo.push("Write tests (tests/test_*.py with `def test_…`): the workflow has none to run yet.");
+    const notFixed = project.tests
+      ? []
+      : [
+          {
+            rule: "cicd.tests",
+            reason: "no test files to run: write tests/test_*.py with `def test_…` first",
+          },
+        ];
     const job: Record<string, unknown> = { "runs-on": "ubuntu-latest" };
     if (manager.shell) job.defaults = { run: { shell: manager.shell } };
     job.steps = steps;
@@ -103,6 +109,6 @@ export const ciWorkflowFixer: Fixer = {
       todo.push(
         `Declare ${tools.join(" and ")} for development (${tools.map((t) => manager.declare(t, project.devManifest ?? manifest ?? "requirements-dev.txt", true)).join("; ")}), then drop the workflow's "Install ${tools.join(" and ")}" step.`,
       );
-    return { files, todo };
+    return { files, todo, notFixed };
   },
 };

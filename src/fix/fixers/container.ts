@@ -2,6 +2,7 @@ import type { Fixer, FixContext } from "../fixer.js";
 import type { ProposedFile } from "../model.js";
 import { freePath } from "../project.js";
 import { metricsModulePath } from "./metrics.js";
+import { LITERAL_PATH } from "./dvc-pipeline.js";
 import { SERVICE_PORT } from "./service-target.js";
 
 const SERVERS = {
@@ -29,6 +30,16 @@ venv
 .dvc/cache
 .dvc/tmp
 `;
+
+/** Model files the serving module loads by a literal path that is not in the repository (built by training). */
+function modelFilesMissing(ctx: FixContext): string[] {
+  const module = ctx.facts.python.find((m) => m.path === ctx.project.service?.path);
+  const loads = (module?.calls ?? []).filter(
+    (c) => /(^|\.)(load\w*|open)$/.test(c.name) && (c.name !== "open" || /^r?b/.test(c.strings[1] ?? "")),
+  );
+  const paths = loads.map((c) => c.strings[0]).filter((p) => p && LITERAL_PATH.test(p));
+  return [...new Set(paths)].filter((p) => !ctx.project.paths.has(p.replace(/^\.\//, "")));
+}
 
 /** The module the container starts: the metrics wrapper when this run writes (or the repository has) one. */
 function startedModule(ctx: FixContext): string {
@@ -83,6 +94,11 @@ export const containerFixer: Fixer = {
     const dockerfile = freePath(project.paths, wanted);
     const files: ProposedFile[] = [{ ...dockerfile, content: `${lines.join("\n")}\n` }];
     if (!project.paths.has(".dockerignore")) files.push({ path: ".dockerignore", content: DOCKERIGNORE });
+    const missing = modelFilesMissing(ctx);
+    if (missing.length)
+      todo.push(
+        `The service loads ${missing.join(", ")}, which the repository does not hold: produce it (your training script, or \`dvc repro\`) before \`docker build\`, or the container stops at start-up.`,
+      );
     if (ctx.facts.paths.some((p) => p.endsWith(".dvc")))
       todo.push(
         "Run `dvc pull` before `docker build`: the image copies the working tree, and DVC-tracked files are not in Git.",

@@ -17,8 +17,8 @@ export const STAGES: { kind: string; name: RegExp }[] = [
 
 const READS = /(^|\.)(read_csv|read_parquet|read_json|read_excel|read_feather|load|loadtxt)$/;
 const WRITES = /(^|\.)(to_csv|to_parquet|to_json|to_feather|dump|save\w*|savefig|save_model)$/;
-/** A literal relative file path: no placeholders, no URLs, an extension or a folder. */
-const PATH = /^(?!\/|\w+:)[\w.-]+(\/[\w.-]+)*$/;
+/** A literal relative file path with an extension or a folder: no placeholders, no URLs. */
+export const LITERAL_PATH = /^(?!\/|\w+:)(?=[^/]*[/.])[\w.-]+(\/[\w.-]+)*$/;
 
 function literalPaths(module: PyModule, calls: RegExp, write: boolean): string[] {
   const out = new Set<string>();
@@ -27,7 +27,7 @@ function literalPaths(module: PyModule, calls: RegExp, write: boolean): string[]
       if (/^[wax]/.test(c.strings[1] ?? "r") !== write) continue;
     } else if (!calls.test(c.name)) continue;
     const path = c.strings[0];
-    if (path && PATH.test(path) && /[/.]/.test(path)) out.add(path.replace(/^\.\//, ""));
+    if (path && LITERAL_PATH.test(path)) out.add(path.replace(/^\.\//, ""));
   }
   return [...out];
 }
@@ -73,10 +73,14 @@ export const dvcPipelineFixer: Fixer = {
         todo.push(
           `${module.path} writes ${tracked.join(", ")}, which Git tracks: \`git rm --cached\` it and add it to the stage's outs.`,
         );
+      // A small JSON an evaluation writes is a metrics file: kept in Git, shown by `dvc metrics show`.
+      const metrics = outs.filter((p) => /(^|\/)(metrics|scores?)\w*\.json$/.test(p));
+      const data = outs.filter((p) => !metrics.includes(p));
       stages[name] = {
         cmd: `python ${module.path}`,
         deps: [module.path, ...reads],
-        ...(outs.length ? { outs } : {}),
+        ...(data.length ? { outs: data } : {}),
+        ...(metrics.length ? { metrics: metrics.map((p) => ({ [p]: { cache: false } })) } : {}),
       };
     }
     const path = freePath(project.paths, "dvc.yaml");
