@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../src/app/handlers/command.js";
+import { commentEvent } from "./github/comment.js";
 import { filesOf } from "./github/fake-github.js";
 import { fakeGitHubPerTest } from "./github/per-test.js";
 import { payload, testProbot } from "./github/probot.js";
@@ -9,20 +10,7 @@ const BASE = "b".repeat(40);
 const HEAD = "c".repeat(40);
 const files = filesOf("fixtures/repos/middling");
 
-const comment = (id: string, body: string, onPullRequest = true, login = "reviewer") => ({
-  id,
-  name: "issue_comment" as const,
-  payload: payload("issue_comment", "created", {
-    issue: {
-      number: 12,
-      ...(onPullRequest
-        ? { pull_request: { url: `https://api.github.com${repo}/pulls/12` } }
-        : { pull_request: undefined }),
-    },
-    comment: { id: 901, body, user: { login, type: "User" } },
-    sender: { login, type: "User", id: 5 },
-  }) as never,
-});
+const comment = commentEvent;
 
 function permission(login: string, level: string, role = level) {
   github.scope

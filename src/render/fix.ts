@@ -1,5 +1,8 @@
 import type { Fix, FixPlan, ProposedFile } from "../fix/index.js";
 
+/** GitHub's limit on a comment is 65,536 characters. */
+const REPLY_LIMIT = 65_000;
+
 /** The language GitHub highlights a file in, by its name. */
 function languageOf(path: string): string {
   if (/\.ya?ml$/.test(path)) return "yaml";
@@ -76,7 +79,11 @@ export function renderFixReply(
   if (fixes.length && !options.canOpenPullRequest && !options.pullRequestUrl)
     out.push(
       "",
-      "<sub>The app can open a pull request with them where it is installed from `app.write.yml` (with `contents: write`).</sub>",
+      `<sub>\`/mlops-audit fix-pr ${rules[0]}\` opens a pull request with them where the app is installed from \`app.write.yml\` (with \`contents: write\`).</sub>`,
     );
-  return out.join("\n");
+  const text = out.join("\n");
+  // Generated files are small; should a reply ever outgrow a comment, the CLI still has them in full.
+  return text.length <= REPLY_LIMIT
+    ? text
+    : `${out[0]}\n\nThe files are too large for a comment: run \`npx mlops-audit fix . ${rules.join(" ")}\` in a clone.`;
 }

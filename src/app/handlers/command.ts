@@ -5,6 +5,8 @@ import { renderComment } from "../../render/comment.js";
 import { COMMENT_MARKER } from "../../render/markdown.js";
 import { describeError } from "../../sources/github.js";
 import { auditCommit, type AppState } from "../auditor.js";
+import { renderFixReply } from "../../render/fix.js";
+import { fixPlanAt, openFixPullRequest } from "../fix.js";
 import { upsertStickyComment } from "../publish/sticky.js";
 import { badgeFor, commitJob } from "./job.js";
 import { auditPullRequest } from "./pull-request.js";
@@ -13,6 +15,7 @@ export type Command =
   | { kind: "audit" }
   | { kind: "help" }
   | { kind: "explain"; ruleId?: string }
+  | { kind: "fix"; ruleId?: string; pullRequest: boolean }
   | { kind: "unknown"; word: string };
 
 /** The command on the comment's first line, or nothing when the comment is not addressed to us. */
@@ -25,6 +28,8 @@ export function parseCommand(body: string): Command | undefined {
   if (!word) return { kind: "audit" };
   if (word === "help") return { kind: "help" };
   if (word === "explain") return { kind: "explain", ruleId: arg };
+  if (word === "fix" || word === "fix-pr")
+    return { kind: "fix", ruleId: arg, pullRequest: word === "fix-pr" };
   return { kind: "unknown", word };
 }
 
@@ -33,19 +38,26 @@ export const HELP = [
   "",
   "- `/mlops-audit` audits again: this pull request's head, or the default branch on an issue, and updates the scorecard comment.",
   "- `/mlops-audit explain <rule-id>` says what a rule checks, why it matters and how to pass it.",
+  "- `/mlops-audit fix <rule-id>` answers with the files that would make the rule pass, written for this repository.",
+  "- `/mlops-audit fix-pr <rule-id>` opens a pull request with them, where the app may write (installed from `app.write.yml`).",
   "- `/mlops-audit help` shows this list.",
 ].join("\n");
 
-function explain(catalogue: Catalogue, ruleId: string | undefined): string {
+/** "There is no rule …", with the rules it might have meant; undefined when the rule exists. */
+function unknownRule(catalogue: Catalogue, ruleId: string | undefined): string | undefined {
   const rules = catalogue.phases.flatMap((p) => p.rules);
-  const rule: Rule | undefined = rules.find((r) => r.id === ruleId);
-  if (!rule) {
-    const near = rules.filter(
-      (r) => ruleId && (r.id.startsWith(ruleId.split(".")[0]) || r.id.includes(ruleId)),
-    );
-    const list = (near.length ? near : rules).map((r) => `\`${r.id}\``).join(", ");
-    return `${ruleId ? `There is no rule \`${ruleId.slice(0, 100)}\`.` : "Which rule?"} Try one of: ${list}.`;
-  }
+  if (rules.some((r) => r.id === ruleId)) return undefined;
+  const near = rules.filter(
+    (r) => ruleId && (r.id.startsWith(ruleId.split(".")[0]) || r.id.includes(ruleId)),
+  );
+  const list = (near.length ? near : rules).map((r) => `\`${r.id}\``).join(", ");
+  return `${ruleId ? `There is no rule \`${ruleId.slice(0, 100)}\`.` : "Which rule?"} Try one of: ${list}.`;
+}
+
+function explain(catalogue: Catalogue, ruleId: string | undefined): string {
+  const unknown = unknownRule(catalogue, ruleId);
+  if (unknown) return unknown;
+  const rule: Rule = catalogue.phases.flatMap((p) => p.rules).find((r) => r.id === ruleId)!;
   const phase = catalogue.phases.find((p) => p.id === rule.phase)?.name ?? rule.phase;
   return [
     `### ${rule.title} \`${rule.id}\``,
@@ -124,6 +136,65 @@ async function auditThread(state: AppState, context: Context<"issue_comment.crea
   );
 }
 
+/**
+ * The files that would make one rule pass, at the thread's commit (a pull request's head, or the default branch),
+ * as a reply; with `fix-pr`, on a new branch in a pull request where the app may write, else how to apply them.
+ */
+async function answerFix(
+  state: AppState,
+  context: Context<"issue_comment.created">,
+  rule: string,
+  pullRequest: boolean,
+) {
+  const { issue, repository } = context.payload;
+  let base: { sha: string; branch?: string };
+  if (issue.pull_request) {
+    const { data: pr } = await context.octokit.rest.pulls.get(context.pullRequest());
+    // A fork's branch is not the app's to write to: its files are shown, never pushed.
+    const own = pr.head.repo?.full_name === repository.full_name;
+    base = { sha: pr.head.sha, branch: own ? pr.head.ref : undefined };
+  } else {
+    const { data: branch } = await context.octokit.rest.repos.getBranch({
+      ...context.repo(),
+      branch: repository.default_branch,
+    });
+    base = { sha: branch.commit.sha, branch: repository.default_branch };
+  }
+  const job = await commitJob(context, state, {
+    sha: base.sha,
+    trigger: "command",
+    rerun: false,
+    needScorecard: true,
+  });
+  const plan = await fixPlanAt(state, job, base.sha, [rule]);
+  const hasFiles = plan.fixes.some((f) => f.files.length);
+  let pullRequestUrl: string | undefined;
+  let refused = "";
+  if (pullRequest && hasFiles && base.branch) {
+    try {
+      const body = renderFixReply(plan, [rule], { canOpenPullRequest: true });
+      pullRequestUrl = await openFixPullRequest(
+        job.octokit,
+        job.repo,
+        { sha: base.sha, branch: base.branch },
+        [rule],
+        plan,
+        body,
+      );
+    } catch (e) {
+      const status = (e as { status?: number }).status;
+      if (status !== 403 && status !== 404) throw e;
+      refused =
+        "The app may not write to this repository (it was installed without `contents: write`), so here are the files.\n\n";
+    }
+  } else if (pullRequest && hasFiles)
+    refused = "This pull request's branch is in a fork, which the app does not write to.\n\n";
+  await reply(
+    context,
+    refused + renderFixReply(plan, [rule], { canOpenPullRequest: !refused && pullRequest, pullRequestUrl }),
+  );
+}
+
 export function onComment(state: AppState) {
   return async (context: Context<"issue_comment.created">) => {
     const command = parseCommand(context.payload.comment.body);
@@ -140,6 +211,16 @@ export function onComment(state: AppState) {
         return reply(context, `Unknown command \`${command.word.slice(0, 50)}\`.\n\n${HELP}`);
       case "explain":
         return reply(context, explain(state.catalogue, command.ruleId));
+      case "fix": {
+        const unknown = unknownRule(state.catalogue, command.ruleId);
+        if (unknown) return reply(context, unknown);
+        try {
+          return await answerFix(state, context, command.ruleId!, command.pullRequest);
+        } catch (e) {
+          await reply(context, `The fix could not be prepared: ${describeError(e)}. Try again later.`);
+          throw e;
+        }
+      }
     }
     try {
       await auditThread(state, context);
