@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseCommand } from "../src/app/handlers/command.js";
 import { commentEvent } from "./github/comment.js";
-import { filesOf } from "./github/fake-github.js";
+import { filesOf, wantedPaths } from "./github/fake-github.js";
 import { fakeGitHubPerTest } from "./github/per-test.js";
 import { testProbot } from "./github/probot.js";
 
@@ -104,6 +104,26 @@ describe("/mlops-audit fix in a comment", () => {
     );
     expect(body).toContain("uses: docker/build-push-action@v6");
     expect(body).toContain("npx mlops-audit fix . cicd.delivery");
+  });
+
+  it("never proposes a file the commit holds, even one the config tells the audit to ignore", async () => {
+    github.token();
+    maintainer();
+    github.scope.get(`${repo}/branches/main`).reply(200, { name: "main", commit: { sha: HEAD } });
+    const withCi = { ...files, ".github/workflows/ci.yml": Buffer.from("on: workflow_dispatch\n") };
+    github.config("paths:\n  ignore: ['.github/**']\n");
+    github.commit(
+      HEAD,
+      withCi,
+      wantedPaths(withCi).filter((p) => !p.startsWith(".github/")),
+    );
+    github.scope.post(`${repo}/issues/12/comments`).reply(201, { id: 74 });
+    const { probot } = await testProbot();
+    await probot.receive(comment("f-5", "/mlops-audit fix-pr cicd.tests", false));
+    expect(replies()[0]).toContain(
+      "- `cicd.tests`: not fixed, .github/workflows/ci.yml exists, though the audit does not read it.",
+    );
+    expect(github.requests.some((r) => r.method === "POST" && /git\//.test(r.url))).toBe(false);
   });
 
   it("an unknown rule gets the rules it may have meant, and no audit", async () => {

@@ -117,6 +117,16 @@ describe("fixes are tailored to each repository", () => {
     });
   });
 
+  it("suggests nothing for an audit limited to a folder, and says why", async () => {
+    const { facts, card } = await auditFiles(filesOf(join(ROOT, "fixtures/repos/middling")));
+    const plan = planFixes(facts, { ...card, target: { ...card.target, root: "services/api" } }, catalogue);
+    expect(plan.fixes).toEqual([]);
+    expect(plan.skipped).toContainEqual({
+      rule: "cicd.tests",
+      reason: "the audit is limited to services/api (paths.root), which fixes do not support yet",
+    });
+  });
+
   it("names what it cannot fix: rules without a fixer, rules already passing, and a dvc.yaml that only lacks its run", async () => {
     const { plan: p } = await plan("fixtures/repos/middling", ["cloud.iac", "cicd.pipeline"]);
     expect(p.skipped).toEqual([

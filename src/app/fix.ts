@@ -1,7 +1,7 @@
 import { settingsFrom } from "../config/load.js";
 import { MAX_FILE_BYTES, readSnapshot, scorecardFromFacts } from "../engine/audit.js";
 import { buildFacts } from "../engine/facts/index.js";
-import { planFixes, type FixPlan } from "../fix/index.js";
+import { planFixes, type Fix, type FixPlan } from "../fix/index.js";
 import { TOOL } from "../version.js";
 import { openSnapshot, type AppState, type AuditTarget } from "./auditor.js";
 import type { Octokit, RepoRef } from "./github.js";
@@ -26,7 +26,24 @@ export async function fixPlanAt(
     tool: TOOL,
     target: { name: `${target.repo.owner}/${target.repo.repo}`, commit: sha },
   });
-  return planFixes(facts, card, state.catalogue, rules);
+  const plan = planFixes(facts, card, state.catalogue, rules);
+  // The audit leaves out ignored and excluded paths; a fix must still never land on a file the commit has.
+  const taken = new Set(snapshot.entries.map((e) => e.path));
+  const clash = (f: Fix) => f.files.find((file) => taken.has(file.path));
+  return {
+    fixes: plan.fixes.filter((f) => !clash(f)),
+    skipped: [
+      ...plan.skipped,
+      ...plan.fixes
+        .filter(clash)
+        .flatMap((f) =>
+          f.rules.map((rule) => ({
+            rule,
+            reason: `${clash(f)!.path} exists, though the audit does not read it`,
+          })),
+        ),
+    ],
+  };
 }
 
 /**

@@ -56,6 +56,17 @@ export function planFixes(
   };
   const fixes: Fix[] = [];
   const skipped: FixPlan["skipped"] = [];
+  // Paths in an audit limited to a folder are relative to it, while workflows live at the repository's root.
+  if (card.target.root)
+    return {
+      fixes,
+      skipped: FIXERS.flatMap((f) => f.rules)
+        .filter((r, i, all) => wanted(r) && all.indexOf(r) === i)
+        .map((rule) => ({
+          rule,
+          reason: `the audit is limited to ${card.target.root} (paths.root), which fixes do not support yet`,
+        })),
+    };
   for (const fixer of fixers) {
     const rules = fixer.rules.filter(wanted);
     if (!rules.length) continue;
