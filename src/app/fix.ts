@@ -34,14 +34,12 @@ export async function fixPlanAt(
     fixes: plan.fixes.filter((f) => !clash(f)),
     skipped: [
       ...plan.skipped,
-      ...plan.fixes
-        .filter(clash)
-        .flatMap((f) =>
-          f.rules.map((rule) => ({
-            rule,
-            reason: `${clash(f)!.path} exists, though the audit does not read it`,
-          })),
-        ),
+      ...plan.fixes.filter(clash).flatMap((f) =>
+        f.rules.map((rule) => ({
+          rule,
+          reason: `${clash(f)!.path} exists, though the audit does not read it`,
+        })),
+      ),
     ],
   };
 }
