@@ -24,8 +24,9 @@ const input = {
 describe("engine threads", () => {
   it("judge a tree on a worker thread to the same scorecard as the main thread, settings and notes included", async () => {
     const files = await read(completeFixture());
-    const card = await threads.judge(files, input);
+    const { card, fixes } = await threads.judge(files, input);
     expect(card).toEqual(judgeFiles(files, { ...input, catalogue }));
+    expect(fixes).toEqual({ fixes: [], skipped: [] });
     expect(card.score).toBe(100);
     expect(card.rules.find((r) => r.id === "cloud.iac")?.status).toBe("exempt");
     expect(card.notes).toContain("a note from the caller");
@@ -48,14 +49,17 @@ describe("engine threads", () => {
   it("fail a job the engine cannot judge with the reason, and judge the next one", async () => {
     const broken = { paths: ["a.py"], texts: "not a map", unreadable: new Map() } as unknown as ReadFiles;
     await expect(threads.judge(broken, input)).rejects.toThrow(/^the engine failed: /);
-    const card = await threads.judge(await read({ "README.md": "# Hi\n" }), input);
+    const { card, fixes } = await threads.judge(await read({ "README.md": "# Hi\n" }), input);
     expect(card.rules).toHaveLength(35);
+    expect(fixes.fixes.map((f) => f.fixer)).toEqual(["ci-workflow", "pre-commit"]);
   });
 
   it("queue jobs beyond their number and answer each with its own scorecard", async () => {
     const trees = [{ "README.md": "# One\n" }, completeFixture(), { "a.py": "import mlflow\n" }];
     const cards = await Promise.all(
-      trees.map(async (t, i) => threads.judge(await read(t), { ...input, target: { name: `t${i}` } })),
+      trees.map(
+        async (t, i) => (await threads.judge(await read(t), { ...input, target: { name: `t${i}` } })).card,
+      ),
     );
     expect(cards.map((c) => c.target.name)).toEqual(["t0", "t1", "t2"]);
     expect(cards[1].score).toBe(100);
@@ -72,7 +76,7 @@ describe("engine threads", () => {
       );
       const huge: ReadFiles = { paths, texts: new Map(), unreadable: new Map() };
       await expect(small.judge(huge, input)).rejects.toThrow(/^the engine thread stopped: .*memory limit/);
-      const card = await small.judge(await read({ "README.md": "# Hi\n" }), input);
+      const { card } = await small.judge(await read({ "README.md": "# Hi\n" }), input);
       expect(card.rules).toHaveLength(35);
     } finally {
       await small.close();

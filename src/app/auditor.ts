@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { configWarnings, settingsFrom, type ConfigResult } from "../config/load.js";
-import { judgeFiles, MAX_FILE_BYTES, readSnapshot } from "../engine/audit.js";
+import { MAX_FILE_BYTES, readSnapshot } from "../engine/audit.js";
+import { judgeWithFixes, type FixPlan, type Judged } from "../fix/index.js";
 import type { Catalogue, Scorecard } from "../engine/model.js";
 import { conclusionOf, renderCheckRun, type Conclusion } from "../render/check-run.js";
 import { deltaOf, type Delta } from "../render/delta.js";
@@ -77,6 +78,8 @@ export interface CommitJob {
 
 export interface AuditOutcome {
   card: Scorecard;
+  /** Files that would make failing rules pass, for the comment's suggested-file blocks. */
+  fixes?: FixPlan;
   delta?: Delta;
   conclusion: Conclusion;
   /** The check run with every rule, when the commit has one of ours. */
@@ -92,13 +95,14 @@ export function openSnapshot(state: AppState, target: Pick<AuditTarget, "octokit
   return GitHubSnapshot.open(git, sha, state.cache);
 }
 
-export async function scorecardOf(
+/** A commit's scorecard and the fixes for its failing rules, judged on an engine thread where there are some. */
+export async function judgedOf(
   state: AppState,
   target: AuditTarget,
   sha: string,
   notes: string[] = [],
   opened?: Promise<GitHubSnapshot>,
-) {
+): Promise<Judged> {
   const snapshot = await (opened ?? openSnapshot(state, target, sha));
   const settings = settingsFrom(target.config.config);
   const files = await readSnapshot(snapshot, settings, MAX_FILE_BYTES, state.blobConcurrency);
@@ -110,7 +114,11 @@ export async function scorecardOf(
   };
   return state.engine
     ? state.engine.judge(files, input)
-    : judgeFiles(files, { ...input, catalogue: state.catalogue });
+    : judgeWithFixes(files, { ...input, catalogue: state.catalogue });
+}
+
+export async function scorecardOf(...args: Parameters<typeof judgedOf>): Promise<Scorecard> {
+  return (await judgedOf(...args)).card;
 }
 
 /** The base branch's scorecard, or nothing: a delta is a bonus, never a reason to fail the audit. */
@@ -163,7 +171,7 @@ async function checkCommit(state: AppState, job: CommitJob): Promise<AuditOutcom
     const notes = job.config.ok
       ? configWarnings(job.config.config).map((w) => `Config: ${w}.`)
       : [`The config is invalid, so this audit used the defaults: ${job.config.error}`];
-    const card = await scorecardOf(state, job, job.sha, notes, job.snapshot);
+    const { card, fixes } = await judgedOf(state, job, job.sha, notes, job.snapshot);
     const base = await baseScorecard(state, job);
     const delta = base && job.base ? deltaOf(base, card, job.base.label) : undefined;
     const conclusion = conclusionOf(card.score, job.config.config.thresholds);
@@ -185,7 +193,7 @@ async function checkCommit(state: AppState, job: CommitJob): Promise<AuditOutcom
     log.info({ sha: job.sha, score: card.score, conclusion, checkRun: runId }, "audited");
     const runOfCommit = runId ?? existing?.id;
     const checkRunUrl = runOfCommit === undefined ? undefined : `${job.htmlUrl}/runs/${runOfCommit}`;
-    return { card, delta, conclusion, checkRunUrl };
+    return { card, fixes, delta, conclusion, checkRunUrl };
   } catch (e) {
     state.metrics.audits.inc({ trigger: job.trigger, conclusion: "error" });
     if (run)

@@ -1,5 +1,5 @@
 import { parentPort } from "node:worker_threads";
-import { judgeFiles } from "../engine/audit.js";
+import { judgeWithFixes } from "../fix/index.js";
 import { loadCatalogue } from "../rules/load.js";
 import type { JudgeRequest, JudgeReply } from "./engine-threads.js";
 
@@ -9,7 +9,7 @@ const catalogue = loadCatalogue();
 parentPort!.on("message", ({ files, input }: JudgeRequest) => {
   let reply: JudgeReply;
   try {
-    reply = { card: judgeFiles(files, { ...input, catalogue }) };
+    reply = judgeWithFixes(files, { ...input, catalogue });
   } catch (e) {
     reply = { error: e instanceof Error ? e.message : String(e) };
   }

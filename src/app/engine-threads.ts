@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { AuditInput } from "../engine/audit.js";
 import type { ReadFiles } from "../engine/facts/index.js";
-import type { Scorecard } from "../engine/model.js";
+import type { Judged } from "../fix/index.js";
 
 /** What a thread needs besides the files: the rules it loads itself. */
 export type JudgeInput = Omit<AuditInput, "catalogue" | "maxFileBytes" | "concurrency" | "progress">;
@@ -10,11 +10,11 @@ export interface JudgeRequest {
   input: JudgeInput;
 }
 /** A thread judges one request at a time, so a reply needs no id: it answers the thread's job in hand. */
-export type JudgeReply = { card: Scorecard } | { error: string };
+export type JudgeReply = Judged | { error: string };
 
 interface Job {
   request: JudgeRequest;
-  resolve: (card: Scorecard) => void;
+  resolve: (judged: Judged) => void;
   reject: (e: Error) => void;
 }
 
@@ -59,7 +59,7 @@ export class EngineThreads {
     for (let i = 0; i < size; i++) this.add();
   }
 
-  judge(files: ReadFiles, input: JudgeInput): Promise<Scorecard> {
+  judge(files: ReadFiles, input: JudgeInput): Promise<Judged> {
     if (this.closed) return Promise.reject(new Error("the engine threads are closed"));
     return new Promise((resolve, reject) => {
       this.waiting.push({ request: { files, input }, resolve, reject });
@@ -83,7 +83,7 @@ export class EngineThreads {
       const job = this.busy.get(worker);
       if (!job) return;
       this.busy.delete(worker);
-      if ("card" in reply) job.resolve(reply.card);
+      if ("card" in reply) job.resolve(reply);
       else job.reject(new Error(`the engine failed: ${reply.error}`));
       this.idle.push(worker);
       this.dispatch();

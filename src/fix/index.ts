@@ -1,6 +1,6 @@
 import { ruleEvaluator } from "../engine/evaluate.js";
-import { DEFAULT_SETTINGS } from "../engine/audit.js";
-import type { Facts } from "../engine/facts/index.js";
+import { DEFAULT_SETTINGS, scorecardFromFacts, type AuditInput } from "../engine/audit.js";
+import { buildFacts, type Facts, type ReadFiles } from "../engine/facts/index.js";
 import type { Catalogue, Scorecard } from "../engine/model.js";
 import { evaluatePredicate } from "../engine/predicates/index.js";
 import type { FixContext, Fixer } from "./fixer.js";
@@ -88,4 +88,16 @@ export function planFixes(
     if (!FIXABLE_RULES.has(rule)) skipped.push({ rule, reason: "no fixer for this rule yet" });
     else if (!wanted(rule) && status.has(rule)) skipped.push({ rule, reason: `already ${status.get(rule)}` });
   return { fixes, skipped };
+}
+
+/** A scorecard and the fixes for it, from one build of the facts: what the app's engine threads return. */
+export interface Judged {
+  card: Scorecard;
+  fixes: FixPlan;
+}
+
+export function judgeWithFixes(files: ReadFiles, input: AuditInput): Judged {
+  const facts = buildFacts(files);
+  const card = scorecardFromFacts(facts, input);
+  return { card, fixes: planFixes(facts, card, input.catalogue) };
 }
