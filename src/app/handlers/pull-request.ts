@@ -36,6 +36,7 @@ export async function auditPullRequest(
     pageUrl: job.pageUrl,
     checkRunUrl: outcome.checkRunUrl,
     badge: badgeFor(context),
+    fixes: outcome.fixes,
   });
   const written = await state.threads.with(`${context.payload.repository.full_name}#${pr.number}`, () =>
     upsertStickyComment(job.octokit, job.repo, pr.number, COMMENT_MARKER, body),
