@@ -69977,6 +69977,14 @@ function planFixes(facts, card, catalogue, only, fixers = FIXERS) {
   };
   const fixes = [];
   const skipped = [];
+  if (card.target.root)
+    return {
+      fixes,
+      skipped: FIXERS.flatMap((f) => f.rules).filter((r, i, all) => wanted(r) && all.indexOf(r) === i).map((rule) => ({
+        rule,
+        reason: `the audit is limited to ${card.target.root} (paths.root), which fixes do not support yet`
+      }))
+    };
   for (const fixer of fixers) {
     const rules = fixer.rules.filter(wanted);
     if (!rules.length) continue;
@@ -76285,24 +76293,77 @@ function annotationsFor(card, root) {
   return card.rules.flatMap((f) => annotationsOf(f, (e) => prefix + e.path)).slice(0, MAX_ANNOTATIONS);
 }
 
+// src/render/fix.ts
+function languageOf(path) {
+  if (/\.ya?ml$/.test(path)) return "yaml";
+  if (/\.py$/.test(path)) return "python";
+  if (/\.toml$/.test(path)) return "toml";
+  if (/(^|\/|\.)Dockerfile$/i.test(path)) return "dockerfile";
+  return "";
+}
+function fenced(file2) {
+  const longest = Math.max(2, ...(file2.content.match(/`+/g) ?? []).map((r) => r.length));
+  const fence2 = "`".repeat(longest + 1);
+  return `${fence2}${languageOf(file2.path)}
+${file2.content.replace(/\n$/, "")}
+${fence2}`;
+}
+function fileBlock(file2, label = "Suggested file") {
+  const beside = file2.beside ? ` (beside \`${file2.beside}\`, which stays as it is)` : "";
+  return `<details><summary>${label}: <code>${file2.path}</code>${beside}</summary>
+
+${fenced(file2)}
+
+</details>`;
+}
+function fixFor(plan, rule) {
+  return plan.fixes.find((f) => f.rules.includes(rule) && f.files.length);
+}
+function suggestedFileBlocks(plan, rule, budget) {
+  const fix = fixFor(plan, rule);
+  if (!fix) return "";
+  const text2 = fix.files.map((f) => fileBlock(f)).join("\n");
+  return text2.length <= budget ? text2 : "";
+}
+
 // src/render/comment.ts
 var COMMENT_NEXT_STEPS = 3;
 var COMMENT_CHANGES = 5;
+var COMMENT_LIMITS = { chars: 3e3, lines: 25 };
+var linesOf = (text2) => text2.split("\n").filter((l) => l.trim()).length;
+function suggestionLines(rest, card, fixes) {
+  if (!fixes) return [];
+  const note = "<sub>`/mlops-audit fix <rule-id>` answers with every suggested file.</sub>";
+  const blocks = [];
+  const shown = /* @__PURE__ */ new Set();
+  for (const step of card.nextSteps.slice(0, COMMENT_NEXT_STEPS)) {
+    const fix = fixFor(fixes, step.rule);
+    if (!fix || shown.has(fix.fixer)) continue;
+    const block2 = suggestedFileBlocks(fixes, step.rule, Infinity);
+    const candidate = [...blocks, block2, note].join("\n");
+    if (rest.length + candidate.length + 2 >= COMMENT_LIMITS.chars) continue;
+    if (linesOf(rest) + linesOf(candidate) >= COMMENT_LIMITS.lines) continue;
+    shown.add(fix.fixer);
+    blocks.push(block2);
+  }
+  return blocks.length ? [...blocks, note, ""] : [];
+}
 function renderComment(card, options) {
-  const out = [
+  const head = [
     COMMENT_MARKER,
     `### MLOps readiness ${headline(card, options.delta)} (${card.level.name})`,
     ""
   ];
-  if (options.delta) out.push(...deltaLines(options.delta, COMMENT_CHANGES), "");
-  out.push(...nextStepLines(card, options.links, COMMENT_NEXT_STEPS), "");
+  if (options.delta) head.push(...deltaLines(options.delta, COMMENT_CHANGES), "");
+  head.push(...nextStepLines(card, options.links, COMMENT_NEXT_STEPS), "");
+  const tail = [];
   const more = [
     options.pageUrl ? `[Full scorecard](${options.pageUrl})` : void 0,
     options.checkRunUrl ? `[every rule in the check run](${options.checkRunUrl})` : void 0
   ].filter(Boolean);
-  if (more.length) out.push(more.join(" \xB7 "), "");
+  if (more.length) tail.push(more.join(" \xB7 "), "");
   if (options.badge)
-    out.push(
+    tail.push(
       "<details><summary>Add the badge to your README</summary>",
       "",
       "```markdown",
@@ -76312,8 +76373,9 @@ function renderComment(card, options) {
       "</details>",
       ""
     );
-  out.push(footer(card, false));
-  return out.join("\n");
+  tail.push(footer(card, false));
+  const suggestions = suggestionLines([...head, ...tail].join("\n"), card, options.fixes);
+  return [...head, ...suggestions, ...tail].join("\n");
 }
 
 // src/action/main.ts
