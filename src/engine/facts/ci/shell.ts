@@ -31,6 +31,8 @@ const PREFIXES = [
   /^docker(-compose|\s+compose)?\s+exec\s+((-e|--env|-w|--workdir|-u|--user|--env-file)(=\S+|\s+\S+)\s+|--?[\w-]+\s+)*("[^"]*"|'[^']*'|\S+)\s+/,
   /^(if|then|else|do|elif|while|until|!)\s+/,
 ];
+/** A tool run by its path in a virtual environment or a system folder (`"$VENV/bin/python" -m pytest`) is that tool. */
+const TOOL_BY_PATH = /^(["']?)[\w.${}/~-]*\/bin\/([\w.-]+)\1(?=\s|$)/;
 const CONTROL_ONLY =
   /^(then|fi|do|done|else|esac|\{|\}|\(|\)|;;|set\b.*|cd\b.*|export\b.*|source\s+.*activate.*)$/;
 
@@ -46,6 +48,8 @@ export function stripPrefixes(command: string): string {
         changed = true;
       }
     }
+    const byName = text.replace(TOOL_BY_PATH, "$2");
+    if (byName !== text) [text, changed] = [byName, true];
   }
   return text;
 }
