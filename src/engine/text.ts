@@ -66,6 +66,12 @@ export function stripSlashComments(text: string): string {
         out += text[i + 1] ?? "";
         i++;
       } else if (c === quote || c === "\n") quote = null;
+    } else if (text.startsWith(c.repeat(3), i) && (c === '"' || c === "'")) {
+      // A Groovy triple-quoted string spans lines: a `/*` in a shell glob inside it opens no comment.
+      const end = text.indexOf(c.repeat(3), i + 3);
+      const stop = end === -1 ? text.length : end + 3;
+      out += text.slice(i, stop);
+      i = stop - 1;
     } else if (c === '"' || c === "'") {
       quote = c;
       out += c;

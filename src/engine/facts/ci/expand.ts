@@ -69,10 +69,14 @@ export function expandCommand(command: CiCommand, ctx: IndirectionContext, baseD
       }
     }
   } else if ((m = text.match(SCRIPT))) {
-    const path = joinPath(baseDir, m[1]) ?? m[1];
-    const script = ctx.scripts.get(path) ?? ctx.scripts.get(m[1].replace(/^\.\//, ""));
+    // Beside the running folder first, else from the repository's root (where CI runs it); evidence names the one read.
+    const besideDir = joinPath(baseDir, m[1]) ?? m[1];
+    const path = ctx.scripts.has(besideDir) ? besideDir : m[1].replace(/^\.\//, "");
+    const script = ctx.scripts.get(path);
     if (script === undefined) return out;
-    const errexit = scriptSetsErrexit(script);
+    // A sourced script runs in the caller's shell, so the caller's `set -e` holds for it too.
+    const sourced = /^(source|\.)\s/.test(text);
+    const errexit = scriptSetsErrexit(script) || (sourced && (command.errexit ?? !command.masked));
     const { commands, written } = splitShell(script, 1);
     commands.forEach((c) => {
       const last = c.index === written - 1;
@@ -85,6 +89,7 @@ export function expandCommand(command: CiCommand, ctx: IndirectionContext, baseD
         mask: command.mask ?? c.mask ?? (!errexit && !last ? `no set -e in ${path}` : undefined),
         via: [...command.via, path],
         dir,
+        errexit,
       };
       out.push(...expandCommand(next, ctx, dir));
     });

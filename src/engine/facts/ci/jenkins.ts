@@ -6,6 +6,30 @@ import { buildStep } from "./steps.js";
 const SH_STEP =
   /\b(sh|bat|powershell|pwsh)\s*\(?\s*(?:script\s*:\s*)?('''[\s\S]*?'''|"""[\s\S]*?"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")([^\n)]*)/g;
 
+/**
+ * Groovy fills `${…}` in a double-quoted step before the shell reads it, so each expression (which may hold quotes
+ * and `?:`) is one word to the shell; `\$` is the shell's own `$`.
+ */
+function afterGroovyInterpolation(body: string): string {
+  let out = "";
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === "\\" && body[i + 1] === "$") {
+      out += "$";
+      i++;
+    } else if (body[i] === "$" && body[i + 1] === "{") {
+      let depth = 0;
+      let j = i + 1;
+      for (; j < body.length; j++) {
+        if (body[j] === "{") depth++;
+        else if (body[j] === "}" && --depth === 0) break;
+      }
+      out += "groovy-value";
+      i = j;
+    } else out += body[i];
+  }
+  return out;
+}
+
 /** A declarative or scripted Jenkinsfile: `sh` steps are `-e` by default; masking is judged as written. */
 export function jenkinsPipeline(path: string, text: string, ctx: IndirectionContext): CiPipeline {
   const code = stripSlashComments(text);
@@ -16,7 +40,8 @@ export function jenkinsPipeline(path: string, text: string, ctx: IndirectionCont
     const literal = m[2];
     const quote = literal.startsWith("'''") || literal.startsWith('"""') ? 3 : 1;
     const line = index.lineOf((m.index ?? 0) + m[0].indexOf(literal));
-    const body = literal.slice(quote, -quote);
+    const written = literal.slice(quote, -quote);
+    const body = literal.startsWith('"') ? afterGroovyInterpolation(written) : written;
     const masked = /returnStatus\s*:\s*true/.test(m[3]);
     return buildStep(
       path,

@@ -15,6 +15,8 @@ export interface CiCommand {
   via: string[];
   /** The repository folder it runs in, where a working directory or a `cd` says so. */
   dir?: string;
+  /** Whether the shell it runs in stops on a failure (`set -e`), where a script it belongs to says so. */
+  errexit?: boolean;
 }
 
 export interface CiStep {
