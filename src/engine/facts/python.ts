@@ -141,6 +141,22 @@ const FROM_IMPORT = /^\s*from\s+([\w.]+)\s+import\s+(.+)$/s;
 const CLASS = /^\s*class\s+(\w+)\s*(?:\((.*)\))?\s*:/s;
 const DEF = /^\s*(?:async\s+)?def\s+(\w+)\s*\((.*?)\)\s*(?:->[^:]*)?:/s;
 const DECORATOR = /^\s*@\s*([A-Za-z_][\w.]*)\s*(\()?/;
+/** A function that imports a module in its body and returns it: the lazy import of an optional dependency. */
+const LAZY_IMPORT_DEF = /^([ \t]*)def\s+(\w+)\s*\([^)]*\)[^:\n]*:[ \t]*\n((?:(?:\1[ \t]+[^\n]*)?\n){1,12})/gm;
+
+/** `name → module` for each lazy-import helper defined in the module (`def _mlflow(): import mlflow; return mlflow`). */
+function lazyImportHelpers(code: string): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!/^[ \t]+import\s/m.test(code)) return out;
+  for (const m of code.matchAll(LAZY_IMPORT_DEF)) {
+    const imported = m[3].match(/^[ \t]+import\s+([\w.]+)(?:\s+as\s+(\w+))?[ \t]*$/m);
+    if (!imported) continue;
+    const local = imported[2] ?? imported[1].split(".")[0];
+    if (new RegExp(`^[ \\t]+return\\s+${local}[ \\t]*$`, "m").test(m[3]))
+      out.set(m[2], imported[2] ? imported[1] : local);
+  }
+  return out;
+}
 const ASSIGN_CTOR = /^\s*([A-Za-z_]\w*)\s*(?::[^=]+)?=\s*([A-Za-z_][\w.]*)\s*\(/;
 const ASSIGN_ALIAS = /^\s*([A-Za-z_]\w*)\s*=\s*([A-Za-z_][\w.]*)\s*$/;
 const WITH_AS = /\b([A-Za-z_][\w.]*)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s+as\s+([A-Za-z_]\w*)/g;
@@ -295,10 +311,13 @@ export function parsePython(
       }
     }
   }
+  const lazyImports = lazyImportHelpers(code);
   for (const ll of lines) {
     let m: RegExpMatchArray | null;
     const at = ll.offset;
-    if ((m = ll.text.match(ASSIGN_CTOR)) && !KEYWORDS.has(m[2])) bind(m[1], `${resolve(m[2], at)}()`, at);
+    const lazy = (m = ll.text.match(ASSIGN_CTOR)) && lazyImports.get(m[2]);
+    if (m && lazy && /\(\s*\)\s*$/.test(ll.text)) bind(m[1], lazy, at);
+    else if (m && !KEYWORDS.has(m[2])) bind(m[1], `${resolve(m[2], at)}()`, at);
     else if ((m = ll.text.match(ASSIGN_ALIAS)) && bindings.has(m[2].split(".")[0]))
       bind(m[1], resolve(m[2], at), at);
     // Most lines have no `as`; the pattern is tried at every position of the ones that do.
