@@ -8,12 +8,14 @@ import { deltaOf, type Delta } from "../render/delta.js";
 import { linksAt } from "../render/status.js";
 import type { GitCache } from "../sources/git-cache.js";
 import { describeError, GitHubSnapshot, octokitGitReader } from "../sources/github.js";
+import type { RecordsCache } from "../sources/github-records.js";
 import { TOOL } from "../version.js";
 import type { orgConfigCache } from "./config.js";
 import type { Drain } from "./drain.js";
 import type { EngineThreads } from "./engine-threads.js";
 import type { Octokit, RepoRef } from "./github.js";
 import type { Metrics } from "./metrics.js";
+import { verifyScorecard } from "./verify.js";
 import { cacheKey, type publicCache } from "./public/cache.js";
 import type { PublicAudits } from "./public/uninstalled.js";
 import {
@@ -39,6 +41,8 @@ export interface AppState {
   /** An audit still running after this long shows an in-progress check run until it finishes. */
   inProgressAfterMs: number;
   cache: GitCache;
+  /** Workflow runs and deployments read for recent audits. */
+  records: RecordsCache;
   metrics: Metrics;
   queue: WorkQueue;
   /** Serialises writes to one issue or pull request's comments. */
@@ -62,6 +66,8 @@ export interface CommitJob {
   htmlUrl: string;
   /** The repository's public scorecard page, where it has one. */
   pageUrl?: string;
+  /** Whose workflow runs count: GitHub's records are read on this branch only. */
+  defaultBranch: string;
   sha: string;
   trigger: Trigger;
   /** A re-run asks for a new check run even when one exists for the commit. */
@@ -171,7 +177,10 @@ async function checkCommit(state: AppState, job: CommitJob): Promise<AuditOutcom
     const notes = job.config.ok
       ? configWarnings(job.config.config).map((w) => `Config: ${w}.`)
       : [`The config is invalid, so this audit used the defaults: ${job.config.error}`];
-    const { card, fixes } = await judgedOf(state, job, job.sha, notes, job.snapshot);
+    const snapshot = await (job.snapshot ?? openSnapshot(state, job, job.sha));
+    const judged = await judgedOf(state, job, job.sha, notes, Promise.resolve(snapshot));
+    const card = await verifyScorecard(judged.card, { ...job, snapshot }, state.catalogue, state.records);
+    const { fixes } = judged;
     const base = await baseScorecard(state, job);
     const delta = base && job.base ? deltaOf(base, card, job.base.label) : undefined;
     const conclusion = conclusionOf(card.score, job.config.config.thresholds);

@@ -2,6 +2,7 @@ import { LRUCache } from "lru-cache";
 import type { ApplicationFunctionOptions, Context, Probot } from "probot";
 import { loadCatalogue } from "../rules/load.js";
 import { GitCache } from "../sources/git-cache.js";
+import { RecordsCache } from "../sources/github-records.js";
 import { describeError } from "../sources/github.js";
 import type { AppState } from "./auditor.js";
 import { orgConfigCache } from "./config.js";
@@ -50,6 +51,7 @@ export function createState(blobConcurrency = BLOB_CONCURRENCY, engineThreads = 
     batchedReads: process.env.MLOPS_AUDIT_BATCHED_READS !== "false",
     orgConfigs: orgConfigCache(),
     cache,
+    records: new RecordsCache(),
     metrics,
     queue: new WorkQueue(CONCURRENT_AUDITS, (depth) => metrics.queueDepth.set(depth)),
     threads: new KeyedLock(),

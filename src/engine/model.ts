@@ -7,6 +7,33 @@ export interface Evidence {
   path: string;
   line?: number;
   snippet?: string;
+  /** For CI evidence: the GitHub Actions workflow that runs it, whose runs on GitHub can verify it. */
+  workflow?: WorkflowRef;
+  /** What GitHub's records say of that workflow (only where the audit could read them). */
+  verification?: Verification;
+}
+
+export interface WorkflowRef {
+  /** The workflow file, `.github/workflows/…`. */
+  path: string;
+  /** It runs on a schedule, so it is judged on its scheduled runs. */
+  scheduled: boolean;
+}
+
+export type VerificationState = "verified" | "failing" | "never-run" | "not-checked";
+
+export interface Verification {
+  state: VerificationState;
+  /** The workflow (or `deployments`) the records are of. */
+  of: string;
+  /** The run (or deployment status) that decided it. */
+  url?: string;
+  /** When that run finished. */
+  at?: string;
+  /** How many runs in a row failed, counting back from the latest. */
+  failedRuns?: number;
+  /** Why the records could not be read, or what is missing. */
+  reason?: string;
 }
 
 export interface PythonQuery {
@@ -157,6 +184,17 @@ export interface Finding {
   remediation: string;
   docs: string;
   evidence: Evidence[];
+  /** The best verification of the finding's CI evidence, where GitHub's records were read. */
+  verification?: Verification;
+  /** The repository's latest deployment, for a delivery or cloud deployment that passes. */
+  deployment?: DeploymentRecord;
+}
+
+export interface DeploymentRecord {
+  environment: string;
+  state: string;
+  at: string;
+  url?: string;
 }
 
 export interface Scorecard {
@@ -173,6 +211,8 @@ export interface Scorecard {
   phases: { id: string; name: string; score: number | null }[];
   rules: Finding[];
   notes: string[];
+  /** Whether GitHub's records were read: once per audit, not once per rule. */
+  verification?: { checked: boolean; note: string; at?: string };
 }
 
 export interface ChecklistResult {

@@ -88,3 +88,31 @@ export function checklistOf(catalogue: Catalogue, evaluator: RuleEvaluator): Sco
     };
   });
 }
+
+/**
+ * Scores, grade, level and checklist again after statuses changed outside the rules (GitHub's records).
+ * A checklist item made of rules is combined again; one with inline predicates reads files only, which
+ * records never change, so it keeps its status.
+ */
+export function rescored(card: Scorecard, catalogue: Catalogue): Scorecard {
+  const byId = new Map(card.rules.map((f) => [f.id, f.status]));
+  const statusOf = (id: string): Status => byId.get(id) ?? "fail";
+  const score = Math.round(weightedScore(card.rules) ?? 0);
+  return {
+    ...card,
+    score,
+    grade: gradeOf(score),
+    level: levelOf(statusOf),
+    phases: card.phases.map((p) => {
+      const s = weightedScore(card.rules.filter((f) => f.phase === p.id));
+      return { ...p, score: s === null ? null : Math.round(s) };
+    }),
+    checklist: card.checklist.map((c) => {
+      const item = catalogue.checklist.find((i) => i.id === c.id);
+      const sources = item?.best ?? item?.lowest ?? [];
+      if (!item || !sources.every((s) => "rule" in s)) return c;
+      const statuses = sources.map((s) => statusOf((s as { rule: string }).rule));
+      return { ...c, status: combine(statuses, item.best ? "best" : "lowest") };
+    }),
+  };
+}

@@ -194,6 +194,11 @@ export class GitHubSnapshot implements Snapshot {
     return this.pend(sha, this.git.getBlob(sha, path));
   }
 
+  /** The blob a path names in this commit: what a file's version is, for keys that must change with it. */
+  blobSha(path: string): string | undefined {
+    return this.blobs.get(path)?.sha;
+  }
+
   async read(path: string): Promise<ReadResult> {
     let blob = this.blobs.get(path);
     if (!blob) return { ok: false, reason: "not in the tree" };

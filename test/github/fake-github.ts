@@ -110,12 +110,35 @@ export class FakeGitHub {
     return `/repos/${this.owner}/${this.repo}`;
   }
 
-  token(): this {
+  /** The installation's token, with the permissions the installation granted. */
+  token(permissions: Record<string, string> = {}): this {
     this.scope.post(`/app/installations/${INSTALLATION_ID}/access_tokens`).reply(201, {
       token: NEVER_LOGGED.installationToken,
       expires_at: "2099-01-01T00:00:00Z",
-      permissions: {},
+      permissions,
     });
+    return this;
+  }
+
+  /**
+   * GitHub's answer to the completed default-branch runs of one workflow file; `scheduled` when the
+   * audit should ask for the scheduled runs only.
+   */
+  workflowRuns(
+    file: string,
+    answer: [number, Record<string, unknown>, Record<string, string>?],
+    scheduled = false,
+  ): this {
+    this.scope
+      .get(`${this.base}/actions/workflows/${file}/runs`)
+      .query({
+        branch: "main",
+        status: "completed",
+        exclude_pull_requests: "true",
+        per_page: "10",
+        ...(scheduled ? { event: "schedule" } : {}),
+      })
+      .reply(...answer);
     return this;
   }
 

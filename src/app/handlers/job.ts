@@ -19,6 +19,7 @@ export async function commitJob(
     repo: context.repo(),
     htmlUrl: context.payload.repository.html_url,
     pageUrl: pageFor(context),
+    defaultBranch: context.payload.repository.default_branch,
     config: config ?? (await loadRepositoryConfig(context, state.catalogue)),
     log: context.log,
   };

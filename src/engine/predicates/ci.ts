@@ -1,5 +1,5 @@
 import type { CiPipeline, CiStep } from "../facts/ci/index.js";
-import type { CiQuery, Evidence, Trigger } from "../model.js";
+import type { CiQuery, Evidence, Trigger, WorkflowRef } from "../model.js";
 import { snippetOf } from "../text.js";
 import { found, nameGlob, type EvalContext, type PatternEngine, type PredicateResult } from "./result.js";
 
@@ -15,6 +15,13 @@ function withMatches(step: CiStep, pattern: PatternEngine, want?: Record<string,
     const value = step.with[key];
     return value !== undefined && value !== null && pattern(`^(?:${wanted})$`, "is").test(String(value));
   });
+}
+
+/** The GitHub Actions workflow a pipeline is, whose runs GitHub records; other CI keeps no records we read. */
+export function workflowOf(pipeline: CiPipeline): { workflow?: WorkflowRef } {
+  return pipeline.provider === "github"
+    ? { workflow: { path: pipeline.path, scheduled: pipeline.triggers.has("schedule") } }
+    : {};
 }
 
 /** CI steps (by action) and commands (after Makefile and script indirection) that match. */
@@ -37,6 +44,7 @@ export function evalCi(ctx: EvalContext, q: CiQuery): PredicateResult {
             path: step.path,
             line: step.line,
             snippet: snippetOf(`uses: ${step.uses}${step.name ? ` (${step.name})` : ""}`),
+            ...workflowOf(pipeline),
           });
         }
       }
@@ -54,7 +62,12 @@ export function evalCi(ctx: EvalContext, q: CiQuery): PredicateResult {
             : c.mask?.startsWith("||")
               ? ` ${c.mask}`
               : ` (masked: ${c.mask ?? "failure ignored"})`;
-          add({ path: c.path, line: c.line, snippet: snippetOf(c.text + mask + via) });
+          add({
+            path: c.path,
+            line: c.line,
+            snippet: snippetOf(c.text + mask + via),
+            ...workflowOf(pipeline),
+          });
         }
       }
     }
@@ -80,6 +93,7 @@ export function evalCiPipeline(
       path: p.path,
       line: worker?.line,
       snippet: `${p.provider} pipeline on ${triggers || "no trigger"}`,
+      ...workflowOf(p),
     });
   }
   return found(evidence.slice(0, 5));

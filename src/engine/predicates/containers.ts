@@ -1,3 +1,4 @@
+import { workflowOf } from "./ci.js";
 import { flaskRunModule, pythonTargets } from "../facts/automation.js";
 import { servedModules } from "../facts/serving.js";
 import { dirName } from "../paths.js";
@@ -128,7 +129,7 @@ export function evalCompose(
           : (big.find((b) => !b.path.includes("/")) ?? big[0]);
         const named = m[2].split(/\s+/).filter((w) => w && !w.startsWith("-"));
         if (!target || (/--no-deps/.test(m[2]) && named.length < 2)) continue;
-        evidence.push({ path: c.path, line: c.line, snippet: snippetOf(c.text) });
+        evidence.push({ path: c.path, line: c.line, snippet: snippetOf(c.text), ...workflowOf(p) });
       }
     }
   }
