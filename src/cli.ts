@@ -12,6 +12,7 @@ import {
 import { fixMain } from "./cli-fix.js";
 import { audit } from "./engine/audit.js";
 import { badgeSnippet } from "./render/badge.js";
+import { localFilesOnly } from "./engine/verification.js";
 import { progressLine } from "./render/progress.js";
 import { loadCatalogue } from "./rules/load.js";
 import { auditByName } from "./cli-by-name.js";
@@ -163,13 +164,16 @@ export async function main(argv: string[], io: Io): Promise<number> {
     );
     return 2;
   }
-  const card = await audit(source, {
-    catalogue,
-    settings: settingsFrom(config.config),
-    tool: TOOL,
-    target: { name: basename(dir), path: args.dir },
-    progress: progress?.report,
-  });
+  // A directory has no workflow runs to read: said once, in the header.
+  const card = localFilesOnly(
+    await audit(source, {
+      catalogue,
+      settings: settingsFrom(config.config),
+      tool: TOOL,
+      target: { name: basename(dir), path: args.dir },
+      progress: progress?.report,
+    }),
+  );
   progress?.end();
   io.stdout(render(card, args.format, io.isTTY, badgeOf(dir)));
   const failBelow = args.failBelow ?? config.config.thresholds.fail_below;

@@ -249,4 +249,42 @@ describe("reading the records from GitHub", () => {
     expect(rule(card, "cicd.tests").status).toBe("pass");
     expect(rule(card, "retraining.automated").status).toBe("partial");
   });
+
+  it("shows the latest deployment where delivery passes", async () => {
+    const files = {
+      ".github/workflows/release.yml":
+        "on: push\njobs:\n  ship:\n    runs-on: ubuntu-latest\n    steps:\n      - run: docker push ghcr.io/learner/taxi:latest\n",
+    };
+    github.workflowRuns("release.yml", list(apiRun("success", 21)));
+    github.scope
+      .get("/repos/learner/taxi-mlops/deployments")
+      .query({ per_page: "1" })
+      .reply(200, [{ id: 77, environment: "production", created_at: "2026-12-04T09:00:00Z" }])
+      .get("/repos/learner/taxi-mlops/deployments/77/statuses")
+      .query({ per_page: "1" })
+      .reply(200, [
+        {
+          state: "success",
+          created_at: "2026-12-04T09:05:00Z",
+          environment_url: "https://taxi.example.org",
+          log_url: "",
+        },
+      ]);
+    const card = await verifyScorecard(
+      await judged(files),
+      target("f".repeat(40)),
+      catalogue,
+      new RecordsCache(),
+    );
+    expect(rule(card, "cicd.delivery")).toMatchObject({
+      status: "pass",
+      verification: { state: "verified" },
+      deployment: {
+        environment: "production",
+        state: "success",
+        at: "2026-12-04T09:05:00Z",
+        url: "https://taxi.example.org",
+      },
+    });
+  });
 });

@@ -45,6 +45,8 @@ function kindOf(method: string, path: string): string {
     return method === "GET" ? "deliveries: list" : "deliveries: redeliver";
   if (/^\/repos\/[^/]+\/[^/]+\/commits\/[^/]+$/.test(path)) return "commit";
   if (/^\/repos\/[^/]+\/[^/]+$/.test(path)) return "repository";
+  if (path.includes("/actions/workflows/")) return "workflow runs";
+  if (path.includes("/deployments")) return "deployments";
   if (path.includes("/comments")) return method === "GET" ? "comments: list" : "comments: write";
   return `${method} other`;
 }
@@ -57,6 +59,16 @@ export class SimulatedGitHub {
   private counted: { kind: string; bytes: number }[] = [];
   /** Called with each request's kind and body before it is answered (a test or benchmark waits on one). */
   onRequest: (kind: string, body: unknown) => void = () => {};
+  /** What the installation granted, as its token says: the audit reads workflow runs and deployments. */
+  permissions: Record<string, string> = {
+    actions: "read",
+    checks: "write",
+    contents: "read",
+    deployments: "read",
+    issues: "write",
+    metadata: "read",
+    pull_requests: "write",
+  };
   /** Parts of the API that a test adds, tried before the "not simulated" answer. */
   readonly routes: Route[] = [];
   /** Every request the HTTP server received, with its query, for checks against GitHub's description. */
@@ -128,7 +140,10 @@ export class SimulatedGitHub {
     const at = (pattern: RegExp) => pattern.exec(path)?.[1];
     if (kind === "blobs: batched") return [200, answerGraphql(body, (oid) => this.blobBytes(oid))];
     const sha = at(/\/git\/trees\/(\w+)/);
-    if (kind === "token") return [201, { token: "t", expires_at: "2099-01-01T00:00:00Z" }];
+    if (kind === "token")
+      return [201, { token: "t", expires_at: "2099-01-01T00:00:00Z", permissions: this.permissions }];
+    if (kind === "workflow runs") return this.workflowRuns(path);
+    if (kind === "deployments") return [200, []];
     if (kind === "config") return [404, { message: "Not Found" }];
     if (sha) return this.tree(sha);
     if (kind === "repository" || kind === "commit") return this.repositoryAnswer(kind, path);
@@ -205,6 +220,24 @@ export class SimulatedGitHub {
     const sha = found.refs[decodeURIComponent(ref)] ?? (this.commits.has(ref) ? ref : undefined);
     // Asked with `application/vnd.github.sha`, GitHub answers a commit with its bare SHA.
     return sha ? [200, sha] : [422, { message: `No commit found for SHA: ${ref}` }];
+  }
+
+  /** Every workflow's latest default-branch run succeeded. */
+  private workflowRuns(path: string): Answer {
+    const [, owner, repo, file] =
+      /^\/repos\/([^/]+)\/([^/]+)\/actions\/workflows\/([^/]+)\/runs$/.exec(path) ?? [];
+    if (!file) return [404, { message: "Not Found" }];
+    const run = {
+      id: 1,
+      status: "completed",
+      conclusion: "success",
+      event: "push",
+      head_branch: "main",
+      html_url: `https://github.com/${owner}/${repo}/actions/runs/1`,
+      updated_at: "2026-12-01T00:00:00Z",
+      head_repository: { full_name: `${owner}/${repo}` },
+    };
+    return [200, { total_count: 1, workflow_runs: [run] }];
   }
 
   private tree(sha: string): Answer {
