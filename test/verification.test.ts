@@ -160,6 +160,32 @@ describe("the status rule", () => {
     expect(card.checklist.find((c) => c.id === "portfolio.ci-cd")?.status).toBe("partial");
   });
 
+  it("asks, as a next step, to make the failing workflow pass, which completes the checklist item", async () => {
+    const files = {
+      ".github/workflows/ci.yml":
+        "on: push\njobs:\n  t:\n    runs-on: x\n    steps:\n      - run: pytest tests/\n",
+      ".github/workflows/lint.yml":
+        "on: push\njobs:\n  l:\n    runs-on: x\n    steps:\n      - run: ruff check .\n",
+      "tests/test_model.py": "def test_predicts():\n    assert True\n",
+    };
+    const card = applyVerification(
+      await judged(files),
+      records({
+        ".github/workflows/ci.yml": { runs: [completed("failure", 5)] },
+        ".github/workflows/lint.yml": { runs: [completed("success", 5)] },
+      }),
+      catalogue,
+    );
+    expect(rule(card, "cicd.pipeline").status).toBe("pass");
+    expect(rule(card, "cicd.tests").status).toBe("partial");
+    expect(card.nextSteps.find((s) => s.rule === "cicd.tests")).toMatchObject({
+      rule: "cicd.tests",
+      action: `Make .github/workflows/ci.yml pass on main: its latest run failed (https://github.com/${REPO}/actions/runs/5).`,
+      path: ".github/workflows/ci.yml",
+      completes: "CI/CD pipeline configuration",
+    });
+  });
+
   it("never raises a status, and never-run or not-checked change none", async () => {
     const before = await judged({
       ...FILES,

@@ -1,7 +1,7 @@
-import { filled, ruleEvaluator } from "./evaluate.js";
+import { ruleEvaluator } from "./evaluate.js";
 import { buildFacts, kindsOf, wantsContent, type Facts, type ReadFiles } from "./facts/index.js";
 import type { Catalogue, Finding, Rule, Scorecard } from "./model.js";
-import { nextStepsOf } from "./next-steps.js";
+import { nextStepsOf, ruleNextAction } from "./next-steps.js";
 import { isExcludedPath, matchAny, rootPrefix } from "./paths.js";
 import { checklistOf, gradeOf, levelOf, weightedScore } from "./score.js";
 import type { Snapshot } from "./snapshot.js";
@@ -166,11 +166,7 @@ export function scorecardFromFacts(facts: Facts, input: AuditInput): Scorecard {
     );
   }
   const checklist = checklistOf(catalogue, evaluator);
-  const byId = new Map(allRules.map((r) => [r.id, r]));
-  const nextOf = (f: Finding) => {
-    const template = f.status === "partial" ? byId.get(f.id)?.messages?.next : undefined;
-    return template ? filled(template, f.evidence) : undefined;
-  };
+  const nextOf = ruleNextAction(allRules);
   return {
     schemaVersion: 1,
     tool: input.tool,

@@ -1,4 +1,5 @@
-import type { Finding, NextStep, Scorecard } from "./model.js";
+import { filled } from "./evaluate.js";
+import type { Finding, NextStep, Rule, Scorecard } from "./model.js";
 import { weightedScore } from "./score.js";
 
 /** How many next steps a scorecard leads with. */
@@ -29,6 +30,15 @@ function completes(card: Pick<Scorecard, "checklist" | "rules">, id: string): st
       item.rules.includes(id) &&
       item.rules.every((r) => r === id || status.get(r) === "pass"),
   )?.title;
+}
+
+/** A rule's own next-step sentence for a partial finding, its evidence filled in. */
+export function ruleNextAction(rules: Rule[]): (f: Finding) => string | undefined {
+  const byId = new Map(rules.map((r) => [r.id, r]));
+  return (f) => {
+    const template = f.status === "partial" ? byId.get(f.id)?.messages?.next : undefined;
+    return template ? filled(template, f.evidence) : undefined;
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Catalogue, ChecklistSource, Finding, Predicate, Rule, Scorecard, Status } from "./model.js";
 import type { RuleEvaluator } from "./evaluate.js";
+import { nextStepsOf } from "./next-steps.js";
 import { evaluatePredicate } from "./predicates/index.js";
 
 const RANK: Record<Status, number> = { fail: 0, partial: 1, pass: 2, inconclusive: -1, exempt: -1 };
@@ -94,25 +95,31 @@ export function checklistOf(catalogue: Catalogue, evaluator: RuleEvaluator): Sco
  * A checklist item made of rules is combined again; one with inline predicates reads files only, which
  * records never change, so it keeps its status.
  */
-export function rescored(card: Scorecard, catalogue: Catalogue): Scorecard {
+export function rescored(
+  card: Scorecard,
+  catalogue: Catalogue,
+  action: (f: Finding) => string | undefined,
+): Scorecard {
   const byId = new Map(card.rules.map((f) => [f.id, f.status]));
   const statusOf = (id: string): Status => byId.get(id) ?? "fail";
   const score = Math.round(weightedScore(card.rules) ?? 0);
+  const checklist = card.checklist.map((c) => {
+    const item = catalogue.checklist.find((i) => i.id === c.id);
+    const sources = item?.best ?? item?.lowest ?? [];
+    if (!item || !sources.every((s) => "rule" in s)) return c;
+    const statuses = sources.map((s) => statusOf((s as { rule: string }).rule));
+    return { ...c, status: combine(statuses, c.combine) };
+  });
   return {
     ...card,
     score,
     grade: gradeOf(score),
     level: levelOf(statusOf),
+    checklist,
+    nextSteps: nextStepsOf({ checklist, rules: card.rules, score }, action),
     phases: card.phases.map((p) => {
       const s = weightedScore(card.rules.filter((f) => f.phase === p.id));
       return { ...p, score: s === null ? null : Math.round(s) };
-    }),
-    checklist: card.checklist.map((c) => {
-      const item = catalogue.checklist.find((i) => i.id === c.id);
-      const sources = item?.best ?? item?.lowest ?? [];
-      if (!item || !sources.every((s) => "rule" in s)) return c;
-      const statuses = sources.map((s) => statusOf((s as { rule: string }).rule));
-      return { ...c, status: combine(statuses, item.best ? "best" : "lowest") };
     }),
   };
 }

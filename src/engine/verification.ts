@@ -1,4 +1,5 @@
 import type { Catalogue, DeploymentRecord, Finding, Scorecard, Verification, WorkflowRef } from "./model.js";
+import { ruleNextAction } from "./next-steps.js";
 import { rescored } from "./score.js";
 
 /**
@@ -175,6 +176,7 @@ export function applyVerification(
   if ("unavailable" in records)
     return { ...card, verification: { checked: false, note: `not verified: ${records.unavailable}` } };
   const rules = card.rules.map((f) => verifiedFinding(f, records));
+  const failingOnly = new Set(rules.filter((f, i) => f.status !== card.rules[i].status).map((f) => f.id));
   const counts = { verified: 0, failing: 0 };
   for (const f of rules)
     if (f.verification?.state === "verified") counts.verified++;
@@ -183,6 +185,12 @@ export function applyVerification(
     records.deployment && "unreadable" in records.deployment
       ? ` Deployments not checked (${records.deployment.unreadable}).`
       : "";
+  const ruleAction = ruleNextAction(catalogue.phases.flatMap((p) => p.rules));
+  // A rule made partial by its runs is fixed by making the run pass, not by editing what the rule read.
+  const action = (f: Finding) =>
+    failingOnly.has(f.id)
+      ? `Make ${f.verification?.of ?? "the workflow"} pass on ${records.defaultBranch}: its latest run failed${f.verification?.url ? ` (${f.verification.url})` : ""}.`
+      : ruleAction(f);
   return rescored(
     {
       ...card,
@@ -194,6 +202,7 @@ export function applyVerification(
       },
     },
     catalogue,
+    action,
   );
 }
 
