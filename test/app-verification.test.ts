@@ -62,6 +62,10 @@ describe("verification from GitHub's records", () => {
     const green = await audited();
     expect(github.requests.filter((r) => r.url.includes("/actions/"))).toHaveLength(2);
     expect(green.output.text).not.toContain("Configured but failing");
+    expect(green.output.text).toContain(`\`cicd.tests\` · [last run ✓`);
+    expect(green.output.text).toContain(`](https://github.com/${REPO}/actions/runs/3)`);
+    expect(green.output.text).toContain("`retraining.automated` · schedule never fired");
+    expect(green.output.summary).toContain("verified against GitHub's workflow runs on main");
     expect(green.output.title).toMatch(/^Readiness \d+\/100/);
     const score = Number(/(\d+)\/100/.exec(green.output.title)![1]);
 
@@ -77,6 +81,7 @@ describe("verification from GitHub's records", () => {
     expect(red.output.text).toContain(
       "Configured but failing: the last 3 runs of .github/workflows/ci.yml on the default branch failed.",
     );
+    expect(red.output.text).toContain("`cicd.tests` · [last 3 runs failed]");
     expect(Number(/(\d+)\/100/.exec(red.output.title)![1])).toBeLessThan(score);
   });
 
@@ -86,6 +91,8 @@ describe("verification from GitHub's records", () => {
     expect(github.requests.some((r) => r.url.includes("/actions/"))).toBe(false);
     expect(done.conclusion).not.toBe("failure");
     expect(done.output.text).not.toContain("Configured but failing");
+    expect(done.output.summary).toContain("not verified: permission not granted");
+    expect(done.output.text).not.toContain("last run");
   });
 
   it("a 403 from the runs endpoint, a deleted workflow, or a rate limit leaves the status, and the audit completes", async () => {

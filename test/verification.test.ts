@@ -10,6 +10,12 @@ import {
   type GitHubRecords,
   type WorkflowRun,
 } from "../src/engine/verification.js";
+import { renderHtml } from "../src/render/html.js";
+import { renderJson } from "../src/render/json.js";
+import { renderMarkdown } from "../src/render/markdown.js";
+import { renderSarif } from "../src/render/sarif.js";
+import { relativeLinks } from "../src/render/status.js";
+import { renderText } from "../src/render/text.js";
 import { loadCatalogue } from "../src/rules/load.js";
 import { RecordsCache } from "../src/sources/github-records.js";
 import { TOOL } from "../src/version.js";
@@ -310,6 +316,49 @@ describe("reading the records from GitHub", () => {
         state: "success",
         at: "2026-12-04T09:05:00Z",
         url: "https://taxi.example.org",
+      },
+    });
+  });
+});
+
+describe("what the outputs say of the records", () => {
+  it("marks a verified finding with its run, a failing one with its streak, and says once what was read", async () => {
+    const card = applyVerification(
+      await judged(),
+      records({
+        ".github/workflows/ci.yml": { runs: [completed("success", 4)] },
+        ".github/workflows/nightly.yml": { runs: [completed("success", 4, { event: "schedule" })] },
+        ".github/workflows/retrain.yml": {
+          runs: [1, 2, 3].map((d) => completed("failure", 4 - d, { event: "schedule" })),
+        },
+      }),
+      catalogue,
+    );
+    const run4 = `https://github.com/${REPO}/actions/runs/4`;
+    const md = renderMarkdown(card, { links: relativeLinks });
+    expect(md).toContain(`\`cicd.tests\` · [last run ✓ 2 days ago](${run4})`);
+    expect(md).toContain("`retraining.automated` · [last 3 runs failed]");
+    expect(md.match(/verified against GitHub's workflow runs on main/g)).toHaveLength(1);
+    const html = renderHtml(card, { links: relativeLinks });
+    expect(html).toContain(
+      `<span class="records records-verified"><a href="${run4}">verified by GitHub: last run ✓ 2 days ago</a></span>`,
+    );
+    expect(renderText(card, { color: false })).toMatch(/cicd\.tests .*\(last run ✓ 2 days ago\)/);
+    const sarif = JSON.parse(renderSarif(card)) as {
+      runs: { results: { ruleId: string; properties?: { verification: { state: string } } }[] }[];
+    };
+    const retrain = sarif.runs[0].results.find((r) => r.ruleId === "retraining.automated");
+    expect(retrain?.properties?.verification.state).toBe("failing");
+    const json = JSON.parse(renderJson(card)) as Scorecard;
+    expect(json.rules.find((f) => f.id === "cicd.tests")?.evidence[0]).toEqual({
+      path: ".github/workflows/ci.yml",
+      line: 6,
+      snippet: "pytest tests/",
+      verification: {
+        state: "verified",
+        of: ".github/workflows/ci.yml",
+        url: run4,
+        at: "2026-12-04T10:00:00Z",
       },
     });
   });

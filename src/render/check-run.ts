@@ -78,7 +78,8 @@ export interface CheckRunOptions {
 
 export function renderCheckRun(card: Scorecard, options: CheckRunOptions): CheckRunOutput {
   // Notes come first: an invalid config or unreadable files change how the rest should be read.
-  const summary: string[] = card.notes.length ? [...noteLines(card).slice(1), ""] : [];
+  const notes = noteLines(card);
+  const summary: string[] = notes.length ? [...notes.slice(1), ""] : [];
   summary.push(...nextStepLines(card, options.links), "");
   if (options.delta) summary.push("**What changed**", "", ...deltaLines(options.delta), "");
   summary.push(...checklistLines(card), "", ...phaseLines(card), "", footer(card));

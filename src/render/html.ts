@@ -1,7 +1,7 @@
 import type { Evidence, Finding, Scorecard, Status } from "../engine/model.js";
 import { escapeHtml, htmlInline } from "./inline.js";
 import { PAGE_STYLE } from "./page-style.js";
-import { definitionLine, evidenceLabel, type LinkFor } from "./status.js";
+import { definitionLine, evidenceLabel, verificationWords, type LinkFor } from "./status.js";
 
 export { escapeHtml };
 
@@ -53,8 +53,19 @@ function ruleAnchor(id: string): string {
   return `rule-${id.replace(/[^a-z0-9-]/gi, "-")}`;
 }
 
-function ruleItem(f: Finding, links: LinkFor): string {
-  const head = `<div class="rule-head">${statusLabel(f.status)}<span class="rule-title">${escapeHtml(f.title)}</span><code>${escapeHtml(f.id)}</code></div>`;
+/** A small mark where GitHub's records speak for the finding: "verified by GitHub", linked to the run. */
+function recordsMark(f: Finding, checkedAt: string | undefined): string {
+  const v = f.verification;
+  const words = verificationWords(v, checkedAt);
+  if (!v || !words) return "";
+  const label = v.state === "verified" ? `verified by GitHub: ${words}` : words;
+  const text = escapeHtml(label);
+  const body = v.url ? `<a href="${escapeHtml(safeHref(v.url))}">${text}</a>` : text;
+  return `<span class="records records-${v.state}">${body}</span>`;
+}
+
+function ruleItem(f: Finding, links: LinkFor, checkedAt?: string): string {
+  const head = `<div class="rule-head">${statusLabel(f.status)}<span class="rule-title">${escapeHtml(f.title)}</span><code>${escapeHtml(f.id)}</code>${recordsMark(f, checkedAt)}</div>`;
   const why = `<p class="why">${htmlInline(f.why)}</p>`;
   const evidence = f.evidence.length
     ? `<ul class="evidence">${f.evidence.map((e) => evidenceItem(e, links)).join("")}</ul>`
@@ -160,7 +171,8 @@ export function renderHtml(card: Scorecard, options: HtmlOptions): string {
     provenance(card, options),
     "</header>",
   ];
-  for (const note of card.notes) out.push(`<p class="note" role="note">${htmlInline(note)}</p>`);
+  const notes = card.verification ? [...card.notes, card.verification.note] : card.notes;
+  for (const note of notes) out.push(`<p class="note" role="note">${htmlInline(note)}</p>`);
   out.push(
     '<section aria-labelledby="next-steps">',
     '<h2 id="next-steps">Next steps</h2>',
@@ -185,7 +197,9 @@ export function renderHtml(card: Scorecard, options: HtmlOptions): string {
     out.push(
       `<h3><span>${escapeHtml(p.name)}</span><span>${p.score === null ? "not scored" : `${p.score}/100`}</span></h3>`,
       '<ul class="plain">',
-      ...card.rules.filter((r) => r.phase === p.id).map((f) => ruleItem(f, options.links)),
+      ...card.rules
+        .filter((r) => r.phase === p.id)
+        .map((f) => ruleItem(f, options.links, card.verification?.at)),
       "</ul>",
     );
   }

@@ -1,6 +1,14 @@
 import type { Finding, NextStep, Scorecard } from "../engine/model.js";
 import { codeSpan, markdownCell, markdownInline } from "./inline.js";
-import { definitionLine, evidenceLabel, headline, STATUS_EMOJI, type LinkFor } from "./status.js";
+import {
+  definitionLine,
+  deploymentWords,
+  evidenceLabel,
+  headline,
+  STATUS_EMOJI,
+  verificationWords,
+  type LinkFor,
+} from "./status.js";
 
 /** GitHub's limit on a comment and on a check run's text is 65,536; stay clear of it. */
 export const MARKDOWN_LIMIT = 65_000;
@@ -35,8 +43,19 @@ export function nextStepLines(card: Scorecard, links: LinkFor, count = card.next
   ];
 }
 
-function ruleLine(f: Finding, links: LinkFor, withEvidence: boolean): string {
-  const head = `${STATUS_EMOJI[f.status]} **${markdownInline(f.title)}** ${codeSpan(f.id)}`;
+/** ` · [last run ✓ 2 days ago](run)`, ` · deployed to production: success, today`: what GitHub's records say. */
+function recordsSaid(f: Finding, checkedAt: string | undefined): string {
+  const words = verificationWords(f.verification, checkedAt);
+  const run = words ? ` · ${f.verification?.url ? `[${words}](${f.verification.url})` : words}` : "";
+  const d = f.deployment;
+  const deployed = d
+    ? ` · ${d.url && /^https?:\/\//.test(d.url) ? `[${deploymentWords(d, checkedAt)}](${d.url})` : deploymentWords(d, checkedAt)}`
+    : "";
+  return run + deployed;
+}
+
+function ruleLine(f: Finding, links: LinkFor, withEvidence: boolean, checkedAt?: string): string {
+  const head = `${STATUS_EMOJI[f.status]} **${markdownInline(f.title)}** ${codeSpan(f.id)}${recordsSaid(f, checkedAt)}`;
   const why = withEvidence ? ` <sub>${markdownInline(f.why)}</sub>` : "";
   const proof =
     withEvidence && (f.status === "pass" || f.status === "partial")
@@ -69,8 +88,10 @@ export function phaseLines(card: Scorecard): string[] {
   return out;
 }
 
+/** The notes, and once per audit whether GitHub's records were read. */
 export function noteLines(card: Scorecard): string[] {
-  return card.notes.flatMap((note) => ["", `> **Note:** ${markdownInline(note)}`]);
+  const notes = card.verification ? [...card.notes, card.verification.note] : card.notes;
+  return notes.flatMap((note) => ["", `> **Note:** ${markdownInline(note)}`]);
 }
 
 /** Every rule, phase by phase, with its evidence (when there is room) or its fix. */
@@ -78,7 +99,8 @@ export function ruleDetailLines(card: Scorecard, links: LinkFor, withEvidence: b
   const out: string[] = [];
   for (const p of card.phases) {
     out.push(`#### ${markdownInline(p.name)}`, "");
-    for (const f of card.rules.filter((r) => r.phase === p.id)) out.push(ruleLine(f, links, withEvidence));
+    for (const f of card.rules.filter((r) => r.phase === p.id))
+      out.push(ruleLine(f, links, withEvidence, card.verification?.at));
     out.push("");
   }
   return out;

@@ -37,6 +37,7 @@ details.decided summary{cursor:pointer;color:var(--accent)}
 details.decided ul{margin:.25rem 0 0;padding-left:1rem}
 .rule{padding:.6rem 0;border-bottom:1px solid var(--line)}
 .rule-head{display:flex;flex-wrap:wrap;gap:.25rem .75rem;align-items:baseline}
+.records{font-size:.85rem;color:var(--muted)}.records-verified,.records-verified a{color:var(--pass)}.records-failing,.records-failing a{color:var(--fail)}
 .rule-title{font-weight:600}
 code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;background:var(--soft);padding:.1rem .3rem;border-radius:.25rem;word-break:break-word}
 .evidence{margin:.35rem 0 0 1rem;padding:0}

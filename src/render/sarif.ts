@@ -47,6 +47,8 @@ export function renderSarif(card: Scorecard): string {
         level: r.status === "fail" ? "error" : "warning",
         message: { text: plainText(`${r.message} Fix: ${r.remediation}`) },
         locations,
+        // What GitHub's records said of the workflow behind it: a failing run is why a CI pass is partial.
+        ...(r.verification ? { properties: { verification: r.verification } } : {}),
       };
     });
   const sarif = {

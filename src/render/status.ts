@@ -1,4 +1,4 @@
-import type { Evidence, Scorecard, Status } from "../engine/model.js";
+import type { DeploymentRecord, Evidence, Scorecard, Status, Verification } from "../engine/model.js";
 import { rootPrefix } from "../engine/paths.js";
 
 export const STATUS_SYMBOL: Record<Status, string> = {
@@ -54,4 +54,33 @@ export function definitionLine(card: Scorecard): string {
 
 export function evidenceLabel(e: Evidence): string {
   return `${e.path}${e.line ? `:${e.line}` : ""}`;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** How long before the records were read something happened; past 90 days, its date instead. */
+function ago(at: string | undefined, checkedAt: string | undefined): string {
+  if (!at) return "";
+  const days = checkedAt ? Math.floor((Date.parse(checkedAt) - Date.parse(at)) / DAY_MS) : NaN;
+  if (!Number.isFinite(days) || days > 90) return ` on ${at.slice(0, 10)}`;
+  return days <= 0 ? " today" : days === 1 ? " 1 day ago" : ` ${days} days ago`;
+}
+
+/**
+ * What GitHub's records say of a finding, in a few words: `last run ✓ 2 days ago`, `last 3 runs failed`,
+ * `never run`. Nothing for "not checked": that is said once per audit, not on every rule.
+ */
+export function verificationWords(v: Verification | undefined, checkedAt?: string): string | undefined {
+  if (!v || v.state === "not-checked") return undefined;
+  if (v.state === "verified") return `last run ✓${ago(v.at, checkedAt)}`;
+  if (v.state === "failing")
+    return v.failedRuns && v.failedRuns > 1
+      ? `last ${v.failedRuns} runs failed`
+      : `last run failed${ago(v.at, checkedAt)}`;
+  return /schedule/.test(v.reason ?? "") ? "schedule never fired" : "never run";
+}
+
+/** `deployed to production: success, 2 days ago` */
+export function deploymentWords(d: DeploymentRecord, checkedAt?: string): string {
+  return `deployed to ${d.environment}: ${d.state},${ago(d.at, checkedAt)}`;
 }

@@ -1,6 +1,6 @@
 import type { Scorecard, Status } from "../engine/model.js";
 import { plainText } from "./inline.js";
-import { definitionLine, evidenceLabel, headline, STATUS_SYMBOL } from "./status.js";
+import { definitionLine, evidenceLabel, headline, STATUS_SYMBOL, verificationWords } from "./status.js";
 
 const COLOURS: Record<Status, string> = {
   pass: "32",
@@ -23,7 +23,9 @@ export function renderText(
   const status = (s: Status) => paint(COLOURS[s], STATUS_SYMBOL[s]);
   const out: string[] = [];
   const target = card.target.root ? `${card.target.name} (${card.target.root})` : card.target.name;
-  out.push(paint("1", `MLOps readiness  ${headline(card)} (${card.level.name})`), `${target}`, "");
+  out.push(paint("1", `MLOps readiness  ${headline(card)} (${card.level.name})`), `${target}`);
+  if (card.verification) out.push(paint("90", card.verification.note));
+  out.push("");
   out.push(paint("1", "Next steps"));
   if (!card.nextSteps.length) out.push("  none: every rule that can be scored passes");
   card.nextSteps.forEach((step, i) => {
@@ -50,7 +52,10 @@ export function renderText(
     out.push("", paint("1", "Passing"));
     for (const f of passing) {
       const e = f.evidence[0];
-      out.push(`  ${status(f.status)} ${f.id}  ${e ? evidenceLabel(e) : plainText(f.message)}`);
+      const said = verificationWords(f.verification, card.verification?.at);
+      out.push(
+        `  ${status(f.status)} ${f.id}  ${e ? evidenceLabel(e) : plainText(f.message)}${said ? `  (${said})` : ""}`,
+      );
     }
   }
   const work = card.rules.filter((r) => r.status !== "pass");
