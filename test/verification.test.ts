@@ -10,6 +10,7 @@ import {
   type GitHubRecords,
   type WorkflowRun,
 } from "../src/engine/verification.js";
+import { deltaLines, deltaOf } from "../src/render/delta.js";
 import { renderHtml } from "../src/render/html.js";
 import { renderJson } from "../src/render/json.js";
 import { renderMarkdown } from "../src/render/markdown.js";
@@ -361,5 +362,28 @@ describe("what the outputs say of the records", () => {
         at: "2026-12-04T10:00:00Z",
       },
     });
+  });
+});
+
+describe("a pull request's change in verification", () => {
+  it("notes a workflow whose records changed, and nothing when either side was not checked", async () => {
+    const judgedCard = await judged();
+    const green = records({
+      ".github/workflows/ci.yml": { runs: [completed("success", 4)] },
+      ".github/workflows/nightly.yml": { runs: [completed("success", 4, { event: "schedule" })] },
+      ".github/workflows/retrain.yml": { runs: [completed("success", 4, { event: "schedule" })] },
+    });
+    const base = applyVerification(judgedCard, green, catalogue);
+    const renamed = applyVerification(
+      judgedCard,
+      { ...green, workflows: { ...green.workflows, ".github/workflows/retrain.yml": { missing: true } } },
+      catalogue,
+    );
+    const lines = deltaLines(deltaOf(base, renamed, "main"));
+    expect(lines).toContain(
+      "- ✅ Training runs without a person `retraining.automated`: pass, GitHub's records verified → **never-run**",
+    );
+    const unchecked = applyVerification(judgedCard, { unavailable: "permission not granted" }, catalogue);
+    expect(deltaOf(base, unchecked, "main").changed).toEqual([]);
   });
 });

@@ -131,7 +131,10 @@ export async function scorecardOf(...args: Parameters<typeof judgedOf>): Promise
 async function baseScorecard(state: AppState, job: CommitJob) {
   if (!job.base) return undefined;
   try {
-    return await scorecardOf(state, job, job.base.sha, []);
+    const snapshot = await openSnapshot(state, job, job.base.sha);
+    const judged = await scorecardOf(state, job, job.base.sha, [], Promise.resolve(snapshot));
+    // The default branch's runs, read once for this audit: the head's records serve an unchanged workflow.
+    return await verifyScorecard(judged, { ...job, snapshot }, state.catalogue, state.records);
   } catch (e) {
     job.log.warn({ base: job.base.sha, reason: describeError(e) }, "base branch not audited");
     return undefined;

@@ -9,6 +9,7 @@ import {
   nextStepLines,
   noteLines,
   phaseLines,
+  recordsLines,
   ruleDetailLines,
 } from "./markdown.js";
 import { headline, type LinkFor } from "./status.js";
@@ -78,11 +79,10 @@ export interface CheckRunOptions {
 
 export function renderCheckRun(card: Scorecard, options: CheckRunOptions): CheckRunOutput {
   // Notes come first: an invalid config or unreadable files change how the rest should be read.
-  const notes = noteLines(card);
-  const summary: string[] = notes.length ? [...notes.slice(1), ""] : [];
+  const summary: string[] = card.notes.length ? [...noteLines(card).slice(1), ""] : [];
   summary.push(...nextStepLines(card, options.links), "");
   if (options.delta) summary.push("**What changed**", "", ...deltaLines(options.delta), "");
-  summary.push(...checklistLines(card), "", ...phaseLines(card), "", footer(card));
+  summary.push(...checklistLines(card), "", ...phaseLines(card), ...recordsLines(card), "", footer(card));
   return {
     title: `Readiness ${headline(card, options.delta)}`,
     summary: fitToLimit(() => summary.join("\n"), CHECK_TEXT_LIMIT),

@@ -88,10 +88,13 @@ export function phaseLines(card: Scorecard): string[] {
   return out;
 }
 
-/** The notes, and once per audit whether GitHub's records were read. */
 export function noteLines(card: Scorecard): string[] {
-  const notes = card.verification ? [...card.notes, card.verification.note] : card.notes;
-  return notes.flatMap((note) => ["", `> **Note:** ${markdownInline(note)}`]);
+  return card.notes.flatMap((note) => ["", `> **Note:** ${markdownInline(note)}`]);
+}
+
+/** Once per audit: whether GitHub's records were read, and what they said overall. */
+export function recordsLines(card: Scorecard): string[] {
+  return card.verification ? ["", `<sub>${markdownInline(card.verification.note)}</sub>`] : [];
 }
 
 /** Every rule, phase by phase, with its evidence (when there is room) or its fix. */
@@ -130,7 +133,7 @@ function render(card: Scorecard, options: MarkdownOptions, withEvidence: boolean
   const out: string[] = [COMMENT_MARKER, `## MLOps readiness: ${headline(card)} (${card.level.name})`, ""];
   if (options.preface?.length) out.push(...options.preface, "");
   out.push(...nextStepLines(card, options.links), "");
-  out.push(...checklistLines(card), "", ...phaseLines(card), ...noteLines(card));
+  out.push(...checklistLines(card), "", ...phaseLines(card), ...recordsLines(card), ...noteLines(card));
   out.push("", "<details><summary>Every rule, with its evidence or its fix</summary>", "");
   out.push(...ruleDetailLines(card, options.links, withEvidence));
   out.push("</details>", "");
