@@ -127,14 +127,32 @@ export async function scorecardOf(...args: Parameters<typeof judgedOf>): Promise
   return (await judgedOf(...args)).card;
 }
 
+/**
+ * A commit judged, then checked against GitHub's records of the default branch. `recordsOf` names the head
+ * whose audit reads them: a pull request's base reuses what its head read.
+ */
+export async function verifiedJudgedOf(
+  state: AppState,
+  target: AuditTarget & { defaultBranch: string },
+  sha: string,
+  options: { notes?: string[]; opened?: Promise<GitHubSnapshot>; recordsOf?: string } = {},
+): Promise<Judged> {
+  const snapshot = await (options.opened ?? openSnapshot(state, target, sha));
+  const judged = await judgedOf(state, target, sha, options.notes, Promise.resolve(snapshot));
+  const records = { ...target, sha: options.recordsOf ?? sha, snapshot };
+  return { ...judged, card: await verifyScorecard(judged.card, records, state.catalogue, state.records) };
+}
+
+export async function verifiedScorecardOf(...args: Parameters<typeof verifiedJudgedOf>): Promise<Scorecard> {
+  return (await verifiedJudgedOf(...args)).card;
+}
+
 /** The base branch's scorecard, or nothing: a delta is a bonus, never a reason to fail the audit. */
 async function baseScorecard(state: AppState, job: CommitJob) {
   if (!job.base) return undefined;
   try {
-    const snapshot = await openSnapshot(state, job, job.base.sha);
-    const judged = await scorecardOf(state, job, job.base.sha, [], Promise.resolve(snapshot));
     // The default branch's runs, read once for this audit: the head's records serve an unchanged workflow.
-    return await verifyScorecard(judged, { ...job, snapshot }, state.catalogue, state.records);
+    return await verifiedScorecardOf(state, job, job.base.sha, { recordsOf: job.sha });
   } catch (e) {
     job.log.warn({ base: job.base.sha, reason: describeError(e) }, "base branch not audited");
     return undefined;
@@ -180,10 +198,7 @@ async function checkCommit(state: AppState, job: CommitJob): Promise<AuditOutcom
     const notes = job.config.ok
       ? configWarnings(job.config.config).map((w) => `Config: ${w}.`)
       : [`The config is invalid, so this audit used the defaults: ${job.config.error}`];
-    const snapshot = await (job.snapshot ?? openSnapshot(state, job, job.sha));
-    const judged = await judgedOf(state, job, job.sha, notes, Promise.resolve(snapshot));
-    const card = await verifyScorecard(judged.card, { ...job, snapshot }, state.catalogue, state.records);
-    const { fixes } = judged;
+    const { card, fixes } = await verifiedJudgedOf(state, job, job.sha, { notes, opened: job.snapshot });
     const base = await baseScorecard(state, job);
     const delta = base && job.base ? deltaOf(base, card, job.base.label) : undefined;
     const conclusion = conclusionOf(card.score, job.config.config.thresholds);

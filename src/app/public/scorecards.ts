@@ -1,7 +1,7 @@
 import type { Probot } from "probot";
 import { CONFIG_PATH, validateConfig, validateFailure, type ConfigResult } from "../../config/load.js";
 import { describeError } from "../../sources/github.js";
-import { scorecardOf, type AppState } from "../auditor.js";
+import { scorecardOf, verifiedScorecardOf, type AppState } from "../auditor.js";
 import type { Octokit, RepoRef } from "../github.js";
 import { CHECK_NAME } from "../publish/check-run.js";
 import { cacheKey, type Lookup } from "./cache.js";
@@ -77,7 +77,11 @@ async function fetchPublic(
   );
   if (!run) return null;
   const target = await targetOf(state, octokit, { owner, repo }, repository.html_url);
-  const card = await scorecardOf(state, target, run.head_sha);
+  const card = await verifiedScorecardOf(
+    state,
+    { ...target, defaultBranch: repository.default_branch },
+    run.head_sha,
+  );
   return {
     card,
     auditedAt: new Date(run.completed_at ?? Date.now()),
