@@ -281,6 +281,9 @@ describe("reading the records from GitHub", () => {
     ]);
     expect(rule(card, "cicd.tests").status).toBe("pass");
     expect(rule(card, "retraining.automated").status).toBe("partial");
+    expect(card.verification?.note).toContain(
+      "Not checked: .github/workflows/ci.yml (permission not granted), .github/workflows/nightly.yml (HTTP 429, GitHub's rate limit was reached).",
+    );
   });
 
   it("shows the latest deployment where delivery passes", async () => {

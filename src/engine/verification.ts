@@ -131,8 +131,9 @@ function best(verifications: Verification[]): Verification {
   return verifications.reduce((a, b) => (RANK[b.state] > RANK[a.state] ? b : a));
 }
 
+/** Only what the audit credits is checked: a failed rule's evidence is what is wrong, not what ran. */
 function verifiedFinding(f: Finding, records: GitHubRecords): Finding {
-  if (!VERIFIABLE_RULES.has(f.id)) return f;
+  if (!VERIFIABLE_RULES.has(f.id) || (f.status !== "pass" && f.status !== "partial")) return f;
   const evidence = f.evidence.map((e) =>
     e.workflow
       ? {
@@ -176,19 +177,24 @@ export function applyVerification(
   if ("unavailable" in records)
     return { ...card, verification: { checked: false, note: `not verified: ${records.unavailable}` } };
   const rules = card.rules.map((f) => verifiedFinding(f, records));
-  const failingOnly = new Set(rules.filter((f, i) => f.status !== card.rules[i].status).map((f) => f.id));
+  const madePartial = new Set(rules.filter((f, i) => f.status !== card.rules[i].status).map((f) => f.id));
   const counts = { verified: 0, failing: 0 };
   for (const f of rules)
     if (f.verification?.state === "verified") counts.verified++;
     else if (f.verification?.state === "failing") counts.failing++;
-  const deploymentUnread =
-    records.deployment && "unreadable" in records.deployment
+  // What could not be read is said here, once, not on every rule it touches.
+  const unread = Object.entries(records.workflows).flatMap(([path, r]) =>
+    "unreadable" in r ? [`${path} (${r.unreadable})`] : [],
+  );
+  const notChecked =
+    (unread.length ? ` Not checked: ${unread.join(", ")}.` : "") +
+    (records.deployment && "unreadable" in records.deployment
       ? ` Deployments not checked (${records.deployment.unreadable}).`
-      : "";
+      : "");
   const ruleAction = ruleNextAction(catalogue.phases.flatMap((p) => p.rules));
   // A rule made partial by its runs is fixed by making the run pass, not by editing what the rule read.
   const action = (f: Finding) =>
-    failingOnly.has(f.id)
+    madePartial.has(f.id)
       ? `Make ${f.verification?.of ?? "the workflow"} pass on ${records.defaultBranch}: its latest run failed${f.verification?.url ? ` (${f.verification.url})` : ""}.`
       : ruleAction(f);
   return rescored(
@@ -198,7 +204,7 @@ export function applyVerification(
       verification: {
         checked: true,
         at: records.at,
-        note: `verified against GitHub's workflow runs on ${records.defaultBranch}: ${counts.verified} rule(s) verified, ${counts.failing} failing.${deploymentUnread}`,
+        note: `verified against GitHub's workflow runs on ${records.defaultBranch}: ${counts.verified} rule(s) verified, ${counts.failing} failing.${notChecked}`,
       },
     },
     catalogue,
