@@ -5,7 +5,11 @@ import type { Browser } from "playwright-core";
 import type { Server } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createState } from "../src/app/index.js";
-import { filesOf, gitBlobSha, INSTALLATION_ID, wantedPaths } from "./github/fake-github.js";
+import { audit } from "../src/engine/audit.js";
+import { wantsDeployments, workflowsToVerify } from "../src/engine/verification.js";
+import { LocalSource } from "../src/sources/local.js";
+import { TOOL } from "../src/version.js";
+import { FakeGitHub, filesOf, gitBlobSha, INSTALLATION_ID, wantedPaths } from "./github/fake-github.js";
 import { launchChromium } from "./github/chromium.js";
 import { fakeGitHubPerTest } from "./github/per-test.js";
 import { startTestServer } from "./github/probot.js";
@@ -36,12 +40,12 @@ afterAll(async () => {
 /** The installation token is asked for once, then cached by the app for the hour it lasts. */
 let tokenIssued = false;
 function installationToken() {
-  if (!tokenIssued) github.token();
+  if (!tokenIssued) github.token({ actions: "read", deployments: "read", checks: "write", contents: "read" });
   tokenIssued = true;
 }
 
 /** GitHub's answers for a public repository whose default branch was audited at `sha`. */
-function publicRepository(repo: string, fixture: string, sha: string) {
+async function publicRepository(repo: string, fixture: string, sha: string) {
   nock.enableNetConnect("127.0.0.1");
   const base = `/repos/learner/${repo}`;
   github.scope.get(`${base}/installation`).reply(200, { id: INSTALLATION_ID });
@@ -75,10 +79,35 @@ function publicRepository(repo: string, fixture: string, sha: string) {
   const fetched = wantedPaths(files).filter((p) => !state.cache.blobs.has(gitBlobSha(files[p])));
   const fake = Object.assign(Object.create(Object.getPrototypeOf(github)), github, { repo });
   fake.noConfig().commit(sha, files, fetched);
+  await greenRuns(fake, fixture, base);
   github.scope.get(`${base}/git/commits/${sha}`).reply(200, {
     sha,
     committer: { name: "learner", email: "learner@example.org", date: "2026-11-19T08:15:00Z" },
   });
+}
+
+/** The installation grants `actions: read`: every workflow the audit credits last ran green; no deployments. */
+async function greenRuns(fake: FakeGitHub, fixture: string, base: string) {
+  const card = await audit(await LocalSource.open(`fixtures/repos/${fixture}`), {
+    catalogue: state.catalogue,
+    tool: TOOL,
+    target: { name: fixture },
+  });
+  for (const w of workflowsToVerify(card)) {
+    const file = w.path.split("/").pop()!;
+    const run = {
+      id: 9,
+      status: "completed",
+      conclusion: "success",
+      event: w.scheduled ? "schedule" : "push",
+      head_branch: "main",
+      html_url: `https://github.com/learner/${fixture}/actions/runs/9`,
+      updated_at: "2026-11-20T09:00:00Z",
+      head_repository: { full_name: `learner/${fixture}` },
+    };
+    fake.workflowRuns(file, [200, { total_count: 1, workflow_runs: [run] }], w.scheduled);
+  }
+  if (wantsDeployments(card)) fake.scope.get(`${base}/deployments`).query({ per_page: "1" }).reply(200, []);
 }
 
 async function look(path: string, width: number, screenshot: string) {
@@ -127,7 +156,7 @@ describe("the public scorecard page", () => {
     ["middling", "2".repeat(40)],
   ] as const)
     it(`renders the ${fixture} fixture at 1280 and 390 px, self-contained and accessible`, async () => {
-      publicRepository(fixture, fixture, sha);
+      await publicRepository(fixture, fixture, sha);
       for (const width of [1280, 390]) {
         const seen = await look(`/scorecards/learner/${fixture}`, width, fixture);
         expect(seen.status).toBe(200);
@@ -150,6 +179,10 @@ describe("the public scorecard page", () => {
         );
         expect(await seen.page.locator(".meta a").getAttribute("href")).toBe(
           `https://github.com/learner/${fixture}/commit/${sha}`,
+        );
+        // What GitHub's records say: a small mark on each rule whose workflow last ran green.
+        expect(await seen.page.locator(".records-verified a").first().innerText()).toMatch(
+          /^verified by GitHub: last run ✓/,
         );
         // Code is shown as code, never as backticks; the badge is for the repository's people, not visitors.
         expect(text).not.toContain("`");
@@ -185,7 +218,7 @@ describe("the public scorecard page", () => {
 
 describe("badges", () => {
   it("serve SVG and shields.io JSON from the same audit", async () => {
-    publicRepository("badged", "complete", "3".repeat(40));
+    await publicRepository("badged", "complete", "3".repeat(40));
     const svg = await fetch(`${origin}/badges/learner/badged.svg`);
     expect(svg.headers.get("content-type")).toBe("image/svg+xml; charset=utf-8");
     expect(await svg.text()).toContain("MLOps readiness: 100 · A");
