@@ -4,7 +4,14 @@ import type { DeploymentRecord, WorkflowRef } from "../engine/model.js";
 import type { GitHubRecords, WorkflowRecords, WorkflowRun } from "../engine/verification.js";
 import { describeError } from "./github.js";
 
-type Octokit = InstanceType<typeof ProbotOctokit>;
+type ProbotClient = InstanceType<typeof ProbotOctokit>;
+/** The REST methods read here: the app's Probot client has them, and so does any Octokit with REST methods. */
+type RecordsClient = {
+  rest: {
+    actions: Pick<ProbotClient["rest"]["actions"], "listWorkflowRuns">;
+    repos: Pick<ProbotClient["rest"]["repos"], "listDeployments" | "listDeploymentStatuses">;
+  };
+};
 
 /** Enough completed runs to say "the last 3 runs failed" and to skip a few skipped ones. */
 export const RUNS_PER_WORKFLOW = 10;
@@ -119,7 +126,7 @@ export async function readRecords(
 }
 
 /** The Actions and Deployments APIs through an Octokit. */
-export function octokitRecordsReader(octokit: Octokit, owner: string, repo: string): RecordsReader {
+export function octokitRecordsReader(octokit: RecordsClient, owner: string, repo: string): RecordsReader {
   const full = `${owner}/${repo}`.toLowerCase();
   return {
     async workflowRuns(file, branch, scheduled) {
