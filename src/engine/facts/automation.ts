@@ -1,5 +1,7 @@
 import { dirName, joinPath } from "../paths.js";
 import type { CiCommand, CiPipeline, CiStep } from "./ci/index.js";
+import { workflowOf } from "./ci/model.js";
+import type { WorkflowRef } from "../model.js";
 import type { Dockerfile } from "./docker.js";
 import type { PyModule } from "./python.js";
 import { asMap, lineOf, type YamlFile } from "./yaml.js";
@@ -141,7 +143,8 @@ export class ModuleIndex {
 export type RunnerKind = "ci" | "scheduled-ci" | "container" | "dvc" | "orchestrator" | "serving";
 
 export interface Automation {
-  runner: { path: string; line?: number; snippet: string };
+  /** `workflow`: the GitHub Actions workflow the runner is part of, whose runs can verify it. */
+  runner: { path: string; line?: number; snippet: string; workflow?: WorkflowRef };
   /** What kind of runner: a CI step (`scheduled-ci` when a schedule or a data change starts it), … */
   kind: RunnerKind;
   /** Local modules from the root's own module to this one, the root first; empty when the root is a command. */
@@ -159,12 +162,13 @@ interface Root {
 }
 
 /** A CI step that runs a command, itself or through the hops (make target, script) that lead to it. */
-function ciRunner(step: CiStep, c: CiCommand): Automation["runner"] {
-  if (!c.via.length) return { path: c.path, line: c.line, snippet: `CI runs ${c.text}` };
+function ciRunner(p: CiPipeline, step: CiStep, c: CiCommand): Automation["runner"] {
+  if (!c.via.length) return { path: c.path, line: c.line, snippet: `CI runs ${c.text}`, ...workflowOf(p) };
   return {
     path: step.path,
     line: step.line,
     snippet: `CI step runs ${c.text} (via ${c.via.join(" → ")}, ${c.path}:${c.line})`,
+    ...workflowOf(p),
   };
 }
 
@@ -200,8 +204,12 @@ export function automatedModules(
         if (scheduled(p, s) === first)
           for (const c of s.commands)
             if (!c.masked)
-              addCommand(c.text, c.dir ?? c.path, ciRunner(s, c), first ? "scheduled-ci" : "ci", (target) =>
-                index.resolveFile(target, c.dir ?? dirName(c.path)),
+              addCommand(
+                c.text,
+                c.dir ?? c.path,
+                ciRunner(p, s, c),
+                first ? "scheduled-ci" : "ci",
+                (target) => index.resolveFile(target, c.dir ?? dirName(c.path)),
               );
   for (const d of dockerfiles)
     for (const ins of d.instructions) {

@@ -1,5 +1,6 @@
 import type { CiPipeline, CiStep } from "../facts/ci/index.js";
-import type { CiQuery, Evidence, Trigger, WorkflowRef } from "../model.js";
+import { workflowOf } from "../facts/ci/model.js";
+import type { CiQuery, Evidence, Trigger } from "../model.js";
 import { snippetOf } from "../text.js";
 import { found, nameGlob, type EvalContext, type PatternEngine, type PredicateResult } from "./result.js";
 
@@ -15,13 +16,6 @@ function withMatches(step: CiStep, pattern: PatternEngine, want?: Record<string,
     const value = step.with[key];
     return value !== undefined && value !== null && pattern(`^(?:${wanted})$`, "is").test(String(value));
   });
-}
-
-/** The GitHub Actions workflow a pipeline is, whose runs GitHub records; other CI keeps no records we read. */
-export function workflowOf(pipeline: CiPipeline): { workflow?: WorkflowRef } {
-  return pipeline.provider === "github"
-    ? { workflow: { path: pipeline.path, scheduled: pipeline.triggers.has("schedule") } }
-    : {};
 }
 
 /** CI steps (by action) and commands (after Makefile and script indirection) that match. */

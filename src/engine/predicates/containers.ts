@@ -1,4 +1,4 @@
-import { workflowOf } from "./ci.js";
+import { workflowOf } from "../facts/ci/model.js";
 import { flaskRunModule, pythonTargets } from "../facts/automation.js";
 import { servedModules } from "../facts/serving.js";
 import { dirName } from "../paths.js";

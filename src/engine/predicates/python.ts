@@ -241,7 +241,9 @@ export function evalPython(ctx: EvalContext, q: PythonQuery): PredicateResult {
       const code = evidenceAt(m, lines[0]);
       const runner = automationEvidence(automation);
       const where = `${runner.path}${runner.line ? `:${runner.line}` : ""}`;
-      evidence.push({ ...code, snippet: `${code.snippet ?? ""} (run by ${where})` }, runner);
+      // Code that a workflow runs stands or falls with that workflow's runs.
+      const workflow = automation.runner.workflow ? { workflow: automation.runner.workflow } : {};
+      evidence.push({ ...code, snippet: `${code.snippet ?? ""} (run by ${where})`, ...workflow }, runner);
       if (evidence.length >= 5) break;
       continue;
     }
@@ -258,7 +260,12 @@ export function evalPython(ctx: EvalContext, q: PythonQuery): PredicateResult {
 
 function automationEvidence(a: Automation): Evidence {
   const chain = a.chain.length > 1 ? ` → ${a.chain.slice(1).join(" → ")}` : "";
-  return { path: a.runner.path, line: a.runner.line, snippet: snippetOf(`${a.runner.snippet}${chain}`) };
+  return {
+    path: a.runner.path,
+    line: a.runner.line,
+    snippet: snippetOf(`${a.runner.snippet}${chain}`),
+    ...(a.runner.workflow ? { workflow: a.runner.workflow } : {}),
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 /** CI of every provider, normalised to pipelines of steps of shell commands. */
+import type { WorkflowRef } from "../../model.js";
 
 export type Trigger = "push" | "pull_request" | "schedule" | "manual" | "data" | "other";
 
@@ -54,4 +55,11 @@ export interface RawStep {
   script?: { text: string; line: number };
   /** Whether each line's failure fails the step on its own (bash -e, Jenkins sh, GitLab script lines). */
   errexit?: boolean;
+}
+
+/** The GitHub Actions workflow a pipeline is, whose runs GitHub records; other CI keeps no records we read. */
+export function workflowOf(pipeline: CiPipeline): { workflow?: WorkflowRef } {
+  return pipeline.provider === "github"
+    ? { workflow: { path: pipeline.path, scheduled: pipeline.triggers.has("schedule") } }
+    : {};
 }
