@@ -42,12 +42,12 @@ const runs = (...list: unknown[]): [number, Record<string, unknown>] => [
 
 const github = fakeGitHubPerTest();
 
-/** Audits the pushed head and returns the completed check run's output. */
+/** Audits the pushed head and returns the check run, written once and complete. */
 async function audited(Octokit?: Parameters<typeof testProbot>[2]) {
   github.noOrgConfig().checkRuns(SHA).commit(SHA, files).checkRun(5);
   const { probot } = await testProbot(undefined, undefined, Octokit);
   await probot.receive(pushEvent("v-1", SHA));
-  const [done] = github.bodies("PATCH", /check-runs\/5$/) as {
+  const [done] = github.bodies("POST", /check-runs$/) as {
     conclusion: string;
     output: { title: string; summary: string; text: string };
   }[];
