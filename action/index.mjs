@@ -974,7 +974,7 @@ var require_util = __commonJS({
     var net = __require("node:net");
     var { Blob: Blob2 } = __require("node:buffer");
     var nodeUtil = __require("node:util");
-    var { stringify: stringify2 } = __require("node:querystring");
+    var { stringify: stringify6 } = __require("node:querystring");
     var { EventEmitter: EE } = __require("node:events");
     var { InvalidArgumentError } = require_errors();
     var { headerNameLowerCasedRecord } = require_constants();
@@ -1034,7 +1034,7 @@ var require_util = __commonJS({
       if (url2.includes("?") || url2.includes("#")) {
         throw new Error('Query params cannot be passed when url already contains "?" or "#".');
       }
-      const stringified = stringify2(queryParams);
+      const stringified = stringify6(queryParams);
       if (stringified) {
         url2 += "?" + stringified;
       }
@@ -2165,9 +2165,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve3(data);
+              return err ? reject(err) : resolve4(data);
             });
           });
         }
@@ -2205,12 +2205,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve3, reject) => {
+          return new Promise((resolve4, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve3(data);
+              ) : resolve4(data);
             });
           });
         }
@@ -4092,11 +4092,11 @@ var require_util2 = __commonJS({
     var { isUint8Array } = __require("node:util/types");
     var { webidl } = require_webidl();
     var supportedHashes = [];
-    var crypto2;
+    var crypto3;
     try {
-      crypto2 = __require("node:crypto");
+      crypto3 = __require("node:crypto");
       const possibleRelevantHashes = ["sha256", "sha384", "sha512"];
-      supportedHashes = crypto2.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
+      supportedHashes = crypto3.getHashes().filter((hash2) => possibleRelevantHashes.includes(hash2));
     } catch {
     }
     function responseURL(response) {
@@ -4369,7 +4369,7 @@ var require_util2 = __commonJS({
       }
     }
     function bytesMatch(bytes, metadataList) {
-      if (crypto2 === void 0) {
+      if (crypto3 === void 0) {
         return true;
       }
       const parsedMetadata = parseMetadata(metadataList);
@@ -4384,7 +4384,7 @@ var require_util2 = __commonJS({
       for (const item of metadata) {
         const algorithm = item.algo;
         const expectedValue = item.hash;
-        let actualValue = crypto2.createHash(algorithm).update(bytes).digest("base64");
+        let actualValue = crypto3.createHash(algorithm).update(bytes).digest("base64");
         if (actualValue[actualValue.length - 1] === "=") {
           if (actualValue[actualValue.length - 2] === "=") {
             actualValue = actualValue.slice(0, -2);
@@ -4477,8 +4477,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve3, reject) => {
-        res = resolve3;
+      const promise2 = new Promise((resolve4, reject) => {
+        res = resolve4;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -5448,8 +5448,8 @@ var require_body = __commonJS({
     var { multipartFormDataParser } = require_formdata_parser();
     var random;
     try {
-      const crypto2 = __require("node:crypto");
-      random = (max) => crypto2.randomInt(0, max);
+      const crypto3 = __require("node:crypto");
+      random = (max) => crypto3.randomInt(0, max);
     } catch {
       random = (max) => Math.floor(Math.random(max));
     }
@@ -6729,12 +6729,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve4;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7404,12 +7404,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve3, reject) => {
+      const waitForDrain = () => new Promise((resolve4, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve3;
+          callback = resolve4;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7888,16 +7888,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve3) => {
+        return new Promise((resolve4) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve3;
+            this[kClosedResolve] = resolve4;
           } else {
-            resolve3(null);
+            resolve4(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve3) => {
+        return new Promise((resolve4) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7908,7 +7908,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve3(null);
+            resolve4(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7959,7 +7959,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve3, reject) => {
+        const socket = await new Promise((resolve4, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7971,7 +7971,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve3(socket2);
+              resolve4(socket2);
             }
           });
         });
@@ -8307,8 +8307,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve3) => {
-            this[kClosedResolve] = resolve3;
+          await new Promise((resolve4) => {
+            this[kClosedResolve] = resolve4;
           });
         }
       }
@@ -9577,7 +9577,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve3, reject) => {
+        return await new Promise((resolve4, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9590,7 +9590,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve3(null);
+              resolve4(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9609,7 +9609,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve3, reject) => {
+      return new Promise((resolve4, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9626,7 +9626,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve3,
+              resolve: resolve4,
               reject,
               length: 0,
               body: []
@@ -9696,18 +9696,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve3, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve4, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve3(chunksDecode(body, length));
+          resolve4(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve3(JSON.parse(chunksDecode(body, length)));
+          resolve4(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve3(chunksConcat(body, length).buffer);
+          resolve4(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve3(new Blob(body, { type: stream[kContentType] }));
+          resolve4(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve3(chunksConcat(body, length));
+          resolve4(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9964,9 +9964,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10189,9 +10189,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10476,9 +10476,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -10570,9 +10570,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve3, reject) => {
+        return new Promise((resolve4, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve3(data);
+            return err ? reject(err) : resolve4(data);
           });
         });
       }
@@ -13612,7 +13612,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch(input2, init = void 0) {
+    function fetch2(input2, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
@@ -14435,7 +14435,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve3, reject) => agent.dispatch(
+        return new Promise((resolve4, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14511,7 +14511,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve3({
+              resolve4({
                 status: status2,
                 statusText,
                 headersList,
@@ -14554,7 +14554,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve3({
+              resolve4({
                 status: status2,
                 statusText: STATUS_CODES[status2],
                 headersList,
@@ -14567,7 +14567,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch,
+      fetch: fetch2,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -16241,7 +16241,7 @@ var require_util6 = __commonJS({
         throw new Error("Invalid cookie max-age");
       }
     }
-    function stringify2(cookie) {
+    function stringify6(cookie) {
       if (cookie.name.length === 0) {
         return null;
       }
@@ -16299,7 +16299,7 @@ var require_util6 = __commonJS({
       validateCookiePath,
       validateCookieValue,
       toIMFDate,
-      stringify: stringify2
+      stringify: stringify6
     };
   }
 });
@@ -16445,7 +16445,7 @@ var require_cookies = __commonJS({
   "node_modules/undici/lib/web/cookies/index.js"(exports, module) {
     "use strict";
     var { parseSetCookie } = require_parse();
-    var { stringify: stringify2 } = require_util6();
+    var { stringify: stringify6 } = require_util6();
     var { webidl } = require_webidl();
     var { Headers: Headers2 } = require_headers();
     function getCookies(headers) {
@@ -16488,7 +16488,7 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 2, "setCookie");
       webidl.brandCheck(headers, Headers2, { strict: false });
       cookie = webidl.converters.Cookie(cookie);
-      const str2 = stringify2(cookie);
+      const str2 = stringify6(cookie);
       if (str2) {
         headers.append("Set-Cookie", str2);
       }
@@ -17088,13 +17088,13 @@ var require_frame = __commonJS({
     "use strict";
     var { maxUnsigned16Bit } = require_constants5();
     var BUFFER_SIZE = 16386;
-    var crypto2;
+    var crypto3;
     var buffer = null;
     var bufIdx = BUFFER_SIZE;
     try {
-      crypto2 = __require("node:crypto");
+      crypto3 = __require("node:crypto");
     } catch {
-      crypto2 = {
+      crypto3 = {
         // not full compatibility, but minimum.
         randomFillSync: function randomFillSync(buffer2, _offset, _size2) {
           for (let i = 0; i < buffer2.length; ++i) {
@@ -17107,7 +17107,7 @@ var require_frame = __commonJS({
     function generateMask() {
       if (bufIdx === BUFFER_SIZE) {
         bufIdx = 0;
-        crypto2.randomFillSync(buffer ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
+        crypto3.randomFillSync(buffer ??= Buffer.allocUnsafe(BUFFER_SIZE), 0, BUFFER_SIZE);
       }
       return [buffer[bufIdx++], buffer[bufIdx++], buffer[bufIdx++], buffer[bufIdx++]];
     }
@@ -17179,9 +17179,9 @@ var require_connection = __commonJS({
     var { Headers: Headers2, getHeadersList } = require_headers();
     var { getDecodeSplit } = require_util2();
     var { WebsocketFrameSend } = require_frame();
-    var crypto2;
+    var crypto3;
     try {
-      crypto2 = __require("node:crypto");
+      crypto3 = __require("node:crypto");
     } catch {
     }
     function establishWebSocketConnection(url2, protocols, client, ws, onEstablish, options) {
@@ -17201,7 +17201,7 @@ var require_connection = __commonJS({
         const headersList = getHeadersList(new Headers2(options.headers));
         request2.headersList = headersList;
       }
-      const keyValue = crypto2.randomBytes(16).toString("base64");
+      const keyValue = crypto3.randomBytes(16).toString("base64");
       request2.headersList.append("sec-websocket-key", keyValue);
       request2.headersList.append("sec-websocket-version", "13");
       for (const protocol of protocols) {
@@ -17231,7 +17231,7 @@ var require_connection = __commonJS({
             return;
           }
           const secWSAccept = response.headersList.get("Sec-WebSocket-Accept");
-          const digest = crypto2.createHash("sha1").update(keyValue + uid).digest("base64");
+          const digest = crypto3.createHash("sha1").update(keyValue + uid).digest("base64");
           if (secWSAccept !== digest) {
             failWebsocketConnection(ws, "Incorrect hash received in Sec-WebSocket-Accept header.");
             return;
@@ -18295,8 +18295,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve3) => {
-        setTimeout(resolve3, ms).unref();
+      return new Promise((resolve4) => {
+        setTimeout(resolve4, ms).unref();
       });
     }
     module.exports = {
@@ -19105,7 +19105,7 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch(init, options = void 0) {
+    module.exports.fetch = async function fetch2(init, options = void 0) {
       try {
         return await fetchImpl(init, options);
       } catch (err) {
@@ -20624,7 +20624,7 @@ var require_stringify = __commonJS({
         props.push(doc.directives.tagString(tag));
       return props.join(" ");
     }
-    function stringify2(item, ctx, onComment, onChompKeep) {
+    function stringify6(item, ctx, onComment, onChompKeep) {
       if (identity.isPair(item))
         return item.toString(ctx, onComment, onChompKeep);
       if (identity.isAlias(item)) {
@@ -20653,7 +20653,7 @@ var require_stringify = __commonJS({
 ${ctx.indent}${str2}`;
     }
     exports.createStringifyContext = createStringifyContext;
-    exports.stringify = stringify2;
+    exports.stringify = stringify6;
   }
 });
 
@@ -20663,7 +20663,7 @@ var require_stringifyPair = __commonJS({
     "use strict";
     var identity = require_identity();
     var Scalar = require_Scalar();
-    var stringify2 = require_stringify();
+    var stringify6 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyPair({ key, value }, ctx, onComment, onChompKeep) {
       const { allNullValues, doc, indent, indentStep, options: { commentString, indentSeq, simpleKeys } } = ctx;
@@ -20685,7 +20685,7 @@ var require_stringifyPair = __commonJS({
       });
       let keyCommentDone = false;
       let chompKeep = false;
-      let str2 = stringify2.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
+      let str2 = stringify6.stringify(key, ctx, () => keyCommentDone = true, () => chompKeep = true);
       if (!explicitKey && !ctx.inFlow && str2.length > 1024) {
         if (simpleKeys)
           throw new Error("With simple keys, single line scalar must not span more than 1024 characters");
@@ -20737,7 +20737,7 @@ ${indent}:`;
         ctx.indent = ctx.indent.substring(2);
       }
       let valueCommentDone = false;
-      const valueStr = stringify2.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
+      const valueStr = stringify6.stringify(value, ctx, () => valueCommentDone = true, () => chompKeep = true);
       let ws = " ";
       if (keyComment || vsb || vcb) {
         ws = vsb ? "\n" : "";
@@ -20878,7 +20878,7 @@ var require_addPairToJSMap = __commonJS({
     "use strict";
     var log = require_log();
     var merge5 = require_merge();
-    var stringify2 = require_stringify();
+    var stringify6 = require_stringify();
     var identity = require_identity();
     var toJS = require_toJS();
     function addPairToJSMap(ctx, map3, { key, value }) {
@@ -20914,7 +20914,7 @@ var require_addPairToJSMap = __commonJS({
       if (typeof jsKey !== "object")
         return String(jsKey);
       if (identity.isNode(key) && ctx?.doc) {
-        const strCtx = stringify2.createStringifyContext(ctx.doc, {});
+        const strCtx = stringify6.createStringifyContext(ctx.doc, {});
         strCtx.anchors = /* @__PURE__ */ new Set();
         for (const node2 of ctx.anchors.keys())
           strCtx.anchors.add(node2.anchor);
@@ -20981,12 +20981,12 @@ var require_stringifyCollection = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyCollection.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify2 = require_stringify();
+    var stringify6 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyCollection(collection, ctx, options) {
       const flow = ctx.inFlow ?? collection.flow;
-      const stringify3 = flow ? stringifyFlowCollection : stringifyBlockCollection;
-      return stringify3(collection, ctx, options);
+      const stringify7 = flow ? stringifyFlowCollection : stringifyBlockCollection;
+      return stringify7(collection, ctx, options);
     }
     function stringifyBlockCollection({ comment: comment2, items }, ctx, { blockItemPrefix, flowChars, itemIndent, onChompKeep, onComment }) {
       const { indent, options: { commentString } } = ctx;
@@ -21011,7 +21011,7 @@ var require_stringifyCollection = __commonJS({
           }
         }
         chompKeep = false;
-        let str3 = stringify2.stringify(item, itemCtx, () => comment3 = null, () => chompKeep = true);
+        let str3 = stringify6.stringify(item, itemCtx, () => comment3 = null, () => chompKeep = true);
         if (comment3)
           str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment3));
         if (chompKeep && comment3)
@@ -21078,7 +21078,7 @@ ${indent}${line}` : "\n";
         }
         if (comment2)
           reqNewline = true;
-        let str2 = stringify2.stringify(item, itemCtx, () => comment2 = null);
+        let str2 = stringify6.stringify(item, itemCtx, () => comment2 = null);
         reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
           str2 += ",";
@@ -22439,7 +22439,7 @@ var require_stringifyDocument = __commonJS({
   "node_modules/yaml/dist/stringify/stringifyDocument.js"(exports) {
     "use strict";
     var identity = require_identity();
-    var stringify2 = require_stringify();
+    var stringify6 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options) {
       const lines = [];
@@ -22454,7 +22454,7 @@ var require_stringifyDocument = __commonJS({
       }
       if (hasDirectives)
         lines.push("---");
-      const ctx = stringify2.createStringifyContext(doc, options);
+      const ctx = stringify6.createStringifyContext(doc, options);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
         if (lines.length !== 1)
@@ -22476,7 +22476,7 @@ var require_stringifyDocument = __commonJS({
           contentComment = doc.contents.comment;
         }
         const onChompKeep = contentComment ? void 0 : () => chompKeep = true;
-        let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
+        let body = stringify6.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
         if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
@@ -22484,7 +22484,7 @@ var require_stringifyDocument = __commonJS({
         } else
           lines.push(body);
       } else {
-        lines.push(stringify2.stringify(doc.contents, ctx));
+        lines.push(stringify6.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
@@ -24620,7 +24620,7 @@ var require_cst_scalar = __commonJS({
 var require_cst_stringify = __commonJS({
   "node_modules/yaml/dist/parse/cst-stringify.js"(exports) {
     "use strict";
-    var stringify2 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
+    var stringify6 = (cst) => "type" in cst ? stringifyToken(cst) : stringifyItem(cst);
     function stringifyToken(token) {
       switch (token.type) {
         case "block-scalar": {
@@ -24673,7 +24673,7 @@ var require_cst_stringify = __commonJS({
         res += stringifyToken(value);
       return res;
     }
-    exports.stringify = stringify2;
+    exports.stringify = stringify6;
   }
 });
 
@@ -26403,7 +26403,7 @@ var require_public_api = __commonJS({
       }
       return doc.toJS(Object.assign({ reviver: _reviver }, options));
     }
-    function stringify2(value, replacer, options) {
+    function stringify6(value, replacer, options) {
       let _replacer = null;
       if (typeof replacer === "function" || Array.isArray(replacer)) {
         _replacer = replacer;
@@ -26428,7 +26428,7 @@ var require_public_api = __commonJS({
     exports.parse = parse8;
     exports.parseAllDocuments = parseAllDocuments2;
     exports.parseDocument = parseDocument2;
-    exports.stringify = stringify2;
+    exports.stringify = stringify6;
   }
 });
 
@@ -27610,9 +27610,9 @@ var require_parse2 = __commonJS({
                 const idx = prev.value.lastIndexOf("[");
                 const pre = prev.value.slice(0, idx);
                 const rest2 = prev.value.slice(idx + 2);
-                const posix2 = POSIX_REGEX_SOURCE[rest2];
-                if (posix2) {
-                  prev.value = pre + posix2;
+                const posix = POSIX_REGEX_SOURCE[rest2];
+                if (posix) {
+                  prev.value = pre + posix;
                   state.backtrack = true;
                   advance();
                   if (!bos.output && tokens.indexOf(prev) === 1) {
@@ -28129,7 +28129,7 @@ var require_picomatch = __commonJS({
         throw new TypeError("Expected pattern to be a non-empty string");
       }
       const opts = options || {};
-      const posix2 = opts.windows;
+      const posix = opts.windows;
       const regex2 = isState2 ? picomatch3.compileRe(glob, options) : picomatch3.makeRe(glob, options, false, true);
       const state = regex2.state;
       delete regex2.state;
@@ -28139,8 +28139,8 @@ var require_picomatch = __commonJS({
         isIgnored = picomatch3(opts.ignore, ignoreOpts, returnState);
       }
       const matcher = (input2, returnObject = false) => {
-        const { isMatch, match: match2, output: output2 } = picomatch3.test(input2, regex2, options, { glob, posix: posix2 });
-        const result = { glob, state, regex: regex2, posix: posix2, input: input2, output: output2, match: match2, isMatch };
+        const { isMatch, match: match2, output: output2 } = picomatch3.test(input2, regex2, options, { glob, posix });
+        const result = { glob, state, regex: regex2, posix, input: input2, output: output2, match: match2, isMatch };
         if (typeof opts.onResult === "function") {
           opts.onResult(result);
         }
@@ -28165,7 +28165,7 @@ var require_picomatch = __commonJS({
       }
       return matcher;
     };
-    picomatch3.test = (input2, regex2, options, { glob, posix: posix2 } = {}) => {
+    picomatch3.test = (input2, regex2, options, { glob, posix } = {}) => {
       if (typeof input2 !== "string") {
         throw new TypeError("Expected input to be a string");
       }
@@ -28173,7 +28173,7 @@ var require_picomatch = __commonJS({
         return { isMatch: false, output: "" };
       }
       const opts = options || {};
-      const format2 = opts.format || (posix2 ? utils.toPosixSlashes : null);
+      const format2 = opts.format || (posix ? utils.toPosixSlashes : null);
       let match2 = input2 === glob;
       let output2 = match2 && format2 ? format2(input2) : input2;
       if (match2 === false) {
@@ -28182,16 +28182,16 @@ var require_picomatch = __commonJS({
       }
       if (match2 === false || opts.capture === true) {
         if (opts.matchBase === true || opts.basename === true) {
-          match2 = picomatch3.matchBase(input2, regex2, options, posix2);
+          match2 = picomatch3.matchBase(input2, regex2, options, posix);
         } else {
           match2 = regex2.exec(output2);
         }
       }
       return { isMatch: Boolean(match2), match: match2, output: output2 };
     };
-    picomatch3.matchBase = (input2, glob, options, posix2 = options && options.windows) => {
+    picomatch3.matchBase = (input2, glob, options, posix = options && options.windows) => {
       const regex2 = glob instanceof RegExp ? glob : picomatch3.makeRe(glob, options);
-      return regex2.test(utils.basename(input2, { windows: posix2 }));
+      return regex2.test(utils.basename(input2, { windows: posix }));
     };
     picomatch3.isMatch = (str2, patterns, options) => picomatch3(patterns, options)(str2);
     picomatch3.parse = (pattern, options) => {
@@ -28500,9 +28500,9 @@ var require_punycode = __commonJS({
 });
 
 // src/action/main.ts
-import { mkdirSync as mkdirSync2, readFileSync as readFileSync8, writeFileSync as writeFileSync2 } from "node:fs";
+import { mkdirSync as mkdirSync3, readFileSync as readFileSync9, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname as dirname3, join as join7, resolve as resolve2 } from "node:path";
+import { dirname as dirname4, join as join8, resolve as resolve3 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -28576,7 +28576,7 @@ function escapeProperty(s) {
 }
 
 // node_modules/@actions/core/lib/file-command.js
-import * as crypto from "crypto";
+import * as crypto2 from "crypto";
 import * as fs from "fs";
 import * as os2 from "os";
 function issueFileCommand(command, message) {
@@ -28592,7 +28592,7 @@ function issueFileCommand(command, message) {
   });
 }
 function prepareKeyValueMessage(key, value) {
-  const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
+  const delimiter = `ghadelimiter_${crypto2.randomUUID()}`;
   const convertedValue = toCommandValue(value);
   if (key.includes(delimiter)) {
     throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
@@ -28666,11 +28666,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve3) {
-      resolve3(value);
+    return value instanceof P2 ? value : new P2(function(resolve4) {
+      resolve4(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve3, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve4, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28686,7 +28686,7 @@ var __awaiter = function(thisArg, _arguments, P2, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve3(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29049,9 +29049,9 @@ async function upsertStickyComment(octokit, repo, issueNumber, marker, content) 
 }
 
 // src/cli.ts
-import { existsSync as existsSync3, readFileSync as readFileSync7, statSync as statSync2 } from "node:fs";
-import { basename, join as join6, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { existsSync as existsSync4, readFileSync as readFileSync8, statSync as statSync2 } from "node:fs";
+import { basename as basename2, join as join7, resolve as resolve2 } from "node:path";
+import { parseArgs as parseArgs2 } from "node:util";
 
 // src/config/load.ts
 var import_yaml3 = __toESM(require_dist(), 1);
@@ -29107,6 +29107,11 @@ function stripSlashComments(text2) {
         out += text2[i + 1] ?? "";
         i++;
       } else if (c === quote || c === "\n") quote = null;
+    } else if (text2.startsWith(c.repeat(3), i) && (c === '"' || c === "'")) {
+      const end = text2.indexOf(c.repeat(3), i + 3);
+      const stop = end === -1 ? text2.length : end + 3;
+      out += text2.slice(i, stop);
+      i = stop - 1;
     } else if (c === '"' || c === "'") {
       quote = c;
       out += c;
@@ -29213,6 +29218,19 @@ var FROM_IMPORT = /^\s*from\s+([\w.]+)\s+import\s+(.+)$/s;
 var CLASS = /^\s*class\s+(\w+)\s*(?:\((.*)\))?\s*:/s;
 var DEF = /^\s*(?:async\s+)?def\s+(\w+)\s*\((.*?)\)\s*(?:->[^:]*)?:/s;
 var DECORATOR = /^\s*@\s*([A-Za-z_][\w.]*)\s*(\()?/;
+var LAZY_IMPORT_DEF = /^([ \t]*)def\s+(\w+)\s*\([^)]*\)[^:\n]*:[ \t]*\n((?:(?:\1[ \t]+[^\n]*)?\n){1,12})/gm;
+function lazyImportHelpers(code18) {
+  const out = /* @__PURE__ */ new Map();
+  if (!/^[ \t]+import\s/m.test(code18)) return out;
+  for (const m of code18.matchAll(LAZY_IMPORT_DEF)) {
+    const imported = m[3].match(/^[ \t]+import\s+([\w.]+)(?:\s+as\s+(\w+))?[ \t]*$/m);
+    if (!imported) continue;
+    const local = imported[2] ?? imported[1].split(".")[0];
+    if (new RegExp(`^[ \\t]+return\\s+${local}[ \\t]*$`, "m").test(m[3]))
+      out.set(m[2], imported[2] ? imported[1] : local);
+  }
+  return out;
+}
 var ASSIGN_CTOR = /^\s*([A-Za-z_]\w*)\s*(?::[^=]+)?=\s*([A-Za-z_][\w.]*)\s*\(/;
 var ASSIGN_ALIAS = /^\s*([A-Za-z_]\w*)\s*=\s*([A-Za-z_][\w.]*)\s*$/;
 var WITH_AS = /\b([A-Za-z_][\w.]*)\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s+as\s+([A-Za-z_]\w*)/g;
@@ -29299,7 +29317,7 @@ function parsePython(path, text2, notebook = false, scanned = scan(text2)) {
     uncommented: uncommented2,
     lines: text2.split("\n")
   };
-  const resolve3 = (dotted, at) => {
+  const resolve4 = (dotted, at) => {
     const name = dotted.replace(/\s+/g, "");
     const dot = name.indexOf(".");
     const head = dot === -1 ? name : name.slice(0, dot);
@@ -29343,14 +29361,17 @@ function parsePython(path, text2, notebook = false, scanned = scan(text2)) {
       }
     }
   }
+  const lazyImports = lazyImportHelpers(code18);
   for (const ll of lines) {
     let m;
     const at = ll.offset;
-    if ((m = ll.text.match(ASSIGN_CTOR)) && !KEYWORDS.has(m[2])) bind2(m[1], `${resolve3(m[2], at)}()`, at);
+    const lazy2 = (m = ll.text.match(ASSIGN_CTOR)) && lazyImports.get(m[2]);
+    if (m && lazy2 && /\(\s*\)\s*$/.test(ll.text)) bind2(m[1], lazy2, at);
+    else if (m && !KEYWORDS.has(m[2])) bind2(m[1], `${resolve4(m[2], at)}()`, at);
     else if ((m = ll.text.match(ASSIGN_ALIAS)) && bindings.has(m[2].split(".")[0]))
-      bind2(m[1], resolve3(m[2], at), at);
+      bind2(m[1], resolve4(m[2], at), at);
     if (ll.text.includes("as"))
-      for (const w of ll.text.matchAll(WITH_AS)) bind2(w[2], `${resolve3(w[1], at)}()`, at);
+      for (const w of ll.text.matchAll(WITH_AS)) bind2(w[2], `${resolve4(w[1], at)}()`, at);
   }
   const defAt = [];
   for (let at = 0; at < lines.length; at++) {
@@ -29361,14 +29382,14 @@ function parsePython(path, text2, notebook = false, scanned = scan(text2)) {
       const open3 = m[2] ? ll.offset + ll.text.indexOf("(", m.index ?? 0) : -1;
       const close = open3 === -1 ? -1 : closingParen(code18, open3);
       module.decorators.push({
-        name: resolve3(m[1], ll.offset),
+        name: resolve4(m[1], ll.offset),
         line,
         kwargs: open3 === -1 ? [] : topLevelKwargs(code18, text2, open3 + 1, close),
         strings: open3 === -1 ? [] : stringsIn(open3, close)
       });
     }
     if (m = ll.text.match(CLASS)) {
-      const bases = (m[2] ?? "").split(",").map((b) => b.trim()).filter((b) => /^[A-Za-z_][\w.]*$/.test(b)).map((b) => resolve3(b, ll.offset));
+      const bases = (m[2] ?? "").split(",").map((b) => b.trim()).filter((b) => /^[A-Za-z_][\w.]*$/.test(b)).map((b) => resolve4(b, ll.offset));
       module.classes.push({ name: m[1], bases, line });
     }
     if (m = ll.text.match(DEF)) {
@@ -29405,7 +29426,7 @@ function parsePython(path, text2, notebook = false, scanned = scan(text2)) {
       const inner = callClosingAt.get(k2);
       if (inner === void 0) continue;
       name = `${inner}().${raw.replace(/\s+/g, "")}`;
-    } else name = resolve3(raw, start);
+    } else name = resolve4(raw, start);
     const open3 = start + m[0].length - 1;
     const close = closingParen(code18, open3);
     callClosingAt.set(close, name);
@@ -32856,7 +32877,7 @@ function usesOrchestrator(module) {
   return module.decorators.some((d3) => isOrchestratorName(d3.name)) || module.calls.some((c) => isOrchestratorName(c.name)) || module.classes.some((c) => c.bases.some((b) => /^metaflow\.FlowSpec$/.test(b)));
 }
 var PY_RUN = /\bpython[0-9.]*\s+(?:-[uBOW]\w*\s+)*(?:-m\s+([\w.]+)|([\w./-]+\.py))/g;
-var ASGI_RUN = /\b(?:uvicorn|gunicorn|hypercorn|streamlit\s+run|flask\s+--app)\s+(?:[-\w=]+\s+)*([\w./-]+?)(?:\.py)?(?::\w+)?(?:\s|$)/g;
+var ASGI_RUN = /\b(?:uvicorn|gunicorn|hypercorn|streamlit\s+run|flask\s+--app)\s+(?:(?:-[-\w]*=\S*|[-\w=]+|[\d.:]+)\s+)*([A-Za-z_./][\w./-]*?)(?:\.py)?(?::\w+)?(?:\s|$)/g;
 function pythonTargets(command) {
   const out = [];
   for (const m of command.matchAll(PY_RUN)) out.push(m[2] ?? `${m[1].replace(/\./g, "/")}.py`);
@@ -32923,9 +32944,9 @@ function ciRunner(p, step, c) {
 }
 function automatedModules(index, ci, dockerfiles, dvc, servingModules2, inImage) {
   const groups = [[], []];
-  const addCommand = (text2, fromPath, runner, kind, resolve3 = (target) => index.resolveFile(target, dirName(fromPath))) => {
+  const addCommand = (text2, fromPath, runner, kind, resolve4 = (target) => index.resolveFile(target, dirName(fromPath))) => {
     for (const target of pythonTargets(text2)) {
-      const path = resolve3(target);
+      const path = resolve4(target);
       if (path) groups[0].push({ path, automation: { runner, kind, chain: [] } });
     }
   };
@@ -45429,7 +45450,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve3) {
+function isRecursive(inst, stack, resolve4) {
   const cached3 = recursive.get(inst);
   if (cached3 !== void 0)
     return cached3 ? PROVEN : NONE;
@@ -45439,7 +45460,7 @@ function isRecursive(inst, stack, resolve3) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve3);
+      const answer = isRecursive(child, stack, resolve4);
       if (answer > result)
         result = answer;
     }
@@ -45450,7 +45471,7 @@ function isRecursive(inst, stack, resolve3) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve3) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -45514,7 +45535,7 @@ function isRecursive(inst, stack, resolve3) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve3 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
       merge5(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -60348,6 +60369,12 @@ function configWarnings(config3) {
     `thresholds.fail_below (${fail_below}) is above thresholds.pass (${pass}), so a score between them fails although it reaches pass`
   ] : [];
 }
+async function configInSnapshot(snapshot, catalogue) {
+  const read = await snapshot.read(CONFIG_PATH);
+  const decoded = read.ok ? decodeText(read.bytes) : void 0;
+  if (!decoded?.ok) return { ok: true, config: DEFAULT_CONFIG };
+  return parseConfig(decoded.text, CONFIG_PATH, catalogue);
+}
 function validateFailure(source, message, line) {
   return { ok: false, error: `${source}${line ? `:${line}` : ""}: ${message}`, config: DEFAULT_CONFIG };
 }
@@ -60362,6 +60389,27 @@ function settingsFrom(config3) {
     root: config3.paths.root,
     customRules: config3.rules.custom
   };
+}
+
+// src/cli-fix.ts
+import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
+import { basename, dirname as dirname3, resolve } from "node:path";
+import { parseArgs } from "node:util";
+
+// src/cli-config.ts
+import { existsSync as existsSync2, readFileSync } from "node:fs";
+import { join } from "node:path";
+function localConfig(dir, configArg, catalogue) {
+  const configFile = configArg ?? join(dir, CONFIG_PATH);
+  if (configArg === void 0 && !existsSync2(configFile)) return { ok: true, config: DEFAULT_CONFIG };
+  let text2;
+  try {
+    text2 = readFileSync(configFile, "utf8");
+  } catch {
+    return { ok: false, error: `cannot read config ${configFile}` };
+  }
+  const config3 = parseConfig(text2, configArg ?? CONFIG_PATH, catalogue);
+  return config3.ok ? config3 : { ok: false, error: `invalid config: ${config3.error}` };
 }
 
 // src/engine/facts/imported.ts
@@ -60700,6 +60748,7 @@ var PREFIXES = [
   /^docker(-compose|\s+compose)?\s+exec\s+((-e|--env|-w|--workdir|-u|--user|--env-file)(=\S+|\s+\S+)\s+|--?[\w-]+\s+)*("[^"]*"|'[^']*'|\S+)\s+/,
   /^(if|then|else|do|elif|while|until|!)\s+/
 ];
+var TOOL_BY_PATH = /^(["']?)[\w.${}/~-]*\/bin\/([\w.-]+)\1(?=\s|$)/;
 var CONTROL_ONLY = /^(then|fi|do|done|else|esac|\{|\}|\(|\)|;;|set\b.*|cd\b.*|export\b.*|source\s+.*activate.*)$/;
 function stripPrefixes(command) {
   let text2 = command.trim();
@@ -60712,6 +60761,8 @@ function stripPrefixes(command) {
         changed = true;
       }
     }
+    const byName = text2.replace(TOOL_BY_PATH, "$2");
+    if (byName !== text2) [text2, changed] = [byName, true];
   }
   return text2;
 }
@@ -60826,10 +60877,12 @@ function expandCommand(command, ctx, baseDir = "") {
       }
     }
   } else if (m = text2.match(SCRIPT)) {
-    const path = joinPath(baseDir, m[1]) ?? m[1];
-    const script = ctx.scripts.get(path) ?? ctx.scripts.get(m[1].replace(/^\.\//, ""));
+    const besideDir = joinPath(baseDir, m[1]) ?? m[1];
+    const path = ctx.scripts.has(besideDir) ? besideDir : m[1].replace(/^\.\//, "");
+    const script = ctx.scripts.get(path);
     if (script === void 0) return out;
-    const errexit = scriptSetsErrexit(script);
+    const sourced = /^(source|\.)\s/.test(text2);
+    const errexit = scriptSetsErrexit(script) || sourced && (command.errexit ?? !command.masked);
     const { commands, written } = splitShell(script, 1);
     commands.forEach((c) => {
       const last = c.index === written - 1;
@@ -60841,7 +60894,8 @@ function expandCommand(command, ctx, baseDir = "") {
         masked: command.masked || c.masked || !errexit && !last,
         mask: command.mask ?? c.mask ?? (!errexit && !last ? `no set -e in ${path}` : void 0),
         via: [...command.via, path],
-        dir
+        dir,
+        errexit
       };
       out.push(...expandCommand(next, ctx, dir));
     });
@@ -61298,6 +61352,25 @@ function gitlabPipeline(file2, ctx) {
 
 // src/engine/facts/ci/jenkins.ts
 var SH_STEP = /\b(sh|bat|powershell|pwsh)\s*\(?\s*(?:script\s*:\s*)?('''[\s\S]*?'''|"""[\s\S]*?"""|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")([^\n)]*)/g;
+function afterGroovyInterpolation(body) {
+  let out = "";
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === "\\" && body[i + 1] === "$") {
+      out += "$";
+      i++;
+    } else if (body[i] === "$" && body[i + 1] === "{") {
+      let depth = 0;
+      let j2 = i + 1;
+      for (; j2 < body.length; j2++) {
+        if (body[j2] === "{") depth++;
+        else if (body[j2] === "}" && --depth === 0) break;
+      }
+      out += "groovy-value";
+      i = j2;
+    } else out += body[i];
+  }
+  return out;
+}
 function jenkinsPipeline(path, text2, ctx) {
   const code18 = stripSlashComments(text2);
   const index = new LineIndex(code18);
@@ -61307,7 +61380,8 @@ function jenkinsPipeline(path, text2, ctx) {
     const literal2 = m[2];
     const quote = literal2.startsWith("'''") || literal2.startsWith('"""') ? 3 : 1;
     const line = index.lineOf((m.index ?? 0) + m[0].indexOf(literal2));
-    const body = literal2.slice(quote, -quote);
+    const written = literal2.slice(quote, -quote);
+    const body = literal2.startsWith('"') ? afterGroovyInterpolation(written) : written;
     const masked = /returnStatus\s*:\s*true/.test(m[3]);
     return buildStep(
       path,
@@ -68121,7 +68195,7 @@ function computeKinds(path) {
   if (isJenkinsfile(path) || ext !== "" && path.startsWith(".github/workflows/")) kinds.push("ci");
   if (ext === "tf") kinds.push("terraform");
   if (!path.includes("/") && /^readme(\.|$)/i.test(base)) kinds.push("readme");
-  if (TEXT_EXTENSIONS.has(ext) || /^\.env(\.|$)/.test(base) || base === ".gitattributes" || kinds.length)
+  if (TEXT_EXTENSIONS.has(ext) || /^\.env(\.|$)/.test(base) || base === ".gitattributes" || base === ".python-version" || kinds.length)
     kinds.push("text");
   return kinds;
 }
@@ -68505,7 +68579,9 @@ function startsPredictionService(facts, d3, start) {
   if (!APP_SERVERS.test(start)) return false;
   const flaskApp = flaskRunModule(facts.modules, d3, start);
   if (flaskApp) return servedModules(facts.modules, flaskApp).some((p) => predicting.has(p));
-  const targets = pythonTargets(start.replace(/\b(gunicorn|hypercorn)\b(.*?)\s([\w.]+:\w+)/, "uvicorn $3"));
+  const targets = pythonTargets(
+    start.replace(/\b(gunicorn|hypercorn)\b(.*?)\s([A-Za-z_][\w.]*:\w+)/, "uvicorn $3")
+  );
   return targets.some((t) => {
     const path = facts.moduleInImage(d3, t);
     if (!path) return false;
@@ -68513,8 +68589,17 @@ function startsPredictionService(facts, d3, start) {
       const project = dirName(dirName(path));
       return [...predicting].some((p) => !project || p.startsWith(`${project}/`));
     }
-    return servedModules(facts.modules, path).some((p) => predicting.has(p));
+    return servedModules(facts.modules, path).some((p) => predicting.has(p)) || importsStartedApp(facts, path, start, predicting);
   });
+}
+function importsStartedApp(facts, path, start, predicting) {
+  const module = facts.modules.byPath.get(path);
+  const stem = path.replace(/\.py$/, "").split("/").pop();
+  const attr = start.match(new RegExp(`\\b${stem}:(\\w+)`))?.[1];
+  if (!module || !attr || facts.serving.some((s) => s.path === path)) return false;
+  return [...module.code.matchAll(/^from[ \t]+([\w.]+)[ \t]+import[ \t]+(.+)$/gm)].some(
+    ([, from, names]) => new RegExp(`(^|[\\s,(])${attr}(\\s*[,)]|\\s*$)`).test(names) && facts.modules.resolveImport(module, from).some((p) => predicting.has(p))
+  );
 }
 function evalDockerfile(ctx, q) {
   const evidence = [];
@@ -69209,6 +69294,1221 @@ async function audit(snapshot, input2) {
   return judgeFiles(files, input2);
 }
 
+// src/fix/fixers/ci-workflow.ts
+var import_yaml17 = __toESM(require_dist(), 1);
+
+// src/fix/managers.ts
+var setupPython = (python) => ({
+  name: "Set up Python",
+  uses: "actions/setup-python@v5",
+  with: { "python-version": python }
+});
+var MANAGERS = {
+  uv: {
+    id: "uv",
+    dockerAdd: "uv pip install",
+    setup: (python) => [
+      { name: "Set up uv", uses: "astral-sh/setup-uv@v6", with: { "python-version": python } }
+    ],
+    install: () => "uv sync --all-extras --dev",
+    run: "uv run ",
+    addTool: (p) => `uv pip install ${p.join(" ")}`,
+    declare: (p, _m, dev) => `uv add ${dev ? "--dev " : ""}${p}`,
+    docker: (_m, hasLock) => [
+      "COPY --from=ghcr.io/astral-sh/uv:0.8 /uv /bin/uv",
+      "COPY pyproject.toml uv.lock* ./",
+      `RUN uv sync ${hasLock ? "--frozen " : ""}--no-dev --no-install-project`,
+      'ENV PATH="/app/.venv/bin:$PATH"'
+    ]
+  },
+  poetry: {
+    id: "poetry",
+    dockerAdd: "pip install --no-cache-dir",
+    setup: (python) => [setupPython(python), { name: "Install Poetry", run: "python -m pip install poetry" }],
+    install: () => "poetry install --no-interaction",
+    run: "poetry run ",
+    addTool: (p) => `poetry run python -m pip install ${p.join(" ")}`,
+    declare: (p, _m, dev) => `poetry add ${dev ? "--group dev " : ""}${p}`,
+    docker: () => [
+      "RUN pip install --no-cache-dir poetry && poetry config virtualenvs.create false",
+      "COPY pyproject.toml poetry.lock* ./",
+      "RUN poetry install --only main --no-root --no-interaction"
+    ]
+  },
+  pipenv: {
+    id: "pipenv",
+    dockerAdd: "pip install --no-cache-dir",
+    setup: (python) => [setupPython(python), { name: "Install Pipenv", run: "python -m pip install pipenv" }],
+    install: () => "pipenv install --dev",
+    run: "pipenv run ",
+    addTool: (p) => `pipenv run python -m pip install ${p.join(" ")}`,
+    declare: (p, _m, dev) => `pipenv install ${dev ? "--dev " : ""}${p}`,
+    docker: (_m, hasLock) => [
+      "RUN pip install --no-cache-dir pipenv",
+      "COPY Pipfile Pipfile.lock* ./",
+      `RUN pipenv install --system${hasLock ? " --deploy" : " --skip-lock"}`
+    ]
+  },
+  conda: {
+    id: "conda",
+    dockerAdd: "pip install --no-cache-dir",
+    setup: (python, manifest) => [
+      {
+        name: "Set up conda",
+        uses: "conda-incubator/setup-miniconda@v3",
+        with: { "python-version": python, "environment-file": manifest, "activate-environment": "ci" }
+      }
+    ],
+    run: "",
+    addTool: (p) => `python -m pip install ${p.join(" ")}`,
+    declare: (p, manifest) => `add ${p} to the dependencies in ${manifest}`,
+    docker: (manifest) => [
+      `COPY ${manifest} ./`,
+      `RUN conda env update -n base -f ${manifest} && conda clean -afy`
+    ],
+    image: "condaforge/miniforge3:24.11.3-0",
+    shell: "bash -el {0}"
+  },
+  pip: {
+    id: "pip",
+    dockerAdd: "pip install --no-cache-dir",
+    setup: (python) => [setupPython(python)],
+    install: (manifest, dev) => manifest.endsWith(".txt") ? `python -m pip install -r ${manifest}${dev ? ` -r ${dev}` : ""}` : "python -m pip install -e .",
+    run: "",
+    addTool: (p) => `python -m pip install ${p.join(" ")}`,
+    declare: (p, manifest) => `add ${p} to ${manifest}`,
+    docker: (manifest) => manifest.endsWith(".txt") ? [`COPY ${manifest} ./`, `RUN pip install --no-cache-dir -r ${manifest}`] : ["COPY . .", "RUN pip install --no-cache-dir ."]
+  }
+};
+
+// src/fix/project.ts
+var DEFAULT_PYTHON = "3.12";
+function tomlOf(text2) {
+  if (text2 === void 0) return {};
+  try {
+    return parse3(text2);
+  } catch {
+    return {};
+  }
+}
+function dig(value, ...keys) {
+  let v = value;
+  for (const k2 of keys) v = v && typeof v === "object" ? v[k2] : void 0;
+  return v;
+}
+function minorOf(spec) {
+  return typeof spec === "string" ? spec.match(/\b3\.(\d+)/)?.[0] : void 0;
+}
+function pythonVersion(facts, pyproject) {
+  const t = facts.texts;
+  const candidates = [
+    [".python-version", minorOf(t.get(".python-version"))],
+    ["pyproject.toml", minorOf(dig(pyproject, "project", "requires-python"))],
+    ["pyproject.toml", minorOf(dig(pyproject, "tool", "poetry", "dependencies", "python"))],
+    ["Pipfile", minorOf(dig(tomlOf(t.get("Pipfile")), "requires", "python_version"))],
+    ["runtime.txt", minorOf(t.get("runtime.txt"))],
+    [
+      "environment.yml",
+      minorOf(t.get("environment.yml")?.match(/^\s*-\s*python\s*[=<>~]+\s*(3\.\d+)/m)?.[1])
+    ],
+    ...facts.dockerfiles.map(
+      (d3) => [d3.path, minorOf(d3.from?.args.match(/^python:(3\.\d+)/)?.[1])]
+    )
+  ];
+  const found2 = candidates.find(([, v]) => v);
+  return found2 ? { version: found2[1], from: found2[0] } : { version: DEFAULT_PYTHON };
+}
+function managerOf(facts, pyproject) {
+  const has2 = (p) => facts.texts.has(p) || facts.paths.includes(p);
+  const lock = (p) => facts.paths.includes(p);
+  if (lock("uv.lock") || dig(pyproject, "tool", "uv"))
+    return { manager: MANAGERS.uv, manifest: "pyproject.toml", hasLock: lock("uv.lock") };
+  if (lock("poetry.lock") || dig(pyproject, "tool", "poetry"))
+    return { manager: MANAGERS.poetry, manifest: "pyproject.toml", hasLock: lock("poetry.lock") };
+  if (has2("Pipfile")) return { manager: MANAGERS.pipenv, manifest: "Pipfile", hasLock: lock("Pipfile.lock") };
+  const conda = ["environment.yml", "environment.yaml"].find(has2);
+  if (conda) return { manager: MANAGERS.conda, manifest: conda, hasLock: false };
+  const requirements = ["requirements.txt", "requirements/base.txt", "requirements/main.txt"].find(has2);
+  if (requirements) {
+    const dev = ["requirements-dev.txt", "requirements_dev.txt", "requirements/dev.txt"].find(has2);
+    return { manager: MANAGERS.pip, manifest: requirements, devManifest: dev, hasLock: false };
+  }
+  if (dig(pyproject, "project")) return { manager: MANAGERS.pip, manifest: "pyproject.toml", hasLock: false };
+  return { manager: MANAGERS.pip, manifest: void 0, hasLock: false };
+}
+var LINTER_CONFIGS = [
+  ["ruff", /^(\.?ruff\.toml)$/],
+  ["flake8", /^\.flake8$/],
+  ["pylint", /^\.?pylintrc$/],
+  ["mypy", /^\.?mypy\.ini$/],
+  ["isort", /^\.isort\.cfg$/]
+];
+function linterOf(facts, pyproject) {
+  for (const [tool, file2] of LINTER_CONFIGS)
+    if (facts.paths.some((p) => !p.includes("/") && file2.test(p))) return { tool, configured: true };
+  for (const tool of ["ruff", "black", "flake8", "pylint", "mypy", "isort"])
+    if (dig(pyproject, "tool", tool)) return { tool, configured: true };
+  for (const cfg of ["setup.cfg", "tox.ini"]) {
+    const m = facts.texts.get(cfg)?.match(/^\[(flake8|mypy|isort|pylint)/m);
+    if (m) return { tool: m[1], configured: true };
+  }
+  return { tool: "ruff", configured: false };
+}
+function testsOf(facts) {
+  const modules = facts.python.filter((m) => !m.notebook && isTestFileName(m.path) && testEvidence(m));
+  if (!modules.length) return void 0;
+  const usesPytest = facts.dependencies.declared.has("pytest") || modules.some((m) => m.imports.some((i) => i.module === "pytest" || i.module.startsWith("pytest.")));
+  const onlyTestCases = modules.every((m) => m.classes.some((c) => /TestCase$/.test(c.bases.join(" "))));
+  const folders = new Set(modules.map((m) => dirName(m.path).split("/")[0]));
+  const folder = folders.size === 1 ? [...folders][0] || void 0 : void 0;
+  return { runner: usesPytest || !onlyTestCases ? "pytest" : "unittest", folder };
+}
+function serviceOf(facts) {
+  for (const s of facts.serving) {
+    if (!s.predicts || !s.endpoints.some((e) => e.kind === "post")) continue;
+    const module = facts.python.find((m2) => m2.path === s.path);
+    if (!module) continue;
+    const m = module.code.match(/^(\w+)\s*=\s*(?:[\w.]+\.)?(FastAPI|Flask)\(/m);
+    if (!m) continue;
+    return {
+      path: s.path,
+      module: s.path.replace(/\.py$/, "").replaceAll("/", "."),
+      framework: m[2] === "FastAPI" ? "fastapi" : "flask",
+      app: m[1]
+    };
+  }
+  return void 0;
+}
+function projectOf(facts) {
+  const pyproject = tomlOf(facts.texts.get("pyproject.toml"));
+  return {
+    paths: new Set(facts.paths),
+    ...managerOf(facts, pyproject),
+    python: pythonVersion(facts, pyproject),
+    declared: facts.dependencies.declared,
+    linter: linterOf(facts, pyproject),
+    tests: testsOf(facts),
+    service: serviceOf(facts)
+  };
+}
+function freePath(paths, wanted, suffix = "mlops-audit") {
+  if (!paths.has(wanted)) return { path: wanted };
+  const base = baseName(wanted);
+  const dot = base.lastIndexOf(".");
+  const dir = dirName(wanted);
+  const name = dot > 0 ? `${base.slice(0, dot)}-${suffix}${base.slice(dot)}` : `${suffix}.${base}`;
+  return { path: dir ? `${dir}/${name}` : name, beside: wanted };
+}
+
+// src/fix/fixer.ts
+function settled(ctx, rule) {
+  const s = ctx.statusOf(rule);
+  return s === void 0 || s === "pass" || s === "exempt";
+}
+
+// src/fix/fixers/ci-workflow.ts
+var LINT_COMMANDS = {
+  ruff: "ruff check .",
+  flake8: "flake8 .",
+  black: "black --check .",
+  pylint: "pylint $(git ls-files '*.py')",
+  mypy: "mypy .",
+  isort: "isort --check-only ."
+};
+function ruffToml(project) {
+  return `# Ruff's settings: https://docs.astral.sh/ruff/configuration/
+# These are Ruff's default rules (syntax errors, undefined names, unused imports); add more as the code allows,
+# for example "I" (import order) or "B" (likely bugs).
+target-version = "py${project.python.version.replace(".", "")}"
+
+[lint]
+select = ["E4", "E7", "E9", "F"]
+`;
+}
+function testCommand(project) {
+  const t = project.tests;
+  if (!t) return void 0;
+  return t.runner === "pytest" ? `pytest${t.folder ? ` ${t.folder}` : ""}` : `python -m unittest discover -s ${t.folder ?? "."}`;
+}
+var ciWorkflowFixer = {
+  id: "ci-workflow",
+  rules: ["cicd.pipeline", "cicd.tests", "foundations.code-quality"],
+  propose(ctx) {
+    const { project } = ctx;
+    const { manager, manifest } = project;
+    const lint = !settled(ctx, "foundations.code-quality") || !settled(ctx, "cicd.pipeline");
+    const test2 = !settled(ctx, "cicd.tests") || !settled(ctx, "cicd.pipeline") ? testCommand(project) : void 0;
+    if (!lint && !test2) return { skip: "CI already runs the tests and a linter" };
+    const todo = [];
+    const files = [];
+    const tools = [
+      ...lint && !project.declared.has(project.linter.tool) ? [project.linter.tool] : [],
+      ...test2 && project.tests?.runner === "pytest" && !project.declared.has("pytest") ? ["pytest"] : []
+    ];
+    const steps = [
+      { name: "Check out", uses: "actions/checkout@v4" },
+      ...manager.setup(project.python.version, manifest ?? "")
+    ];
+    const install = manifest && manager.install?.(manifest, project.devManifest);
+    if (install) steps.push({ name: "Install dependencies", run: install });
+    if (tools.length) steps.push({ name: `Install ${tools.join(" and ")}`, run: manager.addTool(tools) });
+    if (lint)
+      steps.push({
+        name: `Lint with ${project.linter.tool}`,
+        run: manager.run + LINT_COMMANDS[project.linter.tool]
+      });
+    if (test2) steps.push({ name: "Run the tests", run: manager.run + test2 });
+    const notFixed = project.tests ? [] : [
+      {
+        rule: "cicd.tests",
+        reason: "no test files to run: write tests/test_*.py with `def test_\u2026` first"
+      }
+    ];
+    const job = { "runs-on": "ubuntu-latest" };
+    if (manager.shell) job.defaults = { run: { shell: manager.shell } };
+    job.steps = steps;
+    const workflow = {
+      name: "CI",
+      on: { push: null, pull_request: null },
+      permissions: { contents: "read" },
+      jobs: { checks: job }
+    };
+    const path = freePath(project.paths, ".github/workflows/ci.yml");
+    const from = project.python.from ? `Python ${project.python.version} as ${project.python.from} declares` : `Python ${project.python.version} (no version is declared)`;
+    files.push({
+      ...path,
+      content: `# Installs with ${manager.id}, ${from}, then ${[lint && "lints", test2 && "runs the tests"].filter(Boolean).join(" and ")}.
+${(0, import_yaml17.stringify)(workflow, { lineWidth: 0 }).replace(/: null$/gm, ":")}`
+    });
+    if (!project.python.from)
+      todo.push(
+        `Declare the Python version (.python-version or requires-python); the workflow assumes ${project.python.version}.`
+      );
+    if (lint && !project.linter.configured) {
+      const config3 = freePath(project.paths, "ruff.toml");
+      if (!config3.beside) files.push({ path: config3.path, content: ruffToml(project) });
+    }
+    if (lint)
+      todo.push(
+        `Run \`${manager.run}${LINT_COMMANDS[project.linter.tool]}\` locally and fix what it reports: the new step fails the build on any finding.`
+      );
+    if (tools.length)
+      todo.push(
+        `Declare ${tools.join(" and ")} for development (${tools.map((t) => manager.declare(t, project.devManifest ?? manifest ?? "requirements-dev.txt", true)).join("; ")}), then drop the workflow's "Install ${tools.join(" and ")}" step.`
+      );
+    return { files, todo, notFixed };
+  }
+};
+
+// src/fix/fixers/service-target.ts
+var SERVICE_PORT = 8e3;
+function servingDockerfile(ctx) {
+  const service = ctx.project.service;
+  if (!service) return void 0;
+  for (const d3 of ctx.facts.dockerfiles) {
+    const start = d3.entrypoint ?? d3.cmd;
+    if (!start || !new RegExp(`\\b${service.module.replaceAll(".", "\\.")}:${service.app}\\b`).test(start.args))
+      continue;
+    const expose = d3.instructions.find((i) => i.keyword === "EXPOSE")?.args.match(/\d+/)?.[0];
+    const bind2 = start.args.match(/(?:--port[= ]|0\.0\.0\.0:)(\d+)/)?.[1];
+    return {
+      path: d3.path,
+      line: start.line,
+      start: start.args,
+      port: Number(bind2 ?? expose ?? SERVICE_PORT)
+    };
+  }
+  return void 0;
+}
+function serviceTarget(ctx) {
+  const port = servingDockerfile(ctx)?.port ?? SERVICE_PORT;
+  for (const c of ctx.facts.compose) {
+    const services = asMap(asMap(ctx.facts.yaml.get(c.path)?.docs[0])?.services) ?? {};
+    const built = Object.entries(services).find(([, s]) => asMap(s)?.build !== void 0);
+    if (built) return { job: built[0], host: built[0], port };
+  }
+  return { job: "prediction-service", host: "host.docker.internal", port };
+}
+
+// src/fix/fixers/metrics.ts
+function metricsModulePath(service) {
+  return service.path.replace(/\.py$/, "_metrics.py");
+}
+var FASTAPI = (s) => `"""${s.module}'s prediction service with Prometheus metrics at /metrics.
+
+Start this module instead of ${s.module}: the same application, with every route's request count, latency
+and response size recorded by prometheus-fastapi-instrumentator.
+"""
+
+from prometheus_fastapi_instrumentator import Instrumentator
+
+from ${s.module} import ${s.app}
+
+Instrumentator().instrument(${s.app}).expose(${s.app})
+`;
+var FLASK = (s) => `"""${s.module}'s prediction service with Prometheus metrics at /metrics.
+
+Start this module instead of ${s.module}: the same application, with each request counted and timed by route
+and status. Metrics are kept per process: with several gunicorn workers, set up prometheus_client's
+multiprocess mode.
+"""
+
+import time
+
+from flask import g, request
+from prometheus_client import Counter, Histogram, make_wsgi_app
+from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+from ${s.module} import ${s.app}
+
+REQUESTS = Counter(
+    "http_requests_total", "Requests answered, by method, route and status.", ["method", "route", "status"]
+)
+LATENCY = Histogram("http_request_duration_seconds", "Time to answer a request.", ["method", "route"])
+
+
+@${s.app}.before_request
+def _start_timer():
+    g.metrics_started = time.perf_counter()
+
+
+@${s.app}.after_request
+def _record(response):
+    route = request.url_rule.rule if request.url_rule else "unmatched"
+    REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+    started = g.get("metrics_started", time.perf_counter())
+    LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
+    return response
+
+
+${s.app}.wsgi_app = DispatcherMiddleware(${s.app}.wsgi_app, {"/metrics": make_wsgi_app()})
+`;
+var EXPORTER = { fastapi: "prometheus-fastapi-instrumentator", flask: "prometheus-client" };
+function prometheusYml(job, target) {
+  return `# Prometheus scrapes the prediction service's /metrics every 15 seconds. Run it beside the service:
+#   docker run -p 9090:9090 -v "$PWD/monitoring/prometheus.yml:/etc/prometheus/prometheus.yml" prom/prometheus
+global:
+  scrape_interval: 15s
+scrape_configs:
+  - job_name: ${job}
+    metrics_path: /metrics
+    static_configs:
+      - targets: ["${target}"]
+`;
+}
+var metricsFixer = {
+  id: "metrics",
+  rules: ["monitoring.metrics"],
+  propose(ctx) {
+    const { project } = ctx;
+    const exported = ctx.holds({ use: "metricsExported" });
+    const collected = ctx.holds({ use: "metricsCollected" });
+    const service = project.service;
+    const files = [];
+    const todo = [];
+    if (!exported) {
+      if (!service)
+        return {
+          skip: "no FastAPI or Flask prediction service (an app with a POST route) to export metrics from"
+        };
+      const wrapper = freePath(project.paths, metricsModulePath(service));
+      if (wrapper.beside)
+        return { skip: `${wrapper.beside} exists already; add the exporter to ${service.path} by hand` };
+      files.push({
+        path: wrapper.path,
+        content: (service.framework === "fastapi" ? FASTAPI : FLASK)(service)
+      });
+      const running = servingDockerfile(ctx);
+      if (running)
+        todo.push(
+          `Start ${wrapper.path} instead of ${service.path} in ${running.path} (line ${running.line}): \`${running.start.replace(`${service.module}:`, `${service.module}_metrics:`)}\`.`
+        );
+      const pkg = EXPORTER[service.framework];
+      if (!project.declared.has(pkg))
+        todo.push(`Declare ${pkg}: ${project.manager.declare(pkg, project.manifest ?? "requirements.txt")}.`);
+    }
+    if (!collected) {
+      const target = serviceTarget(ctx);
+      const path = freePath(project.paths, "monitoring/prometheus.yml");
+      files.push({ ...path, content: prometheusYml(target.job, `${target.host}:${target.port}`) });
+      if (target.host === "host.docker.internal")
+        todo.push(
+          `Prometheus reaches the service at host.docker.internal:${target.port}; change the target if the service runs elsewhere.`
+        );
+    }
+    return { files, todo };
+  }
+};
+
+// src/fix/fixers/dvc-pipeline.ts
+var import_yaml19 = __toESM(require_dist(), 1);
+var STAGES = [
+  {
+    kind: "prepare",
+    name: /^(prep|prepare|preprocess\w*|process\w*|clean\w*|ingest\w*|make_dataset|split\w*|featur\w*|build_features|etl|download\w*|load_data)\.py$/
+  },
+  { kind: "train", name: /^(train\w*|fit)\.py$/ },
+  { kind: "evaluate", name: /^(evaluat\w*|eval)\.py$/ }
+];
+var READS = /(^|\.)(read_csv|read_parquet|read_json|read_excel|read_feather|load|loadtxt)$/;
+var WRITES = /(^|\.)(to_csv|to_parquet|to_json|to_feather|dump|save\w*|savefig|save_model)$/;
+var LITERAL_PATH = /^(?!\/|\w+:)(?=[^/]*[/.])[\w.-]+(\/[\w.-]+)*$/;
+function literalPaths(module, calls, write) {
+  const out = /* @__PURE__ */ new Set();
+  for (const c of module.calls) {
+    if (c.name === "open") {
+      if (/^[wax]/.test(c.strings[1] ?? "r") !== write) continue;
+    } else if (!calls.test(c.name)) continue;
+    const path = c.strings[0];
+    if (path && LITERAL_PATH.test(path)) out.add(path.replace(/^\.\//, ""));
+  }
+  return [...out];
+}
+var dvcPipelineFixer = {
+  id: "dvc-pipeline",
+  rules: ["data.pipeline"],
+  propose(ctx) {
+    const { facts, project } = ctx;
+    const run2 = [
+      "Run the pipeline and commit its record: dvc repro && git add dvc.lock && git commit -m 'Record the pipeline run'"
+    ];
+    if (facts.paths.some((p) => /(^|\/)dvc\.yaml$/.test(p))) return { files: [], todo: run2 };
+    const scripts = facts.python.filter(
+      (m) => !m.notebook && !isTestFileName(m.path) && /__name__\s*==\s*["']__main__["']/.test(m.uncommented)
+    ).map((m) => ({ module: m, order: STAGES.findIndex((s) => s.name.test(baseName(m.path))) })).filter((s) => s.order >= 0).sort((a, b) => a.order - b.order || (a.module.path < b.module.path ? -1 : 1));
+    if (!scripts.length)
+      return {
+        skip: "no preparation, training or evaluation script (prepare.py, train.py, evaluate.py run as __main__)"
+      };
+    const stages = {};
+    const written = /* @__PURE__ */ new Set();
+    const todo = [];
+    for (const { module } of scripts) {
+      const name = baseName(module.path).replace(/\.py$/, "").replace(/[^\w-]/g, "_");
+      const reads = literalPaths(module, READS, false).filter((p) => written.has(p) || project.paths.has(p));
+      const writes = literalPaths(module, WRITES, true);
+      const tracked = writes.filter((p) => project.paths.has(p));
+      const outs = writes.filter((p) => !project.paths.has(p));
+      for (const p of outs) written.add(p);
+      if (tracked.length)
+        todo.push(
+          `${module.path} writes ${tracked.join(", ")}, which Git tracks: \`git rm --cached\` it and add it to the stage's outs.`
+        );
+      const metrics = outs.filter((p) => /(^|\/)(metrics|scores?)\w*\.json$/.test(p));
+      const data = outs.filter((p) => !metrics.includes(p));
+      stages[name] = {
+        cmd: `python ${module.path}`,
+        deps: [module.path, ...reads],
+        ...data.length ? { outs: data } : {},
+        ...metrics.length ? { metrics: metrics.map((p) => ({ [p]: { cache: false } })) } : {}
+      };
+    }
+    const path = freePath(project.paths, "dvc.yaml");
+    const content = `# Stages found from the repository's scripts; deps and outs are the file paths they name literally.
+# Add the files they read or write through variables, and params or metrics as you have them.
+${(0, import_yaml19.stringify)({ stages }, { lineWidth: 0 })}`;
+    if (!facts.paths.some((p) => p.startsWith(".dvc/")))
+      todo.unshift("Initialise DVC first: pip install dvc && dvc init");
+    return { files: [{ ...path, content }], todo: [...todo, ...run2] };
+  }
+};
+
+// src/fix/fixers/container.ts
+var SERVERS = {
+  fastapi: {
+    pkg: "uvicorn",
+    cmd: (target) => ["uvicorn", target, "--host", "0.0.0.0", "--port", `${SERVICE_PORT}`]
+  },
+  flask: {
+    pkg: "gunicorn",
+    cmd: (target) => ["gunicorn", "--bind", `0.0.0.0:${SERVICE_PORT}`, target]
+  }
+};
+var DOCKERIGNORE = `.git
+.github
+.venv
+venv
+**/__pycache__
+**/*.pyc
+.pytest_cache
+.mypy_cache
+.ruff_cache
+.ipynb_checkpoints
+.dvc/cache
+.dvc/tmp
+`;
+function modelFilesMissing(ctx) {
+  const module = ctx.facts.python.find((m) => m.path === ctx.project.service?.path);
+  const loads = (module?.calls ?? []).filter(
+    (c) => /(^|\.)(load\w*|open)$/.test(c.name) && (c.name !== "open" || /^r?b/.test(c.strings[1] ?? ""))
+  );
+  const paths = loads.map((c) => c.strings[0]).filter((p) => p && LITERAL_PATH.test(p));
+  return [...new Set(paths)].filter((p) => !ctx.project.paths.has(p.replace(/^\.\//, "")));
+}
+function startedModule(ctx) {
+  const service = ctx.project.service;
+  const wrapper = metricsModulePath(service);
+  const wrapped = ctx.planned.some((f) => f.path === wrapper) || ctx.project.paths.has(wrapper);
+  return wrapped ? wrapper.replace(/\.py$/, "").replaceAll("/", ".") : service.module;
+}
+var containerFixer = {
+  id: "container",
+  rules: ["foundations.container", "serving.container"],
+  propose(ctx) {
+    const { project } = ctx;
+    const service = project.service;
+    if (!service)
+      return { skip: "no FastAPI or Flask prediction service (an app with a POST route) to start" };
+    const { manager, manifest } = project;
+    const server = SERVERS[service.framework];
+    const target = `${startedModule(ctx)}:${service.app}`;
+    const todo = [];
+    const image2 = manager.image ?? `python:${project.python.version}-slim`;
+    const lines = [
+      `# The prediction service in ${service.path}, served by ${server.pkg} on port ${SERVICE_PORT}.`,
+      `#   docker build -t prediction-service . && docker run -p ${SERVICE_PORT}:${SERVICE_PORT} prediction-service`,
+      `FROM ${image2}`,
+      "WORKDIR /app",
+      "ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1",
+      ...manifest ? manager.docker(manifest, project.hasLock) : []
+    ];
+    if (!manifest)
+      todo.push(
+        "Declare the service's dependencies (requirements.txt or pyproject.toml): the image installs none."
+      );
+    if (!project.declared.has(server.pkg)) {
+      lines.push(
+        `# ${server.pkg} is not declared${manifest ? ` in ${manifest}` : ""}: declare it and drop this line.`,
+        `RUN ${manager.dockerAdd} ${server.pkg}`
+      );
+      todo.push(`Declare ${server.pkg}: ${manager.declare(server.pkg, manifest ?? "requirements.txt")}.`);
+    }
+    lines.push(
+      "COPY . .",
+      `EXPOSE ${SERVICE_PORT}`,
+      `CMD ${JSON.stringify(server.cmd(target)).replaceAll(",", ", ")}`
+    );
+    const wanted = project.paths.has("Dockerfile") ? "serve.Dockerfile" : "Dockerfile";
+    const dockerfile = freePath(project.paths, wanted);
+    const files = [{ ...dockerfile, content: `${lines.join("\n")}
+` }];
+    if (!project.paths.has(".dockerignore")) files.push({ path: ".dockerignore", content: DOCKERIGNORE });
+    const missing = modelFilesMissing(ctx);
+    if (missing.length)
+      todo.push(
+        `The service loads ${missing.join(", ")}, which the repository does not hold: produce it (your training script, or \`dvc repro\`) before \`docker build\`, or the container stops at start-up.`
+      );
+    if (ctx.facts.paths.some((p) => p.endsWith(".dvc")))
+      todo.push(
+        "Run `dvc pull` before `docker build`: the image copies the working tree, and DVC-tracked files are not in Git."
+      );
+    todo.push(
+      `Build and try it: docker build -f ${dockerfile.path} -t prediction-service . && docker run -p ${SERVICE_PORT}:${SERVICE_PORT} prediction-service`
+    );
+    return { files, todo };
+  }
+};
+
+// src/fix/fixers/delivery.ts
+var import_yaml20 = __toESM(require_dist(), 1);
+function dockerfileToPublish(ctx) {
+  const planned = ctx.planned.find(
+    (f) => /(^|\/)(serve\.)?Dockerfile$/.test(f.path) || f.path.endsWith(".Dockerfile")
+  );
+  return planned?.path ?? servingDockerfile(ctx)?.path ?? ctx.facts.dockerfiles.find((d3) => d3.from)?.path;
+}
+var deliveryFixer = {
+  id: "delivery",
+  rules: ["cicd.delivery"],
+  propose(ctx) {
+    const dockerfile = dockerfileToPublish(ctx);
+    if (!dockerfile) return { skip: "no Dockerfile to build (fix foundations.container in the same run)" };
+    const context = dockerfile.includes("/") ? dockerfile.slice(0, dockerfile.lastIndexOf("/")) : ".";
+    const workflow = {
+      name: "Publish image",
+      on: { push: { branches: ["main", "master"], tags: ["v*"] } },
+      permissions: { contents: "read", packages: "write" },
+      jobs: {
+        image: {
+          "runs-on": "ubuntu-latest",
+          steps: [
+            { uses: "actions/checkout@v4" },
+            { uses: "docker/setup-buildx-action@v3" },
+            {
+              name: "Log in to GitHub's container registry",
+              uses: "docker/login-action@v3",
+              with: {
+                registry: "ghcr.io",
+                username: "${{ github.actor }}",
+                password: "${{ secrets.GITHUB_TOKEN }}"
+              }
+            },
+            {
+              id: "meta",
+              uses: "docker/metadata-action@v5",
+              with: {
+                images: "ghcr.io/${{ github.repository }}",
+                tags: "type=ref,event=branch\ntype=semver,pattern={{version}}\ntype=sha\n"
+              }
+            },
+            {
+              name: "Build and push",
+              uses: "docker/build-push-action@v6",
+              with: {
+                context,
+                file: dockerfile,
+                push: true,
+                tags: "${{ steps.meta.outputs.tags }}",
+                labels: "${{ steps.meta.outputs.labels }}",
+                "cache-from": "type=gha",
+                "cache-to": "type=gha,mode=max"
+              }
+            }
+          ]
+        }
+      }
+    };
+    const path = freePath(ctx.project.paths, ".github/workflows/publish-image.yml");
+    const header = `# Builds ${dockerfile} and pushes it to ghcr.io under this repository's name on pushes to main or master and on v* tags.
+`;
+    return {
+      files: [{ ...path, content: header + (0, import_yaml20.stringify)(workflow, { lineWidth: 0 }) }],
+      todo: [
+        "No secret to add: the job logs in with the workflow's own GITHUB_TOKEN (packages: write).",
+        "If your default branch is not main or master, name it under on.push.branches.",
+        ...ctx.facts.paths.some((p) => p.endsWith(".dvc")) ? [
+          "DVC-tracked files are not in the checkout: add a `dvc pull` step (with your remote's credentials as secrets) before the build."
+        ] : []
+      ]
+    };
+  }
+};
+
+// src/fix/fixers/pre-commit.ts
+var import_yaml21 = __toESM(require_dist(), 1);
+var HOOKS = {
+  ruff: { repo: "https://github.com/astral-sh/ruff-pre-commit", rev: "v0.12.0", hooks: [{ id: "ruff" }] },
+  black: { repo: "https://github.com/psf/black-pre-commit-mirror", rev: "25.1.0", hooks: [{ id: "black" }] },
+  flake8: { repo: "https://github.com/PyCQA/flake8", rev: "7.3.0", hooks: [{ id: "flake8" }] },
+  isort: { repo: "https://github.com/PyCQA/isort", rev: "6.0.1", hooks: [{ id: "isort" }] },
+  mypy: { repo: "https://github.com/pre-commit/mirrors-mypy", rev: "v1.16.1", hooks: [{ id: "mypy" }] },
+  pylint: {
+    repo: "local",
+    hooks: [{ id: "pylint", name: "pylint", entry: "pylint", language: "system", types: ["python"] }]
+  }
+};
+var preCommitFixer = {
+  id: "pre-commit",
+  rules: ["foundations.code-quality"],
+  propose(ctx) {
+    const { project } = ctx;
+    const path = freePath(project.paths, ".pre-commit-config.yaml");
+    if (path.beside) return { skip: `${path.beside} exists; add a ${project.linter.tool} hook to it` };
+    const tool = project.linter.tool;
+    const content = `# Runs ${tool} on the files of every commit. Install once: pip install pre-commit && pre-commit install
+${(0, import_yaml21.stringify)({ repos: [HOOKS[tool]] }, { lineWidth: 0 })}`;
+    const files = [{ ...path, content }];
+    if (tool === "ruff" && !project.linter.configured && !ctx.planned.some((f) => f.path === "ruff.toml")) {
+      const config3 = freePath(project.paths, "ruff.toml");
+      if (!config3.beside) files.push({ path: config3.path, content: ruffToml(project) });
+    }
+    return {
+      files,
+      todo: [
+        "Install the hook once: pip install pre-commit && pre-commit install (then `pre-commit run --all-files`).",
+        ...tool === "pylint" ? ["The pylint hook runs the pylint of your environment: install it there."] : []
+      ]
+    };
+  }
+};
+
+// src/fix/index.ts
+var FIXERS = [
+  metricsFixer,
+  containerFixer,
+  deliveryFixer,
+  ciWorkflowFixer,
+  preCommitFixer,
+  dvcPipelineFixer
+];
+var FIXABLE_RULES = new Set(FIXERS.flatMap((f) => f.rules));
+function planFixes(facts, card, catalogue, only, fixers = FIXERS) {
+  const status2 = new Map(card.rules.map((r) => [r.id, r.status]));
+  const wanted = (rule) => (only?.length ? only.includes(rule) : true) && ["fail", "partial"].includes(status2.get(rule) ?? "");
+  const evaluator = ruleEvaluator(facts, [], DEFAULT_SETTINGS, catalogue.definitions);
+  const ctx = {
+    facts,
+    card,
+    project: projectOf(facts),
+    planned: [],
+    statusOf: (id) => status2.get(id),
+    holds: (p) => evaluatePredicate(evaluator.context, p).ok
+  };
+  const fixes = [];
+  const skipped = [];
+  if (card.target.root)
+    return {
+      fixes,
+      skipped: FIXERS.flatMap((f) => f.rules).filter((r, i, all) => wanted(r) && all.indexOf(r) === i).map((rule) => ({
+        rule,
+        reason: `the audit is limited to ${card.target.root} (paths.root), which fixes do not support yet`
+      }))
+    };
+  for (const fixer of fixers) {
+    const rules = fixer.rules.filter(wanted);
+    if (!rules.length) continue;
+    const proposal = fixer.propose(ctx);
+    if ("skip" in proposal) {
+      for (const rule of rules) skipped.push({ rule, reason: proposal.skip });
+      continue;
+    }
+    const { notFixed = [], ...fix } = proposal;
+    for (const n of notFixed) if (rules.includes(n.rule)) skipped.push(n);
+    const fixed = rules.filter((r) => !notFixed.some((n) => n.rule === r));
+    if (!fixed.length) continue;
+    ctx.planned.push(...fix.files);
+    for (const f of fix.files) ctx.project.paths.add(f.path);
+    fixes.push({ fixer: fixer.id, rules: fixed, ...fix });
+  }
+  for (const rule of only ?? [])
+    if (!FIXABLE_RULES.has(rule)) skipped.push({ rule, reason: "no fixer for this rule yet" });
+    else if (!wanted(rule) && status2.has(rule)) skipped.push({ rule, reason: `already ${status2.get(rule)}` });
+  return { fixes, skipped };
+}
+
+// src/rules/load.ts
+var import_yaml22 = __toESM(require_dist(), 1);
+import { createHash as createHash3 } from "node:crypto";
+import { existsSync as existsSync3, readdirSync, readFileSync as readFileSync3 } from "node:fs";
+import { dirname, join as join3 } from "node:path";
+import { fileURLToPath } from "node:url";
+
+// src/rules/cache.ts
+import { createHash as createHash2 } from "node:crypto";
+import { lstatSync, mkdirSync, readFileSync as readFileSync2, renameSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { isAbsolute, join as join2 } from "node:path";
+function catalogueCacheDir(env = process.env) {
+  const xdg = env.XDG_CACHE_HOME;
+  return join2(xdg && isAbsolute(xdg) ? xdg : join2(homedir(), ".cache"), "mlops-audit");
+}
+var digestOf = (text2) => createHash2("sha256").update(text2).digest("hex");
+function untrusted(path, kind) {
+  const info2 = lstatSync(path);
+  if (kind === "folder" ? !info2.isDirectory() : !info2.isFile()) return `it is not a ${kind}`;
+  const uid = process.getuid?.();
+  if (uid !== void 0 && info2.uid !== uid) return `it belongs to user ${info2.uid}, not to you (${uid})`;
+  if (info2.mode & 18) return "others can write to it";
+  return void 0;
+}
+function trustedCacheDir(dir, warn) {
+  try {
+    mkdirSync(dir, { recursive: true, mode: 448 });
+    const problem = untrusted(dir, "folder");
+    if (!problem) return dir;
+    warn(`the rule cache ${dir} is not used: ${problem}`);
+  } catch {
+  }
+  return void 0;
+}
+function readCachedCatalogue(trusted, key, warn) {
+  const file2 = join2(trusted, `catalogue-${key.slice(0, 32)}.json`);
+  let text2;
+  try {
+    const problem = untrusted(file2, "file");
+    if (problem) {
+      warn(`the cached rules ${file2} are not used: ${problem}`);
+      return void 0;
+    }
+    text2 = readFileSync2(file2, "utf8");
+  } catch {
+    return void 0;
+  }
+  try {
+    const entry = JSON.parse(text2);
+    if (entry.key === key && digestOf(entry.catalogue) === entry.digest)
+      return JSON.parse(entry.catalogue);
+  } catch {
+  }
+  warn(`the cached rules ${file2} do not match their digest or the rule files; they are rebuilt`);
+  return void 0;
+}
+function writeCachedCatalogue(trusted, key, catalogue) {
+  const text2 = JSON.stringify(catalogue);
+  const entry = { key, digest: digestOf(text2), catalogue: text2 };
+  const file2 = join2(trusted, `catalogue-${key.slice(0, 32)}.json`);
+  const partial2 = `${file2}.${process.pid}.tmp`;
+  try {
+    writeFileSync(partial2, JSON.stringify(entry), { mode: 384 });
+    renameSync(partial2, file2);
+  } catch {
+  }
+}
+
+// src/rules/load.ts
+function findRulesDir() {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync3(join3(dir, "rules", "ruleset.yml"))) return join3(dir, "rules");
+    dir = dirname(dir);
+  }
+  throw new RuleFileError(`no rules/ruleset.yml above ${fileURLToPath(import.meta.url)}`);
+}
+var RuleFileError = class extends Error {
+};
+var RULES_DIR = findRulesDir();
+function describeIssue(doc, issue3) {
+  const path = issue3.path.map(String);
+  let ruleId;
+  if (path[0] === "rules" && Array.isArray(doc?.rules)) {
+    const rule = doc.rules[Number(path[1])];
+    if (typeof rule?.id === "string") ruleId = rule.id;
+  }
+  const key = path.join(".");
+  return `${ruleId ? `rule ${ruleId}: ` : ""}${key ? `at ${key}: ` : ""}${issue3.message}`;
+}
+function parsePhaseFile(file2, text2) {
+  let doc;
+  try {
+    doc = (0, import_yaml22.parse)(text2);
+  } catch (e) {
+    throw new RuleFileError(`${file2}: not valid YAML: ${e.message.split("\n")[0]}`);
+  }
+  const parsed = phaseFileSchema.safeParse(doc);
+  if (!parsed.success) throw new RuleFileError(`${file2}: ${describeIssue(doc, parsed.error.issues[0])}`);
+  const { phase, name, order, rules } = parsed.data;
+  for (const r of rules) {
+    if (!r.id.startsWith(`${phase}.`))
+      throw new RuleFileError(`${file2}: rule ${r.id}: id must start with "${phase}."`);
+  }
+  return { id: phase, name, order, rules: rules.map((r) => ({ ...r, phase })) };
+}
+var warnOnStderr = (message) => process.stderr.write(`mlops-audit: warning: ${message}
+`);
+function loadCatalogue(dir = RULES_DIR, options = {}) {
+  const names = readdirSync(dir).filter((f) => f.endsWith(".yml")).sort();
+  const texts = new Map(names.map((f) => [f, readFileSync3(join3(dir, f), "utf8")]));
+  const hash2 = createHash3("sha256");
+  for (const [name, text2] of texts) hash2.update(`${name}\0${text2}\0`);
+  const key = hash2.digest("hex");
+  const warn = options.warn ?? warnOnStderr;
+  const cacheDir = trustedCacheDir(options.cacheDir ?? catalogueCacheDir(), warn);
+  const cached3 = cacheDir && readCachedCatalogue(cacheDir, key, warn);
+  if (cached3) return cached3;
+  const catalogue = parseCatalogue(dir, texts);
+  if (cacheDir) writeCachedCatalogue(cacheDir, key, catalogue);
+  return catalogue;
+}
+function parseCatalogue(dir, texts) {
+  const phases = [...texts].filter(([f]) => f !== "ruleset.yml").map(([f, text2]) => parsePhaseFile(join3(dir, f), text2));
+  phases.sort((a, b) => a.order - b.order);
+  const rulesetPath = join3(dir, "ruleset.yml");
+  const doc = (0, import_yaml22.parse)(texts.get("ruleset.yml") ?? "");
+  const ruleset = rulesetFileSchema.safeParse(doc);
+  if (!ruleset.success)
+    throw new RuleFileError(`${rulesetPath}: ${describeIssue(doc, ruleset.error.issues[0])}`);
+  const ids = /* @__PURE__ */ new Set();
+  for (const r of phases.flatMap((p) => p.rules)) {
+    if (ids.has(r.id)) throw new RuleFileError(`rule ${r.id} is defined twice`);
+    ids.add(r.id);
+  }
+  const definitions = ruleset.data.definitions;
+  const missing = (where, p) => {
+    if (!p || typeof p !== "object") return;
+    const use = p.use;
+    if (typeof use === "string" && !(use in definitions))
+      throw new RuleFileError(`${where}: uses "${use}", which rules/ruleset.yml does not define`);
+    for (const v of Object.values(p)) (Array.isArray(v) ? v : [v]).forEach((x2) => missing(where, x2));
+  };
+  for (const r of phases.flatMap((p) => p.rules)) {
+    missing(`rule ${r.id}`, [r.pass, r.partial]);
+    for (const name of Object.keys(r.messages?.missing ?? {}))
+      if (!(name in definitions))
+        throw new RuleFileError(
+          `rule ${r.id}: messages.missing names "${name}", which rules/ruleset.yml does not define`
+        );
+  }
+  missing("the checklist", ruleset.data.checklist);
+  return {
+    version: ruleset.data.version,
+    definitions,
+    phases: phases.map(({ order: _order, ...p }) => p),
+    checklist: ruleset.data.checklist
+  };
+}
+
+// src/sources/local.ts
+import { lstatSync as lstatSync2, readdirSync as readdirSync2, readFileSync as readFileSync4, realpathSync, statSync } from "node:fs";
+import { join as join4, sep } from "node:path";
+var SKIP_DIRS = /* @__PURE__ */ new Set([
+  ".git",
+  "node_modules",
+  ".venv",
+  "venv",
+  "__pycache__",
+  ".ipynb_checkpoints",
+  "site-packages",
+  ".mypy_cache",
+  ".pytest_cache",
+  ".tox"
+]);
+function sizeOf(path, statOf) {
+  try {
+    const info2 = statOf(path);
+    return info2.isFile() ? info2.size : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function realpathOrNull(path) {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
+}
+function reasonOf(e) {
+  const code18 = e.code;
+  if (code18 === "EACCES" || code18 === "EPERM") return "permission denied";
+  if (code18 === "ENOENT") return "no such file or directory";
+  if (code18 === "ENOTDIR") return "not a directory";
+  if (code18 === "EISDIR") return "is a directory";
+  return code18 ?? e.message ?? "unreadable";
+}
+function toRepoPath(prefix, full) {
+  const rel = full.slice(prefix.length);
+  return sep === "/" ? rel : rel.split(sep).join("/");
+}
+var LocalSource = class _LocalSource {
+  constructor(entries, fullPaths, unlisted) {
+    this.entries = entries;
+    this.fullPaths = fullPaths;
+    this.unlisted = unlisted;
+  }
+  entries;
+  fullPaths;
+  unlisted;
+  /**
+   * Walks the directory with synchronous calls: the CLI is the only user, and on a slow file system one
+   * stat a call at a time through promises made a 10,000-file tree take seconds (synchronous calls are
+   * several times faster than even concurrent promises there).
+   */
+  static async open(dir, progress) {
+    const root = realpathSync(dir);
+    if (!statSync(root).isDirectory()) throw new Error(`${dir} is not a directory`);
+    const prefix = root.endsWith(sep) ? root : root + sep;
+    const entries = [];
+    const fullPaths = /* @__PURE__ */ new Map();
+    const unlisted = /* @__PURE__ */ new Map();
+    const add2 = (full, target, size) => {
+      const path = toRepoPath(prefix, full);
+      entries.push({ path, size });
+      fullPaths.set(path, target);
+      if (progress && entries.length % 1e3 === 0) progress("listing files", entries.length);
+    };
+    const walk = (folder) => {
+      let names;
+      try {
+        names = readdirSync2(folder, { withFileTypes: true });
+      } catch (e) {
+        if (folder === root) throw e;
+        unlisted.set(`${toRepoPath(prefix, folder)}/`, reasonOf(e));
+        return;
+      }
+      names.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      for (const entry of names) {
+        const full = join4(folder, entry.name);
+        if (entry.isDirectory()) {
+          if (!SKIP_DIRS.has(entry.name)) walk(full);
+        } else if (entry.isFile()) {
+          const size = sizeOf(full, lstatSync2);
+          if (size !== void 0) add2(full, full, size);
+        } else if (entry.isSymbolicLink()) {
+          const target = realpathOrNull(full);
+          if (!target || !(target === root || target.startsWith(prefix))) continue;
+          const size = sizeOf(target, statSync);
+          if (size !== void 0) add2(full, target, size);
+        }
+      }
+    };
+    walk(root);
+    return new _LocalSource(entries, fullPaths, unlisted);
+  }
+  /** Synchronous, as the walk is: one file at a time through the thread pool was slower here. */
+  async read(path) {
+    const full = this.fullPaths.get(path);
+    if (!full) return { ok: false, reason: "not in the snapshot" };
+    try {
+      return { ok: true, bytes: new Uint8Array(readFileSync4(full)) };
+    } catch (e) {
+      return { ok: false, reason: reasonOf(e) };
+    }
+  }
+};
+
+// src/version.ts
+import { readFileSync as readFileSync5 } from "node:fs";
+import { dirname as dirname2, join as join5 } from "node:path";
+import { fileURLToPath as fileURLToPath2 } from "node:url";
+function findPackageJson() {
+  let dir = dirname2(fileURLToPath2(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync5(join5(dir, "package.json"), "utf8"));
+      if (pkg.name === "mlops-audit") return { name: pkg.name, version: pkg.version };
+    } catch {
+    }
+    dir = dirname2(dir);
+  }
+  return { name: "mlops-audit", version: "0.0.0" };
+}
+var TOOL = findPackageJson();
+
+// src/cli-fix.ts
+var FIX_USAGE = `usage: mlops-audit fix DIR [RULE-ID...] [--dry-run] [--config FILE]
+  Writes the files that would make failing or partial rules pass (all of them, or the rules named),
+  tailored to the repository, and says what is left to do. It never overwrites a file.
+  --dry-run            print the files as a unified diff instead of writing them
+Exit codes: 0 done, 1 a file could not be written, 2 bad arguments or unreadable directory.`;
+function creationDiff(file2) {
+  const lines = file2.content.replace(/\n$/, "").split("\n");
+  return [
+    `diff --git a/${file2.path} b/${file2.path}`,
+    "new file mode 100644",
+    "--- /dev/null",
+    `+++ b/${file2.path}`,
+    `@@ -0,0 +1,${lines.length} @@`,
+    ...lines.map((l) => `+${l}`),
+    ""
+  ].join("\n");
+}
+async function auditDir(dir, input2) {
+  const files = await readSnapshot(await LocalSource.open(dir), input2.settings, MAX_FILE_BYTES, 8);
+  const facts = buildFacts(files);
+  return { facts, card: scorecardFromFacts(facts, input2) };
+}
+function writeNew(dir, file2) {
+  const target = resolve(dir, file2.path);
+  if (!target.startsWith(resolve(dir) + "/")) return "outside the directory";
+  try {
+    mkdirSync2(dirname3(target), { recursive: true });
+    writeFileSync2(target, file2.content, { flag: "wx" });
+    return null;
+  } catch (e) {
+    return e.code === "EEXIST" ? "a file is already there" : e.message;
+  }
+}
+function describePlan(plan, written, dryRun) {
+  const out = [];
+  for (const fix of plan.fixes) {
+    out.push(`${fix.rules.join(", ")} (${fix.fixer})`);
+    for (const f of fix.files) {
+      const refused = written.get(f.path);
+      const beside = f.beside ? ` beside ${f.beside}, which is left as it is` : "";
+      out.push(
+        refused ? `  \u2717 not written: ${f.path} (${refused})` : `  ${dryRun ? "would write" : "wrote"} ${f.path}${beside}`
+      );
+    }
+    for (const t of fix.todo) out.push(`  to do: ${t}`);
+  }
+  for (const s of plan.skipped) out.push(`${s.rule}: not fixed, ${s.reason}`);
+  if (!plan.fixes.length && !plan.skipped.length) out.push("Nothing to fix: every rule with a fixer passes.");
+  return out.join("\n") + "\n";
+}
+function statusLine(before, after, rules) {
+  const changes = rules.map((id) => {
+    const was = before.rules.find((r) => r.id === id)?.status;
+    const now = after.rules.find((r) => r.id === id)?.status;
+    return `${id} ${was} \u2192 ${now}`;
+  });
+  return `
+Score ${before.score} \u2192 ${after.score}. ${changes.join("; ")}.
+`;
+}
+async function fixMain(argv, io) {
+  let values, positionals;
+  try {
+    ({ values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        "dry-run": { type: "boolean" },
+        config: { type: "string" },
+        help: { type: "boolean", short: "h" }
+      }
+    }));
+  } catch (e) {
+    io.stderr(`mlops-audit fix: ${e.message}
+${FIX_USAGE}
+`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout(`${FIX_USAGE}
+`);
+    return 0;
+  }
+  const [dirArg, ...rules] = positionals;
+  if (!dirArg) {
+    io.stderr(`mlops-audit fix: no directory given
+${FIX_USAGE}
+`);
+    return 2;
+  }
+  const catalogue = loadCatalogue();
+  const known = new Set(catalogue.phases.flatMap((p) => p.rules.map((r) => r.id)));
+  const unknown2 = rules.filter((r) => !known.has(r));
+  if (unknown2.length) {
+    io.stderr(`mlops-audit fix: unknown rule ${unknown2.join(", ")}
+`);
+    return 2;
+  }
+  const cwd = io.cwd ?? process.cwd();
+  const dir = resolve(cwd, dirArg);
+  const config3 = localConfig(
+    dir,
+    values.config === void 0 ? void 0 : resolve(cwd, values.config),
+    catalogue
+  );
+  if (!config3.ok) {
+    io.stderr(`mlops-audit fix: ${config3.error}
+`);
+    return 2;
+  }
+  const input2 = {
+    catalogue,
+    settings: settingsFrom(config3.config),
+    tool: TOOL,
+    target: { name: basename(dir), path: dirArg }
+  };
+  let before;
+  try {
+    before = await auditDir(dir, input2);
+  } catch (e) {
+    const code18 = e.code;
+    io.stderr(
+      `mlops-audit fix: cannot read ${dirArg}: ${code18 === "ENOENT" ? "no such directory" : e.message}
+`
+    );
+    return 2;
+  }
+  const plan = planFixes(before.facts, before.card, catalogue, rules);
+  const files = plan.fixes.flatMap((f) => f.files);
+  const written = /* @__PURE__ */ new Map();
+  if (values["dry-run"]) {
+    io.stdout(files.map(creationDiff).join(""));
+    io.stderr(describePlan(plan, written, true));
+    return 0;
+  }
+  for (const f of files) written.set(f.path, writeNew(dir, f));
+  io.stdout(describePlan(plan, written, false));
+  if (files.length) {
+    const after = await auditDir(dir, input2);
+    io.stdout(statusLine(before.card, after.card, [...new Set(plan.fixes.flatMap((f) => f.rules))]));
+  }
+  return [...written.values()].some(Boolean) ? 1 : 0;
+}
+
 // src/render/badge.ts
 var BADGE_LABEL = "MLOps readiness";
 function scorecardPageUrl(publicUrl, owner, repo) {
@@ -69245,169 +70545,8 @@ function progressLine(write, now = () => performance.now()) {
   return { report, end };
 }
 
-// src/rules/load.ts
-var import_yaml17 = __toESM(require_dist(), 1);
-import { createHash as createHash3 } from "node:crypto";
-import { existsSync as existsSync2, readdirSync, readFileSync as readFileSync2 } from "node:fs";
-import { dirname, join as join2 } from "node:path";
-import { fileURLToPath } from "node:url";
-
-// src/rules/cache.ts
-import { createHash as createHash2 } from "node:crypto";
-import { lstatSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { isAbsolute, join } from "node:path";
-function catalogueCacheDir(env = process.env) {
-  const xdg = env.XDG_CACHE_HOME;
-  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), ".cache"), "mlops-audit");
-}
-var digestOf = (text2) => createHash2("sha256").update(text2).digest("hex");
-function untrusted(path, kind) {
-  const info2 = lstatSync(path);
-  if (kind === "folder" ? !info2.isDirectory() : !info2.isFile()) return `it is not a ${kind}`;
-  const uid = process.getuid?.();
-  if (uid !== void 0 && info2.uid !== uid) return `it belongs to user ${info2.uid}, not to you (${uid})`;
-  if (info2.mode & 18) return "others can write to it";
-  return void 0;
-}
-function trustedCacheDir(dir, warn) {
-  try {
-    mkdirSync(dir, { recursive: true, mode: 448 });
-    const problem = untrusted(dir, "folder");
-    if (!problem) return dir;
-    warn(`the rule cache ${dir} is not used: ${problem}`);
-  } catch {
-  }
-  return void 0;
-}
-function readCachedCatalogue(trusted, key, warn) {
-  const file2 = join(trusted, `catalogue-${key.slice(0, 32)}.json`);
-  let text2;
-  try {
-    const problem = untrusted(file2, "file");
-    if (problem) {
-      warn(`the cached rules ${file2} are not used: ${problem}`);
-      return void 0;
-    }
-    text2 = readFileSync(file2, "utf8");
-  } catch {
-    return void 0;
-  }
-  try {
-    const entry = JSON.parse(text2);
-    if (entry.key === key && digestOf(entry.catalogue) === entry.digest)
-      return JSON.parse(entry.catalogue);
-  } catch {
-  }
-  warn(`the cached rules ${file2} do not match their digest or the rule files; they are rebuilt`);
-  return void 0;
-}
-function writeCachedCatalogue(trusted, key, catalogue) {
-  const text2 = JSON.stringify(catalogue);
-  const entry = { key, digest: digestOf(text2), catalogue: text2 };
-  const file2 = join(trusted, `catalogue-${key.slice(0, 32)}.json`);
-  const partial2 = `${file2}.${process.pid}.tmp`;
-  try {
-    writeFileSync(partial2, JSON.stringify(entry), { mode: 384 });
-    renameSync(partial2, file2);
-  } catch {
-  }
-}
-
-// src/rules/load.ts
-function findRulesDir() {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    if (existsSync2(join2(dir, "rules", "ruleset.yml"))) return join2(dir, "rules");
-    dir = dirname(dir);
-  }
-  throw new RuleFileError(`no rules/ruleset.yml above ${fileURLToPath(import.meta.url)}`);
-}
-var RuleFileError = class extends Error {
-};
-var RULES_DIR = findRulesDir();
-function describeIssue(doc, issue3) {
-  const path = issue3.path.map(String);
-  let ruleId;
-  if (path[0] === "rules" && Array.isArray(doc?.rules)) {
-    const rule = doc.rules[Number(path[1])];
-    if (typeof rule?.id === "string") ruleId = rule.id;
-  }
-  const key = path.join(".");
-  return `${ruleId ? `rule ${ruleId}: ` : ""}${key ? `at ${key}: ` : ""}${issue3.message}`;
-}
-function parsePhaseFile(file2, text2) {
-  let doc;
-  try {
-    doc = (0, import_yaml17.parse)(text2);
-  } catch (e) {
-    throw new RuleFileError(`${file2}: not valid YAML: ${e.message.split("\n")[0]}`);
-  }
-  const parsed = phaseFileSchema.safeParse(doc);
-  if (!parsed.success) throw new RuleFileError(`${file2}: ${describeIssue(doc, parsed.error.issues[0])}`);
-  const { phase, name, order, rules } = parsed.data;
-  for (const r of rules) {
-    if (!r.id.startsWith(`${phase}.`))
-      throw new RuleFileError(`${file2}: rule ${r.id}: id must start with "${phase}."`);
-  }
-  return { id: phase, name, order, rules: rules.map((r) => ({ ...r, phase })) };
-}
-var warnOnStderr = (message) => process.stderr.write(`mlops-audit: warning: ${message}
-`);
-function loadCatalogue(dir = RULES_DIR, options = {}) {
-  const names = readdirSync(dir).filter((f) => f.endsWith(".yml")).sort();
-  const texts = new Map(names.map((f) => [f, readFileSync2(join2(dir, f), "utf8")]));
-  const hash2 = createHash3("sha256");
-  for (const [name, text2] of texts) hash2.update(`${name}\0${text2}\0`);
-  const key = hash2.digest("hex");
-  const warn = options.warn ?? warnOnStderr;
-  const cacheDir = trustedCacheDir(options.cacheDir ?? catalogueCacheDir(), warn);
-  const cached3 = cacheDir && readCachedCatalogue(cacheDir, key, warn);
-  if (cached3) return cached3;
-  const catalogue = parseCatalogue(dir, texts);
-  if (cacheDir) writeCachedCatalogue(cacheDir, key, catalogue);
-  return catalogue;
-}
-function parseCatalogue(dir, texts) {
-  const phases = [...texts].filter(([f]) => f !== "ruleset.yml").map(([f, text2]) => parsePhaseFile(join2(dir, f), text2));
-  phases.sort((a, b) => a.order - b.order);
-  const rulesetPath = join2(dir, "ruleset.yml");
-  const doc = (0, import_yaml17.parse)(texts.get("ruleset.yml") ?? "");
-  const ruleset = rulesetFileSchema.safeParse(doc);
-  if (!ruleset.success)
-    throw new RuleFileError(`${rulesetPath}: ${describeIssue(doc, ruleset.error.issues[0])}`);
-  const ids = /* @__PURE__ */ new Set();
-  for (const r of phases.flatMap((p) => p.rules)) {
-    if (ids.has(r.id)) throw new RuleFileError(`rule ${r.id} is defined twice`);
-    ids.add(r.id);
-  }
-  const definitions = ruleset.data.definitions;
-  const missing = (where, p) => {
-    if (!p || typeof p !== "object") return;
-    const use = p.use;
-    if (typeof use === "string" && !(use in definitions))
-      throw new RuleFileError(`${where}: uses "${use}", which rules/ruleset.yml does not define`);
-    for (const v of Object.values(p)) (Array.isArray(v) ? v : [v]).forEach((x2) => missing(where, x2));
-  };
-  for (const r of phases.flatMap((p) => p.rules)) {
-    missing(`rule ${r.id}`, [r.pass, r.partial]);
-    for (const name of Object.keys(r.messages?.missing ?? {}))
-      if (!(name in definitions))
-        throw new RuleFileError(
-          `rule ${r.id}: messages.missing names "${name}", which rules/ruleset.yml does not define`
-        );
-  }
-  missing("the checklist", ruleset.data.checklist);
-  return {
-    version: ruleset.data.version,
-    definitions,
-    phases: phases.map(({ order: _order, ...p }) => p),
-    checklist: ruleset.data.checklist
-  };
-}
-
 // src/cli-by-name.ts
-import { readFileSync as readFileSync4 } from "node:fs";
+import { readFileSync as readFileSync6 } from "node:fs";
 
 // src/render/status.ts
 var STATUS_SYMBOL = {
@@ -70472,8 +71611,8 @@ function isPlainObject3(value) {
 }
 var noop = () => "";
 async function fetchWrapper(requestOptions) {
-  const fetch = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch) {
+  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch2) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -70489,7 +71628,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch(requestOptions.url, {
+    fetchResponse = await fetch2(requestOptions.url, {
       method: requestOptions.method,
       body,
       redirect: requestOptions.request?.redirect,
@@ -70749,8 +71888,8 @@ function withCustomRequest(customRequest) {
 
 // node_modules/@octokit/auth-token/dist-bundle/index.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var sep2 = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep2}${b64url}${sep2}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 async function auth(token) {
   const isApp = isJWT(token);
@@ -74083,11 +75222,20 @@ var GitCache = class {
   }
 };
 
-// src/sources/github.ts
-import { posix } from "node:path";
+// src/sources/repository-name.ts
+var GITHUB_API = "https://api.github.com";
+var NAME = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})";
+var REPO = "[A-Za-z0-9._-]{1,100}";
+var SHORT = new RegExp(`^(${NAME})/(${REPO})(?:@(.+))?$`);
+var URL_FORM = new RegExp(`^https?://[^/]+/(${NAME})/(${REPO}?)(?:\\.git)?(?:/tree/(.+?))?/?$`);
+function parseRepositoryName(arg) {
+  const m = SHORT.exec(arg) ?? URL_FORM.exec(arg);
+  if (!m || m[2] === "." || m[2] === "..") return void 0;
+  const repo = m[2].replace(/\.git$/, "");
+  return { owner: m[1], repo, ...m[3] ? { ref: m[3] } : {} };
+}
 
 // src/sources/github-blobs.ts
-import { createHash as createHash4 } from "node:crypto";
 var BATCH_BLOBS = 100;
 var BATCH_BYTES = 4 * 1024 * 1024;
 var BATCHES_AT_ONCE = 4;
@@ -74130,11 +75278,18 @@ function batchesOf(blobs, maxBlobs = BATCH_BLOBS, maxBytes = BATCH_BYTES) {
   if (current.length) batches.push(current);
   return batches;
 }
-var gitBlobSha = (bytes) => createHash4("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
-function bytesOf(sha, blob) {
+async function gitBlobSha(bytes) {
+  const header = new TextEncoder().encode(`blob ${bytes.length}\0`);
+  const whole = new Uint8Array(header.length + bytes.length);
+  whole.set(header);
+  whole.set(bytes, header.length);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", whole));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+async function bytesOf(sha, blob) {
   if (!blob || blob.isTruncated || blob.isBinary || blob.text === null) return void 0;
   const bytes = new TextEncoder().encode(blob.text);
-  return bytes.length === blob.byteSize && gitBlobSha(bytes) === sha ? bytes : void 0;
+  return bytes.length === blob.byteSize && await gitBlobSha(bytes) === sha ? bytes : void 0;
 }
 async function readBatched(read, blobs) {
   const out = /* @__PURE__ */ new Map();
@@ -74153,10 +75308,12 @@ async function readBatched(read, blobs) {
       if (!first && !second) down = true;
       return first || second;
     }
-    batch.forEach((sha, i) => {
-      const bytes = bytesOf(sha, answers[i]);
-      if (bytes) out.set(sha, bytes);
-    });
+    await Promise.all(
+      batch.map(async (sha, i) => {
+        const bytes = await bytesOf(sha, answers[i]);
+        if (bytes) out.set(sha, bytes);
+      })
+    );
     return true;
   };
   const worker = async () => {
@@ -74250,18 +75407,18 @@ var GitHubSnapshot = class _GitHubSnapshot {
     for (const path of paths) {
       const blob = this.blobs.get(path);
       if (blob && !this.cache.blobs.has(blob.sha) && !this.cache.pending.has(blob.sha))
-        wanted.set(blob.sha, blob.size);
+        wanted.set(blob.sha, { size: blob.size, path });
     }
     if (!wanted.size) return;
     const batch = readBatched(
       read,
-      [...wanted].map(([sha, size]) => ({ sha, size }))
+      [...wanted].map(([sha, { size }]) => ({ sha, size }))
     );
-    for (const sha of wanted.keys()) {
+    for (const [sha, { path }] of wanted) {
       this.cache.misses++;
       this.pend(
         sha,
-        batch.then((got) => got.get(sha) ?? this.readAlone(sha))
+        batch.then((got) => got.get(sha) ?? this.readAlone(sha, path))
       );
     }
   }
@@ -74269,12 +75426,12 @@ var GitHubSnapshot = class _GitHubSnapshot {
    * A blob the batch did not return, through REST, a few at a time: when GraphQL is down for a large
    * tree, its thousands of files must not become thousands of requests at once.
    */
-  async readAlone(sha) {
+  async readAlone(sha, path) {
     while (this.readingAlone >= FALLBACK_CONCURRENCY)
       await new Promise((go) => this.waitingToRead.push(go));
     this.readingAlone++;
     try {
-      return await this.git.getBlob(sha);
+      return await this.git.getBlob(sha, path);
     } finally {
       this.readingAlone--;
       this.waitingToRead.shift()?.();
@@ -74300,7 +75457,7 @@ var GitHubSnapshot = class _GitHubSnapshot {
     this.cache.pending.set(sha, pending);
     return pending;
   }
-  fetchBlob(sha) {
+  fetchBlob(sha, path) {
     const cached3 = this.cache.blobs.get(sha);
     if (cached3) {
       this.cache.hits++;
@@ -74309,7 +75466,7 @@ var GitHubSnapshot = class _GitHubSnapshot {
     const pending = this.cache.pending.get(sha);
     if (pending) return pending;
     this.cache.misses++;
-    return this.pend(sha, this.git.getBlob(sha));
+    return this.pend(sha, this.git.getBlob(sha, path));
   }
   /** The blob a path names in this commit: what a file's version is, for keys that must change with it. */
   blobSha(path) {
@@ -74320,14 +75477,15 @@ var GitHubSnapshot = class _GitHubSnapshot {
     if (!blob) return { ok: false, reason: "not in the tree" };
     try {
       if (blob.symlink) {
-        const target = new TextDecoder().decode(await this.fetchBlob(blob.sha));
-        const resolved = posix.normalize(posix.join(posix.dirname(path), target));
-        const to = this.blobs.get(resolved);
-        if (resolved.startsWith("../") || posix.isAbsolute(target) || !to || to.symlink)
+        const target = new TextDecoder().decode(await this.fetchBlob(blob.sha, path));
+        const resolved = target.startsWith("/") ? null : joinPath(dirName(path), target);
+        const to = resolved === null ? void 0 : this.blobs.get(resolved);
+        if (!to || to.symlink)
           return { ok: false, reason: "a symbolic link that does not lead to a file of this repository" };
         blob = to;
+        path = resolved;
       }
-      return { ok: true, bytes: await this.fetchBlob(blob.sha) };
+      return { ok: true, bytes: await this.fetchBlob(blob.sha, path) };
     } catch (e) {
       return { ok: false, reason: `GitHub did not return the file (${describeError(e)})` };
     }
@@ -74388,27 +75546,19 @@ function octokitGitReader(octokit, owner, repo, batched = false) {
 
 // src/sources/github-repository.ts
 var RestOctokit = Octokit.plugin(restEndpointMethods, paginateRest);
-var GITHUB_API = "https://api.github.com";
 function restClient(options) {
   return new RestOctokit({
     ...options.token ? { auth: options.token } : {},
     baseUrl: (options.apiUrl || GITHUB_API).replace(/\/+$/, ""),
-    userAgent: options.userAgent
+    userAgent: options.userAgent,
+    ...options.fetch ? { request: { fetch: options.fetch } } : {}
   });
-}
-var NAME = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})";
-var REPO = "[A-Za-z0-9._-]{1,100}";
-var SHORT = new RegExp(`^(${NAME})/(${REPO})(?:@(.+))?$`);
-var URL_FORM = new RegExp(`^https?://[^/]+/(${NAME})/(${REPO}?)(?:\\.git)?(?:/tree/(.+?))?/?$`);
-function parseRepositoryName(arg) {
-  const m = SHORT.exec(arg) ?? URL_FORM.exec(arg);
-  if (!m || m[2] === "." || m[2] === "..") return void 0;
-  const repo = m[2].replace(/\.git$/, "");
-  return { owner: m[1], repo, ...m[3] ? { ref: m[3] } : {} };
 }
 var RepositoryError = class extends Error {
 };
+var CLI_TOKEN = { name: "GITHUB_TOKEN", absent: "no GITHUB_TOKEN is set" };
 function fatalReason(e, where) {
+  const token = (where.token ?? CLI_TOKEN).name;
   const err = e;
   if (!err.response) {
     const cause = err.cause?.cause?.code ?? err.cause?.code ?? err.cause?.message ?? err.message ?? String(e);
@@ -74420,10 +75570,10 @@ function fatalReason(e, where) {
   if (status2 === 429 || status2 === 403 && (headers["x-ratelimit-remaining"] === "0" || /rate limit/i.test(said))) {
     const reset = Number(headers["x-ratelimit-reset"]);
     const when = Number.isFinite(reset) && reset > 0 ? `; it resets at ${new Date(reset * 1e3).toISOString().slice(11, 16)} UTC` : "";
-    const advice = where.authenticated ? "" : " (without GITHUB_TOKEN, GitHub allows 60 requests an hour from one address; a token allows 5,000)";
+    const advice = where.authenticated ? "" : ` (without ${token}, GitHub allows 60 requests an hour from one address; a token allows 5,000)`;
     return `GitHub's rate limit was reached${when}${advice}`;
   }
-  if (status2 === 401) return "GitHub refused GITHUB_TOKEN (HTTP 401): it is wrong or expired";
+  if (status2 === 401) return `GitHub refused ${token} (HTTP 401): it is wrong or expired`;
   if (status2 >= 500) return `GitHub answered HTTP ${status2} (a server error); try again later`;
   return void 0;
 }
@@ -74431,9 +75581,9 @@ function watchedReader(git, where) {
   const watch = { fatal: void 0, blobsRead: 0 };
   const reader = {
     getTree: (sha, recursive2) => git.getTree(sha, recursive2),
-    async getBlob(sha) {
+    async getBlob(sha, path) {
       try {
-        return await git.getBlob(sha);
+        return await git.getBlob(sha, path);
       } catch (e) {
         watch.fatal ??= fatalReason(e, where);
         throw e;
@@ -74444,15 +75594,16 @@ function watchedReader(git, where) {
   };
   return { reader, watch };
 }
-async function openRepository(octokit, name, where) {
+async function openRepository(octokit, name, where, options = {}) {
   const { owner, repo } = name;
+  const token = where.token ?? CLI_TOKEN;
   const fail = (e, otherwise) => {
     throw new RepositoryError(fatalReason(e, where) ?? otherwise);
   };
   const found2 = await octokit.rest.repos.get({ owner, repo }).catch(
     (e) => fail(
       e,
-      e.status === 404 ? `${owner}/${repo} was not found: it does not exist, or it is private and ${where.authenticated ? "GITHUB_TOKEN cannot read it" : "no GITHUB_TOKEN is set"}` : `GitHub did not return ${owner}/${repo} (HTTP ${e.status})`
+      e.status === 404 ? `${owner}/${repo} was not found: it does not exist, or it is private and ${where.authenticated ? `${token.name} cannot read it` : token.absent}` : `GitHub did not return ${owner}/${repo} (HTTP ${e.status})`
     )
   );
   const ref = name.ref ?? found2.data.default_branch;
@@ -74463,7 +75614,9 @@ async function openRepository(octokit, name, where) {
     )
   );
   const sha = String(commit.data).trim();
-  const { reader, watch } = watchedReader(octokitGitReader(octokit, owner, repo), where);
+  const api = octokitGitReader(octokit, owner, repo);
+  const git = options.raw ? rawGitReader(api, options.raw, { owner, repo, sha }) : api;
+  const { reader, watch } = watchedReader(git, where);
   const snapshot = await GitHubSnapshot.open(reader, sha, new GitCache()).catch(
     (e) => fail(e, `GitHub did not return the tree of ${owner}/${repo} at ${sha.slice(0, 7)}`)
   );
@@ -74472,30 +75625,41 @@ async function openRepository(octokit, name, where) {
     sha,
     htmlUrl: found2.data.html_url,
     fullName: found2.data.full_name,
+    private: found2.data.private,
     checkReads() {
       if (watch.fatal) throw new RepositoryError(watch.fatal);
     },
     blobsRead: () => watch.blobsRead
   };
 }
-
-// src/version.ts
-import { readFileSync as readFileSync3 } from "node:fs";
-import { dirname as dirname2, join as join3 } from "node:path";
-import { fileURLToPath as fileURLToPath2 } from "node:url";
-function findPackageJson() {
-  let dir = dirname2(fileURLToPath2(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync3(join3(dir, "package.json"), "utf8"));
-      if (pkg.name === "mlops-audit") return { name: pkg.name, version: pkg.version };
-    } catch {
+function rawGitReader(api, raw, at) {
+  const base = `${raw.baseUrl.replace(/\/+$/, "")}/${at.owner}/${at.repo}/${at.sha}/`;
+  const get = raw.fetch ?? fetch;
+  return {
+    getTree: (sha, recursive2) => api.getTree(sha, recursive2),
+    async getBlob(_sha, path) {
+      const response = await get(base + path.split("/").map(encodeURIComponent).join("/"));
+      if (!response.ok)
+        throw Object.assign(new Error(`HTTP ${response.status} from the raw host`), {
+          status: response.status,
+          response: { headers: Object.fromEntries(response.headers), data: {} }
+        });
+      return new Uint8Array(await response.arrayBuffer());
     }
-    dir = dirname2(dir);
-  }
-  return { name: "mlops-audit", version: "0.0.0" };
+  };
 }
-var TOOL = findPackageJson();
+function countingSnapshot(snapshot, onRead) {
+  const of = snapshot.entries.filter((e) => wantsContent(e.path)).length;
+  let done = 0;
+  return {
+    entries: snapshot.entries,
+    async read(path) {
+      const result = await snapshot.read(path);
+      onRead(++done, of);
+      return result;
+    }
+  };
+}
 
 // src/render/inline.ts
 var CODE_SPAN = /(`+)([^`]|[^`][\s\S]*?[^`])\1(?!`)/g;
@@ -74534,7 +75698,6 @@ function markdownCell(text2) {
 }
 
 // src/render/page-style.ts
-import { createHash as createHash5 } from "node:crypto";
 var PAGE_STYLE = `
 :root{--fg:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#fff;--soft:#f6f8fa;--pass:#1a7f37;--partial:#8a5a00;--fail:#c62828;--other:#59636e;--accent:#0b5cad}
 *{box-sizing:border-box}
@@ -74584,7 +75747,6 @@ footer{margin-top:2.5rem;color:var(--muted);font-size:.9rem}
 @media (max-width:40rem){.score{font-size:2.75rem}.status{min-width:0}.checklist li{flex-direction:column;gap:0}details.decided{margin-left:0}.phases li{grid-template-columns:1fr 3rem;gap:.1rem .75rem}.phases .name{grid-column:1/-1}}
 @media print{body{font-size:11pt}main{max-width:none;padding:0}a{color:inherit;text-decoration:none}.rule{break-inside:avoid}}
 `.trim();
-var PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash5("sha256").update(PAGE_STYLE).digest("base64")}'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`;
 
 // src/render/html.ts
 var STATUS_TEXT = {
@@ -75001,33 +76163,17 @@ function progressLine2(io) {
     }
   };
 }
-function countingSnapshot(snapshot, onRead) {
-  const of = snapshot.entries.filter((e) => wantsContent(e.path)).length;
-  let done = 0;
-  return {
-    entries: snapshot.entries,
-    async read(path) {
-      const result = await snapshot.read(path);
-      onRead(++done, of);
-      return result;
-    }
-  };
-}
 async function configOf(args, snapshot, catalogue) {
-  let text2;
+  let config3;
   if (args.config !== void 0) {
+    let text2;
     try {
-      text2 = readFileSync4(args.config, "utf8");
+      text2 = readFileSync6(args.config, "utf8");
     } catch (e) {
       throw new RepositoryError(`cannot read config ${args.config}: ${e.message}`);
     }
-  } else {
-    const read = await snapshot.read(CONFIG_PATH);
-    const decoded = read.ok ? decodeText(read.bytes) : void 0;
-    if (decoded?.ok) text2 = decoded.text;
-  }
-  if (text2 === void 0) return { ok: true, config: DEFAULT_CONFIG };
-  const config3 = parseConfig(text2, args.config ?? CONFIG_PATH, catalogue);
+    config3 = parseConfig(text2, args.config, catalogue);
+  } else config3 = await configInSnapshot(snapshot, catalogue);
   if (!config3.ok) throw new RepositoryError(`invalid config: ${config3.error}`);
   return config3;
 }
@@ -75072,12 +76218,12 @@ async function auditByName(args, name, io) {
 }
 
 // src/sources/git-remote.ts
-import { readFileSync as readFileSync5 } from "node:fs";
-import { join as join4 } from "node:path";
+import { readFileSync as readFileSync7 } from "node:fs";
+import { join as join6 } from "node:path";
 function githubOrigin(dir) {
   let config3;
   try {
-    config3 = readFileSync5(join4(dir, ".git", "config"), "utf8");
+    config3 = readFileSync7(join6(dir, ".git", "config"), "utf8");
   } catch {
     return void 0;
   }
@@ -75087,117 +76233,9 @@ function githubOrigin(dir) {
   return match2 ? { owner: match2[1], repo: match2[2] } : void 0;
 }
 
-// src/sources/local.ts
-import { lstatSync as lstatSync2, readdirSync as readdirSync2, readFileSync as readFileSync6, realpathSync, statSync } from "node:fs";
-import { join as join5, sep as sep2 } from "node:path";
-var SKIP_DIRS = /* @__PURE__ */ new Set([
-  ".git",
-  "node_modules",
-  ".venv",
-  "venv",
-  "__pycache__",
-  ".ipynb_checkpoints",
-  "site-packages",
-  ".mypy_cache",
-  ".pytest_cache",
-  ".tox"
-]);
-function sizeOf(path, statOf) {
-  try {
-    const info2 = statOf(path);
-    return info2.isFile() ? info2.size : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function realpathOrNull(path) {
-  try {
-    return realpathSync(path);
-  } catch {
-    return null;
-  }
-}
-function reasonOf(e) {
-  const code18 = e.code;
-  if (code18 === "EACCES" || code18 === "EPERM") return "permission denied";
-  if (code18 === "ENOENT") return "no such file or directory";
-  if (code18 === "ENOTDIR") return "not a directory";
-  if (code18 === "EISDIR") return "is a directory";
-  return code18 ?? e.message ?? "unreadable";
-}
-function toRepoPath(prefix, full) {
-  const rel = full.slice(prefix.length);
-  return sep2 === "/" ? rel : rel.split(sep2).join("/");
-}
-var LocalSource = class _LocalSource {
-  constructor(entries, fullPaths, unlisted) {
-    this.entries = entries;
-    this.fullPaths = fullPaths;
-    this.unlisted = unlisted;
-  }
-  entries;
-  fullPaths;
-  unlisted;
-  /**
-   * Walks the directory with synchronous calls: the CLI is the only user, and on a slow file system one
-   * stat a call at a time through promises made a 10,000-file tree take seconds (synchronous calls are
-   * several times faster than even concurrent promises there).
-   */
-  static async open(dir, progress) {
-    const root = realpathSync(dir);
-    if (!statSync(root).isDirectory()) throw new Error(`${dir} is not a directory`);
-    const prefix = root.endsWith(sep2) ? root : root + sep2;
-    const entries = [];
-    const fullPaths = /* @__PURE__ */ new Map();
-    const unlisted = /* @__PURE__ */ new Map();
-    const add2 = (full, target, size) => {
-      const path = toRepoPath(prefix, full);
-      entries.push({ path, size });
-      fullPaths.set(path, target);
-      if (progress && entries.length % 1e3 === 0) progress("listing files", entries.length);
-    };
-    const walk = (folder) => {
-      let names;
-      try {
-        names = readdirSync2(folder, { withFileTypes: true });
-      } catch (e) {
-        if (folder === root) throw e;
-        unlisted.set(`${toRepoPath(prefix, folder)}/`, reasonOf(e));
-        return;
-      }
-      names.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-      for (const entry of names) {
-        const full = join5(folder, entry.name);
-        if (entry.isDirectory()) {
-          if (!SKIP_DIRS.has(entry.name)) walk(full);
-        } else if (entry.isFile()) {
-          const size = sizeOf(full, lstatSync2);
-          if (size !== void 0) add2(full, full, size);
-        } else if (entry.isSymbolicLink()) {
-          const target = realpathOrNull(full);
-          if (!target || !(target === root || target.startsWith(prefix))) continue;
-          const size = sizeOf(target, statSync);
-          if (size !== void 0) add2(full, target, size);
-        }
-      }
-    };
-    walk(root);
-    return new _LocalSource(entries, fullPaths, unlisted);
-  }
-  /** Synchronous, as the walk is: one file at a time through the thread pool was slower here. */
-  async read(path) {
-    const full = this.fullPaths.get(path);
-    if (!full) return { ok: false, reason: "not in the snapshot" };
-    try {
-      return { ok: true, bytes: new Uint8Array(readFileSync6(full)) };
-    } catch (e) {
-      return { ok: false, reason: reasonOf(e) };
-    }
-  }
-};
-
 // src/cli.ts
 var USAGE = `usage: mlops-audit DIR | OWNER/REPO[@REF] | https://github.com/OWNER/REPO [options]
+       mlops-audit fix DIR [RULE-ID...] [--dry-run]   write the missing pieces (see mlops-audit fix --help)
   --format text|markdown|json|sarif|html   what to print (default text)
   --config FILE        a .github/mlops-audit.yml to use instead of the audited one
   --fail-below N       exit 1 when the score is under N (0-100)
@@ -75210,7 +76248,7 @@ var UsageError = class extends Error {
 function parse7(argv, cwd) {
   let values, positionals;
   try {
-    ({ values, positionals } = parseArgs({
+    ({ values, positionals } = parseArgs2({
       args: argv,
       allowPositionals: true,
       options: {
@@ -75239,7 +76277,7 @@ function parse7(argv, cwd) {
       throw new UsageError("--fail-below takes a number from 0 to 100");
   }
   const target = positionals[0];
-  const repository = existsSync3(resolve(cwd, target)) ? void 0 : parseRepositoryName(target);
+  const repository = existsSync4(resolve2(cwd, target)) ? void 0 : parseRepositoryName(target);
   if (values["api-url"] !== void 0 && !repository)
     throw new UsageError("--api-url applies only to an OWNER/REPO target");
   return {
@@ -75257,6 +76295,8 @@ function badgeOf(dir) {
   return base && origin ? badgeSnippet(base, origin.owner, origin.repo) : void 0;
 }
 async function main(argv, io) {
+  if (argv[0] === "fix" && !(argv.length === 1 && existsSync4(resolve2(io.cwd ?? process.cwd(), "fix"))))
+    return fixMain(argv.slice(1), io);
   let args;
   try {
     args = parse7(argv, io.cwd ?? process.cwd());
@@ -75278,14 +76318,14 @@ ${USAGE}
   }
   if (args.repository) return auditByName(args, args.repository, io);
   const cwd = io.cwd ?? process.cwd();
-  const dir = resolve(cwd, args.dir);
+  const dir = resolve2(cwd, args.dir);
   const catalogue = loadCatalogue();
-  const configFile = args.config !== void 0 ? resolve(cwd, args.config) : join6(dir, CONFIG_PATH);
+  const configFile = args.config !== void 0 ? resolve2(cwd, args.config) : join7(dir, CONFIG_PATH);
   let config3 = { ok: true, config: DEFAULT_CONFIG };
-  if (args.config !== void 0 || existsSync3(configFile)) {
+  if (args.config !== void 0 || existsSync4(configFile)) {
     let text2;
     try {
-      text2 = readFileSync7(configFile, "utf8");
+      text2 = readFileSync8(configFile, "utf8");
     } catch (e) {
       io.stderr(`mlops-audit: cannot read config ${args.config ?? CONFIG_PATH}: ${reasonOf(e)}
 `);
@@ -75301,7 +76341,7 @@ ${USAGE}
 `);
   }
   const root = config3.config.paths.root;
-  if (root !== void 0 && !isFolder(join6(dir, root))) {
+  if (root !== void 0 && !isFolder(join7(dir, root))) {
     io.stderr(`mlops-audit: paths.root "${root}" is not a folder of ${args.dir}
 `);
     return 2;
@@ -75323,7 +76363,7 @@ ${USAGE}
       catalogue,
       settings: settingsFrom(config3.config),
       tool: TOOL,
-      target: { name: basename(dir), path: args.dir },
+      target: { name: basename2(dir), path: args.dir },
       progress: progress?.report
     })
   );
@@ -75389,24 +76429,77 @@ function annotationsFor(card, root) {
   return card.rules.flatMap((f) => annotationsOf(f, (e) => prefix + e.path)).slice(0, MAX_ANNOTATIONS);
 }
 
+// src/render/fix.ts
+function languageOf(path) {
+  if (/\.ya?ml$/.test(path)) return "yaml";
+  if (/\.py$/.test(path)) return "python";
+  if (/\.toml$/.test(path)) return "toml";
+  if (/(^|\/|\.)Dockerfile$/i.test(path)) return "dockerfile";
+  return "";
+}
+function fenced(file2) {
+  const longest = Math.max(2, ...(file2.content.match(/`+/g) ?? []).map((r) => r.length));
+  const fence2 = "`".repeat(longest + 1);
+  return `${fence2}${languageOf(file2.path)}
+${file2.content.replace(/\n$/, "")}
+${fence2}`;
+}
+function fileBlock(file2, label = "Suggested file") {
+  const beside = file2.beside ? ` (beside \`${file2.beside}\`, which stays as it is)` : "";
+  return `<details><summary>${label}: <code>${file2.path}</code>${beside}</summary>
+
+${fenced(file2)}
+
+</details>`;
+}
+function fixFor(plan, rule) {
+  return plan.fixes.find((f) => f.rules.includes(rule) && f.files.length);
+}
+function suggestedFileBlocks(plan, rule, budget) {
+  const fix = fixFor(plan, rule);
+  if (!fix) return "";
+  const text2 = fix.files.map((f) => fileBlock(f)).join("\n");
+  return text2.length <= budget ? text2 : "";
+}
+
 // src/render/comment.ts
 var COMMENT_NEXT_STEPS = 3;
 var COMMENT_CHANGES = 5;
+var COMMENT_LIMITS = { chars: 3e3, lines: 25 };
+var linesOf = (text2) => text2.split("\n").filter((l) => l.trim()).length;
+function suggestionLines(rest, card, fixes) {
+  if (!fixes) return [];
+  const note = "<sub>`/mlops-audit fix <rule-id>` answers with every suggested file.</sub>";
+  const blocks = [];
+  const shown = /* @__PURE__ */ new Set();
+  for (const step of card.nextSteps.slice(0, COMMENT_NEXT_STEPS)) {
+    const fix = fixFor(fixes, step.rule);
+    if (!fix || shown.has(fix.fixer)) continue;
+    const block2 = suggestedFileBlocks(fixes, step.rule, Infinity);
+    const candidate = [...blocks, block2, note].join("\n");
+    if (rest.length + candidate.length + 2 >= COMMENT_LIMITS.chars) continue;
+    if (linesOf(rest) + linesOf(candidate) >= COMMENT_LIMITS.lines) continue;
+    shown.add(fix.fixer);
+    blocks.push(block2);
+  }
+  return blocks.length ? [...blocks, note, ""] : [];
+}
 function renderComment(card, options) {
-  const out = [
+  const head = [
     COMMENT_MARKER,
     `### MLOps readiness ${headline(card, options.delta)} (${card.level.name})`,
     ""
   ];
-  if (options.delta) out.push(...deltaLines(options.delta, COMMENT_CHANGES), "");
-  out.push(...nextStepLines(card, options.links, COMMENT_NEXT_STEPS), "");
+  if (options.delta) head.push(...deltaLines(options.delta, COMMENT_CHANGES), "");
+  head.push(...nextStepLines(card, options.links, COMMENT_NEXT_STEPS), "");
+  const tail = [];
   const more = [
     options.pageUrl ? `[Full scorecard](${options.pageUrl})` : void 0,
     options.checkRunUrl ? `[every rule in the check run](${options.checkRunUrl})` : void 0
   ].filter(Boolean);
-  if (more.length) out.push(more.join(" \xB7 "), "");
+  if (more.length) tail.push(more.join(" \xB7 "), "");
   if (options.badge)
-    out.push(
+    tail.push(
       "<details><summary>Add the badge to your README</summary>",
       "",
       "```markdown",
@@ -75416,8 +76509,9 @@ function renderComment(card, options) {
       "</details>",
       ""
     );
-  out.push(footer(card, false));
-  return out.join("\n");
+  tail.push(footer(card, false));
+  const suggestions = suggestionLines([...head, ...tail].join("\n"), card, options.fixes);
+  return [...head, ...suggestions, ...tail].join("\n");
 }
 
 // src/action/main.ts
@@ -75436,7 +76530,7 @@ function pullRequestOf() {
   const path = process.env.GITHUB_EVENT_PATH;
   if (!path) return void 0;
   try {
-    const event = JSON.parse(readFileSync8(path, "utf8"));
+    const event = JSON.parse(readFileSync9(path, "utf8"));
     return event.pull_request;
   } catch {
     return void 0;
@@ -75454,8 +76548,8 @@ async function baseDelta(card, pr, repository, token, config3) {
   return deltaOf(JSON.parse(base.stdout), card, pr.base.ref);
 }
 function writeFile2(path, text2) {
-  mkdirSync2(dirname3(path), { recursive: true });
-  writeFileSync2(path, text2);
+  mkdirSync3(dirname4(path), { recursive: true });
+  writeFileSync3(path, text2);
 }
 async function run() {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
@@ -75464,9 +76558,9 @@ async function run() {
   const token = getInput("token");
   const configInput = getInput("config");
   const failBelow = getInput("fail-below");
-  const config3 = configInput ? ["--config", resolve2(workspace, configInput)] : [];
+  const config3 = configInput ? ["--config", resolve3(workspace, configInput)] : [];
   const audited = await cli([
-    resolve2(workspace, getInput("path") || "."),
+    resolve3(workspace, getInput("path") || "."),
     "--format",
     "json",
     ...config3,
@@ -75492,10 +76586,10 @@ async function run() {
     delta,
     checkRunUrl: runId ? `${htmlUrl}/actions/runs/${runId}` : void 0
   });
-  const report = join7(process.env.RUNNER_TEMP || tmpdir(), "mlops-audit", "report.json");
+  const report = join8(process.env.RUNNER_TEMP || tmpdir(), "mlops-audit", "report.json");
   writeFile2(report, JSON.stringify(card, null, 2) + "\n");
   const sarif = getInput("sarif");
-  if (sarif) writeFile2(resolve2(workspace, sarif), renderSarif(card));
+  if (sarif) writeFile2(resolve3(workspace, sarif), renderSarif(card));
   setOutput("score", card.score);
   setOutput("grade", card.grade);
   setOutput("level", card.level.value);
