@@ -2165,9 +2165,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve4(data);
+              return err ? reject(err) : resolve5(data);
             });
           });
         }
@@ -2205,12 +2205,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve4(data);
+              ) : resolve5(data);
             });
           });
         }
@@ -4477,8 +4477,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise2 = new Promise((resolve4, reject) => {
-        res = resolve4;
+      const promise2 = new Promise((resolve5, reject) => {
+        res = resolve5;
         rej = reject;
       });
       return { promise: promise2, resolve: res, reject: rej };
@@ -6729,12 +6729,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -7404,12 +7404,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert2(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7888,16 +7888,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve4;
+            this[kClosedResolve] = resolve5;
           } else {
-            resolve4(null);
+            resolve5(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7908,7 +7908,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve4(null);
+            resolve5(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7959,7 +7959,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve4, reject) => {
+        const socket = await new Promise((resolve5, reject) => {
           client[kConnector]({
             host,
             hostname: hostname3,
@@ -7971,7 +7971,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve4(socket2);
+              resolve5(socket2);
             }
           });
         });
@@ -8307,8 +8307,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve4) => {
-            this[kClosedResolve] = resolve4;
+          await new Promise((resolve5) => {
+            this[kClosedResolve] = resolve5;
           });
         }
       }
@@ -9577,7 +9577,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve4, reject) => {
+        return await new Promise((resolve5, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -9590,7 +9590,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve4(null);
+              resolve5(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9609,7 +9609,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type2) {
       assert2(!stream[kConsume]);
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9626,7 +9626,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type: type2,
               stream,
-              resolve: resolve4,
+              resolve: resolve5,
               reject,
               length: 0,
               body: []
@@ -9696,18 +9696,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type: type2, body, resolve: resolve4, stream, length } = consume2;
+      const { type: type2, body, resolve: resolve5, stream, length } = consume2;
       try {
         if (type2 === "text") {
-          resolve4(chunksDecode(body, length));
+          resolve5(chunksDecode(body, length));
         } else if (type2 === "json") {
-          resolve4(JSON.parse(chunksDecode(body, length)));
+          resolve5(JSON.parse(chunksDecode(body, length)));
         } else if (type2 === "arrayBuffer") {
-          resolve4(chunksConcat(body, length).buffer);
+          resolve5(chunksConcat(body, length).buffer);
         } else if (type2 === "blob") {
-          resolve4(new Blob(body, { type: stream[kContentType] }));
+          resolve5(new Blob(body, { type: stream[kContentType] }));
         } else if (type2 === "bytes") {
-          resolve4(chunksConcat(body, length));
+          resolve5(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9964,9 +9964,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10189,9 +10189,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10476,9 +10476,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10570,9 +10570,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -14435,7 +14435,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve4, reject) => agent.dispatch(
+        return new Promise((resolve5, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14511,7 +14511,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve4({
+              resolve5({
                 status: status2,
                 statusText,
                 headersList,
@@ -14554,7 +14554,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve4({
+              resolve5({
                 status: status2,
                 statusText: STATUS_CODES[status2],
                 headersList,
@@ -18295,8 +18295,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve4) => {
-        setTimeout(resolve4, ms).unref();
+      return new Promise((resolve5) => {
+        setTimeout(resolve5, ms).unref();
       });
     }
     module.exports = {
@@ -28500,9 +28500,9 @@ var require_punycode = __commonJS({
 });
 
 // src/action/main.ts
-import { mkdirSync as mkdirSync3, readFileSync as readFileSync9, writeFileSync as writeFileSync3 } from "node:fs";
+import { mkdirSync as mkdirSync3, readFileSync as readFileSync8, writeFileSync as writeFileSync3 } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname as dirname4, join as join8, resolve as resolve3 } from "node:path";
+import { dirname as dirname4, join as join8, resolve as resolve4 } from "node:path";
 
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
@@ -28666,11 +28666,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter = function(thisArg, _arguments, P2, generator) {
   function adopt(value) {
-    return value instanceof P2 ? value : new P2(function(resolve4) {
-      resolve4(value);
+    return value instanceof P2 ? value : new P2(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P2 || (P2 = Promise))(function(resolve4, reject) {
+  return new (P2 || (P2 = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -28686,7 +28686,7 @@ var __awaiter = function(thisArg, _arguments, P2, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -29049,8 +29049,8 @@ async function upsertStickyComment(octokit, repo, issueNumber, marker, content) 
 }
 
 // src/cli.ts
-import { existsSync as existsSync4, readFileSync as readFileSync8, statSync as statSync2 } from "node:fs";
-import { basename as basename2, join as join7, resolve as resolve2 } from "node:path";
+import { existsSync as existsSync4, statSync as statSync2 } from "node:fs";
+import { basename as basename2, join as join7, resolve as resolve3 } from "node:path";
 import { parseArgs as parseArgs2 } from "node:util";
 
 // src/config/load.ts
@@ -29317,7 +29317,7 @@ function parsePython(path, text2, notebook = false, scanned = scan(text2)) {
     uncommented: uncommented2,
     lines: text2.split("\n")
   };
-  const resolve4 = (dotted, at) => {
+  const resolve5 = (dotted, at) => {
     const name = dotted.replace(/\s+/g, "");
     const dot = name.indexOf(".");
     const head = dot === -1 ? name : name.slice(0, dot);
@@ -29367,11 +29367,11 @@ function parsePython(path, text2, notebook = false, scanned = scan(text2)) {
     const at = ll.offset;
     const lazy2 = (m = ll.text.match(ASSIGN_CTOR)) && lazyImports.get(m[2]);
     if (m && lazy2 && /\(\s*\)\s*$/.test(ll.text)) bind2(m[1], lazy2, at);
-    else if (m && !KEYWORDS.has(m[2])) bind2(m[1], `${resolve4(m[2], at)}()`, at);
+    else if (m && !KEYWORDS.has(m[2])) bind2(m[1], `${resolve5(m[2], at)}()`, at);
     else if ((m = ll.text.match(ASSIGN_ALIAS)) && bindings.has(m[2].split(".")[0]))
-      bind2(m[1], resolve4(m[2], at), at);
+      bind2(m[1], resolve5(m[2], at), at);
     if (ll.text.includes("as"))
-      for (const w of ll.text.matchAll(WITH_AS)) bind2(w[2], `${resolve4(w[1], at)}()`, at);
+      for (const w of ll.text.matchAll(WITH_AS)) bind2(w[2], `${resolve5(w[1], at)}()`, at);
   }
   const defAt = [];
   for (let at = 0; at < lines.length; at++) {
@@ -29382,14 +29382,14 @@ function parsePython(path, text2, notebook = false, scanned = scan(text2)) {
       const open3 = m[2] ? ll.offset + ll.text.indexOf("(", m.index ?? 0) : -1;
       const close = open3 === -1 ? -1 : closingParen(code18, open3);
       module.decorators.push({
-        name: resolve4(m[1], ll.offset),
+        name: resolve5(m[1], ll.offset),
         line,
         kwargs: open3 === -1 ? [] : topLevelKwargs(code18, text2, open3 + 1, close),
         strings: open3 === -1 ? [] : stringsIn(open3, close)
       });
     }
     if (m = ll.text.match(CLASS)) {
-      const bases = (m[2] ?? "").split(",").map((b) => b.trim()).filter((b) => /^[A-Za-z_][\w.]*$/.test(b)).map((b) => resolve4(b, ll.offset));
+      const bases = (m[2] ?? "").split(",").map((b) => b.trim()).filter((b) => /^[A-Za-z_][\w.]*$/.test(b)).map((b) => resolve5(b, ll.offset));
       module.classes.push({ name: m[1], bases, line });
     }
     if (m = ll.text.match(DEF)) {
@@ -29426,7 +29426,7 @@ function parsePython(path, text2, notebook = false, scanned = scan(text2)) {
       const inner = callClosingAt.get(k2);
       if (inner === void 0) continue;
       name = `${inner}().${raw.replace(/\s+/g, "")}`;
-    } else name = resolve4(raw, start);
+    } else name = resolve5(raw, start);
     const open3 = start + m[0].length - 1;
     const close = closingParen(code18, open3);
     callClosingAt.set(close, name);
@@ -32944,9 +32944,9 @@ function ciRunner(p, step, c) {
 }
 function automatedModules(index, ci, dockerfiles, dvc, servingModules2, inImage) {
   const groups = [[], []];
-  const addCommand = (text2, fromPath, runner, kind, resolve4 = (target) => index.resolveFile(target, dirName(fromPath))) => {
+  const addCommand = (text2, fromPath, runner, kind, resolve5 = (target) => index.resolveFile(target, dirName(fromPath))) => {
     for (const target of pythonTargets(text2)) {
-      const path = resolve4(target);
+      const path = resolve5(target);
       if (path) groups[0].push({ path, automation: { runner, kind, chain: [] } });
     }
   };
@@ -45450,7 +45450,7 @@ var recursive = /* @__PURE__ */ new WeakMap();
 var NONE = 0;
 var ASSUMED = 1;
 var PROVEN = 2;
-function isRecursive(inst, stack, resolve4) {
+function isRecursive(inst, stack, resolve5) {
   const cached3 = recursive.get(inst);
   if (cached3 !== void 0)
     return cached3 ? PROVEN : NONE;
@@ -45460,7 +45460,7 @@ function isRecursive(inst, stack, resolve4) {
   let result = NONE;
   const check2 = (child) => {
     if (result !== PROVEN && child?._zod) {
-      const answer = isRecursive(child, stack, resolve4);
+      const answer = isRecursive(child, stack, resolve5);
       if (answer > result)
         result = answer;
     }
@@ -45471,7 +45471,7 @@ function isRecursive(inst, stack, resolve4) {
       const desc = Object.getOwnPropertyDescriptor(sh, key);
       if (spread && !desc.enumerable)
         continue;
-      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve4) : NONE;
+      const child = desc.get ? ASSUMED : desc.value?._zod ? isRecursive(desc.value, stack, resolve5) : NONE;
       if (child > answer)
         answer = child;
     }
@@ -45535,7 +45535,7 @@ function isRecursive(inst, stack, resolve4) {
       break;
     // `$ZodLazy` caches its inner on the def, so a resolved edge is followed exactly
     case "lazy": {
-      const inner = def._cachedInner ?? (resolve4 ? inst._zod.innerType : void 0);
+      const inner = def._cachedInner ?? (resolve5 ? inst._zod.innerType : void 0);
       merge5(inner ? isRecursive(inner, stack, false) : ASSUMED);
       break;
     }
@@ -60393,23 +60393,137 @@ function settingsFrom(config3) {
 
 // src/cli-fix.ts
 import { mkdirSync as mkdirSync2, writeFileSync as writeFileSync2 } from "node:fs";
-import { basename, dirname as dirname3, resolve } from "node:path";
+import { basename, dirname as dirname3, resolve as resolve2 } from "node:path";
 import { parseArgs } from "node:util";
 
 // src/cli-config.ts
-import { existsSync as existsSync2, readFileSync } from "node:fs";
-import { join } from "node:path";
-function localConfig(dir, configArg, catalogue) {
-  const configFile = configArg ?? join(dir, CONFIG_PATH);
-  if (configArg === void 0 && !existsSync2(configFile)) return { ok: true, config: DEFAULT_CONFIG };
+import { existsSync as existsSync2, readFileSync as readFileSync2 } from "node:fs";
+import { join as join2, resolve } from "node:path";
+
+// src/sources/local.ts
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { join, sep } from "node:path";
+var SKIP_DIRS = /* @__PURE__ */ new Set([
+  ".git",
+  "node_modules",
+  ".venv",
+  "venv",
+  "__pycache__",
+  ".ipynb_checkpoints",
+  "site-packages",
+  ".mypy_cache",
+  ".pytest_cache",
+  ".tox"
+]);
+function sizeOf(path, statOf) {
+  try {
+    const info2 = statOf(path);
+    return info2.isFile() ? info2.size : void 0;
+  } catch {
+    return void 0;
+  }
+}
+function realpathOrNull(path) {
+  try {
+    return realpathSync(path);
+  } catch {
+    return null;
+  }
+}
+function reasonOf(e) {
+  const code18 = e.code;
+  if (code18 === "EACCES" || code18 === "EPERM") return "permission denied";
+  if (code18 === "ENOENT") return "no such file or directory";
+  if (code18 === "ENOTDIR") return "not a directory";
+  if (code18 === "EISDIR") return "is a directory";
+  return code18 ?? e.message ?? "unreadable";
+}
+function toRepoPath(prefix, full) {
+  const rel = full.slice(prefix.length);
+  return sep === "/" ? rel : rel.split(sep).join("/");
+}
+var LocalSource = class _LocalSource {
+  constructor(entries, fullPaths, unlisted) {
+    this.entries = entries;
+    this.fullPaths = fullPaths;
+    this.unlisted = unlisted;
+  }
+  entries;
+  fullPaths;
+  unlisted;
+  /**
+   * Walks the directory with synchronous calls: the CLI is the only user, and on a slow file system one
+   * stat a call at a time through promises made a 10,000-file tree take seconds (synchronous calls are
+   * several times faster than even concurrent promises there).
+   */
+  static async open(dir, progress) {
+    const root = realpathSync(dir);
+    if (!statSync(root).isDirectory()) throw new Error(`${dir} is not a directory`);
+    const prefix = root.endsWith(sep) ? root : root + sep;
+    const entries = [];
+    const fullPaths = /* @__PURE__ */ new Map();
+    const unlisted = /* @__PURE__ */ new Map();
+    const add2 = (full, target, size) => {
+      const path = toRepoPath(prefix, full);
+      entries.push({ path, size });
+      fullPaths.set(path, target);
+      if (progress && entries.length % 1e3 === 0) progress("listing files", entries.length);
+    };
+    const walk = (folder) => {
+      let names;
+      try {
+        names = readdirSync(folder, { withFileTypes: true });
+      } catch (e) {
+        if (folder === root) throw e;
+        unlisted.set(`${toRepoPath(prefix, folder)}/`, reasonOf(e));
+        return;
+      }
+      names.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+      for (const entry of names) {
+        const full = join(folder, entry.name);
+        if (entry.isDirectory()) {
+          if (!SKIP_DIRS.has(entry.name)) walk(full);
+        } else if (entry.isFile()) {
+          const size = sizeOf(full, lstatSync);
+          if (size !== void 0) add2(full, full, size);
+        } else if (entry.isSymbolicLink()) {
+          const target = realpathOrNull(full);
+          if (!target || !(target === root || target.startsWith(prefix))) continue;
+          const size = sizeOf(target, statSync);
+          if (size !== void 0) add2(full, target, size);
+        }
+      }
+    };
+    walk(root);
+    return new _LocalSource(entries, fullPaths, unlisted);
+  }
+  /** Synchronous, as the walk is: one file at a time through the thread pool was slower here. */
+  async read(path) {
+    const full = this.fullPaths.get(path);
+    if (!full) return { ok: false, reason: "not in the snapshot" };
+    try {
+      return { ok: true, bytes: new Uint8Array(readFileSync(full)) };
+    } catch (e) {
+      return { ok: false, reason: reasonOf(e) };
+    }
+  }
+};
+
+// src/cli-config.ts
+function localConfig(dir, configArg, cwd, catalogue) {
+  const configFile = configArg !== void 0 ? resolve(cwd, configArg) : join2(dir, CONFIG_PATH);
+  if (configArg === void 0 && !existsSync2(configFile))
+    return { ok: true, config: DEFAULT_CONFIG, warnings: [] };
+  const shown = configArg ?? CONFIG_PATH;
   let text2;
   try {
-    text2 = readFileSync(configFile, "utf8");
-  } catch {
-    return { ok: false, error: `cannot read config ${configFile}` };
+    text2 = readFileSync2(configFile, "utf8");
+  } catch (e) {
+    return { ok: false, error: `cannot read config ${shown}: ${reasonOf(e)}` };
   }
-  const config3 = parseConfig(text2, configArg ?? CONFIG_PATH, catalogue);
-  return config3.ok ? config3 : { ok: false, error: `invalid config: ${config3.error}` };
+  const config3 = parseConfig(text2, shown, catalogue);
+  if (!config3.ok) return { ok: false, error: `invalid config: ${config3.error}` };
+  return { ok: true, config: config3.config, warnings: configWarnings(config3.config) };
 }
 
 // src/engine/facts/imported.ts
@@ -70079,22 +70193,22 @@ function planFixes(facts, card, catalogue, only, fixers = FIXERS) {
 // src/rules/load.ts
 var import_yaml22 = __toESM(require_dist(), 1);
 import { createHash as createHash3 } from "node:crypto";
-import { existsSync as existsSync3, readdirSync, readFileSync as readFileSync3 } from "node:fs";
-import { dirname, join as join3 } from "node:path";
+import { existsSync as existsSync3, readdirSync as readdirSync2, readFileSync as readFileSync4 } from "node:fs";
+import { dirname, join as join4 } from "node:path";
 import { fileURLToPath } from "node:url";
 
 // src/rules/cache.ts
 import { createHash as createHash2 } from "node:crypto";
-import { lstatSync, mkdirSync, readFileSync as readFileSync2, renameSync, writeFileSync } from "node:fs";
+import { lstatSync as lstatSync2, mkdirSync, readFileSync as readFileSync3, renameSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { isAbsolute, join as join2 } from "node:path";
+import { isAbsolute, join as join3 } from "node:path";
 function catalogueCacheDir(env = process.env) {
   const xdg = env.XDG_CACHE_HOME;
-  return join2(xdg && isAbsolute(xdg) ? xdg : join2(homedir(), ".cache"), "mlops-audit");
+  return join3(xdg && isAbsolute(xdg) ? xdg : join3(homedir(), ".cache"), "mlops-audit");
 }
 var digestOf = (text2) => createHash2("sha256").update(text2).digest("hex");
 function untrusted(path, kind) {
-  const info2 = lstatSync(path);
+  const info2 = lstatSync2(path);
   if (kind === "folder" ? !info2.isDirectory() : !info2.isFile()) return `it is not a ${kind}`;
   const uid = process.getuid?.();
   if (uid !== void 0 && info2.uid !== uid) return `it belongs to user ${info2.uid}, not to you (${uid})`;
@@ -70112,7 +70226,7 @@ function trustedCacheDir(dir, warn) {
   return void 0;
 }
 function readCachedCatalogue(trusted, key, warn) {
-  const file2 = join2(trusted, `catalogue-${key.slice(0, 32)}.json`);
+  const file2 = join3(trusted, `catalogue-${key.slice(0, 32)}.json`);
   let text2;
   try {
     const problem = untrusted(file2, "file");
@@ -70120,7 +70234,7 @@ function readCachedCatalogue(trusted, key, warn) {
       warn(`the cached rules ${file2} are not used: ${problem}`);
       return void 0;
     }
-    text2 = readFileSync2(file2, "utf8");
+    text2 = readFileSync3(file2, "utf8");
   } catch {
     return void 0;
   }
@@ -70136,7 +70250,7 @@ function readCachedCatalogue(trusted, key, warn) {
 function writeCachedCatalogue(trusted, key, catalogue) {
   const text2 = JSON.stringify(catalogue);
   const entry = { key, digest: digestOf(text2), catalogue: text2 };
-  const file2 = join2(trusted, `catalogue-${key.slice(0, 32)}.json`);
+  const file2 = join3(trusted, `catalogue-${key.slice(0, 32)}.json`);
   const partial2 = `${file2}.${process.pid}.tmp`;
   try {
     writeFileSync(partial2, JSON.stringify(entry), { mode: 384 });
@@ -70149,7 +70263,7 @@ function writeCachedCatalogue(trusted, key, catalogue) {
 function findRulesDir() {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 5; i++) {
-    if (existsSync3(join3(dir, "rules", "ruleset.yml"))) return join3(dir, "rules");
+    if (existsSync3(join4(dir, "rules", "ruleset.yml"))) return join4(dir, "rules");
     dir = dirname(dir);
   }
   throw new RuleFileError(`no rules/ruleset.yml above ${fileURLToPath(import.meta.url)}`);
@@ -70186,8 +70300,8 @@ function parsePhaseFile(file2, text2) {
 var warnOnStderr = (message) => process.stderr.write(`mlops-audit: warning: ${message}
 `);
 function loadCatalogue(dir = RULES_DIR, options = {}) {
-  const names = readdirSync(dir).filter((f) => f.endsWith(".yml")).sort();
-  const texts = new Map(names.map((f) => [f, readFileSync3(join3(dir, f), "utf8")]));
+  const names = readdirSync2(dir).filter((f) => f.endsWith(".yml")).sort();
+  const texts = new Map(names.map((f) => [f, readFileSync4(join4(dir, f), "utf8")]));
   const hash2 = createHash3("sha256");
   for (const [name, text2] of texts) hash2.update(`${name}\0${text2}\0`);
   const key = hash2.digest("hex");
@@ -70200,9 +70314,9 @@ function loadCatalogue(dir = RULES_DIR, options = {}) {
   return catalogue;
 }
 function parseCatalogue(dir, texts) {
-  const phases = [...texts].filter(([f]) => f !== "ruleset.yml").map(([f, text2]) => parsePhaseFile(join3(dir, f), text2));
+  const phases = [...texts].filter(([f]) => f !== "ruleset.yml").map(([f, text2]) => parsePhaseFile(join4(dir, f), text2));
   phases.sort((a, b) => a.order - b.order);
-  const rulesetPath = join3(dir, "ruleset.yml");
+  const rulesetPath = join4(dir, "ruleset.yml");
   const doc = (0, import_yaml22.parse)(texts.get("ruleset.yml") ?? "");
   const ruleset = rulesetFileSchema.safeParse(doc);
   if (!ruleset.success)
@@ -70236,115 +70350,6 @@ function parseCatalogue(dir, texts) {
     checklist: ruleset.data.checklist
   };
 }
-
-// src/sources/local.ts
-import { lstatSync as lstatSync2, readdirSync as readdirSync2, readFileSync as readFileSync4, realpathSync, statSync } from "node:fs";
-import { join as join4, sep } from "node:path";
-var SKIP_DIRS = /* @__PURE__ */ new Set([
-  ".git",
-  "node_modules",
-  ".venv",
-  "venv",
-  "__pycache__",
-  ".ipynb_checkpoints",
-  "site-packages",
-  ".mypy_cache",
-  ".pytest_cache",
-  ".tox"
-]);
-function sizeOf(path, statOf) {
-  try {
-    const info2 = statOf(path);
-    return info2.isFile() ? info2.size : void 0;
-  } catch {
-    return void 0;
-  }
-}
-function realpathOrNull(path) {
-  try {
-    return realpathSync(path);
-  } catch {
-    return null;
-  }
-}
-function reasonOf(e) {
-  const code18 = e.code;
-  if (code18 === "EACCES" || code18 === "EPERM") return "permission denied";
-  if (code18 === "ENOENT") return "no such file or directory";
-  if (code18 === "ENOTDIR") return "not a directory";
-  if (code18 === "EISDIR") return "is a directory";
-  return code18 ?? e.message ?? "unreadable";
-}
-function toRepoPath(prefix, full) {
-  const rel = full.slice(prefix.length);
-  return sep === "/" ? rel : rel.split(sep).join("/");
-}
-var LocalSource = class _LocalSource {
-  constructor(entries, fullPaths, unlisted) {
-    this.entries = entries;
-    this.fullPaths = fullPaths;
-    this.unlisted = unlisted;
-  }
-  entries;
-  fullPaths;
-  unlisted;
-  /**
-   * Walks the directory with synchronous calls: the CLI is the only user, and on a slow file system one
-   * stat a call at a time through promises made a 10,000-file tree take seconds (synchronous calls are
-   * several times faster than even concurrent promises there).
-   */
-  static async open(dir, progress) {
-    const root = realpathSync(dir);
-    if (!statSync(root).isDirectory()) throw new Error(`${dir} is not a directory`);
-    const prefix = root.endsWith(sep) ? root : root + sep;
-    const entries = [];
-    const fullPaths = /* @__PURE__ */ new Map();
-    const unlisted = /* @__PURE__ */ new Map();
-    const add2 = (full, target, size) => {
-      const path = toRepoPath(prefix, full);
-      entries.push({ path, size });
-      fullPaths.set(path, target);
-      if (progress && entries.length % 1e3 === 0) progress("listing files", entries.length);
-    };
-    const walk = (folder) => {
-      let names;
-      try {
-        names = readdirSync2(folder, { withFileTypes: true });
-      } catch (e) {
-        if (folder === root) throw e;
-        unlisted.set(`${toRepoPath(prefix, folder)}/`, reasonOf(e));
-        return;
-      }
-      names.sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-      for (const entry of names) {
-        const full = join4(folder, entry.name);
-        if (entry.isDirectory()) {
-          if (!SKIP_DIRS.has(entry.name)) walk(full);
-        } else if (entry.isFile()) {
-          const size = sizeOf(full, lstatSync2);
-          if (size !== void 0) add2(full, full, size);
-        } else if (entry.isSymbolicLink()) {
-          const target = realpathOrNull(full);
-          if (!target || !(target === root || target.startsWith(prefix))) continue;
-          const size = sizeOf(target, statSync);
-          if (size !== void 0) add2(full, target, size);
-        }
-      }
-    };
-    walk(root);
-    return new _LocalSource(entries, fullPaths, unlisted);
-  }
-  /** Synchronous, as the walk is: one file at a time through the thread pool was slower here. */
-  async read(path) {
-    const full = this.fullPaths.get(path);
-    if (!full) return { ok: false, reason: "not in the snapshot" };
-    try {
-      return { ok: true, bytes: new Uint8Array(readFileSync4(full)) };
-    } catch (e) {
-      return { ok: false, reason: reasonOf(e) };
-    }
-  }
-};
 
 // src/version.ts
 import { readFileSync as readFileSync5 } from "node:fs";
@@ -70388,8 +70393,8 @@ async function auditDir(dir, input2) {
   return { facts, card: scorecardFromFacts(facts, input2) };
 }
 function writeNew(dir, file2) {
-  const target = resolve(dir, file2.path);
-  if (!target.startsWith(resolve(dir) + "/")) return "outside the directory";
+  const target = resolve2(dir, file2.path);
+  if (!target.startsWith(resolve2(dir) + "/")) return "outside the directory";
   try {
     mkdirSync2(dirname3(target), { recursive: true });
     writeFileSync2(target, file2.content, { flag: "wx" });
@@ -70464,17 +70469,15 @@ ${FIX_USAGE}
     return 2;
   }
   const cwd = io.cwd ?? process.cwd();
-  const dir = resolve(cwd, dirArg);
-  const config3 = localConfig(
-    dir,
-    values.config === void 0 ? void 0 : resolve(cwd, values.config),
-    catalogue
-  );
+  const dir = resolve2(cwd, dirArg);
+  const config3 = localConfig(dir, values.config, cwd, catalogue);
   if (!config3.ok) {
     io.stderr(`mlops-audit fix: ${config3.error}
 `);
     return 2;
   }
+  for (const warning2 of config3.warnings) io.stderr(`mlops-audit fix: warning: ${warning2}
+`);
   const input2 = {
     catalogue,
     settings: settingsFrom(config3.config),
@@ -76277,7 +76280,7 @@ function parse7(argv, cwd) {
       throw new UsageError("--fail-below takes a number from 0 to 100");
   }
   const target = positionals[0];
-  const repository = existsSync4(resolve2(cwd, target)) ? void 0 : parseRepositoryName(target);
+  const repository = existsSync4(resolve3(cwd, target)) ? void 0 : parseRepositoryName(target);
   if (values["api-url"] !== void 0 && !repository)
     throw new UsageError("--api-url applies only to an OWNER/REPO target");
   return {
@@ -76295,7 +76298,7 @@ function badgeOf(dir) {
   return base && origin ? badgeSnippet(base, origin.owner, origin.repo) : void 0;
 }
 async function main(argv, io) {
-  if (argv[0] === "fix" && !(argv.length === 1 && existsSync4(resolve2(io.cwd ?? process.cwd(), "fix"))))
+  if (argv[0] === "fix" && !(argv.length === 1 && existsSync4(resolve3(io.cwd ?? process.cwd(), "fix"))))
     return fixMain(argv.slice(1), io);
   let args;
   try {
@@ -76318,28 +76321,16 @@ ${USAGE}
   }
   if (args.repository) return auditByName(args, args.repository, io);
   const cwd = io.cwd ?? process.cwd();
-  const dir = resolve2(cwd, args.dir);
+  const dir = resolve3(cwd, args.dir);
   const catalogue = loadCatalogue();
-  const configFile = args.config !== void 0 ? resolve2(cwd, args.config) : join7(dir, CONFIG_PATH);
-  let config3 = { ok: true, config: DEFAULT_CONFIG };
-  if (args.config !== void 0 || existsSync4(configFile)) {
-    let text2;
-    try {
-      text2 = readFileSync8(configFile, "utf8");
-    } catch (e) {
-      io.stderr(`mlops-audit: cannot read config ${args.config ?? CONFIG_PATH}: ${reasonOf(e)}
+  const config3 = localConfig(dir, args.config, cwd, catalogue);
+  if (!config3.ok) {
+    io.stderr(`mlops-audit: ${config3.error}
 `);
-      return 2;
-    }
-    config3 = parseConfig(text2, args.config ?? CONFIG_PATH, catalogue);
-    if (!config3.ok) {
-      io.stderr(`mlops-audit: invalid config: ${config3.error}
-`);
-      return 2;
-    }
-    for (const warning2 of configWarnings(config3.config)) io.stderr(`mlops-audit: warning: ${warning2}
-`);
+    return 2;
   }
+  for (const warning2 of config3.warnings) io.stderr(`mlops-audit: warning: ${warning2}
+`);
   const root = config3.config.paths.root;
   if (root !== void 0 && !isFolder(join7(dir, root))) {
     io.stderr(`mlops-audit: paths.root "${root}" is not a folder of ${args.dir}
@@ -76530,7 +76521,7 @@ function pullRequestOf() {
   const path = process.env.GITHUB_EVENT_PATH;
   if (!path) return void 0;
   try {
-    const event = JSON.parse(readFileSync9(path, "utf8"));
+    const event = JSON.parse(readFileSync8(path, "utf8"));
     return event.pull_request;
   } catch {
     return void 0;
@@ -76558,9 +76549,9 @@ async function run() {
   const token = getInput("token");
   const configInput = getInput("config");
   const failBelow = getInput("fail-below");
-  const config3 = configInput ? ["--config", resolve3(workspace, configInput)] : [];
+  const config3 = configInput ? ["--config", resolve4(workspace, configInput)] : [];
   const audited = await cli([
-    resolve3(workspace, getInput("path") || "."),
+    resolve4(workspace, getInput("path") || "."),
     "--format",
     "json",
     ...config3,
@@ -76589,7 +76580,7 @@ async function run() {
   const report = join8(process.env.RUNNER_TEMP || tmpdir(), "mlops-audit", "report.json");
   writeFile2(report, JSON.stringify(card, null, 2) + "\n");
   const sarif = getInput("sarif");
-  if (sarif) writeFile2(resolve3(workspace, sarif), renderSarif(card));
+  if (sarif) writeFile2(resolve4(workspace, sarif), renderSarif(card));
   setOutput("score", card.score);
   setOutput("grade", card.grade);
   setOutput("level", card.level.value);

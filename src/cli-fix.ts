@@ -115,15 +115,12 @@ export async function fixMain(argv: string[], io: Io): Promise<number> {
   }
   const cwd = io.cwd ?? process.cwd();
   const dir = resolve(cwd, dirArg);
-  const config = localConfig(
-    dir,
-    values.config === undefined ? undefined : resolve(cwd, values.config),
-    catalogue,
-  );
+  const config = localConfig(dir, values.config, cwd, catalogue);
   if (!config.ok) {
     io.stderr(`mlops-audit fix: ${config.error}\n`);
     return 2;
   }
+  for (const warning of config.warnings) io.stderr(`mlops-audit fix: warning: ${warning}\n`);
   const input: AuditInput = {
     catalogue,
     settings: settingsFrom(config.config),

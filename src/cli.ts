@@ -1,14 +1,7 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  CONFIG_PATH,
-  configWarnings,
-  parseConfig,
-  settingsFrom,
-  DEFAULT_CONFIG,
-  type ConfigResult,
-} from "./config/load.js";
+import { settingsFrom } from "./config/load.js";
 import { fixMain } from "./cli-fix.js";
 import { audit } from "./engine/audit.js";
 import { badgeSnippet } from "./render/badge.js";
@@ -19,6 +12,7 @@ import { auditByName } from "./cli-by-name.js";
 import { FORMATS, render, type Format } from "./cli-render.js";
 import { githubOrigin } from "./sources/git-remote.js";
 import { parseRepositoryName, type RepositoryName } from "./sources/github-repository.js";
+import { localConfig } from "./cli-config.js";
 import { LocalSource, reasonOf } from "./sources/local.js";
 import { TOOL } from "./version.js";
 
@@ -131,23 +125,12 @@ export async function main(argv: string[], io: Io): Promise<number> {
   const cwd = io.cwd ?? process.cwd();
   const dir = resolve(cwd, args.dir);
   const catalogue = loadCatalogue();
-  const configFile = args.config !== undefined ? resolve(cwd, args.config) : join(dir, CONFIG_PATH);
-  let config: ConfigResult = { ok: true, config: DEFAULT_CONFIG };
-  if (args.config !== undefined || existsSync(configFile)) {
-    let text: string;
-    try {
-      text = readFileSync(configFile, "utf8");
-    } catch (e) {
-      io.stderr(`mlops-audit: cannot read config ${args.config ?? CONFIG_PATH}: ${reasonOf(e)}\n`);
-      return 2;
-    }
-    config = parseConfig(text, args.config ?? CONFIG_PATH, catalogue);
-    if (!config.ok) {
-      io.stderr(`mlops-audit: invalid config: ${config.error}\n`);
-      return 2;
-    }
-    for (const warning of configWarnings(config.config)) io.stderr(`mlops-audit: warning: ${warning}\n`);
+  const config = localConfig(dir, args.config, cwd, catalogue);
+  if (!config.ok) {
+    io.stderr(`mlops-audit: ${config.error}\n`);
+    return 2;
   }
+  for (const warning of config.warnings) io.stderr(`mlops-audit: warning: ${warning}\n`);
   const root = config.config.paths.root;
   if (root !== undefined && !isFolder(join(dir, root))) {
     io.stderr(`mlops-audit: paths.root "${root}" is not a folder of ${args.dir}\n`);
