@@ -37,6 +37,19 @@ const HOSTED_MODEL_API =
 function isPrediction(name: string): boolean {
   return PREDICTS.test(name) && !HOSTED_MODEL_API.test(name);
 }
+/**
+ * A chain or prompt configuration read from the project's model registry is the project's own model (the
+ * catalogue's language-model service): in a module that reads the registry, running a chain predicts.
+ */
+const REGISTRY_READS =
+  /^mlflow\.(MlflowClient|tracking\.MlflowClient)\(\)\.(get_model_version_by_alias|get_model_version|get_latest_versions)$/;
+const CHAIN_RUNS = /\.(invoke|ainvoke|stream|astream|batch|abatch)$/;
+
+/** What counts as a prediction in this module. */
+function predictionTest(module: PyModule): (name: string) => boolean {
+  if (!module.calls.some((c) => REGISTRY_READS.test(c.name))) return isPrediction;
+  return (name) => isPrediction(name) || (CHAIN_RUNS.test(name) && !HOSTED_MODEL_API.test(name));
+}
 const STREAM_CONSUMERS =
   /^(kafka\.KafkaConsumer|confluent_kafka\.Consumer|aiokafka\.AIOKafkaConsumer|google\.cloud\.pubsub_v1\.SubscriberClient)$|kinesis/i;
 const MANAGED =
@@ -166,7 +179,8 @@ function handlers(module: PyModule, entryPoints: ReadonlySet<string>): ServiceEn
 }
 
 function predictsIn(module: PyModule): boolean {
-  return module.calls.some((c) => isPrediction(c.name));
+  const predicts = predictionTest(module);
+  return module.calls.some((c) => predicts(c.name));
 }
 
 /** The function an endpoint runs: the one defined at its line, or the first defined after its decorator. */
@@ -176,16 +190,17 @@ export function functionAt(module: PyModule, line: number) {
 
 function bodyPredicts(module: PyModule, line: number): boolean {
   const fn = functionAt(module, line);
-  return !!fn && module.calls.some((c) => c.line > fn.line && c.line <= fn.endLine && isPrediction(c.name));
+  const predicts = predictionTest(module);
+  return !!fn && module.calls.some((c) => c.line > fn.line && c.line <= fn.endLine && predicts(c.name));
 }
 
 /** What in a module answers requests, parsed, without the text gate in front of it. */
 export function endpointsOf(
   module: PyModule,
   entryPoints = NO_ENTRY_POINTS,
-  rename: (name: string) => string = (name) => name,
+  rename: (name: string, module: PyModule) => string = (name) => name,
 ): ServiceEndpoint[] {
-  return [...routeMethods(module, rename), ...handlers(module, entryPoints)];
+  return [...routeMethods(module, (name) => rename(name, module)), ...handlers(module, entryPoints)];
 }
 
 /**
@@ -213,6 +228,47 @@ function reexports(index: ModuleIndex): (name: string) => string {
   };
 }
 
+const APP_CLASSES =
+  /^(fastapi\.(FastAPI|APIRouter)|flask\.(Flask|Blueprint)|litestar\.(Litestar|Router)|starlette\.applications\.Starlette|quart\.Quart|sanic\.Sanic)$/;
+
+/**
+ * An app made by the project's own factory (`app = create_app()`, `app = configure_api(FastAPI(...))`) is the
+ * framework's app: the factory, in this module or a local one, builds the app in its body or takes one and
+ * returns it. The decorator `create_app().post` is read as `fastapi.FastAPI().post`.
+ */
+function appFactories(index: ModuleIndex, rename: (name: string) => string) {
+  const built = (module: PyModule, fnName: string): string | undefined => {
+    const fn = module.functions.find((f) => f.name === fnName && f.indent === 0);
+    if (!fn) return undefined;
+    const inBody = module.calls.find(
+      (c) => c.line >= fn.line && c.line <= fn.endLine && APP_CLASSES.test(rename(c.name)),
+    );
+    if (inBody) return inBody.name;
+    // `def configure_api(app: FastAPI) -> FastAPI`: the annotation, resolved through the module's imports.
+    const returns = module.lines[fn.line - 1]?.match(/->\s*(\w+)\s*:/)?.[1];
+    const from =
+      returns &&
+      module.source.match(new RegExp(`^from\\s+([\\w.]+)\\s+import\\s+[^\\n]*\\b${returns}\\b`, "m"));
+    const annotated = from ? `${from[1]}.${returns}` : undefined;
+    return annotated && APP_CLASSES.test(rename(annotated)) ? annotated : undefined;
+  };
+  return (name: string, module: PyModule): string => {
+    const m = name.match(/^(?<factory>[\w.]+)\(\)\.(?<verb>\w+)$/);
+    if (!m?.groups || APP_CONSTRUCTORS.test(name)) return rename(name);
+    const { factory, verb } = m.groups;
+    const dot = factory.lastIndexOf(".");
+    const owners =
+      dot < 0
+        ? [module]
+        : index.modulesNamed(factory.slice(0, dot).replace(/^\./, "")).map((p) => index.byPath.get(p)!);
+    for (const owner of owners) {
+      const app = owner && built(owner, factory.slice(dot + 1));
+      if (app) return `${rename(app)}().${verb}`;
+    }
+    return rename(name);
+  };
+}
+
 /** A managed endpoint's inference code named by `entry_point=` (SageMaker, Azure ML) in a local file. */
 function entryPointPredicts(module: PyModule, index: ModuleIndex): boolean {
   for (const c of module.calls)
@@ -236,7 +292,7 @@ export function servingModules(
   entryPoints: ReadonlySet<string> = NO_ENTRY_POINTS,
 ): ServingModule[] {
   const out: ServingModule[] = [];
-  const rename = reexports(index);
+  const rename = appFactories(index, reexports(index));
   for (const module of modules) {
     if (module.notebook || !mayServe(module, entryPoints)) continue;
     const endpoints = endpointsOf(module, entryPoints, rename);
