@@ -39,15 +39,21 @@ export function isOrchestratorName(name: string): boolean {
 export const ORCHESTRATOR_PACKAGES =
   /airflow|prefect|dagster|kfp|zenml|kedro|metaflow|tfx|sagemaker|aiplatform|azure/;
 
-export function definesOrchestratedWork(module: PyModule): boolean {
-  return ORCHESTRATOR_PACKAGES.test(module.source) && usesOrchestrator(module);
+export function definesOrchestratedWork(module: PyModule, index?: ModuleIndex): boolean {
+  return ORCHESTRATOR_PACKAGES.test(module.source) && usesOrchestrator(module, index);
 }
 
-/** The parsed test behind `definesOrchestratedWork`, without the text gate in front of it. */
-export function usesOrchestrator(module: PyModule): boolean {
+/**
+ * The parsed test behind `definesOrchestratedWork`, without the text gate in front of it. With the index, an
+ * orchestrator's class re-exported through a local module (`from orchestration.airflow.common import DAG`)
+ * counts as the orchestrator's own.
+ */
+export function usesOrchestrator(module: PyModule, index?: ModuleIndex): boolean {
+  const named = (name: string) =>
+    isOrchestratorName(name) || (!!index && isOrchestratorName(index.reexported(name)));
   return (
-    module.decorators.some((d) => isOrchestratorName(d.name)) ||
-    module.calls.some((c) => isOrchestratorName(c.name)) ||
+    module.decorators.some((d) => named(d.name)) ||
+    module.calls.some((c) => named(c.name)) ||
     module.classes.some((c) => c.bases.some((b) => /^metaflow\.FlowSpec$/.test(b)))
   );
 }
@@ -89,6 +95,7 @@ export function flaskRunModule(index: ModuleIndex, d: Dockerfile, command: strin
 export class ModuleIndex {
   private readonly bySuffix = new Map<string, string[]>();
   readonly byPath = new Map<string, PyModule>();
+  readonly #reexports = new Map<string, string>();
 
   constructor(modules: PyModule[]) {
     for (const m of modules) {
@@ -123,6 +130,28 @@ export class ModuleIndex {
   /** The modules whose dotted path ends with `name` (`app.main` holds `services/api/app/main.py`). */
   modulesNamed(name: string): string[] {
     return this.bySuffix.get(name) ?? [];
+  }
+
+  /**
+   * A name imported through a local module that re-exports it (`from app.core import FastAPI`, where
+   * `app/core.py` imports it from `fastapi`), rewritten to the package's own name, one re-export deep.
+   */
+  reexported(name: string): string {
+    let out = this.#reexports.get(name);
+    if (out !== undefined) return out;
+    out = name;
+    const parts = name.split(".");
+    for (let i = parts.length - 1; i > 0 && out === name; i--) {
+      const local = this.modulesNamed(parts.slice(0, i).join("."));
+      if (local.length !== 1) continue;
+      const symbol = parts[i].replace(/\(\)$/, "");
+      const from = this.byPath
+        .get(local[0])
+        ?.source.match(new RegExp(`^\\s*from\\s+([\\w.]+)\\s+import\\s+[^\\n]*\\b${symbol}\\b`, "m"));
+      if (from && !from[1].startsWith(".")) out = [from[1], ...parts.slice(i)].join(".");
+    }
+    this.#reexports.set(name, out);
+    return out;
   }
 
   /** A file a command names, relative to the repository root or the folder of the file that ran it. */
@@ -232,8 +261,8 @@ export function automatedModules(
     }
   }
   for (const m of index.byPath.values())
-    if (definesOrchestratedWork(m)) {
-      const line = orchestratorLine(m);
+    if (definesOrchestratedWork(m, index)) {
+      const line = orchestratorLine(m, index);
       const snippet = `orchestrated: ${m.lines[line - 1]?.trim().slice(0, 100) ?? "pipeline"}`;
       const runner = { path: m.path, line, snippet };
       groups[0].push({ path: m.path, automation: { runner, kind: "orchestrator", chain: [] } });
@@ -281,10 +310,11 @@ export function automatedModules(
 }
 
 /** The line that makes a module orchestrated work: its first orchestrator decorator, call or flow class. */
-function orchestratorLine(m: PyModule): number {
+function orchestratorLine(m: PyModule, index: ModuleIndex): number {
+  const named = (name: string) => isOrchestratorName(index.reexported(name));
   const lines = [
-    ...m.decorators.filter((d) => isOrchestratorName(d.name)).map((d) => d.line),
-    ...m.calls.filter((c) => isOrchestratorName(c.name)).map((c) => c.line),
+    ...m.decorators.filter((d) => named(d.name)).map((d) => d.line),
+    ...m.calls.filter((c) => named(c.name)).map((c) => c.line),
     ...m.classes.filter((c) => c.bases.some((b) => /^metaflow\.FlowSpec$/.test(b))).map((c) => c.line),
   ];
   return Math.min(...lines);

@@ -203,31 +203,6 @@ export function endpointsOf(
   return [...routeMethods(module, (name) => rename(name, module)), ...handlers(module, entryPoints)];
 }
 
-/**
- * A framework class re-exported through a local module (`from app.core import FastAPI`, where `app/core.py`
- * imports it from `fastapi`) is the framework's class: the name is rewritten one re-export deep.
- */
-function reexports(index: ModuleIndex): (name: string) => string {
-  const cache = new Map<string, string>();
-  return (name) => {
-    let out = cache.get(name);
-    if (out !== undefined) return out;
-    out = name;
-    const parts = name.split(".");
-    for (let i = parts.length - 1; i > 0 && out === name; i--) {
-      const local = index.modulesNamed(parts.slice(0, i).join("."));
-      if (local.length !== 1) continue;
-      const symbol = parts[i].replace(/\(\)$/, "");
-      const from = index.byPath
-        .get(local[0])
-        ?.source.match(new RegExp(`^\\s*from\\s+([\\w.]+)\\s+import\\s+[^\\n]*\\b${symbol}\\b`, "m"));
-      if (from && !from[1].startsWith(".")) out = [from[1], ...parts.slice(i)].join(".");
-    }
-    cache.set(name, out);
-    return out;
-  };
-}
-
 const APP_CLASSES =
   /^(fastapi\.(FastAPI|APIRouter)|flask\.(Flask|Blueprint)|litestar\.(Litestar|Router)|starlette\.applications\.Starlette|quart\.Quart|sanic\.Sanic)$/;
 
@@ -292,7 +267,7 @@ export function servingModules(
   entryPoints: ReadonlySet<string> = NO_ENTRY_POINTS,
 ): ServingModule[] {
   const out: ServingModule[] = [];
-  const rename = appFactories(index, reexports(index));
+  const rename = appFactories(index, (name) => index.reexported(name));
   for (const module of modules) {
     if (module.notebook || !mayServe(module, entryPoints)) continue;
     const endpoints = endpointsOf(module, entryPoints, rename);

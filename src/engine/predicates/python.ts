@@ -39,8 +39,18 @@ function callPattern(text: string): CallPattern {
   return p;
 }
 
-function callMatches(call: PyCall, pattern: CallPattern, engine: PatternEngine): boolean {
-  if (!pattern.name.test(call.name)) return false;
+/**
+ * `reexported` rewrites a name imported through a local module that re-exports it (`from orchestration.common
+ * import DAG`) to the package's own, so the call is matched as what it is.
+ */
+function callMatches(
+  call: PyCall,
+  pattern: CallPattern,
+  engine: PatternEngine,
+  reexported?: (name: string) => string,
+): boolean {
+  if (!pattern.name.test(call.name) && !(reexported && pattern.name.test(reexported(call.name))))
+    return false;
   if (!pattern.kwarg) return true;
   const kw = call.kwargs.find((k) => k.name === pattern.kwarg);
   if (!kw) return false;
@@ -86,7 +96,7 @@ export function* pythonModules(ctx: EvalContext, q: PythonQuery): Generator<PyMo
     if (where !== "any" && (where === "notebook") !== m.notebook) continue;
     if (q.automated && !ctx.facts.automated.has(m.path)) continue;
     if (q.ranBy && !ranBy(ctx.facts.automated.get(m.path), q.ranBy)) continue;
-    if (q.orchestrated && !definesOrchestratedWork(m)) continue;
+    if (q.orchestrated && !definesOrchestratedWork(m, ctx.facts.modules)) continue;
     if (q.module && !(serving ? serving.has(m.path) : predicts(m))) continue;
     yield m;
   }
@@ -178,15 +188,17 @@ function lineAt(m: PyModule, offset: number): number {
 /** The lines of one module that match a query's patterns. */
 function matchingLines(m: PyModule, q: PythonQuery, engine: PatternEngine, ctx?: EvalContext): number[] {
   const lines = new Set<number>();
+  const modules = ctx?.facts.modules;
+  const reexported = modules && ((name: string) => modules.reexported(name));
   for (const p of q.call ?? []) {
     if (!mayContain(m, p)) continue;
     const pattern = callPattern(p);
-    for (const c of m.calls) if (callMatches(c, pattern, engine)) lines.add(c.line);
+    for (const c of m.calls) if (callMatches(c, pattern, engine, reexported)) lines.add(c.line);
   }
   for (const p of q.decorator ?? []) {
     if (!mayContain(m, p)) continue;
     const pattern = callPattern(p);
-    for (const d of m.decorators) if (callMatches(d, pattern, engine)) lines.add(d.line);
+    for (const d of m.decorators) if (callMatches(d, pattern, engine, reexported)) lines.add(d.line);
   }
   for (const p of q.base ?? []) {
     if (!mayContain(m, p)) continue;
@@ -217,8 +229,8 @@ function companionEvidence(ctx: EvalContext, m: PyModule, also: PythonQuery): Ev
     ...commandedBy(ctx, m),
   ];
   for (const c of companions) {
-    if (!c || (also.orchestrated && !definesOrchestratedWork(c))) continue;
-    const line = matchingLines(c, also, ctx.pattern)[0];
+    if (!c || (also.orchestrated && !definesOrchestratedWork(c, ctx.facts.modules))) continue;
+    const line = matchingLines(c, also, ctx.pattern, ctx)[0];
     if (line !== undefined) return evidenceAt(c, line);
   }
   return undefined;
@@ -329,7 +341,7 @@ function ranBy(a: Automation | undefined, kinds: NonNullable<PythonQuery["ranBy"
 
 /** The modules an orchestrated module runs by command (`BashOperator(bash_command="python -m src.retrain")`). */
 function commandedBy(ctx: EvalContext, m: PyModule): PyModule[] {
-  if (!definesOrchestratedWork(m)) return [];
+  if (!definesOrchestratedWork(m, ctx.facts.modules)) return [];
   const out: PyModule[] = [];
   for (const [path, a] of ctx.facts.automated)
     if (a.kind === "orchestrator" && a.runner.path === m.path && a.chain.length === 1 && path !== m.path) {
