@@ -30,6 +30,13 @@ function afterGroovyInterpolation(body: string): string {
   return out;
 }
 
+/**
+ * A shared-library step handed a script of the repository (`componentPipeline.runAll('ci/run.sh', …)`): the
+ * library runs it, so the pipeline is judged by what the script does, as if `sh 'bash ci/run.sh'` were written.
+ */
+const LIBRARY_SCRIPT =
+  /\b(?!sh\b|bat\b|load\b|readFile\b|fileExists\b)[A-Za-z_][\w.]*\s*\(\s*(['"])([\w./-]+\.(?:sh|bash))\1/g;
+
 /** A declarative or scripted Jenkinsfile: `sh` steps are `-e` by default; masking is judged as written. */
 export function jenkinsPipeline(path: string, text: string, ctx: IndirectionContext): CiPipeline {
   const code = stripSlashComments(text);
@@ -49,5 +56,11 @@ export function jenkinsPipeline(path: string, text: string, ctx: IndirectionCont
       ctx,
     );
   });
+  for (const m of code.matchAll(LIBRARY_SCRIPT)) {
+    const script = m[2].replace(/^\.\//, "");
+    if (!ctx.scripts.has(script)) continue;
+    const line = index.lineOf((m.index ?? 0) + m[0].indexOf(m[2]));
+    steps.push(buildStep(path, { line, masked: false, script: { text: `bash ${script}`, line } }, ctx));
+  }
   return { provider: "jenkins", path, triggers, steps, images: [] };
 }
