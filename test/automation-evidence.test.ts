@@ -4,6 +4,10 @@ import { MemorySnapshot } from "../src/engine/snapshot.js";
 import { loadCatalogue } from "../src/rules/load.js";
 import { renderJson } from "../src/render/json.js";
 import { renderMarkdown } from "../src/render/markdown.js";
+import { renderCheckRun } from "../src/render/check-run.js";
+import { renderHtml } from "../src/render/html.js";
+import { renderSarif } from "../src/render/sarif.js";
+import { renderText } from "../src/render/text.js";
 import { relativeLinks } from "../src/render/status.js";
 
 const catalogue = loadCatalogue();
@@ -49,7 +53,7 @@ describe("an automation-dependent pass names what runs it", async () => {
     });
   }
 
-  it("the code a runner reaches names the runner and the path to it, in JSON and Markdown", () => {
+  it("the code a runner reaches names the runner and the path to it, in every format", () => {
     const drift = card.rules.find((r) => r.id === "monitoring.drift")!;
     expect(drift.evidence[0]).toMatchObject({ path: "src/drift.py", line: 4 });
     expect(drift.evidence[0].snippet).toContain("run by dags/monitor.py:4");
@@ -59,5 +63,16 @@ describe("an automation-dependent pass names what runs it", async () => {
     expect(validation.evidence[1].snippet).toContain("via Makefile:validate");
     expect(renderJson(card)).toContain("run by dags/monitor.py:4");
     expect(renderMarkdown(card, { links: relativeLinks })).toContain("run by dags/monitor.py:4");
+    expect(renderHtml(card, { links: relativeLinks })).toContain("run by dags/monitor.py:4");
+    expect(renderCheckRun(card, { links: relativeLinks }).text).toContain("run by dags/monitor.py:4");
+    expect(renderText(card, { color: false })).toMatch(
+      /monitoring\.drift {2}src\/drift\.py:4 {2}run by dags\/monitor\.py:4/,
+    );
+  });
+
+  // The sticky comment lists next steps only and links to the check run and page for every rule's evidence.
+  it("SARIF lists only what needs work, so a pass (and what runs it) is not a result there", () => {
+    const sarif = JSON.parse(renderSarif(card)) as { runs: { results: { ruleId: string }[] }[] };
+    expect(sarif.runs[0].results.map((r) => r.ruleId)).not.toContain("monitoring.drift");
   });
 });

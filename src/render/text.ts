@@ -53,8 +53,10 @@ export function renderText(
     for (const f of passing) {
       const e = f.evidence[0];
       const said = verificationWords(f.verification, card.verification?.at);
+      // An automated match says what runs it, here as in every other format.
+      const runBy = e?.snippet?.match(/\((run by [^()]*)\)$/)?.[1];
       out.push(
-        `  ${status(f.status)} ${f.id}  ${e ? evidenceLabel(e) : plainText(f.message)}${said ? `  (${said})` : ""}`,
+        `  ${status(f.status)} ${f.id}  ${e ? evidenceLabel(e) : plainText(f.message)}${runBy ? `  ${runBy}` : ""}${said ? `  (${said})` : ""}`,
       );
     }
   }
