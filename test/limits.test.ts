@@ -120,7 +120,9 @@ describe("limits on what is read", () => {
       { ...snapshot, unlisted: new Map([["src/", "permission denied"]]) },
       { catalogue, tool, target: { name: "t" } },
     );
-    // A plain folder may hold Python: a rule that fails without it could have passed with it.
+    // A plain folder may hold Python: a rule that fails without it could have passed with it. The sweep
+    // configuration tracking.hpo also reads could sit in .github/, but only beside a sweep command in Python,
+    // which was all read and holds none: that part is false whatever the folder holds.
     expect(status(card, "tracking.hpo").status).toBe("fail");
     expect(status(plain, "tracking.hpo").status).toBe("inconclusive");
   });

@@ -126,8 +126,17 @@ export function ruleEvaluator(
     );
     let message = describe(status, rule, evidence);
 
-    const needs = needsOf([rule.pass, rule.partial], definitions, facts.scannedForSecrets);
-    const unread = [...facts.unreadable.keys()].filter(needs.reads);
+    const unreadable = [...facts.unreadable.keys()];
+    const settledFalse = (p: Predicate): boolean =>
+      !evaluatePredicate(on, p).ok &&
+      !unreadable.some(needsOf([p], definitions, facts.scannedForSecrets, settledFalse).reads);
+    const needs = needsOf(
+      [rule.pass, rule.partial],
+      definitions,
+      facts.scannedForSecrets,
+      unreadable.length ? settledFalse : undefined,
+    );
+    const unread = unreadable.filter(needs.reads);
     const deciding = unread.filter(needs.decides);
     // A pass stands unless the rule negates: one more file cannot take away what was found.
     if (deciding.length && (status !== "pass" || needs.negates)) {

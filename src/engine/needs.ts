@@ -110,12 +110,18 @@ export function needsOf(
   definitions: Record<string, Predicate>,
   /** Files over the read cap that the secret scan read all the same. */
   scannedForSecrets: ReadonlySet<string> = new Set(),
+  /**
+   * Whether a part is false on what was read and reads nothing unread: an `all` holding one is false whatever
+   * the unread files hold, so it needs none of them.
+   */
+  settledFalse: (p: Predicate) => boolean = () => false,
 ): RuleNeeds {
   const leaves: LeafReads[] = [];
   let negates = false;
   const walk = (p: Predicate) => {
     for (const [key, value] of Object.entries(p)) {
       if (key === "use") walk(definitions[value as string]);
+      else if (key === "all" && (value as Predicate[]).some(settledFalse)) continue;
       else if (key === "all" || key === "any") (value as Predicate[]).forEach(walk);
       else if (key === "atLeast") (value as { of: Predicate[] }).of.forEach(walk);
       else if (key === "not") {
