@@ -31,6 +31,11 @@ const PREFIXES = [
   /^docker(-compose|\s+compose)?\s+exec\s+((-e|--env|-w|--workdir|-u|--user|--env-file)(=\S+|\s+\S+)\s+|--?[\w-]+\s+)*("[^"]*"|'[^']*'|\S+)\s+/,
   /^(if|then|else|do|elif|while|until|!)\s+/,
 ];
+/**
+ * `JOB=$(gcloud ai custom-jobs create …)`: the command substitution runs, and under `-e` its failure fails the
+ * step as the command's own would.
+ */
+const ASSIGNED_OUTPUT = /^(?:(?:export|local|readonly)\s+)?\w+=(["']?)\$\((.+)\)\1$/;
 /** A tool run by its path in a virtual environment or a system folder (`"$VENV/bin/python" -m pytest`) is that tool. */
 const TOOL_BY_PATH = /^(["']?)[\w.${}/~-]*\/bin\/([\w.-]+)\1(?=\s|$)/;
 const CONTROL_ONLY =
@@ -41,6 +46,8 @@ export function stripPrefixes(command: string): string {
   let text = command.trim();
   for (let changed = true; changed;) {
     changed = false;
+    const assigned = text.match(ASSIGNED_OUTPUT)?.[2];
+    if (assigned) text = assigned.trim();
     for (const prefix of PREFIXES) {
       const next = text.replace(prefix, "");
       if (next !== text) {
