@@ -188,6 +188,8 @@ export interface Finding {
   verification?: Verification;
   /** The repository's latest deployment, for a delivery or cloud deployment that passes. */
   deployment?: DeploymentRecord;
+  /** The GitHub Container Registry packages CI publishes to, for a delivery that passes. */
+  packages?: PackageRecord[];
 }
 
 export interface DeploymentRecord {
@@ -195,6 +197,16 @@ export interface DeploymentRecord {
   state: string;
   at: string;
   url?: string;
+}
+
+/** Whether GitHub has a container package of the name CI pushes to: `ghcr.io/OWNER/NAME`. */
+export interface PackageRecord {
+  image: string;
+  state: "exists" | "missing" | "not-checked";
+  /** The package's page, where it exists. */
+  url?: string;
+  /** Why it could not be checked. */
+  reason?: string;
 }
 
 export interface Scorecard {

@@ -1,4 +1,12 @@
-import type { Catalogue, DeploymentRecord, Finding, Scorecard, Verification, WorkflowRef } from "./model.js";
+import type {
+  Catalogue,
+  DeploymentRecord,
+  Finding,
+  PackageRecord,
+  Scorecard,
+  Verification,
+  WorkflowRef,
+} from "./model.js";
 import { ruleNextAction } from "./next-steps.js";
 import { rescored } from "./score.js";
 
@@ -36,6 +44,8 @@ export interface GitHubRecords {
   workflows: Record<string, WorkflowRecords>;
   /** The latest deployment and its latest status, where delivery or a cloud deployment passes. */
   deployment?: DeploymentRecord | { unreadable: string } | null;
+  /** The container packages CI pushes to ghcr.io, where delivery passes. */
+  packages?: PackageRecord[];
 }
 
 /** Why no record at all was read: local files, a permission not granted. Said once, in the header. */
@@ -152,6 +162,8 @@ function verifiedFinding(f: Finding, records: GitHubRecords): Finding {
   const deployment = records.deployment;
   if (DEPLOYING_RULES.has(f.id) && f.status === "pass" && deployment && !("unreadable" in deployment))
     out.deployment = deployment;
+  if (f.id === "cicd.delivery" && f.status === "pass" && records.packages?.length)
+    out.packages = records.packages;
   // The one status rule: a pass resting on CI alone, every pipeline of it failing, is configured but failing.
   const ciOnly = evidence.length > 0 && evidence.every((e) => e.workflow);
   if (f.status === "pass" && ciOnly && out.verification?.state === "failing") {

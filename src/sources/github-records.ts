@@ -1,8 +1,9 @@
 import { LRUCache } from "lru-cache";
 import type { ProbotOctokit } from "probot";
-import type { DeploymentRecord, WorkflowRef } from "../engine/model.js";
+import type { DeploymentRecord, PackageRecord, WorkflowRef } from "../engine/model.js";
 import type { GitHubRecords, WorkflowRecords, WorkflowRun } from "../engine/verification.js";
 import { describeError } from "./github.js";
+import { readPackages, type PublishedImage } from "./ghcr-packages.js";
 
 type ProbotClient = InstanceType<typeof ProbotOctokit>;
 /** The REST methods read here: the app's Probot client has them, and so does any Octokit with REST methods. */
@@ -10,6 +11,8 @@ type RecordsClient = {
   rest: {
     actions: Pick<ProbotClient["rest"]["actions"], "listWorkflowRuns">;
     repos: Pick<ProbotClient["rest"]["repos"], "listDeployments" | "listDeploymentStatuses">;
+    packages: Pick<ProbotClient["rest"]["packages"], "getPackageForUser" | "getPackageForOrganization">;
+    users: Pick<ProbotClient["rest"]["users"], "getByUsername">;
   };
 };
 
@@ -27,6 +30,8 @@ export interface RecordsReader {
   workflowRuns(file: string, branch: string, scheduled: boolean): Promise<WorkflowRun[]>;
   /** The latest deployment with its latest status, or null when there is none. */
   latestDeployment(): Promise<DeploymentRecord | null>;
+  /** A container package of an account, where GitHub shows it; otherwise GitHub's error is thrown. */
+  containerPackage(owner: string, name: string): Promise<{ url: string }>;
 }
 
 /** Records read for one repository at one head, by workflow blob: shared by every audit of a process. */
@@ -51,15 +56,18 @@ export interface RecordsRequest {
   /** The blob SHA of a workflow file in the audited tree (a changed file is a new key). */
   blobOf: (path: string) => string | undefined;
   deployments: boolean;
+  /** The images CI pushes to ghcr.io, and whether the repository is private (a 404 then proves nothing). */
+  packages?: { images: PublishedImage[]; repositoryPrivate: boolean };
   /** The clock, for the "when" of the records. */
   now?: () => Date;
 }
 
 /** Why reading a record failed, in words for the scorecard; a missing workflow is not a failure. */
-function unreadable(e: unknown): string {
+export function unreadable(e: unknown): string {
   const status = (e as { status?: number }).status;
   const said = String((e as { response?: { data?: { message?: unknown } } }).response?.data?.message ?? "");
-  if (status === 403 && /not accessible by integration|must have admin/i.test(said))
+  // An app's or Action's token says "by integration", a fine-grained token "by personal access token".
+  if (status === 403 && /not accessible by (integration|personal access token)|must have admin/i.test(said))
     return "permission not granted";
   return describeError(e);
 }
@@ -122,12 +130,35 @@ export async function readRecords(
         records.deployment = { unreadable: unreadable(e) };
       }
   }
+  if (req.packages?.images.length) {
+    const { images, repositoryPrivate } = req.packages;
+    records.packages = await readPackages(reader, images, repositoryPrivate, {
+      get: (image) => cache.get<PackageRecord>(key(`package:${image}`))?.value,
+      set: (image, record) => cache.set(key(`package:${image}`), record),
+    });
+  }
   return records;
 }
 
 /** The Actions and Deployments APIs through an Octokit. */
-export function octokitRecordsReader(octokit: RecordsClient, owner: string, repo: string): RecordsReader {
+export function octokitRecordsReader(
+  octokit: RecordsClient,
+  owner: string,
+  repo: string,
+  /** The repository owner's account type (`User`, `Organization`), where it is known. */
+  ownerType?: string,
+): RecordsReader {
   const full = `${owner}/${repo}`.toLowerCase();
+  const accountTypes = new Map<string, Promise<string>>();
+  if (ownerType) accountTypes.set(owner.toLowerCase(), Promise.resolve(ownerType));
+  /** A user's and an organization's packages are read at different addresses: the type is asked once. */
+  const accountType = (login: string) => {
+    const known = accountTypes.get(login.toLowerCase());
+    if (known) return known;
+    const asked = octokit.rest.users.getByUsername({ username: login }).then(({ data }) => data.type);
+    accountTypes.set(login.toLowerCase(), asked);
+    return asked;
+  };
   return {
     async workflowRuns(file, branch, scheduled) {
       const { data } = await octokit.rest.actions.listWorkflowRuns({
@@ -168,6 +199,14 @@ export function octokitRecordsReader(octokit: RecordsClient, owner: string, repo
           ? { url: status.environment_url || status.log_url }
           : {}),
       };
+    },
+    async containerPackage(account, name) {
+      const at = { package_type: "container" as const, package_name: name };
+      const { data } =
+        (await accountType(account)) === "Organization"
+          ? await octokit.rest.packages.getPackageForOrganization({ ...at, org: account })
+          : await octokit.rest.packages.getPackageForUser({ ...at, username: account });
+      return { url: data.html_url };
     },
   };
 }
