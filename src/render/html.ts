@@ -1,7 +1,7 @@
 import type { Evidence, Finding, Scorecard, Status } from "../engine/model.js";
 import { escapeHtml, htmlInline } from "./inline.js";
 import { PAGE_STYLE } from "./page-style.js";
-import { definitionLine, evidenceLabel, verificationWords, type LinkFor } from "./status.js";
+import { definitionLine, deliveryRecords, evidenceLabel, verificationWords, type LinkFor } from "./status.js";
 
 export { escapeHtml };
 
@@ -67,9 +67,15 @@ function recordsMark(f: Finding, checkedAt: string | undefined): string {
 function ruleItem(f: Finding, links: LinkFor, checkedAt?: string): string {
   const head = `<div class="rule-head">${statusLabel(f.status)}<span class="rule-title">${escapeHtml(f.title)}</span><code>${escapeHtml(f.id)}</code>${recordsMark(f, checkedAt)}</div>`;
   const why = `<p class="why">${htmlInline(f.why)}</p>`;
-  const evidence = f.evidence.length
-    ? `<ul class="evidence">${f.evidence.map((e) => evidenceItem(e, links)).join("")}</ul>`
-    : "";
+  // The deployment and the published packages sit with the evidence of the delivery they are of.
+  const held = deliveryRecords(f, checkedAt).map((r) => {
+    const text = escapeHtml(r.words);
+    return `<li class="records">${r.url ? `<a href="${escapeHtml(safeHref(r.url))}">${text}</a>` : text}</li>`;
+  });
+  const evidence =
+    f.evidence.length || held.length
+      ? `<ul class="evidence">${f.evidence.map((e) => evidenceItem(e, links)).join("")}${held.join("")}</ul>`
+      : "";
   const shortfall =
     f.status === "partial" || f.status === "fail"
       ? `<p class="message">${htmlInline(f.message)}</p><p class="fix"><strong>Fix:</strong> ${htmlInline(f.remediation)} <a href="${escapeHtml(safeHref(f.docs))}">Docs<span class="visually-hidden"> for ${escapeHtml(f.id)}</span></a></p>`

@@ -2,7 +2,7 @@ import type { Finding, NextStep, Scorecard } from "../engine/model.js";
 import { codeSpan, markdownCell, markdownInline } from "./inline.js";
 import {
   definitionLine,
-  deploymentWords,
+  deliveryRecords,
   evidenceLabel,
   headline,
   STATUS_EMOJI,
@@ -47,11 +47,10 @@ export function nextStepLines(card: Scorecard, links: LinkFor, count = card.next
 function recordsSaid(f: Finding, checkedAt: string | undefined): string {
   const words = verificationWords(f.verification, checkedAt);
   const run = words ? ` · ${f.verification?.url ? `[${words}](${f.verification.url})` : words}` : "";
-  const d = f.deployment;
-  const deployed = d
-    ? ` · ${d.url && /^https?:\/\//.test(d.url) ? `[${deploymentWords(d, checkedAt)}](${d.url})` : deploymentWords(d, checkedAt)}`
-    : "";
-  return run + deployed;
+  const held = deliveryRecords(f, checkedAt)
+    .map((r) => ` · ${r.url ? `[${markdownInline(r.words)}](${r.url})` : markdownInline(r.words)}`)
+    .join("");
+  return run + held;
 }
 
 function ruleLine(f: Finding, links: LinkFor, withEvidence: boolean, checkedAt?: string): string {

@@ -47,8 +47,17 @@ export function renderSarif(card: Scorecard): string {
         level: r.status === "fail" ? "error" : "warning",
         message: { text: plainText(`${r.message} Fix: ${r.remediation}`) },
         locations,
-        // What GitHub's records said of the workflow behind it: a failing run is why a CI pass is partial.
-        ...(r.verification ? { properties: { verification: r.verification } } : {}),
+        // What GitHub's records said of the workflow behind it: a failing run is why a CI pass is partial;
+        // a delivery's deployment and packages say what the failing pipeline still delivered.
+        ...(r.verification || r.deployment || r.packages
+          ? {
+              properties: {
+                ...(r.verification ? { verification: r.verification } : {}),
+                ...(r.deployment ? { deployment: r.deployment } : {}),
+                ...(r.packages ? { packages: r.packages } : {}),
+              },
+            }
+          : {}),
       };
     });
   const sarif = {

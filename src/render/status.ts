@@ -1,4 +1,12 @@
-import type { DeploymentRecord, Evidence, Scorecard, Status, Verification } from "../engine/model.js";
+import type {
+  DeploymentRecord,
+  Evidence,
+  Finding,
+  PackageRecord,
+  Scorecard,
+  Status,
+  Verification,
+} from "../engine/model.js";
 import { rootPrefix } from "../engine/paths.js";
 
 export const STATUS_SYMBOL: Record<Status, string> = {
@@ -78,6 +86,30 @@ export function verificationWords(v: Verification | undefined, checkedAt?: strin
       ? `last ${v.failedRuns} runs failed`
       : `last run failed${ago(v.at, checkedAt)}`;
   return /schedule/.test(v.reason ?? "") ? "schedule never fired" : "never run";
+}
+
+/** `ghcr.io/learner/taxi: package published`, `…: no package of that name`, `…: could not be checked (why)` */
+export function packageWords(p: PackageRecord): string {
+  if (p.state === "exists") return `${p.image}: package published`;
+  if (p.state === "missing") return `${p.image}: no package of that name`;
+  return `${p.image}: could not be checked${p.reason ? ` (${p.reason})` : ""}`;
+}
+
+/** What GitHub holds of a delivery, beside its runs: the latest deployment and the published packages. */
+export function deliveryRecords(f: Finding, checkedAt?: string): { words: string; url?: string }[] {
+  const d = f.deployment;
+  const deployed = d
+    ? [
+        {
+          words: deploymentWords(d, checkedAt),
+          ...(d.url && /^https?:\/\//.test(d.url) ? { url: d.url } : {}),
+        },
+      ]
+    : [];
+  return [
+    ...deployed,
+    ...(f.packages ?? []).map((p) => ({ words: packageWords(p), ...(p.url ? { url: p.url } : {}) })),
+  ];
 }
 
 /** `deployed to production: success, 2 days ago` */

@@ -1,6 +1,13 @@
 import type { Scorecard, Status } from "../engine/model.js";
 import { plainText } from "./inline.js";
-import { definitionLine, evidenceLabel, headline, STATUS_SYMBOL, verificationWords } from "./status.js";
+import {
+  definitionLine,
+  deliveryRecords,
+  evidenceLabel,
+  headline,
+  STATUS_SYMBOL,
+  verificationWords,
+} from "./status.js";
 
 const COLOURS: Record<Status, string> = {
   pass: "32",
@@ -52,7 +59,12 @@ export function renderText(
     out.push("", paint("1", "Passing"));
     for (const f of passing) {
       const e = f.evidence[0];
-      const said = verificationWords(f.verification, card.verification?.at);
+      const said = [
+        verificationWords(f.verification, card.verification?.at),
+        ...deliveryRecords(f, card.verification?.at).map((r) => r.words),
+      ]
+        .filter((w) => w)
+        .join("; ");
       // An automated match says what runs it, here as in every other format.
       const runBy = e?.snippet?.match(/\((run by [^()]*)\)$/)?.[1];
       out.push(
