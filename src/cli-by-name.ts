@@ -4,6 +4,8 @@ import { audit } from "./engine/audit.js";
 import type { Snapshot } from "./engine/snapshot.js";
 import { linksAt } from "./render/status.js";
 import { loadCatalogue } from "./rules/load.js";
+import { RecordsCache } from "./sources/github-records.js";
+import { keepingWorkflows, verifyWithToken } from "./sources/records-with-token.js";
 import {
   countingSnapshot,
   GITHUB_API,
@@ -62,12 +64,13 @@ export async function auditByName(args: CliArgs, name: RepositoryName, io: Io): 
     const octokit = restClient({ token, apiUrl, userAgent: `${TOOL.name}/${TOOL.version}` });
     const repo = await openRepository(octokit, name, where);
     const at = `${repo.fullName}@${repo.sha.slice(0, 7)}`;
-    const snapshot = countingSnapshot(repo.snapshot, (done, of) =>
+    const kept = keepingWorkflows(repo.snapshot);
+    const snapshot = countingSnapshot(kept.snapshot, (done, of) =>
       progress.show(`${at}: tree read (${repo.snapshot.entries.length} files); read ${done} of ${of}`),
     );
     const catalogue = loadCatalogue();
     const config = await configOf(args, snapshot, catalogue);
-    const card = await audit(snapshot, {
+    const judged = await audit(snapshot, {
       catalogue,
       settings: settingsFrom(config.config),
       tool: TOOL,
@@ -75,6 +78,23 @@ export async function auditByName(args: CliArgs, name: RepositoryName, io: Io): 
       concurrency: BLOB_CONCURRENCY,
     });
     repo.checkReads();
+    progress.show(`${at}: reading GitHub's records…`);
+    // Without a token the hourly 60 requests go to the files; the records are read with one only.
+    const [owner, repoName] = repo.fullName.split("/");
+    const access = token
+      ? {
+          octokit,
+          owner,
+          repo: repoName,
+          defaultBranch: repo.defaultBranch,
+          private: repo.private,
+          ownerType: repo.ownerType,
+          head: io.records?.head ?? repo.sha,
+          prefix: "",
+          cache: io.records?.cache ?? new RecordsCache(),
+        }
+      : { unavailable: "no GITHUB_TOKEN is set" };
+    const card = await verifyWithToken(judged, access, kept.workflows, catalogue);
     progress.clear();
     const links = linksAt(repo.htmlUrl, repo.sha, config.config.paths.root);
     io.stdout(render(card, args.format, io.isTTY, undefined, links));

@@ -14,6 +14,8 @@ import { githubOrigin } from "./sources/git-remote.js";
 import { parseRepositoryName, type RepositoryName } from "./sources/github-repository.js";
 import { localConfig } from "./cli-config.js";
 import { LocalSource, reasonOf } from "./sources/local.js";
+import type { RecordsCache } from "./sources/github-records.js";
+import { keepingWorkflows, verifyWithToken, type RecordsAccess } from "./sources/records-with-token.js";
 import { TOOL } from "./version.js";
 
 const USAGE = `usage: mlops-audit DIR | OWNER/REPO[@REF] | https://github.com/OWNER/REPO [options]
@@ -38,6 +40,14 @@ export interface Io {
   stderrIsTTY?: boolean;
   /** The environment (GITHUB_TOKEN, GITHUB_API_URL); the process's own when not given. */
   env?: Record<string, string | undefined>;
+  /** GitHub's records, where the caller can read them for an audit the CLI cannot place on GitHub alone. */
+  records?: {
+    /** Where a directory's records are: the Action knows which repository and commit its workspace is. */
+    directory?: RecordsAccess | { unavailable: string };
+    /** Records read for another audit of the repository: a pull request's base reuses its head's. */
+    cache?: RecordsCache;
+    head?: string;
+  };
 }
 
 function parse(argv: string[], cwd: string) {
@@ -147,16 +157,20 @@ export async function main(argv: string[], io: Io): Promise<number> {
     );
     return 2;
   }
-  // A directory has no workflow runs to read: said once, in the header.
-  const card = localFilesOnly(
-    await audit(source, {
-      catalogue,
-      settings: settingsFrom(config.config),
-      tool: TOOL,
-      target: { name: basename(dir), path: args.dir },
-      progress: progress?.report,
-    }),
-  );
+  const access = io.records?.directory;
+  const kept = access ? keepingWorkflows(source) : undefined;
+  const judged = await audit(kept?.snapshot ?? source, {
+    catalogue,
+    settings: settingsFrom(config.config),
+    tool: TOOL,
+    target: { name: basename(dir), path: args.dir },
+    progress: progress?.report,
+  });
+  // A directory alone has no workflow runs to read: said once, in the header.
+  const card =
+    access && kept
+      ? await verifyWithToken(judged, access, kept.workflows, catalogue)
+      : localFilesOnly(judged);
   progress?.end();
   io.stdout(render(card, args.format, io.isTTY, badgeOf(dir)));
   const failBelow = args.failBelow ?? config.config.thresholds.fail_below;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { resilientOctokit } from "../src/app/octokit.js";
 import { fakeGitHubPerTest } from "./github/per-test.js";
-import { payload, pushEvent, testProbot } from "./github/probot.js";
+import { pushEvent, testProbot } from "./github/probot.js";
+import { completedRun, runsAnswer } from "./github/workflow-runs.js";
 
 const SHA = "c".repeat(40);
 const REPO = "learner/taxi-mlops";
@@ -19,26 +20,9 @@ const files: Record<string, Buffer> = Object.fromEntries(
   }).map(([path, text]) => [path, Buffer.from(text)]),
 );
 
-/** A completed run as the Actions API lists it: GitHub's own example of a workflow run, adjusted. */
-function run(conclusion: string, id: number, patch: Record<string, unknown> = {}) {
-  const example = payload("workflow_run", "completed").workflow_run as Record<string, unknown>;
-  return {
-    ...example,
-    id,
-    status: "completed",
-    conclusion,
-    event: "push",
-    head_branch: "main",
-    html_url: `https://github.com/${REPO}/actions/runs/${id}`,
-    updated_at: `2026-12-0${id % 9}T10:00:00Z`,
-    head_repository: { ...(example.head_repository as object), full_name: REPO },
-    ...patch,
-  };
-}
-const runs = (...list: unknown[]): [number, Record<string, unknown>] => [
-  200,
-  { total_count: list.length, workflow_runs: list },
-];
+const run = (conclusion: string, id: number, patch: Record<string, unknown> = {}) =>
+  completedRun(REPO, conclusion, id, patch);
+const runs = runsAnswer;
 
 const github = fakeGitHubPerTest();
 

@@ -110,6 +110,10 @@ export interface OpenedRepository {
   htmlUrl: string;
   fullName: string;
   private: boolean;
+  /** The default branch: the one whose workflow runs verify the audit, whatever ref was audited. */
+  defaultBranch: string;
+  /** `User` or `Organization`. */
+  ownerType: string;
   /** Throws the first failure that spoiled the reads, once the audit is over. */
   checkReads(): void;
   blobsRead(): number;
@@ -167,6 +171,8 @@ export async function openRepository(
     htmlUrl: found.data.html_url,
     fullName: found.data.full_name,
     private: found.data.private,
+    defaultBranch: found.data.default_branch,
+    ownerType: found.data.owner.type,
     checkReads() {
       if (watch.fatal) throw new RepositoryError(watch.fatal);
     },

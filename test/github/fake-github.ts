@@ -172,12 +172,59 @@ export class FakeGitHub {
 
   /** A commit's tree in one recursive answer, and one batched read of the files the audit should read. */
   commit(sha: string, files: Record<string, Buffer>, fetched = wantedPaths(files)): this {
-    const tree = treeOf(files);
+    return this.tree(sha, files).batch(files, fetched);
+  }
+
+  /** A commit's tree in one recursive answer. */
+  tree(sha: string, files: Record<string, Buffer>): this {
     this.scope
       .get(`${this.base}/git/trees/${sha}`)
       .query({ recursive: "1" })
-      .reply(200, { sha, url: `${API}${this.base}/git/trees/${sha}`, tree, truncated: false });
-    this.batch(files, fetched);
+      .reply(200, { sha, url: `${API}${this.base}/git/trees/${sha}`, tree: treeOf(files), truncated: false });
+    return this;
+  }
+
+  /**
+   * The repository and its default branch's commit, as an audit by name asks for them, then the commit's
+   * tree and one REST read per file the audit reads.
+   */
+  byName(
+    sha: string,
+    files: Record<string, Buffer>,
+    repository: { private?: boolean; ownerType?: string } = {},
+  ): this {
+    const { private: isPrivate = false, ownerType = "User" } = repository;
+    this.scope
+      .get(this.base)
+      .reply(200, {
+        id: 1,
+        name: this.repo,
+        full_name: `${this.owner}/${this.repo}`,
+        owner: { login: this.owner, type: ownerType },
+        private: isPrivate,
+        html_url: `https://github.com/${this.owner}/${this.repo}`,
+        default_branch: "main",
+      })
+      .get(`${this.base}/commits/main`)
+      .reply(200, sha, { "content-type": "application/vnd.github.sha; charset=utf-8" });
+    return this.tree(sha, files).blobs(files, wantedPaths(files));
+  }
+
+  /** The repository's deployments, newest first, and the latest statuses of the first. */
+  deployments(list: Record<string, unknown>[], statuses: Record<string, unknown>[] = []): this {
+    this.scope.get(`${this.base}/deployments`).query({ per_page: "1" }).reply(200, list);
+    if (list.length)
+      this.scope
+        .get(`${this.base}/deployments/${String(list[0].id)}/statuses`)
+        .query({ per_page: "1" })
+        .reply(200, statuses);
+    return this;
+  }
+
+  /** GitHub's answer for the owner's container package of this name (an organization's, with `org`). */
+  containerPackage(name: string, answer: [number, Record<string, unknown>], org = false): this {
+    const account = org ? `/orgs/${this.owner}` : `/users/${this.owner}`;
+    this.scope.get(`${account}/packages/container/${encodeURIComponent(name)}`).reply(...answer);
     return this;
   }
 

@@ -47,6 +47,7 @@ function kindOf(method: string, path: string): string {
   if (/^\/repos\/[^/]+\/[^/]+$/.test(path)) return "repository";
   if (path.includes("/actions/workflows/")) return "workflow runs";
   if (path.includes("/deployments")) return "deployments";
+  if (path.includes("/packages/container/")) return "packages";
   if (path.includes("/comments")) return method === "GET" ? "comments: list" : "comments: write";
   return `${method} other`;
 }
@@ -144,6 +145,7 @@ export class SimulatedGitHub {
       return [201, { token: "t", expires_at: "2099-01-01T00:00:00Z", permissions: this.permissions }];
     if (kind === "workflow runs") return this.workflowRuns(path);
     if (kind === "deployments") return [200, []];
+    if (kind === "packages") return this.containerPackage(path);
     if (kind === "config") return [404, { message: "Not Found" }];
     if (sha) return this.tree(sha);
     if (kind === "repository" || kind === "commit") return this.repositoryAnswer(kind, path);
@@ -212,6 +214,7 @@ export class SimulatedGitHub {
           id: 1,
           name: repo,
           full_name: `${owner}/${repo}`,
+          owner: { login: owner, type: "User" },
           private: false,
           html_url: `https://github.com/${owner}/${repo}`,
           default_branch: found.defaultBranch,
@@ -220,6 +223,15 @@ export class SimulatedGitHub {
     const sha = found.refs[decodeURIComponent(ref)] ?? (this.commits.has(ref) ? ref : undefined);
     // Asked with `application/vnd.github.sha`, GitHub answers a commit with its bare SHA.
     return sha ? [200, sha] : [422, { message: `No commit found for SHA: ${ref}` }];
+  }
+
+  /** Every image CI pushes was published: GitHub has a package of its name. */
+  private containerPackage(path: string): Answer {
+    const [, kind, owner, name] = /^\/(users|orgs)\/([^/]+)\/packages\/container\/([^/]+)$/.exec(path) ?? [];
+    if (!name) return [404, { message: "Not Found" }];
+    const package_name = decodeURIComponent(name);
+    const html_url = `https://github.com/${kind === "orgs" ? "orgs/" : "users/"}${owner}/packages/container/package/${name}`;
+    return [200, { id: 1, name: package_name, package_type: "container", html_url, visibility: "public" }];
   }
 
   /** Every workflow's latest default-branch run succeeded. */
