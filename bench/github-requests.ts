@@ -70,8 +70,11 @@ async function scenario(name: string, files: Files, batched: boolean, steps = 5)
   return rows;
 }
 
-/** `mlops-audit OWNER/REPO` from the command line: a fresh process, no cache, no token. */
-async function byName(name: string, slug: string, files: Files) {
+/**
+ * `mlops-audit OWNER/REPO` from the command line: a fresh process, no cache; with a token it also reads
+ * GitHub's records (every workflow's latest run green, no deployment, every pushed image published).
+ */
+async function byName(name: string, slug: string, files: Files, token?: string) {
   const sha = createHash("sha1").update(`by-name ${name}`).digest("hex");
   github.commit(sha, files).repository("learner", slug, "main", { main: sha });
   github.countedSince();
@@ -79,11 +82,12 @@ async function byName(name: string, slug: string, files: Files) {
     stdout: () => {},
     stderr: (s) => process.stderr.write(s),
     isTTY: false,
-    env: {},
+    env: token ? { GITHUB_TOKEN: token } : {},
   });
   if (code !== 0) throw new Error(`the by-name audit of ${slug} exited ${code}`);
   const counted = github.countedSince();
-  return row(name, `\`mlops-audit learner/${slug}\` (CLI, no token)`, counted, "REST only");
+  const how = token ? "CLI, GITHUB_TOKEN" : "CLI, no token";
+  return row(name, `\`mlops-audit learner/${slug}\` (${how})`, counted, "REST only");
 }
 
 const github = new SimulatedGitHub().intercept();
@@ -98,6 +102,12 @@ for (const batched of [false, true])
 rows.push(
   await byName("fixture: complete", "complete", completeFixture()),
   await byName(`portfolio, ${Object.keys(portfolioTree()).length} files`, "portfolio", portfolioTree()),
+  await byName(
+    `portfolio, ${Object.keys(portfolioTree()).length} files`,
+    "portfolio",
+    portfolioTree(),
+    "ghp_bench",
+  ),
 );
 writeSection("requests", [
   "## GitHub requests per audit",
@@ -115,7 +125,8 @@ writeSection("requests", [
   "request (`MLOPS_AUDIT_BATCHED_READS=false`); `batched` reads them through GitHub's GraphQL API, up to 100 files",
   "or 4 MB a query (the default). The larger trees show their first two events only. The installation grants",
   "`actions: read` and `deployments: read`, so each head the app audits also reads the latest runs of each workflow",
-  "that CI evidence comes from (one request each) and the latest deployment (one, two when there is one).",
+  "that CI evidence comes from (one request each) and the latest deployment (one, two when there is one). The",
+  "by-name audit reads the same records when it has `GITHUB_TOKEN`, and one package per image CI pushes to ghcr.io.",
   "",
   "| tree | event | reads | requests | KB received | by kind |",
   "|---|---|---|--:|--:|---|",
