@@ -78,7 +78,6 @@ export async function auditByName(args: CliArgs, name: RepositoryName, io: Io): 
       concurrency: BLOB_CONCURRENCY,
     });
     repo.checkReads();
-    progress.show(`${at}: reading GitHub's records…`);
     // Without a token the hourly 60 requests go to the files; the records are read with one only.
     const [owner, repoName] = repo.fullName.split("/");
     const access = token
@@ -94,6 +93,7 @@ export async function auditByName(args: CliArgs, name: RepositoryName, io: Io): 
           cache: io.records?.cache ?? new RecordsCache(),
         }
       : { unavailable: "no GITHUB_TOKEN is set" };
+    if (token) progress.show(`${at}: reading GitHub's records…`);
     const card = await verifyWithToken(judged, access, kept.workflows, catalogue);
     progress.clear();
     const links = linksAt(repo.htmlUrl, repo.sha, config.config.paths.root);

@@ -72,7 +72,8 @@ async function recordsAccess(
   cache: RecordsCache,
 ): Promise<RecordsAccess | { unavailable: string }> {
   const [owner, repo] = repository.split("/");
-  if (!octokit || !owner || !repo) return { unavailable: "the Action was given no token" };
+  if (!octokit) return { unavailable: "the Action was given no token" };
+  if (!owner || !repo) return { unavailable: "GITHUB_REPOSITORY does not name the repository" };
   let known = event;
   if (known?.default_branch === undefined || known.private === undefined)
     try {
