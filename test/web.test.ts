@@ -189,6 +189,7 @@ describe("the audit in the browser", () => {
             200,
             {
               full_name: "learner/taxi-mlops",
+              owner: { login: "learner", type: "User" },
               private: true,
               html_url: "https://github.com/learner/taxi-mlops",
               default_branch: "main",
