@@ -213,24 +213,32 @@ describe("the Action with its token", () => {
   });
   let runs = 0;
 
-  /** One run, in this process, in a runner's environment for a push to main; what it printed and wrote. */
-  async function action(repository: Record<string, unknown> = { private: false }) {
+  /**
+   * One run, in this process, in a runner's environment for a push to main (or the event given); what it
+   * printed and wrote.
+   */
+  async function action(
+    repository: Record<string, unknown> = { private: false },
+    event: { name: string; payload: Record<string, unknown> } = {
+      name: "push",
+      payload: payload("push", undefined, { after: SHA, ref: "refs/heads/main" }),
+    },
+  ) {
     const at = join(dir, `run-${++runs}`);
     for (const [path, text] of Object.entries(TEXTS)) {
       mkdirSync(dirname(join(at, "workspace", path)), { recursive: true });
       writeFileSync(join(at, "workspace", path), text);
     }
-    const event = join(at, "event.json");
-    writeFileSync(event, JSON.stringify(payload("push", undefined, { after: SHA, ref: "refs/heads/main" })));
-    const pushed = JSON.parse(readFileSync(event, "utf8"));
-    writeFileSync(event, JSON.stringify({ ...pushed, repository: { ...pushed.repository, ...repository } }));
+    const eventPath = join(at, "event.json");
+    const sent = event.payload as { repository: Record<string, unknown> };
+    writeFileSync(eventPath, JSON.stringify({ ...sent, repository: { ...sent.repository, ...repository } }));
     for (const name of ["summary", "output"]) writeFileSync(join(at, name), "");
     Object.assign(process.env, {
       GITHUB_WORKSPACE: join(at, "workspace"),
       GITHUB_REPOSITORY: REPO,
       GITHUB_SHA: SHA,
-      GITHUB_EVENT_NAME: "push",
-      GITHUB_EVENT_PATH: event,
+      GITHUB_EVENT_NAME: event.name,
+      GITHUB_EVENT_PATH: eventPath,
       GITHUB_SERVER_URL: "https://github.com",
       GITHUB_API_URL: "https://api.github.com",
       GITHUB_STEP_SUMMARY: join(at, "summary"),
@@ -305,5 +313,28 @@ describe("the Action with its token", () => {
       verification: { state: "failing" },
     });
     expect(got.summary).toContain("Configured but failing");
+  });
+
+  it("on a pull request, the base branch's scorecard reuses the head's records: no second read of them", async () => {
+    const BASE = "b".repeat(40);
+    records(runsAnswer(run("success", 3)), runsAnswer(run("success", 4)));
+    // The base, audited by name through the API: the same workflows, one test fewer.
+    const base = { ...files, "tests/test_more.py": Buffer.from("def test_more():\n    assert True\n") };
+    github.byName(BASE, base, { ref: BASE });
+    github.scope
+      .get(`/repos/${REPO}/issues/7/comments`)
+      .query({ per_page: "100" })
+      .reply(200, [])
+      .post(`/repos/${REPO}/issues/7/comments`)
+      .reply(201, { id: 1 });
+    const pr = payload("pull_request", "opened", {
+      number: 7,
+      pull_request: { number: 7, head: { sha: SHA, ref: "f" }, base: { sha: BASE, ref: "main" } },
+    });
+    const got = await action({ private: false }, { name: "pull_request", payload: pr });
+    expect(got.code).toBe(0);
+    expect(recordsRequests()).toHaveLength(4);
+    expect(got.summary).toContain("against `main`");
+    expect(got.summary).toContain(`\`cicd.tests\` · [last run ✓`);
   });
 });

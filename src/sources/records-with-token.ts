@@ -52,7 +52,7 @@ export interface RecordsAccess {
   cache: RecordsCache;
 }
 
-/** The file an audit read, by its repository path, as the audit read it. */
+/** The workflow files an audit read, as it read them, by their path in what it audited. */
 export type ReadWorkflows = ReadonlyMap<string, Uint8Array>;
 
 /**

@@ -185,15 +185,15 @@ export class FakeGitHub {
   }
 
   /**
-   * The repository and its default branch's commit, as an audit by name asks for them, then the commit's
+   * The repository and the commit of a ref (the default branch), as an audit by name asks for them, then the commit's
    * tree and one REST read per file the audit reads.
    */
   byName(
     sha: string,
     files: Record<string, Buffer>,
-    repository: { private?: boolean; ownerType?: string } = {},
+    repository: { private?: boolean; ownerType?: string; ref?: string } = {},
   ): this {
-    const { private: isPrivate = false, ownerType = "User" } = repository;
+    const { private: isPrivate = false, ownerType = "User", ref = "main" } = repository;
     this.scope
       .get(this.base)
       .reply(200, {
@@ -205,7 +205,7 @@ export class FakeGitHub {
         html_url: `https://github.com/${this.owner}/${this.repo}`,
         default_branch: "main",
       })
-      .get(`${this.base}/commits/main`)
+      .get(`${this.base}/commits/${ref}`)
       .reply(200, sha, { "content-type": "application/vnd.github.sha; charset=utf-8" });
     return this.tree(sha, files).blobs(files, wantedPaths(files));
   }
