@@ -69,6 +69,28 @@ describe("verification from GitHub's records", () => {
     expect(Number(/(\d+)\/100/.exec(red.output.title)![1])).toBeLessThan(score);
   });
 
+  it("where CI publishes to ghcr.io, the check run says whether the package exists, from the workflow already read", async () => {
+    const release =
+      "on:\n  push:\n    branches: [main]\nenv:\n  IMAGE_NAME: ${{ github.repository }}\njobs:\n  publish:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/build-push-action@v6\n        with:\n          push: true\n          tags: ghcr.io/${{ env.IMAGE_NAME }}:latest\n";
+    const withRelease = { ...files, ".github/workflows/release.yml": Buffer.from(release) };
+    github.token(GRANTED);
+    github.workflowRuns("ci.yml", runs(run("success", 3)));
+    github.workflowRuns("retrain.yml", runs(), true);
+    github.workflowRuns("release.yml", runs(run("success", 9)));
+    github.deployments([]);
+    github.containerPackage("taxi-mlops", [404, { message: "Package not found." }]);
+    github.noOrgConfig().checkRuns(SHA).commit(SHA, withRelease).checkRun(5);
+    const { probot } = await testProbot();
+    await probot.receive(pushEvent("v-pkg", SHA));
+    const [done] = github.bodies("POST", /check-runs$/) as { output: { text: string } }[];
+    expect(done.output.text).toContain("ghcr.io/learner/taxi-mlops: no package of that name");
+    // One lookup, and no file read a second time for it.
+    expect(github.requests.filter((r) => r.url.includes("/packages/"))).toHaveLength(1);
+    expect(
+      github.requests.filter((r) => r.url.includes("release.yml") && !r.url.includes("/actions/")),
+    ).toHaveLength(0);
+  });
+
   it("an installation without actions: read is not asked, and the audit says so once", async () => {
     github.token({ checks: "write", contents: "read" });
     const done = await audited();

@@ -68,6 +68,8 @@ export interface CommitJob {
   pageUrl?: string;
   /** Whose workflow runs count: GitHub's records are read on this branch only. */
   defaultBranch: string;
+  /** Whether the repository is private, and its owner's account type: where its GHCR packages are looked up. */
+  visibility?: { private: boolean; ownerType?: string };
   sha: string;
   trigger: Trigger;
   /** A re-run asks for a new check run even when one exists for the commit. */
@@ -95,6 +97,8 @@ export interface AuditOutcome {
 /** Where and how to audit: enough to judge a commit without a webhook (the public pages use it too). */
 export type AuditTarget = Pick<CommitJob, "octokit" | "repo" | "htmlUrl" | "config">;
 
+const GITHUB_WORKFLOW = /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/;
+
 /** The tree of a commit, from the cache when an earlier audit read it. */
 export function openSnapshot(state: AppState, target: Pick<AuditTarget, "octokit" | "repo">, sha: string) {
   const git = octokitGitReader(target.octokit, target.repo.owner, target.repo.repo, state.batchedReads);
@@ -108,10 +112,14 @@ export async function judgedOf(
   sha: string,
   notes: string[] = [],
   opened?: Promise<GitHubSnapshot>,
+  /** Filled with the GitHub workflow files the audit read, for verification, which reads none again. */
+  workflows?: Map<string, string>,
 ): Promise<Judged> {
   const snapshot = await (opened ?? openSnapshot(state, target, sha));
   const settings = settingsFrom(target.config.config);
   const files = await readSnapshot(snapshot, settings, MAX_FILE_BYTES, state.blobConcurrency);
+  if (workflows)
+    for (const [path, text] of files.texts) if (GITHUB_WORKFLOW.test(path)) workflows.set(path, text);
   const input = {
     settings,
     tool: TOOL,
@@ -133,13 +141,14 @@ export async function scorecardOf(...args: Parameters<typeof judgedOf>): Promise
  */
 export async function verifiedJudgedOf(
   state: AppState,
-  target: AuditTarget & { defaultBranch: string },
+  target: AuditTarget & Pick<CommitJob, "defaultBranch" | "visibility">,
   sha: string,
   options: { notes?: string[]; opened?: Promise<GitHubSnapshot>; recordsOf?: string } = {},
 ): Promise<Judged> {
   const snapshot = await (options.opened ?? openSnapshot(state, target, sha));
-  const judged = await judgedOf(state, target, sha, options.notes, Promise.resolve(snapshot));
-  const records = { ...target, sha: options.recordsOf ?? sha, snapshot };
+  const workflows = new Map<string, string>();
+  const judged = await judgedOf(state, target, sha, options.notes, Promise.resolve(snapshot), workflows);
+  const records = { ...target, sha: options.recordsOf ?? sha, snapshot, workflows };
   return { ...judged, card: await verifyScorecard(judged.card, records, state.catalogue, state.records) };
 }
 

@@ -2,6 +2,7 @@ import { rootPrefix } from "../engine/paths.js";
 import type { Catalogue, Scorecard } from "../engine/model.js";
 import { applyVerification, wantsDeployments, workflowsToVerify } from "../engine/verification.js";
 import { describeError, type GitHubSnapshot } from "../sources/github.js";
+import { deliveryWorkflows, publishedImages } from "../sources/ghcr-packages.js";
 import { octokitRecordsReader, readRecords, type RecordsCache } from "../sources/github-records.js";
 import type { Octokit, RepoRef } from "./github.js";
 
@@ -21,6 +22,18 @@ export interface VerifyTarget {
   defaultBranch: string;
   sha: string;
   snapshot: Pick<GitHubSnapshot, "blobSha">;
+  /** The workflow files the audit read, by path: what a passing delivery publishes is read from them. */
+  workflows?: ReadonlyMap<string, string>;
+  /** Unknown for an event that does not say: no package is looked up then. */
+  visibility?: { private: boolean; ownerType?: string };
+}
+
+/** The GHCR images a passing delivery pushes, from the workflow text the audit already read. */
+function imagesToCheck(card: Scorecard, target: VerifyTarget, root: string) {
+  if (root || !target.visibility || !target.workflows) return undefined;
+  const texts = deliveryWorkflows(card).flatMap((p) => target.workflows!.get(p) ?? []);
+  const images = publishedImages(texts, target.repo.owner, target.repo.repo);
+  return images.length ? { images, repositoryPrivate: target.visibility.private } : undefined;
 }
 
 /**
@@ -51,8 +64,9 @@ async function verifiedScorecard(
   if (permissions && !permissions.actions)
     return applyVerification(card, { unavailable: "permission not granted" }, catalogue);
   const root = rootPrefix(card.target.root);
+  const packages = imagesToCheck(card, target, root);
   const records = await readRecords(
-    octokitRecordsReader(target.octokit, target.repo.owner, target.repo.repo),
+    octokitRecordsReader(target.octokit, target.repo.owner, target.repo.repo, target.visibility?.ownerType),
     cache,
     {
       repository: `${target.repo.owner}/${target.repo.repo}`,
@@ -61,6 +75,7 @@ async function verifiedScorecard(
       workflows: workflowsToVerify(card).map((w) => ({ ...w, path: root + w.path })),
       blobOf: (path) => target.snapshot.blobSha(path),
       deployments: wantsDeployments(card) && (!permissions || !!permissions.deployments),
+      ...(packages ? { packages } : {}),
     },
   );
   if (root)

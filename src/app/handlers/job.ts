@@ -20,6 +20,10 @@ export async function commitJob(
     htmlUrl: context.payload.repository.html_url,
     pageUrl: pageFor(context),
     defaultBranch: context.payload.repository.default_branch,
+    visibility: {
+      private: context.payload.repository.private,
+      ownerType: context.payload.repository.owner?.type,
+    },
     config: config ?? (await loadRepositoryConfig(context, state.catalogue)),
     log: context.log,
   };
