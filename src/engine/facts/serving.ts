@@ -22,8 +22,10 @@ export interface ServingModule {
   predicts: boolean;
 }
 
-const APP_CONSTRUCTORS =
-  /^(fastapi\.(FastAPI|APIRouter)|flask\.(Flask|Blueprint)|litestar\.(Litestar|Router)|starlette\.applications\.Starlette|quart\.Quart|sanic\.Sanic)\(\)\.(?<verb>\w+)$/;
+const APP_CLASS =
+  "(fastapi\\.(FastAPI|APIRouter)|flask\\.(Flask|Blueprint)|litestar\\.(Litestar|Router)|starlette\\.applications\\.Starlette|quart\\.Quart|sanic\\.Sanic)";
+const APP_CLASSES = new RegExp(`^${APP_CLASS}$`);
+const APP_CONSTRUCTORS = new RegExp(`^${APP_CLASS}\\(\\)\\.(?<verb>\\w+)$`);
 const BARE_ROUTES = /^(litestar\.(post|get|put)|fastapi_utils\.\w+|robyn\.Robyn\(\)\.(post|get))$/;
 const PREDICTS =
   /(^|\.)(predict\w*|load_model|inference|infer|generate|from_pretrained|InferenceSession|load_learner)$|^(joblib|pickle|cloudpickle|dill|torch|skops\.io)\.loads?$|^tensorflow\.keras\.models\.load_model$|^transformers\.pipeline$|^ollama\.(chat|generate|Client\(\)\.(chat|generate)|AsyncClient\(\)\.(chat|generate))$|^langchain\w*\.(\w*Ollama\w*|VLLM\w*|LlamaCpp|HuggingFacePipeline)\(\)\.(invoke|ainvoke|stream|astream|batch)$|^llama_cpp\.Llama(\(\)\.\w+)?$/;
@@ -202,9 +204,6 @@ export function endpointsOf(
 ): ServiceEndpoint[] {
   return [...routeMethods(module, (name) => rename(name, module)), ...handlers(module, entryPoints)];
 }
-
-const APP_CLASSES =
-  /^(fastapi\.(FastAPI|APIRouter)|flask\.(Flask|Blueprint)|litestar\.(Litestar|Router)|starlette\.applications\.Starlette|quart\.Quart|sanic\.Sanic)$/;
 
 /**
  * An app made by the project's own factory (`app = create_app()`, `app = configure_api(FastAPI(...))`) is the
