@@ -98,9 +98,24 @@ export interface SplitResult {
   written: number;
 }
 
+/** `NAME=value`, `local NAME="value"`: a plain value (no expansion, no command) the script sets. */
+const SET_VARIABLE =
+  /^(?:(?:local|export|readonly|declare)\s+)?([A-Za-z_]\w*)=(?:"([^"$`]*)"|'([^']*)'|([^\s"'$`;|&]*))$/;
+const VARIABLE_USE = /"?\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))"?/g;
+
+/** A command with the plain variables the script set before it written out (`-f "${compose}"` → `-f a.yaml`). */
+function withVariables(command: string, variables: Map<string, string>): string {
+  if (!variables.size || !command.includes("$")) return command;
+  return command.replace(VARIABLE_USE, (whole, braced?: string, bare?: string) => {
+    const value = variables.get((braced ?? bare)!);
+    return value === undefined ? whole : value;
+  });
+}
+
 /** The simple commands of a shell text, with their lines, print-only ones left out. */
 export function splitShell(text: string, firstLine: number): SplitResult {
   const commands: ShellCommand[] = [];
+  const variables = new Map<string, string>();
   let written = 0;
   let dir = "";
   const physical = text.split("\n");
@@ -116,7 +131,9 @@ export function splitShell(text: string, firstLine: number): SplitResult {
     const masked = mask !== undefined;
     const beforeMask = masked ? logical.slice(0, logical.search(MASK)) : logical;
     for (const part of splitOperators(beforeMask)) {
-      const text = stripPrefixes(part);
+      const set = part.match(SET_VARIABLE);
+      if (set) variables.set(set[1], set[2] ?? set[3] ?? set[4] ?? "");
+      const text = stripPrefixes(withVariables(part, variables));
       // `cd dir && ./run.sh`: what follows runs in that folder (a variable, `~` or `-` leaves it unknown).
       const cd = text.match(/^cd\s+["']?([\w./-]+)["']?\s*$/);
       if (cd) dir = joinPath(dir, cd[1]) ?? "";
