@@ -1,5 +1,6 @@
 import { ProbotOctokit } from "probot";
-import { writeLimiter, type WriteBudget } from "./queue/write-budget.js";
+import { LocalWriteBudget, type WriteBudget } from "./queue/write-budget.js";
+import { throttleLimiters } from "./request-spacing.js";
 
 export interface RetryPolicy {
   /** Milliseconds per unit of backoff and of `retry-after` (1,000 in production: GitHub speaks in seconds). */
@@ -38,16 +39,23 @@ function throttleKey(options: Record<string, unknown>): { id?: string } {
   return installationId === undefined ? {} : { id: String(installationId) };
 }
 
+/** This process's writes, for clients not given a budget of their own. */
+const processWrites = new LocalWriteBudget();
+
 /**
  * How every GitHub request of the app behaves when GitHub fails. A 5xx or a 429 is retried three times,
  * after 1, 4 and 9 units; a primary or secondary rate limit (403) is retried twice after the wait GitHub
  * names, unless that wait is longer than the policy allows. Anything else (404, 422, …) is not retried:
  * the caller turns it into an unreadable file or a check run that says what failed.
  *
- * Writes are spaced per installation by the plugin's own limiter, which counts this process's writes
- * only; with a `writes` budget shared through Redis, the whole deployment counts as one client.
+ * Writes are spaced per installation from `writes`, which counts this process's writes unless it is a
+ * budget shared through Redis, with which the whole deployment counts as one client. A GraphQL query
+ * is a read and is not spaced (request-spacing.ts).
  */
-export function resilientOctokit(policy: RetryPolicy = PRODUCTION_RETRIES, writes?: WriteBudget) {
+export function resilientOctokit(
+  policy: RetryPolicy = PRODUCTION_RETRIES,
+  writes: WriteBudget = processWrites,
+) {
   return ProbotOctokit.defaults((options: Record<string, unknown>) => ({
     ...options,
     retry: {
@@ -63,7 +71,7 @@ export function resilientOctokit(policy: RetryPolicy = PRODUCTION_RETRIES, write
       retryAfterBaseValue: policy.unitMs,
       onRateLimit: rateLimitHandler(policy, "rate limit"),
       onSecondaryRateLimit: rateLimitHandler(policy, "secondary rate limit"),
-      ...(writes && { write: writeLimiter(writes) }),
+      ...throttleLimiters(writes),
     },
   }));
 }

@@ -97,18 +97,3 @@ export class RedisWriteBudget implements WriteBudget {
     this.redis.disconnect();
   }
 }
-
-/**
- * The throttling plugin asks its `write` limiter for a slot before every write (`write.key(id).schedule`);
- * this answers from a write budget instead of the plugin's in-process limiter.
- */
-export function writeLimiter(budget: WriteBudget) {
-  return {
-    key: (id: string | undefined) => ({
-      async schedule<A extends unknown[], T>(_options: unknown, job: (...args: A) => Promise<T>, ...args: A) {
-        await budget.reserve(id ?? "app");
-        return job(...args);
-      },
-    }),
-  };
-}
