@@ -1,4 +1,5 @@
 import { ProbotOctokit } from "probot";
+import { answerStore, conditionalRequests } from "./conditional-requests.js";
 import { LocalWriteBudget, type WriteBudget } from "./queue/write-budget.js";
 import { throttleLimiters } from "./request-spacing.js";
 
@@ -50,30 +51,33 @@ const processWrites = new LocalWriteBudget();
  *
  * Writes are spaced per installation from `writes`, which counts this process's writes unless it is a
  * budget shared through Redis, with which the whole deployment counts as one client. A GraphQL query
- * is a read and is not spaced (request-spacing.ts).
+ * is a read and is not spaced (request-spacing.ts). A GET answered before is asked again conditionally
+ * (conditional-requests.ts).
  */
 export function resilientOctokit(
   policy: RetryPolicy = PRODUCTION_RETRIES,
   writes: WriteBudget = processWrites,
 ) {
-  return ProbotOctokit.defaults((options: Record<string, unknown>) => ({
-    ...options,
-    retry: {
-      enabled: true,
-      retries: 3,
-      retryAfterBaseValue: policy.unitMs,
-      doNotRetry: [400, 401, 403, 404, 410, 422, 451],
-    },
-    throttle: {
-      ...(options.throttle as object | undefined),
-      ...throttleKey(options),
-      enabled: true,
-      retryAfterBaseValue: policy.unitMs,
-      onRateLimit: rateLimitHandler(policy, "rate limit"),
-      onSecondaryRateLimit: rateLimitHandler(policy, "secondary rate limit"),
-      ...throttleLimiters(writes),
-    },
-  }));
+  return ProbotOctokit.plugin(conditionalRequests(answerStore())).defaults(
+    (options: Record<string, unknown>) => ({
+      ...options,
+      retry: {
+        enabled: true,
+        retries: 3,
+        retryAfterBaseValue: policy.unitMs,
+        doNotRetry: [400, 401, 403, 404, 410, 422, 451],
+      },
+      throttle: {
+        ...(options.throttle as object | undefined),
+        ...throttleKey(options),
+        enabled: true,
+        retryAfterBaseValue: policy.unitMs,
+        onRateLimit: rateLimitHandler(policy, "rate limit"),
+        onSecondaryRateLimit: rateLimitHandler(policy, "secondary rate limit"),
+        ...throttleLimiters(writes),
+      },
+    }),
+  );
 }
 
 export const AppOctokit = resilientOctokit();
