@@ -74,6 +74,31 @@ describe("a push to the default branch", () => {
     expect(github.bodies("POST", /check-runs$/)).toHaveLength(1);
   });
 
+  it("reads the files while GitHub lists the commit's check runs", async () => {
+    github.token().noOrgConfig().commit(SHA, files);
+    github.checkRun(7);
+    const batchSent = new Promise<void>((resolve) =>
+      github.scope.on("request", (req: { path: string }) => req.path === "/graphql" && resolve()),
+    );
+    let listedAfterBatch = false;
+    // GitHub holds the list until the batched read has been sent, or three seconds: an audit that waits
+    // for the list before reading would meet the three seconds.
+    github.scope
+      .get(`${github.base}/commits/${SHA}/check-runs`)
+      .query({ check_name: "MLOps readiness", filter: "latest", per_page: "20" })
+      .reply(async () => {
+        listedAfterBatch = await Promise.race([
+          batchSent.then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000)),
+        ]);
+        return [200, { total_count: 0, check_runs: [] }];
+      });
+    const { probot } = await testProbot();
+    await probot.receive(push("d-5"));
+    expect(listedAfterBatch).toBe(true);
+    expect(github.completions()).toHaveLength(1);
+  });
+
   it("ignores other branches, deleted branches and bot senders", async () => {
     const { probot } = await testProbot();
     await probot.receive(push("d-3", { ref: "refs/heads/feature" }));

@@ -77,7 +77,7 @@ export interface CommitJob {
   /** The caller needs the scorecard even when the commit was already checked (to write a comment). */
   needScorecard: boolean;
   config: ConfigResult;
-  /** The commit's snapshot, when the handler opened it already (to read the config in it). */
+  /** The commit's snapshot, when the handler opened it already (to read the config in it, or alongside it). */
   snapshot?: Promise<GitHubSnapshot>;
   /** For a pull request: the base to compare with. */
   base?: { sha: string; label: string };
@@ -105,19 +105,35 @@ export function openSnapshot(state: AppState, target: Pick<AuditTarget, "octokit
   return GitHubSnapshot.open(git, sha, state.cache);
 }
 
+/** A commit's tree and the files its rules read, as the target's config asks. */
+export interface CommitFiles {
+  snapshot: GitHubSnapshot;
+  files: Awaited<ReturnType<typeof readSnapshot>>;
+}
+
+export async function readCommit(
+  state: AppState,
+  target: Pick<AuditTarget, "octokit" | "repo" | "config">,
+  sha: string,
+  opened?: Promise<GitHubSnapshot>,
+): Promise<CommitFiles> {
+  const snapshot = await (opened ?? openSnapshot(state, target, sha));
+  const settings = settingsFrom(target.config.config);
+  return { snapshot, files: await readSnapshot(snapshot, settings, MAX_FILE_BYTES, state.blobConcurrency) };
+}
+
 /** A commit's scorecard and the fixes for its failing rules, judged on an engine thread where there are some. */
 export async function judgedOf(
   state: AppState,
   target: AuditTarget,
   sha: string,
   notes: string[] = [],
-  opened?: Promise<GitHubSnapshot>,
+  read: Promise<CommitFiles> = readCommit(state, target, sha),
   /** Filled with the GitHub workflow files the audit read, for verification, which reads none again. */
   workflows?: Map<string, string>,
 ): Promise<Judged> {
-  const snapshot = await (opened ?? openSnapshot(state, target, sha));
+  const { snapshot, files } = await read;
   const settings = settingsFrom(target.config.config);
-  const files = await readSnapshot(snapshot, settings, MAX_FILE_BYTES, state.blobConcurrency);
   if (workflows)
     for (const [path, text] of files.texts) if (GITHUB_WORKFLOW.test(path)) workflows.set(path, text);
   const input = {
@@ -143,12 +159,12 @@ export async function verifiedJudgedOf(
   state: AppState,
   target: AuditTarget & Pick<CommitJob, "defaultBranch" | "visibility">,
   sha: string,
-  options: { notes?: string[]; opened?: Promise<GitHubSnapshot>; recordsOf?: string } = {},
+  options: { notes?: string[]; read?: Promise<CommitFiles>; recordsOf?: string } = {},
 ): Promise<Judged> {
-  const snapshot = await (options.opened ?? openSnapshot(state, target, sha));
+  const read = options.read ?? readCommit(state, target, sha);
   const workflows = new Map<string, string>();
-  const judged = await judgedOf(state, target, sha, options.notes, Promise.resolve(snapshot), workflows);
-  const records = { ...target, sha: options.recordsOf ?? sha, snapshot, workflows };
+  const judged = await judgedOf(state, target, sha, options.notes, read, workflows);
+  const records = { ...target, sha: options.recordsOf ?? sha, snapshot: (await read).snapshot, workflows };
   return { ...judged, card: await verifyScorecard(judged.card, records, state.catalogue, state.records) };
 }
 
@@ -196,6 +212,11 @@ function pendingCheckRun(state: AppState, job: CommitJob, existing: number | und
 
 async function checkCommit(state: AppState, job: CommitJob): Promise<AuditOutcome | undefined> {
   const { octokit, repo, log } = job;
+  // The files are read while GitHub lists the commit's runs: neither answer waits for the other. Listed
+  // here, inside the commit's turn in the queue, the runs include any that a joined audit wrote.
+  const read = readCommit(state, job, job.sha, job.snapshot);
+  // An audit that stops at the list leaves the read unawaited; an audit that goes on meets its error.
+  read.catch(() => {});
   const existing = job.rerun ? undefined : await findCheckRun(octokit, repo, job.sha);
   if (existing?.status === "completed" && !job.needScorecard) {
     log.info({ sha: job.sha, checkRun: existing.id }, "commit already audited; nothing to do");
@@ -207,7 +228,7 @@ async function checkCommit(state: AppState, job: CommitJob): Promise<AuditOutcom
     const notes = job.config.ok
       ? configWarnings(job.config.config).map((w) => `Config: ${w}.`)
       : [`The config is invalid, so this audit used the defaults: ${job.config.error}`];
-    const { card, fixes } = await verifiedJudgedOf(state, job, job.sha, { notes, opened: job.snapshot });
+    const { card, fixes } = await verifiedJudgedOf(state, job, job.sha, { notes, read });
     const base = await baseScorecard(state, job);
     const delta = base && job.base ? deltaOf(base, card, job.base.label) : undefined;
     const conclusion = conclusionOf(card.score, job.config.config.thresholds);

@@ -2,7 +2,7 @@ import type { Context } from "probot";
 import { linksAt } from "../../render/status.js";
 import { renderComment } from "../../render/comment.js";
 import { COMMENT_MARKER } from "../../render/markdown.js";
-import { auditCommit, type AppState, type Trigger } from "../auditor.js";
+import { auditCommit, openSnapshot, type AppState, type Trigger } from "../auditor.js";
 import { upsertStickyComment } from "../publish/sticky.js";
 import { badgeFor, commitJob } from "./job.js";
 
@@ -21,6 +21,9 @@ export async function auditPullRequest(
   pr: PullRequestRef,
   trigger: Trigger,
 ): Promise<void> {
+  // The head's tree is read while the config is: it does not depend on it.
+  const snapshot = openSnapshot(state, { octokit: context.octokit, repo: context.repo() }, pr.head.sha);
+  snapshot.catch(() => {}); // its error is the audit's, met when the audit reads the files
   const job = await commitJob(context, state, {
     sha: pr.head.sha,
     trigger,
@@ -28,7 +31,7 @@ export async function auditPullRequest(
     needScorecard: true,
     base: { sha: pr.base.sha, label: pr.base.ref },
   });
-  const outcome = await auditCommit(state, job);
+  const outcome = await auditCommit(state, { ...job, snapshot });
   if (!outcome) return;
   const body = renderComment(outcome.card, {
     links: linksAt(job.htmlUrl, job.sha, job.config.config.paths.root),
