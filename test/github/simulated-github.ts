@@ -56,8 +56,8 @@ export class SimulatedGitHub {
   private readonly commits = new Map<string, Files>();
   private readonly blobs = new Map<string, string>();
   readonly checkRuns: CheckRun[] = [];
-  /** Every request since the last `countedSince`: its kind and the bytes of its answer. */
-  private counted: { kind: string; bytes: number }[] = [];
+  /** Every request since the last `countedSince`: its kind, GitHub's status and the bytes of its answer. */
+  private counted: { kind: string; status: number; bytes: number }[] = [];
   /** Called with each request's kind and body before it is answered (a test or benchmark waits on one). */
   onRequest: (kind: string, body: unknown) => void = () => {};
   /** What the installation granted, as its token says: the audit reads workflow runs and deployments. */
@@ -114,7 +114,7 @@ export class SimulatedGitHub {
     return text === undefined ? undefined : Buffer.from(text);
   }
 
-  countedSince(): { kind: string; bytes: number }[] {
+  countedSince(): { kind: string; status: number; bytes: number }[] {
     const out = this.counted;
     this.counted = [];
     return out;
@@ -125,15 +125,30 @@ export class SimulatedGitHub {
     return this.checkRuns.filter((r) => r.head_sha === sha);
   }
 
-  answer(method: string, path: string, body: unknown, query = new URLSearchParams()): Answer {
+  /**
+   * GitHub's answer. A GET answered 200 carries an ETag of its body, and a GET that sends that ETag back
+   * in `If-None-Match` (`ifNoneMatch`) is answered 304 with no body, as GitHub does.
+   */
+  answer(
+    method: string,
+    path: string,
+    body: unknown,
+    query = new URLSearchParams(),
+    ifNoneMatch?: string,
+  ): Answer {
     const kind = kindOf(method, path);
     this.onRequest(kind, body);
-    const answer =
+    let answer =
       this.routes.reduce<Answer | undefined>(
         (a, route) => a ?? route(method, path, body, query),
         undefined,
       ) ?? this.route(kind, method, path, body);
-    this.counted.push({ kind, bytes: Buffer.byteLength(JSON.stringify(answer[1])) });
+    if (method === "GET" && answer[0] === 200) {
+      const etag = `"${createHash("sha1").update(JSON.stringify(answer[1])).digest("hex")}"`;
+      answer = etag === ifNoneMatch ? [304, "", { etag }] : [200, answer[1], { ...answer[2], etag }];
+    }
+    const bytes = answer[0] === 304 ? 0 : Buffer.byteLength(JSON.stringify(answer[1]));
+    this.counted.push({ kind, status: answer[0], bytes });
     return answer;
   }
 
@@ -269,12 +284,16 @@ export class SimulatedGitHub {
   intercept(latencyMs = 0): this {
     nock.disableNetConnect();
     const scope = nock("https://api.github.com").persist();
-    for (const method of ["get", "post", "patch"] as const)
+    const answer = (method: string, uri: string, body: unknown, ifNoneMatch: unknown) =>
+      this.answer(method, uri.split("?")[0], body, undefined, ifNoneMatch as string | undefined);
+    for (const method of ["GET", "POST", "PATCH"])
       scope
-        .intercept(/.*/, method.toUpperCase())
+        .intercept(/.*/, method)
         .query(true)
         .delay(latencyMs)
-        .reply((uri, body) => this.answer(method.toUpperCase(), uri.split("?")[0], body));
+        .reply(function (uri, body) {
+          return answer(method, uri, body, this.req.headers["if-none-match"]);
+        });
     return this;
   }
 
@@ -331,7 +350,14 @@ export class SimulatedGitHub {
           body,
           authorization: req.headers.authorization,
         });
-        const [status, answer, headers] = this.answer(req.method!, url.pathname, body, url.searchParams);
+        const ifNoneMatch = req.headers["if-none-match"];
+        const [status, answer, headers] = this.answer(
+          req.method!,
+          url.pathname,
+          body,
+          url.searchParams,
+          ifNoneMatch,
+        );
         const allowance = browser
           ? {
               "x-ratelimit-limit": "60",
@@ -347,7 +373,7 @@ export class SimulatedGitHub {
             ...allowance,
             ...headers,
           });
-          res.end(text ? answer : JSON.stringify(answer));
+          res.end(status === 304 ? undefined : text ? answer : JSON.stringify(answer));
         }, latencyMs);
       });
     });
