@@ -13,7 +13,8 @@ type Output = { conclusion: string; output: { summary: string; text: string } };
 
 /**
  * Audits a push whose commit holds `config` as `.github/mlops-audit.yml`, or none; a push reads its
- * config from the audited tree, and only without one asks the org's `.github` repository.
+ * config from the audited tree, and uses the org's `.github` repository only without one (it asks for
+ * it while the tree is read, so a tree with a config is asked about the org's too, here a 404).
  */
 async function auditWith(config: string | null, setupOrg: () => void = () => {}): Promise<Output> {
   github.token();
@@ -21,7 +22,7 @@ async function auditWith(config: string | null, setupOrg: () => void = () => {})
   const tree = config === null ? files : { ...files, ".github/mlops-audit.yml": Buffer.from(config) };
   // The config is read alone, before the batch of the files the rules need.
   github.checkRuns(SHA).commit(SHA, tree);
-  if (config !== null) github.blobs(tree, [".github/mlops-audit.yml"]);
+  if (config !== null) github.blobs(tree, [".github/mlops-audit.yml"]).noOrgConfig();
   github.checkRun(7);
   const { probot } = await testProbot();
   await probot.receive(push("k-1"));

@@ -99,6 +99,32 @@ describe("a push to the default branch", () => {
     expect(github.completions()).toHaveLength(1);
   });
 
+  it("asks for the org's fallback config while the tree is read", async () => {
+    const orgAsked = new Promise<void>((resolve) =>
+      github.scope.on(
+        "request",
+        (req: { path: string }) => req.path.startsWith("/repos/learner/.github/") && resolve(),
+      ),
+    );
+    let treeAfterOrg = false;
+    // GitHub holds the tree until the org's config has been asked for, or three seconds.
+    github.scope
+      .get(`${github.base}/git/trees/${SHA}`)
+      .query({ recursive: "1" })
+      .reply(async () => {
+        treeAfterOrg = await Promise.race([
+          orgAsked.then(() => true),
+          new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000)),
+        ]);
+        return [200, { sha: SHA, tree: [], truncated: false }];
+      });
+    github.token().noOrgConfig().checkRuns(SHA).checkRun(7);
+    const { probot } = await testProbot();
+    await probot.receive(push("d-6"));
+    expect(treeAfterOrg).toBe(true);
+    expect(github.completions()).toHaveLength(1);
+  });
+
   it("ignores other branches, deleted branches and bot senders", async () => {
     const { probot } = await testProbot();
     await probot.receive(push("d-3", { ref: "refs/heads/feature" }));
@@ -175,7 +201,12 @@ describe("the readiness issue", () => {
     const SHA2 = "9".repeat(40);
     // The config is in the pushed commit's own tree, read before the files the rules need.
     const configured = { ...files, ".github/mlops-audit.yml": Buffer.from("report:\n  issue: true\n") };
-    github.token().checkRuns(SHA).commit(SHA, configured).blobs(configured, [".github/mlops-audit.yml"]);
+    github
+      .token()
+      .noOrgConfig() // asked for while the tree is read, then remembered for the owner
+      .checkRuns(SHA)
+      .commit(SHA, configured)
+      .blobs(configured, [".github/mlops-audit.yml"]);
     github.checkRun(7);
     github.scope
       .get(`${repo}/issues`)

@@ -46,25 +46,12 @@ const ORG_CONFIG_TTL_MS = 10 * 60_000;
 export const orgConfigCache = () =>
   new LRUCache<string, ConfigResult>({ max: 10_000, ttl: ORG_CONFIG_TTL_MS });
 
-/**
- * The config of a new head on the default branch, read from the audited commit itself: the tree is
- * read for the audit anyway, and the file's blob is cached by SHA, so a re-audit pays nothing for it.
- * A file that uses `_extends` is left to Probot, which knows how to follow it. Without a file, the
- * org's `.github` repository is the fallback, remembered per owner for ten minutes.
- */
-export async function loadHeadConfig(
+/** The org's `.github` fallback config, remembered per owner for ten minutes. */
+export async function loadOrgConfig(
   context: Context,
-  snapshot: Snapshot,
   catalogue: Catalogue,
   orgConfigs: ReturnType<typeof orgConfigCache>,
 ): Promise<ConfigResult> {
-  const file = await snapshot.read(CONFIG_PATH);
-  if (file.ok) {
-    const text = new TextDecoder().decode(file.bytes);
-    if (/^_extends\s*:/m.test(text)) return loadRepositoryConfig(context, catalogue);
-    return parseConfig(text, CONFIG_PATH, catalogue);
-  }
-  if (file.reason !== "not in the tree") return validateFailure(CONFIG_PATH, file.reason);
   const { owner } = context.repo();
   const known = orgConfigs.get(owner);
   if (known) return known;
@@ -75,4 +62,26 @@ export async function loadHeadConfig(
   // A failed read (GitHub down, a YAML error being fixed) is tried again next time.
   if (org.ok) orgConfigs.set(owner, org);
   return org;
+}
+
+/**
+ * The config of a new head on the default branch, read from the audited commit itself: the tree is
+ * read for the audit anyway, and the file's blob is cached by SHA, so a re-audit pays nothing for it.
+ * A file that uses `_extends` is left to Probot, which knows how to follow it. Without a file, the
+ * org's `.github` repository is the fallback (`orgConfig`, which the caller may have asked for already).
+ */
+export async function loadHeadConfig(
+  context: Context,
+  snapshot: Snapshot,
+  catalogue: Catalogue,
+  orgConfig: Promise<ConfigResult>,
+): Promise<ConfigResult> {
+  const file = await snapshot.read(CONFIG_PATH);
+  if (file.ok) {
+    const text = new TextDecoder().decode(file.bytes);
+    if (/^_extends\s*:/m.test(text)) return loadRepositoryConfig(context, catalogue);
+    return parseConfig(text, CONFIG_PATH, catalogue);
+  }
+  if (file.reason !== "not in the tree") return validateFailure(CONFIG_PATH, file.reason);
+  return orgConfig;
 }

@@ -4,7 +4,7 @@ import { renderMarkdown } from "../../render/markdown.js";
 import { DEFAULT_CONFIG, type ConfigResult } from "../../config/load.js";
 import type { GitHubSnapshot } from "../../sources/github.js";
 import { auditCommit, openSnapshot, type AppState } from "../auditor.js";
-import { loadHeadConfig } from "../config.js";
+import { loadHeadConfig, loadOrgConfig } from "../config.js";
 import { upsertReadinessIssue } from "../publish/sticky.js";
 import { badgeFor, commitJob } from "./job.js";
 
@@ -19,13 +19,16 @@ async function auditDefaultHead(
   sha: string,
   trigger: "push" | "check_suite",
 ) {
-  // The head's tree comes first: the config is read from it, and the audit reuses it.
+  // The head's tree comes first: the config is read from it, and the audit reuses it. The org's fallback
+  // config is asked for meanwhile, since a repository without a config of its own needs it next; it is
+  // remembered per owner, so a repository with one pays for it at most once in ten minutes.
   const snapshot = openSnapshot(state, { octokit: context.octokit, repo: context.repo() }, sha);
+  const orgConfig = loadOrgConfig(context, state.catalogue, state.orgConfigs);
   const job = await commitJob(
     context,
     state,
     { sha, trigger, rerun: false, needScorecard: false },
-    await headConfig(state, context, snapshot),
+    await headConfig(state, context, snapshot, orgConfig),
   );
   const wantsIssue = job.config.config.report.issue;
   const outcome = await auditCommit(state, { ...job, snapshot, needScorecard: wantsIssue });
@@ -50,10 +53,11 @@ async function headConfig(
   state: AppState,
   context: Context<"push" | "check_suite.requested">,
   snapshot: Promise<GitHubSnapshot>,
+  orgConfig: Promise<ConfigResult>,
 ): Promise<ConfigResult> {
   const opened = await snapshot.catch(() => undefined);
   return opened
-    ? loadHeadConfig(context, opened, state.catalogue, state.orgConfigs)
+    ? loadHeadConfig(context, opened, state.catalogue, orgConfig)
     : { ok: true, config: DEFAULT_CONFIG };
 }
 
