@@ -88,6 +88,25 @@ describe("conditional requests", () => {
     expect(sent).toEqual([undefined, undefined, undefined]);
   });
 
+  it("hands each caller its own copy, so a caller that changes its answer does not change the next", async () => {
+    github.token();
+    const runs = (status: number) => {
+      const body = { total_count: 1, check_runs: [{ id: 7, name: "MLOps readiness" }] };
+      github.scope
+        .get(`${github.base}/commits/${"a".repeat(40)}/check-runs`)
+        .reply(status, status === 304 ? "" : body, { etag: '"r1"' });
+    };
+    runs(200);
+    runs(304);
+    const { octokit } = await installationClient();
+    const list = () =>
+      octokit.rest.checks.listForRef({ owner: "learner", repo: "taxi-mlops", ref: "a".repeat(40) });
+    (await list()).data.check_runs.pop();
+    const again = await list();
+    expect(again.status).toBe(304);
+    expect(again.data.check_runs.map((r) => r.id)).toEqual([7]);
+  });
+
   it("never sends one installation's ETag for another, nor hands it the other's answer", async () => {
     const Octokit = resilientOctokit({ unitMs: 1, maxWaitSeconds: 60 });
     github.token();

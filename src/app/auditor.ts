@@ -111,6 +111,7 @@ export interface CommitFiles {
   files: Awaited<ReturnType<typeof readSnapshot>>;
 }
 
+/** Opens the commit's tree (unless the caller did) and reads the files the config's rules ask for. */
 export async function readCommit(
   state: AppState,
   target: Pick<AuditTarget, "octokit" | "repo" | "config">,

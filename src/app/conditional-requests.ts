@@ -51,10 +51,13 @@ export function conditionalRequests(store: ReturnType<typeof answerStore>) {
       try {
         const response = await request(requestOptions);
         const etag = response.headers.etag;
-        if (response.status === 200 && typeof etag === "string") store.set(key, { etag, response });
+        // Copies in and out: a caller may change the answer it is handed (pagination does).
+        if (response.status === 200 && typeof etag === "string")
+          store.set(key, { etag, response: structuredClone(response) });
         return response;
       } catch (e) {
-        if (stored && (e as { status?: number }).status === 304) return { ...stored.response, status: 304 };
+        if (stored && (e as { status?: number }).status === 304)
+          return { ...structuredClone(stored.response), status: 304 };
         throw e;
       }
     });
