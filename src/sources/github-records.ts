@@ -86,39 +86,39 @@ export async function readRecords(
 ): Promise<GitHubRecords> {
   const key = (what: string) => `${req.repository}@${req.head}:${what}`;
   const workflows: Record<string, WorkflowRecords> = {};
-  await Promise.all(
-    req.workflows.map(async (w) => {
-      if (!RUNNABLE.test(w.path)) {
-        workflows[w.path] = {
-          unreadable: "GitHub runs only the workflows in .github/workflows/ at the root",
-        };
-        return;
-      }
-      const k = key(`${w.path}#${req.blobOf(w.path) ?? "?"}`);
-      const cached = cache.get<WorkflowRecords>(k);
-      if (cached) {
-        workflows[w.path] = cached.value;
-        return;
-      }
-      const file = w.path.slice(w.path.lastIndexOf("/") + 1);
-      try {
-        const runs = await reader.workflowRuns(file, req.defaultBranch, w.scheduled);
-        workflows[w.path] = { runs };
-        cache.set(k, workflows[w.path]);
-      } catch (e) {
-        if ((e as { status?: number }).status === 404) {
-          workflows[w.path] = { missing: true };
-          cache.set(k, workflows[w.path]);
-        } else workflows[w.path] = { unreadable: unreadable(e) };
-      }
-    }),
-  );
   const records: GitHubRecords = {
     at: (req.now?.() ?? new Date()).toISOString(),
     defaultBranch: req.defaultBranch,
     workflows,
   };
-  if (req.deployments) {
+  // The three kinds of record are independent: read together, they cost one round trip, not three.
+  const workflowReads = req.workflows.map(async (w) => {
+    if (!RUNNABLE.test(w.path)) {
+      workflows[w.path] = {
+        unreadable: "GitHub runs only the workflows in .github/workflows/ at the root",
+      };
+      return;
+    }
+    const k = key(`${w.path}#${req.blobOf(w.path) ?? "?"}`);
+    const cached = cache.get<WorkflowRecords>(k);
+    if (cached) {
+      workflows[w.path] = cached.value;
+      return;
+    }
+    const file = w.path.slice(w.path.lastIndexOf("/") + 1);
+    try {
+      const runs = await reader.workflowRuns(file, req.defaultBranch, w.scheduled);
+      workflows[w.path] = { runs };
+      cache.set(k, workflows[w.path]);
+    } catch (e) {
+      if ((e as { status?: number }).status === 404) {
+        workflows[w.path] = { missing: true };
+        cache.set(k, workflows[w.path]);
+      } else workflows[w.path] = { unreadable: unreadable(e) };
+    }
+  });
+  const deploymentRead = async () => {
+    if (!req.deployments) return;
     const k = key("deployments");
     const cached = cache.get<DeploymentRecord | null>(k);
     if (cached) records.deployment = cached.value;
@@ -129,14 +129,16 @@ export async function readRecords(
       } catch (e) {
         records.deployment = { unreadable: unreadable(e) };
       }
-  }
-  if (req.packages?.images.length) {
+  };
+  const packageReads = async () => {
+    if (!req.packages?.images.length) return;
     const { images, repositoryPrivate } = req.packages;
     records.packages = await readPackages(reader, images, repositoryPrivate, {
       get: (image) => cache.get<PackageRecord>(key(`package:${image}`))?.value,
       set: (image, record) => cache.set(key(`package:${image}`), record),
     });
-  }
+  };
+  await Promise.all([...workflowReads, deploymentRead(), packageReads()]);
   return records;
 }
 
