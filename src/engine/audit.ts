@@ -1,4 +1,5 @@
 import { ruleEvaluator } from "./evaluate.js";
+import { isRequirementsFile, requirementIncludes } from "./facts/dependencies.js";
 import { buildFacts, kindsOf, wantsContent, type Facts, type ReadFiles } from "./facts/index.js";
 import type { Catalogue, Finding, Rule, Scorecard } from "./model.js";
 import { nextStepsOf, ruleNextAction } from "./next-steps.js";
@@ -7,6 +8,7 @@ import { checklistOf, gradeOf, levelOf, weightedScore } from "./score.js";
 import type { Snapshot } from "./snapshot.js";
 import { findSecrets, type SecretFinding } from "./facts/secrets.js";
 import { decodeText } from "./text.js";
+import { textReachOf, type TextReach } from "./text-reach.js";
 import { describeUnread } from "./unread.js";
 
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -72,14 +74,19 @@ export interface AuditInput {
   progress?: ProgressReport;
 }
 
-/** Reads what the rules need: each wanted file once, none over the size cap. */
+/**
+ * Reads what the rules need: each wanted file once, none over the size cap. With `reach`, plain text that
+ * nothing but the secret scan reads is scanned as it is read and let go; without it every text is kept (the
+ * fixers read configuration files by name).
+ */
 export async function readSnapshot(
   snapshot: Snapshot,
   settings: AuditSettings,
   maxBytes: number,
   concurrency: number,
   progress?: ProgressReport,
-) {
+  reach?: TextReach,
+): Promise<ReadFiles> {
   const prefix = rootPrefix(settings.root);
   const entries = snapshot.entries.filter((e) => e.path.startsWith(prefix));
   const paths: string[] = [];
@@ -94,6 +101,7 @@ export async function readSnapshot(
   const texts = new Map<string, string>();
   const unreadable = new Map<string, string>();
   const scanned: { paths: string[]; findings: SecretFinding[] } = { paths: [], findings: [] };
+  const released = new Map<string, SecretFinding[]>();
   for (const [folder, reason] of snapshot.unlisted ?? []) {
     const path = folder.slice(prefix.length);
     if (folder.startsWith(prefix) && path && !isExcludedPath(path) && !matchAny(path, settings.ignore))
@@ -127,13 +135,52 @@ export async function readSnapshot(
           w.path,
           `${(w.size / 1048576).toFixed(1)} MB, over the ${Math.round(maxBytes / 1024)} KB cap`,
         );
-      } else texts.set(w.path, decoded.text);
+      } else if (reach && !reach(w.path, decoded.text))
+        released.set(w.path, findSecrets(w.path, decoded.text));
+      else texts.set(w.path, decoded.text);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  await readIncludedRequirements(snapshot, prefix, texts, released);
   // Reads finish out of order; facts are built in path order so that every output is stable.
   const ordered = new Map([...texts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { paths: paths.sort(), texts: ordered, unreadable, scannedForSecrets: scanned };
+  return {
+    paths: paths.sort(),
+    texts: ordered,
+    unreadable,
+    scannedForSecrets: scanned,
+    released: { paths: new Set(released.keys()), findings: [...released.values()].flat() },
+  };
+}
+
+/**
+ * A requirements file may include a file of any name (`-r base.txt`), which the dependency facts then
+ * read: one whose text was let go is read again, as are the files it includes in turn.
+ */
+async function readIncludedRequirements(
+  snapshot: Snapshot,
+  prefix: string,
+  texts: Map<string, string>,
+  released: Map<string, SecretFinding[]>,
+): Promise<void> {
+  if (!released.size) return;
+  const pending = [...texts.keys()].filter(isRequirementsFile);
+  const seen = new Set(pending);
+  while (pending.length) {
+    const path = pending.pop()!;
+    for (const target of requirementIncludes(path, texts.get(path)!)) {
+      if (seen.has(target)) continue;
+      seen.add(target);
+      if (released.has(target)) {
+        const result = await snapshot.read(prefix + target);
+        const decoded = result.ok ? decodeText(result.bytes) : undefined;
+        if (!decoded?.ok) continue;
+        released.delete(target);
+        texts.set(target, decoded.text);
+      }
+      if (texts.has(target)) pending.push(target);
+    }
+  }
 }
 
 export function scorecardFromFacts(facts: Facts, input: AuditInput): Scorecard {
@@ -153,7 +200,7 @@ export function scorecardFromFacts(facts: Facts, input: AuditInput): Scorecard {
   const score = Math.round(weightedScore(findings) ?? 0);
   const notes = [...(input.notes ?? [])];
   // An empty folder, or the wrong one, would otherwise get a full scorecard of fails and no word why.
-  if (!facts.texts.size && !facts.unreadable.size)
+  if (!facts.texts.size && !facts.released.size && !facts.unreadable.size)
     notes.push(
       settings.root
         ? `paths.root "${settings.root}" holds no file the audit reads (code, configuration, CI, documentation): nothing under it was audited.`
@@ -200,6 +247,7 @@ export async function audit(snapshot: Snapshot, input: AuditInput): Promise<Scor
     input.maxFileBytes ?? MAX_FILE_BYTES,
     input.concurrency ?? 8,
     input.progress,
+    textReachOf(input.catalogue, settings.customRules),
   );
   return judgeFiles(files, input);
 }

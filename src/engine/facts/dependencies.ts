@@ -76,6 +76,22 @@ function lineMentioning(text: string, name: string): number | undefined {
   return i === -1 ? undefined : i + 1;
 }
 
+const INCLUDE = /^(?:-r|--requirement|-c|--constraint)\s*=?\s*(\S+)/;
+
+/** Whether a path is a requirements file, whose `-r` and `-c` lines include other files. */
+export function isRequirementsFile(path: string): boolean {
+  return matchAny(path, REQUIREMENTS_GLOBS);
+}
+
+/** The files a requirements file includes (`-r base.txt`, `-c constraints.txt`), whatever their names. */
+export function requirementIncludes(path: string, text: string): string[] {
+  return text.split("\n").flatMap((raw) => {
+    const include = stripHashComment(raw).trim().match(INCLUDE);
+    const target = include && joinPath(dirName(path), include[1]);
+    return target ? [target] : [];
+  });
+}
+
 function fromRequirementsText(
   path: string,
   files: Map<string, string>,
@@ -88,7 +104,7 @@ function fromRequirementsText(
   if (text === undefined) return;
   text.split("\n").forEach((raw, i) => {
     const line = stripHashComment(raw).trim();
-    const include = line.match(/^(?:-r|--requirement|-c|--constraint)\s*=?\s*(\S+)/);
+    const include = line.match(INCLUDE);
     if (include) {
       const target = joinPath(dirName(path), include[1]);
       if (target) fromRequirementsText(target, files, seen, out);
@@ -233,7 +249,7 @@ export function extractDependencies(
   for (const path of [...candidates].sort()) {
     const text = texts.get(path)!;
     const base = baseName(path);
-    if (matchAny(path, REQUIREMENTS_GLOBS)) {
+    if (isRequirementsFile(path)) {
       manifests.push(path);
       if (isPipCompiled(text)) lockfiles.push(path);
       fromRequirementsText(path, texts, seen, requirements);

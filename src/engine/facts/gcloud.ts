@@ -18,10 +18,15 @@ const FUNCTIONS_DEPLOY = /\bgcloud\s+(?:beta\s+)?functions\s+deploy\s+([\w-]+)/g
 const ENTRY_POINT_FLAG = /--entry-point[=\s]+["']?(\w+)/;
 const TERRAFORM_ENTRY_POINT = /^\s*entry_point\s*=\s*"(\w+)"/gm;
 
+/** The files these facts read: Terraform and anything else naming `gcloud`, documentation aside. */
+export function readsForGcloud(path: string, text: string): boolean {
+  return !isDocumentation(path) && (path.endsWith(".tf") || text.includes("gcloud"));
+}
+
 export function gcloudFacts(texts: Map<string, string>): GcloudFacts {
   const facts: GcloudFacts = { createsBuildTrigger: false, functionEntryPoints: new Set() };
   for (const [path, text] of texts) {
-    if (isDocumentation(path)) continue;
+    if (!readsForGcloud(path, text)) continue;
     if (path.endsWith(".tf"))
       for (const m of text.matchAll(TERRAFORM_ENTRY_POINT)) facts.functionEntryPoints.add(m[1]);
     if (!text.includes("gcloud")) continue;

@@ -37,7 +37,10 @@ export interface Facts {
   paths: string[];
   /** Glob queries over the same paths, answered once each. */
   pathSearch: PathSearch;
+  /** The texts some reader may need; plain text that only the secret scan reads is in `released`. */
   texts: Map<string, string>;
+  /** Plain text read, scanned for secrets and let go: no reader but the secret scan reaches it. */
+  released: ReadonlySet<string>;
   /** Files a rule may have needed but that could not be read, with the reason. */
   unreadable: Map<string, string>;
   /** Unreadable files that the secret scan did read. */
@@ -153,6 +156,8 @@ export interface ReadFiles {
    * rule but the secret scan.
    */
   scannedForSecrets?: { paths: string[]; findings: SecretFinding[] };
+  /** Plain text within the caps that only the secret scan reads: scanned as it was read, not in `texts`. */
+  released?: { paths: ReadonlySet<string>; findings: SecretFinding[] };
 }
 
 /**
@@ -164,6 +169,7 @@ export interface ReadFiles {
 class AuditFacts implements Facts {
   readonly paths: string[];
   readonly texts: Map<string, string>;
+  readonly released: ReadonlySet<string>;
   readonly unreadable: Map<string, string>;
   readonly scannedForSecrets: ReadonlySet<string>;
   readonly #secretsFound: SecretFinding[];
@@ -181,12 +187,13 @@ class AuditFacts implements Facts {
   readonly #textFiles: string[] = [];
   readonly #readmePath?: string;
 
-  constructor({ paths, texts, unreadable, scannedForSecrets }: ReadFiles) {
+  constructor({ paths, texts, unreadable, scannedForSecrets, released }: ReadFiles) {
     this.paths = paths;
     this.texts = texts;
+    this.released = released?.paths ?? new Set();
     this.unreadable = unreadable;
     this.scannedForSecrets = new Set(scannedForSecrets?.paths);
-    this.#secretsFound = scannedForSecrets?.findings ?? [];
+    this.#secretsFound = [...(scannedForSecrets?.findings ?? []), ...(released?.findings ?? [])];
     const yamlTexts = new Map<string, string>();
     let readmePath: string | undefined;
     for (const [path, text] of texts) {
@@ -322,7 +329,7 @@ class AuditFacts implements Facts {
   }
 
   fileInImage(d: Dockerfile, target: string): string | undefined {
-    return fileInImage((p) => this.texts.has(p), d, this.#contextsOf(d), target);
+    return fileInImage((p) => this.texts.has(p) || this.released.has(p), d, this.#contextsOf(d), target);
   }
 
   #automated?: Map<string, Automation>;

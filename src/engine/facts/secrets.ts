@@ -153,56 +153,96 @@ function isStrong(value: string): boolean {
 /** Every secret name holds one of these words, whatever its case. */
 const SECRET_WORDS = /key|secret|token|passw|pwd/i;
 
+/** What a file's text may hold, found once on the whole text; each line is then checked for those alone. */
+interface LineCheck {
+  path: string;
+  providers: [string, RegExp][];
+  privateKeys: boolean;
+  awsKeys: boolean;
+  assignments: boolean;
+  env: boolean;
+  kaggle: boolean;
+}
+
+/** The findings on line `i` (0-based); `lines` is needed only for a private key's body or an AWS key's secret. */
+function checkLine(c: LineCheck, line: string, i: number, lines: string[] | undefined, out: SecretFinding[]) {
+  const { path } = c;
+  if (line.length > 4000) return;
+  for (const [kind, pattern] of c.providers) {
+    const m = line.match(pattern);
+    if (m && !isPlaceholder(m[0])) out.push({ path, line: i + 1, kind, redacted: redact(line, m[0]) });
+  }
+  if (c.privateKeys && lines && PRIVATE_KEY_MARKER.test(line)) {
+    const body = ESCAPED_KEY_BODY.test(line) || KEY_BODY_LINE.test(lines[i + 1] ?? "");
+    if (body) out.push({ path, line: i + 1, kind: "private key", redacted: "-----BEGIN … PRIVATE KEY-----" });
+  }
+  const aws = c.awsKeys && lines && line.match(AWS_KEY_ID);
+  if (aws && !isPlaceholder(aws[0])) {
+    const near = lines!.slice(Math.max(0, i - 5), i + 6).join("\n");
+    const secret = near.match(AWS_SECRET);
+    if (secret && !isPlaceholder(secret[0]))
+      out.push({ path, line: i + 1, kind: "AWS access key", redacted: redact(line, aws[0]) });
+  }
+  // Both assignments need a secret name, and every secret name holds a secret word.
+  if (!c.assignments || !SECRET_WORDS.test(line)) return;
+  for (const m of line.matchAll(SUBSCRIPT_ASSIGNMENT)) {
+    const [, name, , value] = m;
+    if (isSecretName(name) && !isPlaceholder(value) && isStrong(value))
+      out.push({ path, line: i + 1, kind: `value for ${name}`, redacted: redact(line, value) });
+  }
+  for (const m of line.matchAll(ASSIGNMENT)) {
+    const [, name, open, value, close, call] = m;
+    if (!isSecretName(name) || isPlaceholder(value) || call) continue;
+    const quoted = open !== "" && open === close;
+    if (!quoted && !BARE_VALUE_FILE.test(path)) continue;
+    const strong = isStrong(value);
+    const kaggleKey = c.kaggle && name === "key" && value.length >= 16;
+    if (strong || kaggleKey || (c.env && line.trimStart().startsWith(name) && value.length > 0)) {
+      out.push({ path, line: i + 1, kind: `value for ${name}`, redacted: redact(line, value) });
+    }
+  }
+}
+
+/**
+ * Calls `each` with every line holding a secret word and its 0-based number, in order, each once, without
+ * splitting the text: in most files (JavaScript bundles above all) few lines hold one.
+ */
+function forLinesWithSecretWords(text: string, each: (line: string, i: number) => void): void {
+  const words = new RegExp(SECRET_WORDS.source, "gi");
+  let line = 0;
+  let start = 0;
+  let newline = text.indexOf("\n");
+  for (let m = words.exec(text); m; m = words.exec(text)) {
+    while (newline !== -1 && newline < m.index) {
+      line++;
+      start = newline + 1;
+      newline = text.indexOf("\n", start);
+    }
+    const end = newline === -1 ? text.length : newline;
+    each(text.slice(start, end), line);
+    words.lastIndex = end + 1;
+  }
+}
+
 export function findSecrets(path: string, text: string): SecretFinding[] {
   if (isTemplateFile(path)) return [];
   // Each pattern is tried on the whole text first: none spans a line, so a file it misses is done with, and
   // most files are, without splitting them into lines.
-  const providers = PROVIDER_PATTERNS.filter(([, pattern]) => pattern.test(text));
-  const awsKeys = AWS_KEY_ID.test(text);
-  const privateKeys = PRIVATE_KEY_MARKER.test(text);
-  const assignments = SECRET_WORDS.test(text);
-  if (!providers.length && !awsKeys && !privateKeys && !assignments) return [];
+  const check: LineCheck = {
+    path,
+    providers: PROVIDER_PATTERNS.filter(([, pattern]) => pattern.test(text)),
+    awsKeys: AWS_KEY_ID.test(text),
+    privateKeys: PRIVATE_KEY_MARKER.test(text),
+    assignments: SECRET_WORDS.test(text),
+    env: isEnvFile(path),
+    kaggle: baseName(path) === "kaggle.json",
+  };
+  if (!check.providers.length && !check.awsKeys && !check.privateKeys && !check.assignments) return [];
   const out: SecretFinding[] = [];
-  const lines = text.split("\n");
-  const env = isEnvFile(path);
-  const kaggle = baseName(path) === "kaggle.json";
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.length > 4000) continue;
-    for (const [kind, pattern] of providers) {
-      const m = line.match(pattern);
-      if (m && !isPlaceholder(m[0])) out.push({ path, line: i + 1, kind, redacted: redact(line, m[0]) });
-    }
-    if (privateKeys && PRIVATE_KEY_MARKER.test(line)) {
-      const body = ESCAPED_KEY_BODY.test(line) || KEY_BODY_LINE.test(lines[i + 1] ?? "");
-      if (body)
-        out.push({ path, line: i + 1, kind: "private key", redacted: "-----BEGIN … PRIVATE KEY-----" });
-    }
-    const aws = awsKeys && line.match(AWS_KEY_ID);
-    if (aws && !isPlaceholder(aws[0])) {
-      const near = lines.slice(Math.max(0, i - 5), i + 6).join("\n");
-      const secret = near.match(AWS_SECRET);
-      if (secret && !isPlaceholder(secret[0]))
-        out.push({ path, line: i + 1, kind: "AWS access key", redacted: redact(line, aws[0]) });
-    }
-    if (!assignments) continue;
-    for (const m of line.matchAll(SUBSCRIPT_ASSIGNMENT)) {
-      const [, name, , value] = m;
-      if (isSecretName(name) && !isPlaceholder(value) && isStrong(value))
-        out.push({ path, line: i + 1, kind: `value for ${name}`, redacted: redact(line, value) });
-    }
-    for (const m of line.matchAll(ASSIGNMENT)) {
-      const [, name, open, value, close, call] = m;
-      if (!isSecretName(name) || isPlaceholder(value) || call) continue;
-      const quoted = open !== "" && open === close;
-      if (!quoted && !BARE_VALUE_FILE.test(path)) continue;
-      const strong = isStrong(value);
-      const kaggleKey = kaggle && name === "key" && value.length >= 16;
-      if (strong || kaggleKey || (env && line.trimStart().startsWith(name) && value.length > 0)) {
-        out.push({ path, line: i + 1, kind: `value for ${name}`, redacted: redact(line, value) });
-      }
-    }
-  }
+  if (check.providers.length || check.awsKeys || check.privateKeys) {
+    const lines = text.split("\n");
+    for (let i = 0; i < lines.length; i++) checkLine(check, lines[i], i, lines, out);
+  } else forLinesWithSecretWords(text, (line, i) => checkLine(check, line, i, undefined, out));
   const seen = new Set<number>();
   return out.filter((f) => !seen.has(f.line) && seen.add(f.line));
 }
