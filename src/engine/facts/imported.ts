@@ -1,4 +1,3 @@
-import type { JoinedText } from "../joined-text.js";
 import type { ModuleTexts } from "./module-texts.js";
 import type { PyModule } from "./python.js";
 
@@ -20,7 +19,6 @@ function importsPackage(module: PyModule, name: string): boolean {
  */
 export class ImportedNames {
   readonly #answers = new Map<string, boolean>();
-  #normalised?: JoinedText;
 
   constructor(private readonly texts: ModuleTexts) {}
 
@@ -28,9 +26,8 @@ export class ImportedNames {
   has(name: string): boolean {
     let answer = this.#answers.get(name);
     if (answer === undefined) {
-      this.#normalised ??= this.texts.joined().normalised(normalisedName);
       answer = false;
-      for (const i of this.#normalised.holding(name)) {
+      for (const i of this.texts.index().holdingNormalised(name, normalisedName)) {
         if (importsPackage(this.texts.modules[i], name)) {
           answer = true;
           break;

@@ -99,7 +99,8 @@ export function scan(text: string): Scanned {
       if (closed) i += quote.length;
       strings.push({ value, offset: start });
       // Blank the literal but keep its length and newlines, so offsets and lines match the source.
-      code.push(`${quote}${value.replace(/[^\n]/g, " ")}${closed ? quote : ""}`);
+      const blank = value.includes("\n") ? value.replace(/[^\n]/g, " ") : " ".repeat(value.length);
+      code.push(`${quote}${blank}${closed ? quote : ""}`);
       uncommented.push(text.slice(start, i));
       runStart = i;
       continue;

@@ -56,6 +56,34 @@ export function requiredLiterals(pattern: string): string[] {
 }
 
 /**
+ * The alternatives of a pattern's top-level `|` (`[Cc]hampion|CHAMPION` → both), or the pattern alone: a
+ * match matches one of them, so holds the literals of one of them.
+ */
+export function topLevelAlternatives(pattern: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") i++;
+    else if (c === "[") {
+      // As above: a `]` first in the class (after any `^`) is literal.
+      i++;
+      if (pattern[i] === "^") i++;
+      if (pattern[i] === "]") i++;
+      while (i < pattern.length && pattern[i] !== "]") i += pattern[i] === "\\" ? 2 : 1;
+    } else if (c === "(") depth++;
+    else if (c === ")") depth = Math.max(0, depth - 1);
+    else if (c === "|" && depth === 0) {
+      out.push(pattern.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(pattern.slice(start));
+  return out;
+}
+
+/**
  * Where an escape's arguments end: `\x41`, `\u0041`, `\u{41}`, `\cJ`, `\pL`, `\p{Greek}`, `\k<name>`
  * and the digits of a back-reference are part of the escape, not text to match.
  */

@@ -5,7 +5,7 @@ import { definesOrchestratedWork, type Automation } from "../facts/automation.js
 import { functionAt } from "../facts/serving.js";
 import type { Evidence, PythonQuery } from "../model.js";
 import { LineIndex, snippetOf } from "../text.js";
-import { requiredLiterals } from "./literals.js";
+import { requiredLiterals, topLevelAlternatives } from "./literals.js";
 import { predictionWriteLines } from "./prediction-writes.js";
 import { found, nameGlob, type EvalContext, type PatternEngine, type PredicateResult } from "./result.js";
 
@@ -130,12 +130,13 @@ function required(pattern: string): Required {
   return req;
 }
 
-const holdsAll = (m: PyModule, pieces: string[]) => pieces.every((p) => m.source.includes(p));
+const holdsAll = (texts: ModuleTexts, m: PyModule, pieces: string[]) =>
+  pieces.every((p) => texts.holds(m, p));
 
 /** Whether a module's text holds everything a pattern needs; a resolved name is built from that text. */
-function mayContain(m: PyModule, pattern: string): boolean {
+function mayContain(texts: ModuleTexts, m: PyModule, pattern: string): boolean {
   const { words, fragments } = required(pattern);
-  return holdsAll(m, words) && holdsAll(m, fragments);
+  return holdsAll(texts, m, words) && holdsAll(texts, m, fragments);
 }
 
 /**
@@ -150,7 +151,7 @@ function modulesHoldingAll(texts: ModuleTexts, pieces: string[]): PyModule[] {
     if (!holders.length) return [];
     if (!rarest || holders.length < rarest.length) rarest = holders;
   }
-  return (rarest ?? []).filter((m) => holdsAll(m, pieces));
+  return (rarest ?? []).filter((m) => holdsAll(texts, m, pieces));
 }
 
 /**
@@ -162,12 +163,13 @@ function candidateModules(texts: ModuleTexts, q: PythonQuery): Set<PyModule> | u
   if (q.savesPredictions) return undefined;
   const out = new Set<PyModule>();
   for (const p of [...(q.call ?? []), ...(q.decorator ?? []), ...(q.base ?? []), ...(q.import ?? [])]) {
-    const { words, fragments } = required(p);
-    if (!words.length) return undefined;
-    for (const m of modulesHoldingAll(texts, [...words, ...fragments])) out.add(m);
+    // Fragments are required text too (`airflow*DAG` needs both): `mayContain` rules out a module without them.
+    const pieces = [...required(p).words, ...required(p).fragments];
+    if (!pieces.length) return undefined;
+    for (const m of modulesHoldingAll(texts, pieces)) out.add(m);
   }
-  for (const p of q.text ?? []) {
-    const literals = requiredLiterals(p);
+  for (const alternative of (q.text ?? []).flatMap(topLevelAlternatives)) {
+    const literals = requiredLiterals(alternative);
     if (!literals.length) return undefined;
     for (const m of modulesHoldingAll(texts, literals)) out.add(m);
   }
@@ -186,33 +188,35 @@ function lineAt(m: PyModule, offset: number): number {
 }
 
 /** The lines of one module that match a query's patterns. */
-function matchingLines(m: PyModule, q: PythonQuery, engine: PatternEngine, ctx?: EvalContext): number[] {
+function matchingLines(m: PyModule, q: PythonQuery, ctx: EvalContext): number[] {
+  const { pattern: engine, facts } = ctx;
+  const texts = facts.moduleTexts;
   const lines = new Set<number>();
-  const modules = ctx?.facts.modules;
-  const reexported = modules && ((name: string) => modules.reexported(name));
+  const modules = facts.modules;
+  const reexported = (name: string) => modules.reexported(name);
   for (const p of q.call ?? []) {
-    if (!mayContain(m, p)) continue;
+    if (!mayContain(texts, m, p)) continue;
     const pattern = callPattern(p);
     for (const c of m.calls) if (callMatches(c, pattern, engine, reexported)) lines.add(c.line);
   }
   for (const p of q.decorator ?? []) {
-    if (!mayContain(m, p)) continue;
+    if (!mayContain(texts, m, p)) continue;
     const pattern = callPattern(p);
     for (const d of m.decorators) if (callMatches(d, pattern, engine, reexported)) lines.add(d.line);
   }
   for (const p of q.base ?? []) {
-    if (!mayContain(m, p)) continue;
+    if (!mayContain(texts, m, p)) continue;
     const glob = nameGlob(p);
     for (const c of m.classes) if (c.bases.some((b) => glob.test(b))) lines.add(c.line);
   }
   for (const p of q.import ?? []) {
-    if (!mayContain(m, p)) continue;
+    if (!mayContain(texts, m, p)) continue;
     const glob = nameGlob(p);
     for (const i of m.imports) if (glob.test(i.module)) lines.add(i.line);
   }
   for (const p of q.text ?? [])
     for (const offset of engine(p, "m").offsets(m.uncommented)) lines.add(lineAt(m, offset));
-  if (q.savesPredictions && ctx) for (const line of predictionWriteLines(ctx, m)) lines.add(line);
+  if (q.savesPredictions) for (const line of predictionWriteLines(ctx, m)) lines.add(line);
   return [...lines].sort((a, b) => a - b);
 }
 
@@ -230,7 +234,7 @@ function companionEvidence(ctx: EvalContext, m: PyModule, also: PythonQuery): Ev
   ];
   for (const c of companions) {
     if (!c || (also.orchestrated && !definesOrchestratedWork(c, ctx.facts.modules))) continue;
-    const line = matchingLines(c, also, ctx.pattern, ctx)[0];
+    const line = matchingLines(c, also, ctx)[0];
     if (line !== undefined) return evidenceAt(c, line);
   }
   return undefined;
@@ -240,7 +244,7 @@ export function evalPython(ctx: EvalContext, q: PythonQuery): PredicateResult {
   const evidence: Evidence[] = [];
   for (const m of pythonModules(ctx, q)) {
     const automation = q.automated || q.ranBy ? ctx.facts.automated.get(m.path) : undefined;
-    const lines = matchingLines(m, q, ctx.pattern, ctx).filter(
+    const lines = matchingLines(m, q, ctx).filter(
       (line) =>
         !automation ||
         (automation.servedBy

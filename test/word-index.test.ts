@@ -1,0 +1,53 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { normalisedName } from "../src/engine/facts/imported.js";
+import { topLevelAlternatives } from "../src/engine/predicates/literals.js";
+import { WordIndex } from "../src/engine/word-index.js";
+
+// Word characters, characters between words, and non-ASCII ones that lower-case to ASCII (the Kelvin sign)
+// or to two characters (a dotted capital I).
+const CHARS = ["a", "b", "B", "_", "-", "1", " ", ".", "(", "\n", ":", "é", "\u212a", "\u0130", "\u03a3"];
+const text = fc.array(fc.constantFrom(...CHARS), { maxLength: 30 }).map((cs) => cs.join(""));
+const indexOf = (texts: string[]) => new WordIndex(texts.length, (i) => texts[i]);
+const naive = (texts: string[], holds: (t: string) => boolean) =>
+  texts.flatMap((t, i) => (holds(t) ? [i] : []));
+
+describe("the word index of module texts", () => {
+  it("finds exactly the texts holding a needle, whatever its characters", () => {
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 8 }), text, (texts, needle) => {
+        expect(indexOf(texts).holding(needle)).toEqual(naive(texts, (t) => t.includes(needle)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("finds exactly the texts holding a needle once normalised, as declared-but-unused asks", () => {
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 8 }), text, (texts, raw) => {
+        const needle = normalisedName(raw);
+        const found = indexOf(texts).holdingNormalised(needle, normalisedName);
+        expect(found).toEqual(naive(texts, (t) => normalisedName(t).includes(needle)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("finds a word inside a longer one and a needle that spans words", () => {
+    const index = indexOf(["import airflow\n", "def repair(x):", "from a.b import c"]);
+    expect(index.holding("air")).toEqual([0, 1]);
+    expect(index.holding("a.b import")).toEqual([2]);
+    expect(index.holding("(")).toEqual([1]);
+    expect(index.holdingNormalised("\u212aeras", normalisedName)).toEqual([]);
+  });
+});
+
+describe("the top-level alternatives of a pattern", () => {
+  it("splits at a top-level bar only", () => {
+    expect(topLevelAlternatives("[Cc]hampion|CHALLENGER")).toEqual(["[Cc]hampion", "CHALLENGER"]);
+    expect(topLevelAlternatives("a(b|c)d")).toEqual(["a(b|c)d"]);
+    expect(topLevelAlternatives("a[|]b\\|c")).toEqual(["a[|]b\\|c"]);
+    expect(topLevelAlternatives("\\(a|b\\)")).toEqual(["\\(a", "b\\)"]);
+    expect(topLevelAlternatives("")).toEqual([""]);
+  });
+});
