@@ -116,16 +116,19 @@ const requiredCache = new Map<string, Required>();
  * (imports, bindings, call sites), so a module lacking one of them cannot match. A word touching a `*` is
  * only part of an identifier, and words inside `{a,b}` alternatives are not required at all.
  */
-function required(pattern: string): Required {
-  let req = requiredCache.get(pattern);
+function required(pattern: string, isCall: boolean): Required {
+  const key = `${isCall}:${pattern}`;
+  let req = requiredCache.get(key);
   if (!req) {
-    const name = (pattern.match(KWARG_PATTERN)?.[1] ?? pattern).replace(/\{[^}]*\}/g, "*");
+    const call = isCall ? pattern.match(KWARG_PATTERN) : null;
+    const name = (call?.[1] ?? pattern).replace(/\{[^}]*\}/g, "*");
     const tokens = name.split(/[^A-Za-z0-9_*]+/).filter(Boolean);
     req = {
-      words: tokens.filter((w) => !w.includes("*")),
+      // A keyword argument's name is read from the call's own text: `serve(cron)` needs `cron` written.
+      words: [...tokens.filter((w) => !w.includes("*")), ...(call ? [call[2]] : [])],
       fragments: tokens.flatMap((w) => (w.includes("*") ? w.split("*").filter(Boolean) : [])),
     };
-    requiredCache.set(pattern, req);
+    requiredCache.set(key, req);
   }
   return req;
 }
@@ -133,9 +136,12 @@ function required(pattern: string): Required {
 const holdsAll = (texts: ModuleTexts, m: PyModule, pieces: string[]) =>
   pieces.every((p) => texts.holds(m, p));
 
-/** Whether a module's text holds everything a pattern needs; a resolved name is built from that text. */
-function mayContain(texts: ModuleTexts, m: PyModule, pattern: string): boolean {
-  const { words, fragments } = required(pattern);
+/**
+ * Whether a module's text holds everything a pattern needs; a resolved name is built from that text.
+ * `isCall`: a call or decorator pattern, whose `name(kwarg)` needs the keyword too.
+ */
+function mayContain(texts: ModuleTexts, m: PyModule, pattern: string, isCall: boolean): boolean {
+  const { words, fragments } = required(pattern, isCall);
   return holdsAll(texts, m, words) && holdsAll(texts, m, fragments);
 }
 
@@ -162,9 +168,13 @@ function modulesHoldingAll(texts: ModuleTexts, pieces: string[]): PyModule[] {
 function candidateModules(texts: ModuleTexts, q: PythonQuery): Set<PyModule> | undefined {
   if (q.savesPredictions) return undefined;
   const out = new Set<PyModule>();
-  for (const p of [...(q.call ?? []), ...(q.decorator ?? []), ...(q.base ?? []), ...(q.import ?? [])]) {
+  const patterns = [
+    ...[...(q.call ?? []), ...(q.decorator ?? [])].map((p) => required(p, true)),
+    ...[...(q.base ?? []), ...(q.import ?? [])].map((p) => required(p, false)),
+  ];
+  for (const { words, fragments } of patterns) {
     // Fragments are required text too (`airflow*DAG` needs both): `mayContain` rules out a module without them.
-    const pieces = [...required(p).words, ...required(p).fragments];
+    const pieces = [...words, ...fragments];
     if (!pieces.length) return undefined;
     for (const m of modulesHoldingAll(texts, pieces)) out.add(m);
   }
@@ -195,22 +205,22 @@ function matchingLines(m: PyModule, q: PythonQuery, ctx: EvalContext): number[] 
   const modules = facts.modules;
   const reexported = (name: string) => modules.reexported(name);
   for (const p of q.call ?? []) {
-    if (!mayContain(texts, m, p)) continue;
+    if (!mayContain(texts, m, p, true)) continue;
     const pattern = callPattern(p);
     for (const c of m.calls) if (callMatches(c, pattern, engine, reexported)) lines.add(c.line);
   }
   for (const p of q.decorator ?? []) {
-    if (!mayContain(texts, m, p)) continue;
+    if (!mayContain(texts, m, p, true)) continue;
     const pattern = callPattern(p);
     for (const d of m.decorators) if (callMatches(d, pattern, engine, reexported)) lines.add(d.line);
   }
   for (const p of q.base ?? []) {
-    if (!mayContain(texts, m, p)) continue;
+    if (!mayContain(texts, m, p, false)) continue;
     const glob = nameGlob(p);
     for (const c of m.classes) if (c.bases.some((b) => glob.test(b))) lines.add(c.line);
   }
   for (const p of q.import ?? []) {
-    if (!mayContain(texts, m, p)) continue;
+    if (!mayContain(texts, m, p, false)) continue;
     const glob = nameGlob(p);
     for (const i of m.imports) if (glob.test(i.module)) lines.add(i.line);
   }
