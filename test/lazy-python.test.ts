@@ -106,6 +106,60 @@ describe("modules are ruled out by their text before they are parsed", () => {
   });
 });
 
+/** Lines that the Python queries' word filters must not rule out: keywords, fragments, alternatives, traps. */
+const queryLine = fc.constantFrom(
+  "from prefect import flow",
+  "flow.serve(name='x', cron='0 * * * *')",
+  "train.deploy(interval=3600)",
+  "observe(cron)",
+  "x.serve()",
+  "from airflow import DAG",
+  "from airflow.models import DAG as D",
+  "dag = D('d', schedule_interval='@daily')",
+  "DAG('d', schedule=None)",
+  "with DAG('t', schedule='@hourly') as d:",
+  "@flow(retries=3)",
+  "default_args = {'retries': 2}",
+  "from mlflow.tracking import MlflowClient",
+  "client = MlflowClient()",
+  "client.set_registered_model_alias('m', 'champion', 1)",
+  "# Champion model",
+  "s = 'CHALLENGER'",
+  "import great_expectations as gx",
+  "from evidently.metric_preset import DataDriftPreset",
+  "report = Report(metrics=[DataDriftPreset()])",
+  "model.fit(X, y)",
+  "preds = model.predict(X)",
+  "preds.to_csv('out.csv')",
+);
+
+describe("the word filters in front of the Python queries", () => {
+  it("rule out only modules that could not match: a tree is judged as with every module tried", () => {
+    const module = fc
+      .array(fc.oneof(line, queryLine), { minLength: 1, maxLength: 8 })
+      .map((l) => l.join("\n"));
+    const input = { catalogue, tool: TOOL, target: { name: "filters" } };
+    fc.assert(
+      fc.property(fc.array(module, { minLength: 1, maxLength: 4 }), (texts) => {
+        const read = () => ({
+          paths: texts.map((_, i) => `m${i}.py`),
+          texts: new Map(texts.map((t, i) => [`m${i}.py`, t])),
+          unreadable: new Map(),
+        });
+        const unfiltered = buildFacts(read());
+        // Every module holds every word: no query rules a module out before trying it.
+        const everything = Object.assign(Object.create(unfiltered.moduleTexts), {
+          holding: () => [...unfiltered.python],
+          holds: () => true,
+        });
+        Object.assign(unfiltered, { moduleTexts: everything });
+        expect(scorecardFromFacts(buildFacts(read()), input)).toEqual(scorecardFromFacts(unfiltered, input));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe("required literals of a text pattern", () => {
   it("finds the literal text of the catalogue's patterns, and nothing where a part is optional", () => {
     expect(requiredLiterals("InitialVariantWeight")).toEqual(["InitialVariantWeight"]);
