@@ -12,7 +12,9 @@ const ASCII_WORD = /^[\w-]+$/;
  * candidate text.
  */
 export class WordIndex {
-  readonly #holders: number[][] = [];
+  /** The texts holding word `w`: `#texts[#starts[w]]` up to `#texts[#starts[w + 1]]`, ascending (packed). */
+  readonly #starts: Int32Array;
+  readonly #texts: Int32Array;
   readonly #words: JoinedText;
   #normalised?: { normalise: (text: string) => string; words: JoinedText };
 
@@ -28,7 +30,14 @@ export class WordIndex {
         else if (list[list.length - 1] !== i) list.push(i);
       }
     this.#words = JoinedText.of([...byWord.keys()]);
-    this.#holders = [...byWord.values()];
+    // Packed into two typed arrays: a list per word costs several times the memory of the numbers in it.
+    this.#starts = new Int32Array(byWord.size + 1);
+    let total = 0;
+    let w = 0;
+    for (const list of byWord.values()) this.#starts[++w] = total += list.length;
+    this.#texts = new Int32Array(total);
+    w = 0;
+    for (const list of byWord.values()) this.#texts.set(list, this.#starts[w++]);
   }
 
   /** The indexes of the texts holding `needle`, ascending. */
@@ -51,7 +60,8 @@ export class WordIndex {
     // Without an ASCII run to look up (a lone `(`, or a normalised non-ASCII word), every text is tried.
     if (!ASCII_WORD.test(key)) return Array.from({ length: this.count }, (_, i) => i).filter(holds);
     const found = new Set<number>();
-    for (const w of words.holding(key)) for (const i of this.#holders[w]) found.add(i);
+    for (const w of words.holding(key))
+      for (let k = this.#starts[w]; k < this.#starts[w + 1]; k++) found.add(this.#texts[k]);
     const candidates = [...found].sort((a, b) => a - b);
     return key === needle ? candidates : candidates.filter(holds);
   }

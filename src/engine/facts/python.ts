@@ -249,6 +249,7 @@ export function parsePython(
     const list = bindings.get(name);
     return list && list.values[lastAtOrBefore(list.offsets, at)];
   };
+  let sourceLines: string[] | undefined;
   const module: PyModule = {
     path,
     notebook,
@@ -261,7 +262,10 @@ export function parsePython(
     strings: strings.map((s) => ({ value: s.value, line: index.lineOf(s.offset) })),
     code,
     uncommented,
-    lines: text.split("\n"),
+    // Split when first read: a lazily parsed module keeps its own lines, and most parsed ones show no evidence.
+    get lines() {
+      return (sourceLines ??= text.split("\n"));
+    },
   };
 
   const resolve = (dotted: string, at: number): string => {
