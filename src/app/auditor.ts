@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { configWarnings, settingsFrom, type ConfigResult } from "../config/load.js";
 import { MAX_FILE_BYTES, readSnapshot } from "../engine/audit.js";
+import { textReachOf } from "../engine/text-reach.js";
 import { judgeWithFixes, type FixPlan, type Judged } from "../fix/index.js";
 import type { Catalogue, Scorecard } from "../engine/model.js";
 import { conclusionOf, renderCheckRun, type Conclusion } from "../render/check-run.js";
@@ -120,7 +121,18 @@ export async function readCommit(
 ): Promise<CommitFiles> {
   const snapshot = await (opened ?? openSnapshot(state, target, sha));
   const settings = settingsFrom(target.config.config);
-  return { snapshot, files: await readSnapshot(snapshot, settings, MAX_FILE_BYTES, state.blobConcurrency) };
+  // Plain text no rule reads (a project's JavaScript, its docs) is scanned for secrets as it arrives and let go,
+  // as the CLI does: it is neither held for the audit nor sent to an engine thread.
+  const reach = textReachOf(state.catalogue, settings.customRules);
+  const files = await readSnapshot(
+    snapshot,
+    settings,
+    MAX_FILE_BYTES,
+    state.blobConcurrency,
+    undefined,
+    reach,
+  );
+  return { snapshot, files };
 }
 
 /** A commit's scorecard and the fixes for its failing rules, judged on an engine thread where there are some. */
