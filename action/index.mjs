@@ -28499,11 +28499,6 @@ var require_punycode = __commonJS({
   }
 });
 
-// src/action/main.ts
-import { mkdirSync as mkdirSync3, readFileSync as readFileSync8, writeFileSync as writeFileSync3 } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname as dirname4, join as join8, resolve as resolve4 } from "node:path";
-
 // node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -28944,7 +28939,6 @@ var Summary = class {
   }
 };
 var _summary = new Summary();
-var summary = _summary;
 
 // node_modules/@actions/core/lib/platform.js
 import os3 from "os";
@@ -29011,6 +29005,11 @@ function info(message) {
   process.stdout.write(message + os4.EOL);
 }
 
+// src/action/run.ts
+import { appendFileSync as appendFileSync2, mkdirSync as mkdirSync3, readFileSync as readFileSync8, writeFileSync as writeFileSync3 } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname as dirname4, join as join8, relative, resolve as resolve4 } from "node:path";
+
 // src/app/publish/sticky.ts
 import { createHash } from "node:crypto";
 var HASH_MARKER = /<!-- mlops-audit:hash=([0-9a-f]+) -->/;
@@ -29060,7 +29059,7 @@ var import_yaml3 = __toESM(require_dist(), 1);
 var LineIndex = class {
   starts = [0];
   constructor(text2) {
-    for (let i = 0; i < text2.length; i++) if (text2.charCodeAt(i) === 10) this.starts.push(i + 1);
+    for (let i = text2.indexOf("\n"); i !== -1; i = text2.indexOf("\n", i + 1)) this.starts.push(i + 1);
   }
   lineOf(offset) {
     return lastAtOrBefore(this.starts, offset) + 1;
@@ -29144,9 +29143,9 @@ function scan(text2) {
   let runStart = 0;
   const flush = (end) => {
     if (end > runStart) {
-      const run2 = text2.slice(runStart, end);
-      code18.push(run2);
-      uncommented2.push(run2);
+      const run = text2.slice(runStart, end);
+      code18.push(run);
+      uncommented2.push(run);
     }
   };
   let i = 0;
@@ -29185,7 +29184,8 @@ function scan(text2) {
       const closed = text2.startsWith(quote, i);
       if (closed) i += quote.length;
       strings2.push({ value, offset: start });
-      code18.push(`${quote}${value.replace(/[^\n]/g, " ")}${closed ? quote : ""}`);
+      const blank = value.includes("\n") ? value.replace(/[^\n]/g, " ") : " ".repeat(value.length);
+      code18.push(`${quote}${blank}${closed ? quote : ""}`);
       uncommented2.push(text2.slice(start, i));
       runStart = i;
       continue;
@@ -29303,6 +29303,7 @@ function parsePython(path, text2, notebook = false, scanned = scan(text2)) {
     const list2 = bindings.get(name);
     return list2 && list2.values[lastAtOrBefore(list2.offsets, at)];
   };
+  let sourceLines;
   const module = {
     path,
     notebook,
@@ -29315,7 +29316,10 @@ function parsePython(path, text2, notebook = false, scanned = scan(text2)) {
     strings: strings2.map((s) => ({ value: s.value, line: index.lineOf(s.offset) })),
     code: code18,
     uncommented: uncommented2,
-    lines: text2.split("\n")
+    // Split when first read: a lazily parsed module keeps its own lines, and most parsed ones show no evidence.
+    get lines() {
+      return sourceLines ??= text2.split("\n");
+    }
   };
   const resolve5 = (dotted, at) => {
     const name = dotted.replace(/\s+/g, "");
@@ -29555,9 +29559,9 @@ function dirName(path) {
   const slash = path.lastIndexOf("/");
   return slash === -1 ? "" : path.slice(0, slash);
 }
-function joinPath(dir, relative) {
+function joinPath(dir, relative2) {
   const parts2 = [];
-  const segments = relative.startsWith("/") ? relative.split("/") : [...dir.split("/"), ...relative.split("/")];
+  const segments = relative2.startsWith("/") ? relative2.split("/") : [...dir.split("/"), ...relative2.split("/")];
   for (const seg of segments) {
     if (seg === "" || seg === ".") continue;
     if (seg === "..") {
@@ -32870,11 +32874,12 @@ function isOrchestratorName(name) {
   return ORCHESTRATOR_MARKERS.some((re) => re.test(name));
 }
 var ORCHESTRATOR_PACKAGES = /airflow|prefect|dagster|kfp|zenml|kedro|metaflow|tfx|sagemaker|aiplatform|azure/;
-function definesOrchestratedWork(module) {
-  return ORCHESTRATOR_PACKAGES.test(module.source) && usesOrchestrator(module);
+function definesOrchestratedWork(module, index) {
+  return ORCHESTRATOR_PACKAGES.test(module.source) && usesOrchestrator(module, index);
 }
-function usesOrchestrator(module) {
-  return module.decorators.some((d3) => isOrchestratorName(d3.name)) || module.calls.some((c) => isOrchestratorName(c.name)) || module.classes.some((c) => c.bases.some((b) => /^metaflow\.FlowSpec$/.test(b)));
+function usesOrchestrator(module, index) {
+  const named = (name) => isOrchestratorName(name) || !!index && isOrchestratorName(index.reexported(name));
+  return module.decorators.some((d3) => named(d3.name)) || module.calls.some((c) => named(c.name)) || module.classes.some((c) => c.bases.some((b) => /^metaflow\.FlowSpec$/.test(b)));
 }
 var PY_RUN = /\bpython[0-9.]*\s+(?:-[uBOW]\w*\s+)*(?:-m\s+([\w.]+)|([\w./-]+\.py))/g;
 var ASGI_RUN = /\b(?:uvicorn|gunicorn|hypercorn|streamlit\s+run|flask\s+--app)\s+(?:(?:-[-\w]*=\S*|[-\w=]+|[\d.:]+)\s+)*([A-Za-z_./][\w./-]*?)(?:\.py)?(?::\w+)?(?:\s|$)/g;
@@ -32898,6 +32903,7 @@ function flaskRunModule(index, d3, command) {
 var ModuleIndex = class {
   bySuffix = /* @__PURE__ */ new Map();
   byPath = /* @__PURE__ */ new Map();
+  #reexports = /* @__PURE__ */ new Map();
   constructor(modules) {
     for (const m of modules) {
       if (m.notebook) continue;
@@ -32926,6 +32932,25 @@ var ModuleIndex = class {
   /** The modules whose dotted path ends with `name` (`app.main` holds `services/api/app/main.py`). */
   modulesNamed(name) {
     return this.bySuffix.get(name) ?? [];
+  }
+  /**
+   * A name imported through a local module that re-exports it (`from app.core import FastAPI`, where
+   * `app/core.py` imports it from `fastapi`), rewritten to the package's own name, one re-export deep.
+   */
+  reexported(name) {
+    let out = this.#reexports.get(name);
+    if (out !== void 0) return out;
+    out = name;
+    const parts2 = name.split(".");
+    for (let i = parts2.length - 1; i > 0 && out === name; i--) {
+      const local = this.modulesNamed(parts2.slice(0, i).join("."));
+      if (local.length !== 1) continue;
+      const symbol2 = parts2[i].replace(/\(\)$/, "");
+      const from = this.byPath.get(local[0])?.source.match(new RegExp(`^\\s*from\\s+([\\w.]+)\\s+import\\s+[^\\n]*\\b${symbol2}\\b`, "m"));
+      if (from && !from[1].startsWith(".")) out = [from[1], ...parts2.slice(i)].join(".");
+    }
+    this.#reexports.set(name, out);
+    return out;
   }
   /** A file a command names, relative to the repository root or the folder of the file that ran it. */
   resolveFile(target, fromDir) {
@@ -32986,8 +33011,8 @@ function automatedModules(index, ci, dockerfiles, dvc, servingModules2, inImage)
     }
   }
   for (const m of index.byPath.values())
-    if (definesOrchestratedWork(m)) {
-      const line = orchestratorLine(m);
+    if (definesOrchestratedWork(m, index)) {
+      const line = orchestratorLine(m, index);
       const snippet2 = `orchestrated: ${m.lines[line - 1]?.trim().slice(0, 100) ?? "pipeline"}`;
       const runner = { path: m.path, line, snippet: snippet2 };
       groups[0].push({ path: m.path, automation: { runner, kind: "orchestrator", chain: [] } });
@@ -33030,10 +33055,11 @@ function automatedModules(index, ci, dockerfiles, dvc, servingModules2, inImage)
   }
   return automated;
 }
-function orchestratorLine(m) {
+function orchestratorLine(m, index) {
+  const named = (name) => isOrchestratorName(index.reexported(name));
   const lines = [
-    ...m.decorators.filter((d3) => isOrchestratorName(d3.name)).map((d3) => d3.line),
-    ...m.calls.filter((c) => isOrchestratorName(c.name)).map((c) => c.line),
+    ...m.decorators.filter((d3) => named(d3.name)).map((d3) => d3.line),
+    ...m.calls.filter((c) => named(c.name)).map((c) => c.line),
     ...m.classes.filter((c) => c.bases.some((b) => /^metaflow\.FlowSpec$/.test(b))).map((c) => c.line)
   ];
   return Math.min(...lines);
@@ -33050,12 +33076,20 @@ function namedModule(index, value) {
 }
 
 // src/engine/facts/serving.ts
-var APP_CONSTRUCTORS = /^(fastapi\.(FastAPI|APIRouter)|flask\.(Flask|Blueprint)|litestar\.(Litestar|Router)|starlette\.applications\.Starlette|quart\.Quart|sanic\.Sanic)\(\)\.(?<verb>\w+)$/;
+var APP_CLASS = "(fastapi\\.(FastAPI|APIRouter)|flask\\.(Flask|Blueprint)|litestar\\.(Litestar|Router)|starlette\\.applications\\.Starlette|quart\\.Quart|sanic\\.Sanic)";
+var APP_CLASSES = new RegExp(`^${APP_CLASS}$`);
+var APP_CONSTRUCTORS = new RegExp(`^${APP_CLASS}\\(\\)\\.(?<verb>\\w+)$`);
 var BARE_ROUTES = /^(litestar\.(post|get|put)|fastapi_utils\.\w+|robyn\.Robyn\(\)\.(post|get))$/;
 var PREDICTS = /(^|\.)(predict\w*|load_model|inference|infer|generate|from_pretrained|InferenceSession|load_learner)$|^(joblib|pickle|cloudpickle|dill|torch|skops\.io)\.loads?$|^tensorflow\.keras\.models\.load_model$|^transformers\.pipeline$|^ollama\.(chat|generate|Client\(\)\.(chat|generate)|AsyncClient\(\)\.(chat|generate))$|^langchain\w*\.(\w*Ollama\w*|VLLM\w*|LlamaCpp|HuggingFacePipeline)\(\)\.(invoke|ainvoke|stream|astream|batch)$|^llama_cpp\.Llama(\(\)\.\w+)?$/;
 var HOSTED_MODEL_API = /^(openai|anthropic|cohere|groq|mistralai|together|replicate|google\.generativeai|google\.genai|vertexai\.generative_models|langchain_openai|langchain_anthropic|langchain_google_genai|langchain_groq|langchain_cohere|langchain_mistralai)\./;
 function isPrediction(name) {
   return PREDICTS.test(name) && !HOSTED_MODEL_API.test(name);
+}
+var REGISTRY_READS = /^mlflow\.(MlflowClient|tracking\.MlflowClient)\(\)\.(get_model_version_by_alias|get_model_version|get_latest_versions)$/;
+var CHAIN_RUNS = /\.(invoke|ainvoke|stream|astream|batch|abatch)$/;
+function predictionTest(module) {
+  if (!module.calls.some((c) => REGISTRY_READS.test(c.name))) return isPrediction;
+  return (name) => isPrediction(name) || CHAIN_RUNS.test(name) && !HOSTED_MODEL_API.test(name);
 }
 var STREAM_CONSUMERS = /^(kafka\.KafkaConsumer|confluent_kafka\.Consumer|aiokafka\.AIOKafkaConsumer|google\.cloud\.pubsub_v1\.SubscriberClient)$|kinesis/i;
 var MANAGED = /^(sagemaker\..*\.deploy|sagemaker\..*Model\(\)\.deploy|google\.cloud\.aiplatform\.(Endpoint(\.create)?|Model(\.upload)?\(\)\.deploy|Model\.deploy)|azure\.ai\.ml\.entities\.(ManagedOnlineEndpoint|ManagedOnlineDeployment|KubernetesOnlineEndpoint))$/;
@@ -33154,34 +33188,44 @@ function handlers(module, entryPoints) {
   return out;
 }
 function predictsIn(module) {
-  return module.calls.some((c) => isPrediction(c.name));
+  const predicts2 = predictionTest(module);
+  return module.calls.some((c) => predicts2(c.name));
 }
 function functionAt(module, line) {
   return module.functions.find((f) => f.line >= line);
 }
 function bodyPredicts(module, line) {
   const fn = functionAt(module, line);
-  return !!fn && module.calls.some((c) => c.line > fn.line && c.line <= fn.endLine && isPrediction(c.name));
+  const predicts2 = predictionTest(module);
+  return !!fn && module.calls.some((c) => c.line > fn.line && c.line <= fn.endLine && predicts2(c.name));
 }
 function endpointsOf(module, entryPoints = NO_ENTRY_POINTS, rename2 = (name) => name) {
-  return [...routeMethods(module, rename2), ...handlers(module, entryPoints)];
+  return [...routeMethods(module, (name) => rename2(name, module)), ...handlers(module, entryPoints)];
 }
-function reexports(index) {
-  const cache = /* @__PURE__ */ new Map();
-  return (name) => {
-    let out = cache.get(name);
-    if (out !== void 0) return out;
-    out = name;
-    const parts2 = name.split(".");
-    for (let i = parts2.length - 1; i > 0 && out === name; i--) {
-      const local = index.modulesNamed(parts2.slice(0, i).join("."));
-      if (local.length !== 1) continue;
-      const symbol2 = parts2[i].replace(/\(\)$/, "");
-      const from = index.byPath.get(local[0])?.source.match(new RegExp(`^\\s*from\\s+([\\w.]+)\\s+import\\s+[^\\n]*\\b${symbol2}\\b`, "m"));
-      if (from && !from[1].startsWith(".")) out = [from[1], ...parts2.slice(i)].join(".");
+function appFactories(index, rename2) {
+  const built = (module, fnName) => {
+    const fn = module.functions.find((f) => f.name === fnName && f.indent === 0);
+    if (!fn) return void 0;
+    const inBody = module.calls.find(
+      (c) => c.line >= fn.line && c.line <= fn.endLine && APP_CLASSES.test(rename2(c.name))
+    );
+    if (inBody) return inBody.name;
+    const returns = module.lines[fn.line - 1]?.match(/->\s*(\w+)\s*:/)?.[1];
+    const from = returns && module.source.match(new RegExp(`^from\\s+([\\w.]+)\\s+import\\s+[^\\n]*\\b${returns}\\b`, "m"));
+    const annotated = from ? `${from[1]}.${returns}` : void 0;
+    return annotated && APP_CLASSES.test(rename2(annotated)) ? annotated : void 0;
+  };
+  return (name, module) => {
+    const m = name.match(/^(?<factory>[\w.]+)\(\)\.(?<verb>\w+)$/);
+    if (!m?.groups || APP_CONSTRUCTORS.test(name)) return rename2(name);
+    const { factory, verb } = m.groups;
+    const dot = factory.lastIndexOf(".");
+    const owners = dot < 0 ? [module] : index.modulesNamed(factory.slice(0, dot).replace(/^\./, "")).map((p) => index.byPath.get(p));
+    for (const owner of owners) {
+      const app = owner && built(owner, factory.slice(dot + 1));
+      if (app) return `${rename2(app)}().${verb}`;
     }
-    cache.set(name, out);
-    return out;
+    return rename2(name);
   };
 }
 function entryPointPredicts(module, index) {
@@ -33198,7 +33242,7 @@ function entryPointPredicts(module, index) {
 }
 function servingModules(modules, index, entryPoints = NO_ENTRY_POINTS) {
   const out = [];
-  const rename2 = reexports(index);
+  const rename2 = appFactories(index, (name) => index.reexported(name));
   for (const module of modules) {
     if (module.notebook || !mayServe(module, entryPoints)) continue;
     const endpoints = endpointsOf(module, entryPoints, rename2);
@@ -33238,11 +33282,11 @@ function servedModules(index, entry) {
 function requiredLiterals(pattern) {
   if (/\(\?(?!:)|\\Q/.test(pattern)) return [];
   const runs = [];
-  let run2 = "";
+  let run = "";
   let depth = 0;
   const endRun = () => {
-    runs.push(...run2.split(/\s+/).filter(Boolean));
-    run2 = "";
+    runs.push(...run.split(/\s+/).filter(Boolean));
+    run = "";
   };
   const optional2 = (at) => /[?*{]/.test(pattern[at] ?? "");
   for (let i = 0; i < pattern.length; i++) {
@@ -33250,7 +33294,7 @@ function requiredLiterals(pattern) {
     if (c === "\\") {
       const escaped = pattern[++i] ?? "";
       const literal2 = depth === 0 && /[^A-Za-z0-9]/.test(escaped) && !optional2(i + 1);
-      if (literal2 && pattern[i + 1] !== "+") run2 += escaped;
+      if (literal2 && pattern[i + 1] !== "+") run += escaped;
       else endRun();
       i = afterEscapeArguments(pattern, escaped, i);
       continue;
@@ -33274,13 +33318,35 @@ function requiredLiterals(pattern) {
     else if (c === "|") {
       if (depth === 0) return [];
     } else if (depth === 0 && !/[.^$*+?{}]/.test(c) && !optional2(i + 1) && pattern[i + 1] !== "+") {
-      run2 += c;
+      run += c;
       continue;
     }
     endRun();
   }
   endRun();
   return runs;
+}
+function topLevelAlternatives(pattern) {
+  const out = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") i++;
+    else if (c === "[") {
+      i++;
+      if (pattern[i] === "^") i++;
+      if (pattern[i] === "]") i++;
+      while (i < pattern.length && pattern[i] !== "]") i += pattern[i] === "\\" ? 2 : 1;
+    } else if (c === "(") depth++;
+    else if (c === ")") depth = Math.max(0, depth - 1);
+    else if (c === "|" && depth === 0) {
+      out.push(pattern.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(pattern.slice(start));
+  return out;
 }
 function afterEscapeArguments(pattern, escaped, at) {
   const braced = (open3, close) => {
@@ -40129,8 +40195,9 @@ function callPattern(text2) {
   }
   return p;
 }
-function callMatches(call, pattern, engine) {
-  if (!pattern.name.test(call.name)) return false;
+function callMatches(call, pattern, engine, reexported) {
+  if (!pattern.name.test(call.name) && !(reexported && pattern.name.test(reexported(call.name))))
+    return false;
   if (!pattern.kwarg) return true;
   const kw = call.kwargs.find((k2) => k2.name === pattern.kwarg);
   if (!kw) return false;
@@ -40164,29 +40231,32 @@ function* pythonModules(ctx, q) {
     if (where !== "any" && where === "notebook" !== m.notebook) continue;
     if (q.automated && !ctx.facts.automated.has(m.path)) continue;
     if (q.ranBy && !ranBy(ctx.facts.automated.get(m.path), q.ranBy)) continue;
-    if (q.orchestrated && !definesOrchestratedWork(m)) continue;
+    if (q.orchestrated && !definesOrchestratedWork(m, ctx.facts.modules)) continue;
     if (q.module && !(serving ? serving.has(m.path) : predicts(m))) continue;
     yield m;
   }
 }
 var requiredCache = /* @__PURE__ */ new Map();
-function required(pattern) {
-  let req = requiredCache.get(pattern);
+function required(pattern, isCall) {
+  const key = `${isCall}:${pattern}`;
+  let req = requiredCache.get(key);
   if (!req) {
-    const name = (pattern.match(KWARG_PATTERN)?.[1] ?? pattern).replace(/\{[^}]*\}/g, "*");
+    const call = isCall ? pattern.match(KWARG_PATTERN) : null;
+    const name = (call?.[1] ?? pattern).replace(/\{[^}]*\}/g, "*");
     const tokens = name.split(/[^A-Za-z0-9_*]+/).filter(Boolean);
     req = {
-      words: tokens.filter((w) => !w.includes("*")),
+      // A keyword argument's name is read from the call's own text: `serve(cron)` needs `cron` written.
+      words: [...tokens.filter((w) => !w.includes("*")), ...call ? [call[2]] : []],
       fragments: tokens.flatMap((w) => w.includes("*") ? w.split("*").filter(Boolean) : [])
     };
-    requiredCache.set(pattern, req);
+    requiredCache.set(key, req);
   }
   return req;
 }
-var holdsAll = (m, pieces) => pieces.every((p) => m.source.includes(p));
-function mayContain(m, pattern) {
-  const { words, fragments } = required(pattern);
-  return holdsAll(m, words) && holdsAll(m, fragments);
+var holdsAll = (texts, m, pieces) => pieces.every((p) => texts.holds(m, p));
+function mayContain(texts, m, pattern, isCall) {
+  const { words, fragments } = required(pattern, isCall);
+  return holdsAll(texts, m, words) && holdsAll(texts, m, fragments);
 }
 function modulesHoldingAll(texts, pieces) {
   let rarest;
@@ -40195,18 +40265,22 @@ function modulesHoldingAll(texts, pieces) {
     if (!holders.length) return [];
     if (!rarest || holders.length < rarest.length) rarest = holders;
   }
-  return (rarest ?? []).filter((m) => holdsAll(m, pieces));
+  return (rarest ?? []).filter((m) => holdsAll(texts, m, pieces));
 }
 function candidateModules(texts, q) {
   if (q.savesPredictions) return void 0;
   const out = /* @__PURE__ */ new Set();
-  for (const p of [...q.call ?? [], ...q.decorator ?? [], ...q.base ?? [], ...q.import ?? []]) {
-    const { words, fragments } = required(p);
-    if (!words.length) return void 0;
-    for (const m of modulesHoldingAll(texts, [...words, ...fragments])) out.add(m);
+  const patterns = [
+    ...[...q.call ?? [], ...q.decorator ?? []].map((p) => required(p, true)),
+    ...[...q.base ?? [], ...q.import ?? []].map((p) => required(p, false))
+  ];
+  for (const { words, fragments } of patterns) {
+    const pieces = [...words, ...fragments];
+    if (!pieces.length) return void 0;
+    for (const m of modulesHoldingAll(texts, pieces)) out.add(m);
   }
-  for (const p of q.text ?? []) {
-    const literals = requiredLiterals(p);
+  for (const alternative of (q.text ?? []).flatMap(topLevelAlternatives)) {
+    const literals = requiredLiterals(alternative);
     if (!literals.length) return void 0;
     for (const m of modulesHoldingAll(texts, literals)) out.add(m);
   }
@@ -40221,31 +40295,35 @@ function lineAt(m, offset) {
   }
   return index.lineOf(offset);
 }
-function matchingLines(m, q, engine, ctx) {
+function matchingLines(m, q, ctx) {
+  const { pattern: engine, facts } = ctx;
+  const texts = facts.moduleTexts;
   const lines = /* @__PURE__ */ new Set();
+  const modules = facts.modules;
+  const reexported = (name) => modules.reexported(name);
   for (const p of q.call ?? []) {
-    if (!mayContain(m, p)) continue;
+    if (!mayContain(texts, m, p, true)) continue;
     const pattern = callPattern(p);
-    for (const c of m.calls) if (callMatches(c, pattern, engine)) lines.add(c.line);
+    for (const c of m.calls) if (callMatches(c, pattern, engine, reexported)) lines.add(c.line);
   }
   for (const p of q.decorator ?? []) {
-    if (!mayContain(m, p)) continue;
+    if (!mayContain(texts, m, p, true)) continue;
     const pattern = callPattern(p);
-    for (const d3 of m.decorators) if (callMatches(d3, pattern, engine)) lines.add(d3.line);
+    for (const d3 of m.decorators) if (callMatches(d3, pattern, engine, reexported)) lines.add(d3.line);
   }
   for (const p of q.base ?? []) {
-    if (!mayContain(m, p)) continue;
+    if (!mayContain(texts, m, p, false)) continue;
     const glob = nameGlob(p);
     for (const c of m.classes) if (c.bases.some((b) => glob.test(b))) lines.add(c.line);
   }
   for (const p of q.import ?? []) {
-    if (!mayContain(m, p)) continue;
+    if (!mayContain(texts, m, p, false)) continue;
     const glob = nameGlob(p);
     for (const i of m.imports) if (glob.test(i.module)) lines.add(i.line);
   }
   for (const p of q.text ?? [])
     for (const offset of engine(p, "m").offsets(m.uncommented)) lines.add(lineAt(m, offset));
-  if (q.savesPredictions && ctx) for (const line of predictionWriteLines(ctx, m)) lines.add(line);
+  if (q.savesPredictions) for (const line of predictionWriteLines(ctx, m)) lines.add(line);
   return [...lines].sort((a, b) => a - b);
 }
 function companionEvidence(ctx, m, also) {
@@ -40255,8 +40333,8 @@ function companionEvidence(ctx, m, also) {
     ...commandedBy(ctx, m)
   ];
   for (const c of companions) {
-    if (!c || also.orchestrated && !definesOrchestratedWork(c)) continue;
-    const line = matchingLines(c, also, ctx.pattern)[0];
+    if (!c || also.orchestrated && !definesOrchestratedWork(c, ctx.facts.modules)) continue;
+    const line = matchingLines(c, also, ctx)[0];
     if (line !== void 0) return evidenceAt(c, line);
   }
   return void 0;
@@ -40265,7 +40343,7 @@ function evalPython(ctx, q) {
   const evidence = [];
   for (const m of pythonModules(ctx, q)) {
     const automation = q.automated || q.ranBy ? ctx.facts.automated.get(m.path) : void 0;
-    const lines = matchingLines(m, q, ctx.pattern, ctx).filter(
+    const lines = matchingLines(m, q, ctx).filter(
       (line) => !automation || (automation.servedBy ? onRequestPath(ctx, automation.servedBy, m, line) : !onlyOnDemand(ctx, m, line))
     );
     if (!lines.length) continue;
@@ -40334,7 +40412,7 @@ function ranBy(a, kinds) {
   return kinds.includes(a.kind) || a.kind === "scheduled-ci" && kinds.includes("ci");
 }
 function commandedBy(ctx, m) {
-  if (!definesOrchestratedWork(m)) return [];
+  if (!definesOrchestratedWork(m, ctx.facts.modules)) return [];
   const out = [];
   for (const [path, a] of ctx.facts.automated)
     if (a.kind === "orchestrator" && a.runner.path === m.path && a.chain.length === 1 && path !== m.path) {
@@ -59886,7 +59964,7 @@ function visit(schema2, fnOrHandlers) {
     return h ? h(node2, rewritten) : node2;
   };
   const cache = /* @__PURE__ */ new Map();
-  function run2(s) {
+  function run(s) {
     const cached3 = cache.get(s);
     if (cached3 === RESOLVING) {
       return new $ZodLazy({
@@ -59912,21 +59990,21 @@ function visit(schema2, fnOrHandlers) {
         let changed = false;
         const newShape = {};
         for (const k2 of keys) {
-          const mapped = run2(oldShape[k2]);
+          const mapped = run(oldShape[k2]);
           if (mapped !== oldShape[k2])
             changed = true;
           newShape[k2] = mapped;
         }
         let newCatchall = def.catchall;
         if (def.catchall) {
-          newCatchall = run2(def.catchall);
+          newCatchall = run(def.catchall);
           if (newCatchall !== def.catchall)
             changed = true;
         }
         return changed ? clone(s, { ...def, shape: newShape, catchall: newCatchall }) : s;
       }
       case "array": {
-        const mapped = run2(def.element);
+        const mapped = run(def.element);
         return mapped === def.element ? s : clone(s, { ...def, element: mapped });
       }
       case "tuple": {
@@ -59934,14 +60012,14 @@ function visit(schema2, fnOrHandlers) {
         let changed = false;
         const newItems = [];
         for (const item of oldItems) {
-          const mapped = run2(item);
+          const mapped = run(item);
           if (mapped !== item)
             changed = true;
           newItems.push(mapped);
         }
         let newRest = def.rest;
         if (def.rest) {
-          newRest = run2(def.rest);
+          newRest = run(def.rest);
           if (newRest !== def.rest)
             changed = true;
         }
@@ -59949,12 +60027,12 @@ function visit(schema2, fnOrHandlers) {
       }
       case "record":
       case "map": {
-        const newKey = run2(def.keyType);
-        const newVal = run2(def.valueType);
+        const newKey = run(def.keyType);
+        const newVal = run(def.valueType);
         return newKey === def.keyType && newVal === def.valueType ? s : clone(s, { ...def, keyType: newKey, valueType: newVal });
       }
       case "set": {
-        const newVal = run2(def.valueType);
+        const newVal = run(def.valueType);
         return newVal === def.valueType ? s : clone(s, { ...def, valueType: newVal });
       }
       case "union": {
@@ -59962,7 +60040,7 @@ function visit(schema2, fnOrHandlers) {
         let changed = false;
         const newOptions = [];
         for (const opt of oldOptions) {
-          const mapped = run2(opt);
+          const mapped = run(opt);
           if (mapped !== opt)
             changed = true;
           newOptions.push(mapped);
@@ -59970,8 +60048,8 @@ function visit(schema2, fnOrHandlers) {
         return changed ? clone(s, { ...def, options: newOptions }) : s;
       }
       case "intersection": {
-        const newLeft = run2(def.left);
-        const newRight = run2(def.right);
+        const newLeft = run(def.left);
+        const newRight = run(def.right);
         return newLeft === def.left && newRight === def.right ? s : clone(s, { ...def, left: newLeft, right: newRight });
       }
       case "optional":
@@ -59983,23 +60061,23 @@ function visit(schema2, fnOrHandlers) {
       case "nonoptional":
       case "promise":
       case "success": {
-        const newInner = run2(def.innerType);
+        const newInner = run(def.innerType);
         return newInner === def.innerType ? s : clone(s, { ...def, innerType: newInner });
       }
       case "pipe": {
-        const newIn = run2(def.in);
-        const newOut = run2(def.out);
+        const newIn = run(def.in);
+        const newOut = run(def.out);
         return newIn === def.in && newOut === def.out ? s : clone(s, { ...def, in: newIn, out: newOut });
       }
       case "function": {
-        const newInput = run2(def.input);
-        const newOutput = run2(def.output);
+        const newInput = run(def.input);
+        const newOutput = run(def.output);
         return newInput === def.input && newOutput === def.output ? s : clone(s, { ...def, input: newInput, output: newOutput });
       }
       case "lazy": {
         const original = def.getter;
         const { _cachedInner, ...rest } = def;
-        return clone(s, { ...rest, getter: () => run2(original()) });
+        return clone(s, { ...rest, getter: () => run(original()) });
       }
       // A leaf by choice: `parts` are regex fragments, not data positions.
       case "template_literal":
@@ -60030,7 +60108,7 @@ function visit(schema2, fnOrHandlers) {
       }
     }
   }
-  return run2(schema2);
+  return run(schema2);
 }
 
 // node_modules/zod/v4/classic/deep-partial.js
@@ -60541,14 +60619,12 @@ var ImportedNames = class {
   }
   texts;
   #answers = /* @__PURE__ */ new Map();
-  #normalised;
   /** `name` is normalised with `normalisedName`. */
   has(name) {
     let answer = this.#answers.get(name);
     if (answer === void 0) {
-      this.#normalised ??= this.texts.joined().normalised(normalisedName);
       answer = false;
-      for (const i of this.#normalised.holding(name)) {
+      for (const i of this.texts.index().holdingNormalised(name, normalisedName)) {
         if (importsPackage(this.texts.modules[i], name)) {
           answer = true;
           break;
@@ -60789,9 +60865,9 @@ function moduleInImage(index, d3, contexts, target) {
 function fileInImage(exists2, d3, contexts, target) {
   const { copies, workdir } = layoutOf(d3);
   const imagePath = strip(target.startsWith("/") ? target : joinPath(workdir, target) ?? target);
-  const relative = [...sourcesOf(copies, imagePath), strip(target), `src/${strip(target)}`];
+  const relative2 = [...sourcesOf(copies, imagePath), strip(target), `src/${strip(target)}`];
   for (const context of contexts)
-    for (const rel of relative) {
+    for (const rel of relative2) {
       const path = joinPath(context, rel);
       if (path && exists2(path)) return path;
     }
@@ -60862,12 +60938,15 @@ var PREFIXES = [
   /^docker(-compose|\s+compose)?\s+exec\s+((-e|--env|-w|--workdir|-u|--user|--env-file)(=\S+|\s+\S+)\s+|--?[\w-]+\s+)*("[^"]*"|'[^']*'|\S+)\s+/,
   /^(if|then|else|do|elif|while|until|!)\s+/
 ];
+var ASSIGNED_OUTPUT = /^(?:(?:export|local|readonly)\s+)?\w+=(["']?)\$\((.+)\)\1$/;
 var TOOL_BY_PATH = /^(["']?)[\w.${}/~-]*\/bin\/([\w.-]+)\1(?=\s|$)/;
 var CONTROL_ONLY = /^(then|fi|do|done|else|esac|\{|\}|\(|\)|;;|set\b.*|cd\b.*|export\b.*|source\s+.*activate.*)$/;
 function stripPrefixes(command) {
   let text2 = command.trim();
   for (let changed = true; changed; ) {
     changed = false;
+    const assigned = text2.match(ASSIGNED_OUTPUT)?.[2];
+    if (assigned) text2 = assigned.trim();
     for (const prefix of PREFIXES) {
       const next = text2.replace(prefix, "");
       if (next !== text2) {
@@ -60906,8 +60985,18 @@ function splitOperators(line) {
   parts2.push(current);
   return parts2.map((p) => p.trim()).filter(Boolean);
 }
+var SET_VARIABLE = /^(?:(?:local|export|readonly|declare)\s+)?([A-Za-z_]\w*)=(?:"([^"$`]*)"|'([^']*)'|([^\s"'$`;|&]*))$/;
+var VARIABLE_USE = /"?\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))"?/g;
+function withVariables(command, variables) {
+  if (!variables.size || !command.includes("$")) return command;
+  return command.replace(VARIABLE_USE, (whole, braced, bare) => {
+    const value = variables.get(braced ?? bare);
+    return value === void 0 ? whole : value;
+  });
+}
 function splitShell(text2, firstLine) {
   const commands = [];
+  const variables = /* @__PURE__ */ new Map();
   let written = 0;
   let dir = "";
   const physical = text2.split("\n");
@@ -60923,7 +61012,9 @@ function splitShell(text2, firstLine) {
     const masked = mask !== void 0;
     const beforeMask = masked ? logical.slice(0, logical.search(MASK)) : logical;
     for (const part of splitOperators(beforeMask)) {
-      const text3 = stripPrefixes(part);
+      const set4 = part.match(SET_VARIABLE);
+      if (set4) variables.set(set4[1], set4[2] ?? set4[3] ?? set4[4] ?? "");
+      const text3 = stripPrefixes(withVariables(part, variables));
       const cd = text3.match(/^cd\s+["']?([\w./-]+)["']?\s*$/);
       if (cd) dir = joinPath(dir, cd[1]) ?? "";
       if (!text3 || CONTROL_ONLY.test(text3)) continue;
@@ -61249,15 +61340,15 @@ function circlePipeline(file2, ctx) {
       if (!step) continue;
       const [key, value] = Object.entries(step)[0] ?? [];
       if (key === "run") {
-        const run2 = asMap(value);
-        const text2 = typeof value === "string" ? value : typeof run2?.command === "string" ? run2.command : "";
-        const keyLine = typeof value === "string" ? lineOf(step, "run") : lineOf(run2, "command");
+        const run = asMap(value);
+        const text2 = typeof value === "string" ? value : typeof run?.command === "string" ? run.command : "";
+        const keyLine = typeof value === "string" ? lineOf(step, "run") : lineOf(run, "command");
         steps.push(
           buildStep(
             file2.path,
             {
               line: lineOf(step) ?? 1,
-              name: typeof run2?.name === "string" ? run2.name : void 0,
+              name: typeof run?.name === "string" ? run.name : void 0,
               script: { text: text2, line: scriptStart(file2, keyLine) }
             },
             ctx
@@ -61485,6 +61576,7 @@ function afterGroovyInterpolation(body) {
   }
   return out;
 }
+var LIBRARY_SCRIPT = /\b(?!sh\b|bat\b|load\b|readFile\b|fileExists\b)[A-Za-z_][\w.]*\s*\(\s*(['"])([\w./-]+\.(?:sh|bash))\1/g;
 function jenkinsPipeline(path, text2, ctx) {
   const code18 = stripSlashComments(text2);
   const index = new LineIndex(code18);
@@ -61503,6 +61595,12 @@ function jenkinsPipeline(path, text2, ctx) {
       ctx
     );
   });
+  for (const m of code18.matchAll(LIBRARY_SCRIPT)) {
+    const script = m[2].replace(/^\.\//, "");
+    if (!ctx.scripts.has(script)) continue;
+    const line = index.lineOf((m.index ?? 0) + m[0].indexOf(m[2]));
+    steps.push(buildStep(path, { line, masked: false, script: { text: `bash ${script}`, line } }, ctx));
+  }
   return { provider: "jenkins", path, triggers, steps, images: [] };
 }
 
@@ -62377,6 +62475,17 @@ function lineMentioning(text2, name) {
   const i = lines.findIndex((l) => needle.test(l));
   return i === -1 ? void 0 : i + 1;
 }
+var INCLUDE = /^(?:-r|--requirement|-c|--constraint)\s*=?\s*(\S+)/;
+function isRequirementsFile(path) {
+  return matchAny(path, REQUIREMENTS_GLOBS);
+}
+function requirementIncludes(path, text2) {
+  return text2.split("\n").flatMap((raw) => {
+    const include = stripHashComment(raw).trim().match(INCLUDE);
+    const target = include && joinPath(dirName(path), include[1]);
+    return target ? [target] : [];
+  });
+}
 function fromRequirementsText(path, files, seen, out) {
   if (seen.has(path)) return;
   seen.add(path);
@@ -62384,7 +62493,7 @@ function fromRequirementsText(path, files, seen, out) {
   if (text2 === void 0) return;
   text2.split("\n").forEach((raw, i) => {
     const line = stripHashComment(raw).trim();
-    const include = line.match(/^(?:-r|--requirement|-c|--constraint)\s*=?\s*(\S+)/);
+    const include = line.match(INCLUDE);
     if (include) {
       const target = joinPath(dirName(path), include[1]);
       if (target) fromRequirementsText(target, files, seen, out);
@@ -62497,7 +62606,7 @@ function extractDependencies(pathSearch, texts, yaml2, candidates) {
   for (const path of [...candidates].sort()) {
     const text2 = texts.get(path);
     const base = baseName(path);
-    if (matchAny(path, REQUIREMENTS_GLOBS)) {
+    if (isRequirementsFile(path)) {
       manifests.push(path);
       if (isPipCompiled(text2)) lockfiles.push(path);
       fromRequirementsText(path, texts, seen, requirements);
@@ -62583,10 +62692,13 @@ var CREATE_TRIGGER = /\bgcloud\s+(?:beta\s+)?builds\s+triggers\s+create\b/;
 var FUNCTIONS_DEPLOY = /\bgcloud\s+(?:beta\s+)?functions\s+deploy\s+([\w-]+)/g;
 var ENTRY_POINT_FLAG = /--entry-point[=\s]+["']?(\w+)/;
 var TERRAFORM_ENTRY_POINT = /^\s*entry_point\s*=\s*"(\w+)"/gm;
+function readsForGcloud(path, text2) {
+  return !isDocumentation(path) && (path.endsWith(".tf") || text2.includes("gcloud"));
+}
 function gcloudFacts(texts) {
   const facts = { createsBuildTrigger: false, functionEntryPoints: /* @__PURE__ */ new Set() };
   for (const [path, text2] of texts) {
-    if (isDocumentation(path)) continue;
+    if (!readsForGcloud(path, text2)) continue;
     if (path.endsWith(".tf"))
       for (const m of text2.matchAll(TERRAFORM_ENTRY_POINT)) facts.functionEntryPoints.add(m[1]);
     if (!text2.includes("gcloud")) continue;
@@ -62601,25 +62713,92 @@ function gcloudFacts(texts) {
   return facts;
 }
 
+// src/engine/word-index.ts
+var BETWEEN_WORDS = /[^\w\-\u0080-\uffff]+/;
+var ASCII_WORD = /^[\w-]+$/;
+var WordIndex = class {
+  constructor(count, textOf) {
+    this.count = count;
+    this.textOf = textOf;
+    const byWord = /* @__PURE__ */ new Map();
+    for (let i = 0; i < count; i++)
+      for (const word of textOf(i).split(BETWEEN_WORDS)) {
+        const list2 = byWord.get(word);
+        if (!list2) byWord.set(word, [i]);
+        else if (list2[list2.length - 1] !== i) list2.push(i);
+      }
+    this.#words = JoinedText.of([...byWord.keys()]);
+    this.#starts = new Int32Array(byWord.size + 1);
+    let total = 0;
+    let w = 0;
+    for (const list2 of byWord.values()) this.#starts[++w] = total += list2.length;
+    this.#texts = new Int32Array(total);
+    w = 0;
+    for (const list2 of byWord.values()) this.#texts.set(list2, this.#starts[w++]);
+  }
+  count;
+  textOf;
+  /** The texts holding word `w`: `#texts[#starts[w]]` up to `#texts[#starts[w + 1]]`, ascending (packed). */
+  #starts;
+  #texts;
+  #words;
+  #normalised;
+  /** The indexes of the texts holding `needle`, ascending. */
+  holding(needle) {
+    return this.#search(needle, this.#words, (i) => this.textOf(i).includes(needle));
+  }
+  /**
+   * The indexes of the texts that hold `needle` once `normalise` (a lower-casing that maps no ASCII
+   * character between words to a word character) is applied to them, ascending.
+   */
+  holdingNormalised(needle, normalise) {
+    if (this.#normalised?.normalise !== normalise)
+      this.#normalised = { normalise, words: this.#words.normalised(normalise) };
+    return this.#search(needle, this.#normalised.words, (i) => normalise(this.textOf(i)).includes(needle));
+  }
+  #search(needle, words, holds2) {
+    const key = needle.split(BETWEEN_WORDS).reduce((a, b) => b.length > a.length ? b : a, "");
+    if (!ASCII_WORD.test(key)) return Array.from({ length: this.count }, (_, i) => i).filter(holds2);
+    const found2 = /* @__PURE__ */ new Set();
+    for (const w of words.holding(key))
+      for (let k2 = this.#starts[w]; k2 < this.#starts[w + 1]; k2++) found2.add(this.#texts[k2]);
+    const candidates = [...found2].sort((a, b) => a - b);
+    return key === needle ? candidates : candidates.filter(holds2);
+  }
+};
+
 // src/engine/facts/module-texts.ts
 var ModuleTexts = class {
   constructor(modules) {
     this.modules = modules;
   }
   modules;
-  #joined;
+  #index;
   #byWord = /* @__PURE__ */ new Map();
-  joined() {
-    return this.#joined ??= JoinedText.of(this.modules.map((m) => m.source));
+  index() {
+    return this.#index ??= new WordIndex(this.modules.length, (i) => this.modules[i].source);
   }
   /** The modules whose source holds `word`, in order. */
   holding(word) {
-    let list2 = this.#byWord.get(word);
-    if (!list2) {
-      list2 = [...this.joined().holding(word)].map((i) => this.modules[i]);
-      this.#byWord.set(word, list2);
+    return [...this.#holders(word)];
+  }
+  /** Whether a module's source holds `word`, answered from the same search as `holding`. */
+  holds(module, word) {
+    return this.#holders(word).has(module) || !this.#indexed(module) && module.source.includes(word);
+  }
+  #holders(word) {
+    let holders = this.#byWord.get(word);
+    if (!holders) {
+      holders = new Set(
+        this.index().holding(word).map((i) => this.modules[i])
+      );
+      this.#byWord.set(word, holders);
     }
-    return list2;
+    return holders;
+  }
+  #members;
+  #indexed(module) {
+    return (this.#members ??= new Set(this.modules)).has(module);
   }
 };
 
@@ -68131,8 +68310,8 @@ var SEQUENCES = ["0123456789", "abcdefghijklmnopqrstuvwxyz", "9876543210", "zyxw
 function hasSequentialRun(value, length = 8) {
   const lower = value.toLowerCase();
   for (let i = 0; i + length <= lower.length; i++) {
-    const run2 = lower.slice(i, i + length);
-    if (SEQUENCES.some((s) => s.includes(run2))) return true;
+    const run = lower.slice(i, i + length);
+    if (SEQUENCES.some((s) => s.includes(run))) return true;
   }
   return false;
 }
@@ -68187,54 +68366,75 @@ function isStrong(value) {
   return value.length >= 20 && /[A-Za-z]/.test(value) && /\d/.test(value);
 }
 var SECRET_WORDS = /key|secret|token|passw|pwd/i;
-function findSecrets(path, text2) {
-  if (isTemplateFile(path)) return [];
-  const providers = PROVIDER_PATTERNS.filter(([, pattern]) => pattern.test(text2));
-  const awsKeys = AWS_KEY_ID.test(text2);
-  const privateKeys = PRIVATE_KEY_MARKER.test(text2);
-  const assignments = SECRET_WORDS.test(text2);
-  if (!providers.length && !awsKeys && !privateKeys && !assignments) return [];
-  const out = [];
-  const lines = text2.split("\n");
-  const env = isEnvFile(path);
-  const kaggle = baseName(path) === "kaggle.json";
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.length > 4e3) continue;
-    for (const [kind, pattern] of providers) {
-      const m = line.match(pattern);
-      if (m && !isPlaceholder(m[0])) out.push({ path, line: i + 1, kind, redacted: redact(line, m[0]) });
-    }
-    if (privateKeys && PRIVATE_KEY_MARKER.test(line)) {
-      const body = ESCAPED_KEY_BODY.test(line) || KEY_BODY_LINE.test(lines[i + 1] ?? "");
-      if (body)
-        out.push({ path, line: i + 1, kind: "private key", redacted: "-----BEGIN \u2026 PRIVATE KEY-----" });
-    }
-    const aws = awsKeys && line.match(AWS_KEY_ID);
-    if (aws && !isPlaceholder(aws[0])) {
-      const near = lines.slice(Math.max(0, i - 5), i + 6).join("\n");
-      const secret = near.match(AWS_SECRET);
-      if (secret && !isPlaceholder(secret[0]))
-        out.push({ path, line: i + 1, kind: "AWS access key", redacted: redact(line, aws[0]) });
-    }
-    if (!assignments) continue;
-    for (const m of line.matchAll(SUBSCRIPT_ASSIGNMENT)) {
-      const [, name, , value] = m;
-      if (isSecretName(name) && !isPlaceholder(value) && isStrong(value))
-        out.push({ path, line: i + 1, kind: `value for ${name}`, redacted: redact(line, value) });
-    }
-    for (const m of line.matchAll(ASSIGNMENT)) {
-      const [, name, open3, value, close, call] = m;
-      if (!isSecretName(name) || isPlaceholder(value) || call) continue;
-      const quoted = open3 !== "" && open3 === close;
-      if (!quoted && !BARE_VALUE_FILE.test(path)) continue;
-      const strong = isStrong(value);
-      const kaggleKey = kaggle && name === "key" && value.length >= 16;
-      if (strong || kaggleKey || env && line.trimStart().startsWith(name) && value.length > 0) {
-        out.push({ path, line: i + 1, kind: `value for ${name}`, redacted: redact(line, value) });
-      }
+function checkLine(c, line, i, lines, out) {
+  const { path } = c;
+  if (line.length > 4e3) return;
+  for (const [kind, pattern] of c.providers) {
+    const m = line.match(pattern);
+    if (m && !isPlaceholder(m[0])) out.push({ path, line: i + 1, kind, redacted: redact(line, m[0]) });
+  }
+  if (c.privateKeys && lines && PRIVATE_KEY_MARKER.test(line)) {
+    const body = ESCAPED_KEY_BODY.test(line) || KEY_BODY_LINE.test(lines[i + 1] ?? "");
+    if (body) out.push({ path, line: i + 1, kind: "private key", redacted: "-----BEGIN \u2026 PRIVATE KEY-----" });
+  }
+  const aws = c.awsKeys && lines && line.match(AWS_KEY_ID);
+  if (aws && !isPlaceholder(aws[0])) {
+    const near = lines.slice(Math.max(0, i - 5), i + 6).join("\n");
+    const secret = near.match(AWS_SECRET);
+    if (secret && !isPlaceholder(secret[0]))
+      out.push({ path, line: i + 1, kind: "AWS access key", redacted: redact(line, aws[0]) });
+  }
+  if (!c.assignments || !SECRET_WORDS.test(line)) return;
+  for (const m of line.matchAll(SUBSCRIPT_ASSIGNMENT)) {
+    const [, name, , value] = m;
+    if (isSecretName(name) && !isPlaceholder(value) && isStrong(value))
+      out.push({ path, line: i + 1, kind: `value for ${name}`, redacted: redact(line, value) });
+  }
+  for (const m of line.matchAll(ASSIGNMENT)) {
+    const [, name, open3, value, close, call] = m;
+    if (!isSecretName(name) || isPlaceholder(value) || call) continue;
+    const quoted = open3 !== "" && open3 === close;
+    if (!quoted && !BARE_VALUE_FILE.test(path)) continue;
+    const strong = isStrong(value);
+    const kaggleKey = c.kaggle && name === "key" && value.length >= 16;
+    if (strong || kaggleKey || c.env && line.trimStart().startsWith(name) && value.length > 0) {
+      out.push({ path, line: i + 1, kind: `value for ${name}`, redacted: redact(line, value) });
     }
   }
+}
+function forLinesWithSecretWords(text2, each) {
+  const words = new RegExp(SECRET_WORDS.source, "gi");
+  let line = 0;
+  let start = 0;
+  let newline2 = text2.indexOf("\n");
+  for (let m = words.exec(text2); m; m = words.exec(text2)) {
+    while (newline2 !== -1 && newline2 < m.index) {
+      line++;
+      start = newline2 + 1;
+      newline2 = text2.indexOf("\n", start);
+    }
+    const end = newline2 === -1 ? text2.length : newline2;
+    each(text2.slice(start, end), line);
+    words.lastIndex = end + 1;
+  }
+}
+function findSecrets(path, text2) {
+  if (isTemplateFile(path)) return [];
+  const check2 = {
+    path,
+    providers: PROVIDER_PATTERNS.filter(([, pattern]) => pattern.test(text2)),
+    awsKeys: AWS_KEY_ID.test(text2),
+    privateKeys: PRIVATE_KEY_MARKER.test(text2),
+    assignments: SECRET_WORDS.test(text2),
+    env: isEnvFile(path),
+    kaggle: baseName(path) === "kaggle.json"
+  };
+  if (!check2.providers.length && !check2.awsKeys && !check2.privateKeys && !check2.assignments) return [];
+  const out = [];
+  if (check2.providers.length || check2.awsKeys || check2.privateKeys) {
+    const lines = text2.split("\n");
+    for (let i = 0; i < lines.length; i++) checkLine(check2, lines[i], i, lines, out);
+  } else forLinesWithSecretWords(text2, (line, i) => checkLine(check2, line, i, void 0, out));
   const seen = /* @__PURE__ */ new Set();
   return out.filter((f) => !seen.has(f.line) && seen.add(f.line));
 }
@@ -68319,6 +68519,7 @@ function wantsContent(path) {
 var AuditFacts = class {
   paths;
   texts;
+  released;
   unreadable;
   scannedForSecrets;
   #secretsFound;
@@ -68335,12 +68536,13 @@ var AuditFacts = class {
   #terraform = [];
   #textFiles = [];
   #readmePath;
-  constructor({ paths, texts, unreadable, scannedForSecrets }) {
+  constructor({ paths, texts, unreadable: unreadable2, scannedForSecrets, released }) {
     this.paths = paths;
     this.texts = texts;
-    this.unreadable = unreadable;
+    this.released = released?.paths ?? /* @__PURE__ */ new Set();
+    this.unreadable = unreadable2;
     this.scannedForSecrets = new Set(scannedForSecrets?.paths);
-    this.#secretsFound = scannedForSecrets?.findings ?? [];
+    this.#secretsFound = [...scannedForSecrets?.findings ?? [], ...released?.findings ?? []];
     const yamlTexts = /* @__PURE__ */ new Map();
     let readmePath;
     for (const [path, text2] of texts) {
@@ -68452,7 +68654,7 @@ var AuditFacts = class {
     return moduleInImage(this.modules, d3, this.#contextsOf(d3), target);
   }
   fileInImage(d3, target) {
-    return fileInImage((p) => this.texts.has(p), d3, this.#contextsOf(d3), target);
+    return fileInImage((p) => this.texts.has(p) || this.released.has(p), d3, this.#contextsOf(d3), target);
   }
   #automated;
   get automated() {
@@ -68569,12 +68771,13 @@ function leafReads(key, body, scanned) {
       );
   }
 }
-function needsOf(predicates, definitions, scannedForSecrets = /* @__PURE__ */ new Set()) {
+function needsOf(predicates, definitions, scannedForSecrets = /* @__PURE__ */ new Set(), settledFalse = () => false) {
   const leaves = [];
   let negates = false;
   const walk = (p) => {
     for (const [key, value] of Object.entries(p)) {
       if (key === "use") walk(definitions[value]);
+      else if (key === "all" && value.some(settledFalse)) continue;
       else if (key === "all" || key === "any") value.forEach(walk);
       else if (key === "atLeast") value.of.forEach(walk);
       else if (key === "not") {
@@ -69143,8 +69346,15 @@ function ruleEvaluator(facts, rules, overrides, definitions) {
       (e) => e.path
     );
     let message = describe3(status2, rule, evidence);
-    const needs = needsOf([rule.pass, rule.partial], definitions, facts.scannedForSecrets);
-    const unread = [...facts.unreadable.keys()].filter(needs.reads);
+    const unreadable2 = [...facts.unreadable.keys()];
+    const settledFalse = (p) => !evaluatePredicate(on, p).ok && !unreadable2.some(needsOf([p], definitions, facts.scannedForSecrets, settledFalse).reads);
+    const needs = needsOf(
+      [rule.pass, rule.partial],
+      definitions,
+      facts.scannedForSecrets,
+      unreadable2.length ? settledFalse : void 0
+    );
+    const unread = unreadable2.filter(needs.reads);
     const deciding = unread.filter(needs.decides);
     if (deciding.length && (status2 !== "pass" || needs.negates)) {
       status2 = "inconclusive";
@@ -69233,6 +69443,30 @@ function checklistOf(catalogue, evaluator) {
     };
   });
 }
+function rescored(card, catalogue, action) {
+  const byId = new Map(card.rules.map((f) => [f.id, f.status]));
+  const statusOf = (id) => byId.get(id) ?? "fail";
+  const score = Math.round(weightedScore(card.rules) ?? 0);
+  const checklist = card.checklist.map((c) => {
+    const item = catalogue.checklist.find((i) => i.id === c.id);
+    const sources = item?.best ?? item?.lowest ?? [];
+    if (!item || !sources.every((s) => "rule" in s)) return c;
+    const statuses = sources.map((s) => statusOf(s.rule));
+    return { ...c, status: combine(statuses, c.combine) };
+  });
+  return {
+    ...card,
+    score,
+    grade: gradeOf(score),
+    level: levelOf(statusOf),
+    checklist,
+    nextSteps: nextStepsOf({ checklist, rules: card.rules, score }, action),
+    phases: card.phases.map((p) => {
+      const s = weightedScore(card.rules.filter((f) => f.phase === p.id));
+      return { ...p, score: s === null ? null : Math.round(s) };
+    })
+  };
+}
 
 // src/engine/next-steps.ts
 var MAX_NEXT_STEPS = 5;
@@ -69276,6 +69510,25 @@ function nextStepsOf(card, action) {
   ).slice(0, MAX_NEXT_STEPS);
 }
 
+// src/engine/text-reach.ts
+function textGlobsOf(node2, out) {
+  if (Array.isArray(node2)) for (const item of node2) textGlobsOf(item, out);
+  else if (node2 && typeof node2 === "object")
+    for (const [key, value] of Object.entries(node2)) {
+      const glob = value?.glob;
+      if (key === "text" && Array.isArray(glob)) for (const g of glob) out.add(String(g));
+      textGlobsOf(value, out);
+    }
+  return out;
+}
+function textReachOf(catalogue, customRules = []) {
+  const globs = [...textGlobsOf([catalogue, customRules], /* @__PURE__ */ new Set())];
+  return (path, text2) => {
+    const kinds = kindsOf(path);
+    return kinds.length !== 1 || kinds[0] !== "text" || matchAny(path, globs) || readsForGcloud(path, text2);
+  };
+}
+
 // src/engine/audit.ts
 var MAX_FILE_BYTES = 1024 * 1024;
 var MAX_NOTEBOOK_BYTES = 8 * 1024 * 1024;
@@ -69293,7 +69546,7 @@ var DEFAULT_SETTINGS = {
   ignore: [],
   customRules: []
 };
-async function readSnapshot(snapshot, settings, maxBytes, concurrency, progress) {
+async function readSnapshot(snapshot, settings, maxBytes, concurrency, progress, reach) {
   const prefix = rootPrefix(settings.root);
   const entries = snapshot.entries.filter((e) => e.path.startsWith(prefix));
   const paths = [];
@@ -69306,12 +69559,13 @@ async function readSnapshot(snapshot, settings, maxBytes, concurrency, progress)
   }
   snapshot.prefetch?.(wanted.filter((w) => w.size <= readCapOf(w.path, maxBytes)).map((w) => w.full));
   const texts = /* @__PURE__ */ new Map();
-  const unreadable = /* @__PURE__ */ new Map();
+  const unreadable2 = /* @__PURE__ */ new Map();
   const scanned = { paths: [], findings: [] };
+  const released = /* @__PURE__ */ new Map();
   for (const [folder, reason] of snapshot.unlisted ?? []) {
     const path = folder.slice(prefix.length);
     if (folder.startsWith(prefix) && path && !isExcludedPath(path) && !matchAny(path, settings.ignore))
-      unreadable.set(path, reason);
+      unreadable2.set(path, reason);
   }
   let next = 0;
   const worker = async () => {
@@ -69320,7 +69574,7 @@ async function readSnapshot(snapshot, settings, maxBytes, concurrency, progress)
       progress?.("reading files", next, wanted.length);
       const cap = readCapOf(w.path, maxBytes);
       if (w.size > cap) {
-        unreadable.set(
+        unreadable2.set(
           w.path,
           `${(w.size / 1048576).toFixed(1)} MB, over the ${Math.round(cap / 1024)} KB cap`
         );
@@ -69328,7 +69582,7 @@ async function readSnapshot(snapshot, settings, maxBytes, concurrency, progress)
       }
       const result = await snapshot.read(w.full);
       if (!result.ok) {
-        unreadable.set(w.path, result.reason);
+        unreadable2.set(w.path, result.reason);
         continue;
       }
       const decoded = decodeText(result.bytes);
@@ -69336,16 +69590,45 @@ async function readSnapshot(snapshot, settings, maxBytes, concurrency, progress)
       if (w.size > keepCapOf(w.path, maxBytes)) {
         scanned.paths.push(w.path);
         scanned.findings.push(...findSecrets(w.path, decoded.text));
-        unreadable.set(
+        unreadable2.set(
           w.path,
           `${(w.size / 1048576).toFixed(1)} MB, over the ${Math.round(maxBytes / 1024)} KB cap`
         );
-      } else texts.set(w.path, decoded.text);
+      } else if (reach && !reach(w.path, decoded.text))
+        released.set(w.path, findSecrets(w.path, decoded.text));
+      else texts.set(w.path, decoded.text);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  await readIncludedRequirements(snapshot, prefix, texts, released);
   const ordered = new Map([...texts].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0));
-  return { paths: paths.sort(), texts: ordered, unreadable, scannedForSecrets: scanned };
+  return {
+    paths: paths.sort(),
+    texts: ordered,
+    unreadable: unreadable2,
+    scannedForSecrets: scanned,
+    released: { paths: new Set(released.keys()), findings: [...released.values()].flat() }
+  };
+}
+async function readIncludedRequirements(snapshot, prefix, texts, released) {
+  if (!released.size) return;
+  const pending = [...texts.keys()].filter(isRequirementsFile);
+  const seen = new Set(pending);
+  while (pending.length) {
+    const path = pending.pop();
+    for (const target of requirementIncludes(path, texts.get(path))) {
+      if (seen.has(target)) continue;
+      seen.add(target);
+      if (released.has(target)) {
+        const result = await snapshot.read(prefix + target);
+        const decoded = result.ok ? decodeText(result.bytes) : void 0;
+        if (!decoded?.ok) continue;
+        released.delete(target);
+        texts.set(target, decoded.text);
+      }
+      if (texts.has(target)) pending.push(target);
+    }
+  }
 }
 function scorecardFromFacts(facts, input2) {
   const settings = input2.settings ?? DEFAULT_SETTINGS;
@@ -69363,7 +69646,7 @@ function scorecardFromFacts(facts, input2) {
   });
   const score = Math.round(weightedScore(findings) ?? 0);
   const notes = [...input2.notes ?? []];
-  if (!facts.texts.size && !facts.unreadable.size)
+  if (!facts.texts.size && !facts.released.size && !facts.unreadable.size)
     notes.push(
       settings.root ? `paths.root "${settings.root}" holds no file the audit reads (code, configuration, CI, documentation): nothing under it was audited.` : "The audited folder holds no file the audit reads (code, configuration, CI, documentation): every rule fails for want of anything to judge."
     );
@@ -69403,7 +69686,8 @@ async function audit(snapshot, input2) {
     settings,
     input2.maxFileBytes ?? MAX_FILE_BYTES,
     input2.concurrency ?? 8,
-    input2.progress
+    input2.progress,
+    textReachOf(input2.catalogue, settings.customRules)
   );
   return judgeFiles(files, input2);
 }
@@ -69883,10 +70167,10 @@ var dvcPipelineFixer = {
   rules: ["data.pipeline"],
   propose(ctx) {
     const { facts, project } = ctx;
-    const run2 = [
+    const run = [
       "Run the pipeline and commit its record: dvc repro && git add dvc.lock && git commit -m 'Record the pipeline run'"
     ];
-    if (facts.paths.some((p) => /(^|\/)dvc\.yaml$/.test(p))) return { files: [], todo: run2 };
+    if (facts.paths.some((p) => /(^|\/)dvc\.yaml$/.test(p))) return { files: [], todo: run };
     const scripts = facts.python.filter(
       (m) => !m.notebook && !isTestFileName(m.path) && /__name__\s*==\s*["']__main__["']/.test(m.uncommented)
     ).map((m) => ({ module: m, order: STAGES.findIndex((s) => s.name.test(baseName(m.path))) })).filter((s) => s.order >= 0).sort((a, b) => a.order - b.order || (a.module.path < b.module.path ? -1 : 1));
@@ -69923,7 +70207,7 @@ var dvcPipelineFixer = {
 ${(0, import_yaml19.stringify)({ stages }, { lineWidth: 0 })}`;
     if (!facts.paths.some((p) => p.startsWith(".dvc/")))
       todo.unshift("Initialise DVC first: pip install dvc && dvc init");
-    return { files: [{ ...path, content }], todo: [...todo, ...run2] };
+    return { files: [{ ...path, content }], todo: [...todo, ...run] };
   }
 };
 
@@ -70523,6 +70807,132 @@ function badgeSnippet(publicUrl, owner, repo) {
 }
 
 // src/engine/verification.ts
+var VERIFIABLE_RULES = /* @__PURE__ */ new Set([
+  "foundations.code-quality",
+  "cicd.pipeline",
+  "cicd.tests",
+  "cicd.ml-automation",
+  "cicd.delivery",
+  "cicd.integration-env",
+  "cloud.iac",
+  "cloud.deployment",
+  "retraining.automated",
+  "data.validation",
+  "monitoring.drift"
+]);
+var DEPLOYING_RULES = /* @__PURE__ */ new Set(["cicd.delivery", "cloud.deployment"]);
+var SUCCEEDED = /* @__PURE__ */ new Set(["success"]);
+var FAILED = /* @__PURE__ */ new Set(["failure", "timed_out", "cancelled", "startup_failure"]);
+var PULL_REQUEST_EVENTS = /* @__PURE__ */ new Set(["pull_request", "pull_request_target"]);
+var RANK2 = {
+  verified: 3,
+  "never-run": 2,
+  "not-checked": 1,
+  failing: 0
+};
+function workflowsToVerify(card) {
+  const wanted = /* @__PURE__ */ new Map();
+  for (const f of card.rules)
+    if (VERIFIABLE_RULES.has(f.id) && (f.status === "pass" || f.status === "partial")) {
+      for (const e of f.evidence) if (e.workflow) wanted.set(e.workflow.path, e.workflow);
+    }
+  return [...wanted.values()].sort((a, b) => a.path < b.path ? -1 : 1);
+}
+function wantsDeployments(card) {
+  return card.rules.some((f) => DEPLOYING_RULES.has(f.id) && f.status === "pass");
+}
+function workflowVerdict(ref, records, defaultBranch) {
+  const of = ref.path;
+  if (!records) return { state: "not-checked", of, reason: "not read" };
+  if ("unreadable" in records) return { state: "not-checked", of, reason: records.unreadable };
+  if ("missing" in records)
+    return {
+      state: "never-run",
+      of,
+      reason: "GitHub has no workflow of this file on the default branch (new, renamed or deleted)"
+    };
+  const counted2 = records.runs.filter(
+    (r) => r.branch === defaultBranch && !r.fromFork && !PULL_REQUEST_EVENTS.has(r.event) && (!ref.scheduled || r.event === "schedule") && r.conclusion !== null && (SUCCEEDED.has(r.conclusion) || FAILED.has(r.conclusion))
+  );
+  const latest = counted2[0];
+  if (!latest)
+    return {
+      state: "never-run",
+      of,
+      reason: ref.scheduled ? "its schedule has never fired on the default branch" : "no completed run on the default branch"
+    };
+  if (SUCCEEDED.has(latest.conclusion)) return { state: "verified", of, url: latest.url, at: latest.at };
+  const streak = counted2.findIndex((r) => SUCCEEDED.has(r.conclusion));
+  return {
+    state: "failing",
+    of,
+    url: latest.url,
+    at: latest.at,
+    failedRuns: streak === -1 ? counted2.length : streak
+  };
+}
+function best(verifications) {
+  return verifications.reduce((a, b) => RANK2[b.state] > RANK2[a.state] ? b : a);
+}
+function verifiedFinding(f, records) {
+  if (!VERIFIABLE_RULES.has(f.id) || f.status !== "pass" && f.status !== "partial") return f;
+  const evidence = f.evidence.map(
+    (e) => e.workflow ? {
+      ...e,
+      verification: workflowVerdict(
+        e.workflow,
+        records.workflows[e.workflow.path],
+        records.defaultBranch
+      )
+    } : e
+  );
+  const verifications = evidence.flatMap((e) => e.verification ? [e.verification] : []);
+  const out = { ...f, evidence };
+  if (verifications.length) out.verification = best(verifications);
+  const deployment = records.deployment;
+  if (DEPLOYING_RULES.has(f.id) && f.status === "pass" && deployment && !("unreadable" in deployment))
+    out.deployment = deployment;
+  if (f.id === "cicd.delivery" && f.status === "pass" && records.packages?.length)
+    out.packages = records.packages;
+  const ciOnly = evidence.length > 0 && evidence.every((e) => e.workflow);
+  if (f.status === "pass" && ciOnly && out.verification?.state === "failing") {
+    const v = out.verification;
+    const runs = v.failedRuns && v.failedRuns > 1 ? `the last ${v.failedRuns} runs` : "the latest run";
+    out.status = "partial";
+    out.credit = 0.5;
+    out.message = `Configured but failing: ${runs} of ${v.of} on the default branch failed. ${f.message}`;
+  }
+  return out;
+}
+function applyVerification(card, records, catalogue) {
+  if ("unavailable" in records)
+    return { ...card, verification: { checked: false, note: `not verified: ${records.unavailable}` } };
+  const rules = card.rules.map((f) => verifiedFinding(f, records));
+  const madePartial = new Set(rules.filter((f, i) => f.status !== card.rules[i].status).map((f) => f.id));
+  const counts = { verified: 0, failing: 0 };
+  for (const f of rules)
+    if (f.verification?.state === "verified") counts.verified++;
+    else if (f.verification?.state === "failing") counts.failing++;
+  const unread = Object.entries(records.workflows).flatMap(
+    ([path, r]) => "unreadable" in r ? [`${path} (${r.unreadable})`] : []
+  );
+  const notChecked = (unread.length ? ` Not checked: ${unread.join(", ")}.` : "") + (records.deployment && "unreadable" in records.deployment ? ` Deployments not checked (${records.deployment.unreadable}).` : "");
+  const ruleAction = ruleNextAction(catalogue.phases.flatMap((p) => p.rules));
+  const action = (f) => madePartial.has(f.id) ? `Make ${f.verification?.of ?? "the workflow"} pass on ${records.defaultBranch}: its latest run failed${f.verification?.url ? ` (${f.verification.url})` : ""}.` : ruleAction(f);
+  return rescored(
+    {
+      ...card,
+      rules,
+      verification: {
+        checked: true,
+        at: records.at,
+        note: `verified against GitHub's workflow runs on ${records.defaultBranch}: ${counts.verified} rule(s) verified, ${counts.failing} failing.${notChecked}`
+      }
+    },
+    catalogue,
+    action
+  );
+}
 function localFilesOnly(card) {
   return { ...card, verification: { checked: false, note: "not verified (local files only)" } };
 }
@@ -70605,8 +71015,1177 @@ function verificationWords(v, checkedAt) {
     return v.failedRuns && v.failedRuns > 1 ? `last ${v.failedRuns} runs failed` : `last run failed${ago(v.at, checkedAt)}`;
   return /schedule/.test(v.reason ?? "") ? "schedule never fired" : "never run";
 }
+function packageWords(p) {
+  if (p.state === "exists") return `${p.image}: package published`;
+  if (p.state === "missing") return `${p.image}: no package of that name`;
+  return `${p.image}: could not be checked${p.reason ? ` (${p.reason})` : ""}`;
+}
+function deliveryRecords(f, checkedAt) {
+  const d3 = f.deployment;
+  const deployed = d3 ? [
+    {
+      words: deploymentWords(d3, checkedAt),
+      ...d3.url && /^https?:\/\//.test(d3.url) ? { url: d3.url } : {}
+    }
+  ] : [];
+  return [
+    ...deployed,
+    ...(f.packages ?? []).map((p) => ({ words: packageWords(p), ...p.url ? { url: p.url } : {} }))
+  ];
+}
 function deploymentWords(d3, checkedAt) {
   return `deployed to ${d3.environment}: ${d3.state},${ago(d3.at, checkedAt)}`;
+}
+
+// node_modules/lru-cache/dist/esm/node/index.min.js
+import { tracingChannel as G, channel as P } from "node:diagnostics_channel";
+var S = P("lru-cache:metrics");
+var W = G("lru-cache");
+var L = typeof performance == "object" && performance && typeof performance.now == "function" ? performance : Date;
+var R = () => S.hasSubscribers || W.hasSubscribers;
+var U = /* @__PURE__ */ new Set();
+var M = typeof process == "object" && process ? process : {};
+var k = (d3, e, t, i) => {
+  typeof M.emitWarning == "function" ? M.emitWarning(d3, e, t, i) : console.error(`[${t}] ${e}: ${d3}`);
+};
+var H = (d3) => !U.has(d3);
+var T = (d3) => !!d3 && d3 === Math.floor(d3) && d3 > 0 && isFinite(d3);
+var j = (d3) => T(d3) ? d3 <= Math.pow(2, 8) ? Uint8Array : d3 <= Math.pow(2, 16) ? Uint16Array : d3 <= Math.pow(2, 32) ? Uint32Array : d3 <= Number.MAX_SAFE_INTEGER ? O : null : null;
+var O = class extends Array {
+  constructor(e) {
+    super(e), this.fill(0);
+  }
+};
+var x = class d {
+  heap;
+  length;
+  static #o = false;
+  static create(e) {
+    let t = j(e);
+    if (!t) return [];
+    d.#o = true;
+    let i = new d(e, t);
+    return d.#o = false, i;
+  }
+  constructor(e, t) {
+    if (!d.#o) throw new TypeError("instantiate Stack using Stack.create(n)");
+    this.heap = new t(e), this.length = 0;
+  }
+  push(e) {
+    this.heap[this.length++] = e;
+  }
+  pop() {
+    return this.heap[--this.length];
+  }
+};
+var I = class d2 {
+  #o;
+  #c;
+  #S;
+  #O;
+  #w;
+  #M;
+  #I;
+  #m;
+  get perf() {
+    return this.#m;
+  }
+  ttl;
+  ttlResolution;
+  ttlAutopurge;
+  updateAgeOnGet;
+  updateAgeOnHas;
+  allowStale;
+  noDisposeOnSet;
+  noUpdateTTL;
+  maxEntrySize;
+  sizeCalculation;
+  noDeleteOnFetchRejection;
+  noDeleteOnStaleGet;
+  allowStaleOnFetchAbort;
+  allowStaleOnFetchRejection;
+  ignoreFetchAbort;
+  backgroundFetchSize;
+  #n;
+  #b;
+  #s;
+  #i;
+  #t;
+  #l;
+  #u;
+  #a;
+  #h;
+  #y;
+  #r;
+  #_;
+  #F;
+  #d;
+  #g;
+  #T;
+  #U;
+  #f;
+  #D;
+  static unsafeExposeInternals(e) {
+    return { starts: e.#F, ttls: e.#d, autopurgeTimers: e.#g, sizes: e.#_, keyMap: e.#s, keyList: e.#i, valList: e.#t, next: e.#l, prev: e.#u, get head() {
+      return e.#a;
+    }, get tail() {
+      return e.#h;
+    }, free: e.#y, isBackgroundFetch: (t) => e.#e(t), backgroundFetch: (t, i, s, n) => e.#P(t, i, s, n), moveToTail: (t) => e.#L(t), indexes: (t) => e.#A(t), rindexes: (t) => e.#z(t), isStale: (t) => e.#p(t) };
+  }
+  get max() {
+    return this.#o;
+  }
+  get maxSize() {
+    return this.#c;
+  }
+  get calculatedSize() {
+    return this.#b;
+  }
+  get size() {
+    return this.#n;
+  }
+  get fetchMethod() {
+    return this.#M;
+  }
+  get memoMethod() {
+    return this.#I;
+  }
+  get dispose() {
+    return this.#S;
+  }
+  get onInsert() {
+    return this.#O;
+  }
+  get disposeAfter() {
+    return this.#w;
+  }
+  constructor(e) {
+    let { max: t = 0, ttl: i, ttlResolution: s = 1, ttlAutopurge: n, updateAgeOnGet: o, updateAgeOnHas: l, allowStale: h, dispose: r, onInsert: c, disposeAfter: m, noDisposeOnSet: _, noUpdateTTL: u, maxSize: g = 0, maxEntrySize: f = 0, sizeCalculation: y, fetchMethod: a, memoMethod: w, noDeleteOnFetchRejection: F, noDeleteOnStaleGet: b, allowStaleOnFetchRejection: p, allowStaleOnFetchAbort: A, ignoreFetchAbort: z2, backgroundFetchSize: C = 1, perf: E } = e;
+    if (this.backgroundFetchSize = C, E !== void 0 && typeof E?.now != "function") throw new TypeError("perf option must have a now() method if specified");
+    if (this.#m = E ?? L, t !== 0 && !T(t)) throw new TypeError("max option must be a nonnegative integer");
+    let v = t ? j(t) : Array;
+    if (!v) throw new Error("invalid max value: " + t);
+    if (this.#o = t, this.#c = g, this.maxEntrySize = f || this.#c, this.sizeCalculation = y, this.sizeCalculation) {
+      if (!this.#c && !this.maxEntrySize) throw new TypeError("cannot set sizeCalculation without setting maxSize or maxEntrySize");
+      if (typeof this.sizeCalculation != "function") throw new TypeError("sizeCalculation set to non-function");
+    }
+    if (w !== void 0 && typeof w != "function") throw new TypeError("memoMethod must be a function if defined");
+    if (this.#I = w, a !== void 0 && typeof a != "function") throw new TypeError("fetchMethod must be a function if specified");
+    if (this.#M = a, this.#U = !!a, this.#s = /* @__PURE__ */ new Map(), this.#i = Array.from({ length: t }).fill(void 0), this.#t = Array.from({ length: t }).fill(void 0), this.#l = new v(t), this.#u = new v(t), this.#a = 0, this.#h = 0, this.#y = x.create(t), this.#n = 0, this.#b = 0, typeof r == "function" && (this.#S = r), typeof c == "function" && (this.#O = c), typeof m == "function" ? (this.#w = m, this.#r = []) : (this.#w = void 0, this.#r = void 0), this.#T = !!this.#S, this.#D = !!this.#O, this.#f = !!this.#w, this.noDisposeOnSet = !!_, this.noUpdateTTL = !!u, this.noDeleteOnFetchRejection = !!F, this.allowStaleOnFetchRejection = !!p, this.allowStaleOnFetchAbort = !!A, this.ignoreFetchAbort = !!z2, this.maxEntrySize !== 0) {
+      if (this.#c !== 0 && !T(this.#c)) throw new TypeError("maxSize must be a positive integer if specified");
+      if (!T(this.maxEntrySize)) throw new TypeError("maxEntrySize must be a positive integer if specified");
+      this.#X();
+    }
+    if (this.allowStale = !!h, this.noDeleteOnStaleGet = !!b, this.updateAgeOnGet = !!o, this.updateAgeOnHas = !!l, this.ttlResolution = T(s) || s === 0 ? s : 1, this.ttlAutopurge = !!n, this.ttl = i || 0, this.ttl) {
+      if (!T(this.ttl)) throw new TypeError("ttl must be a positive integer if specified");
+      this.#k();
+    }
+    if (this.#o === 0 && this.ttl === 0 && this.#c === 0) throw new TypeError("At least one of max, maxSize, or ttl is required");
+    if (!this.ttlAutopurge && !this.#o && !this.#c) {
+      let D = "LRU_CACHE_UNBOUNDED";
+      H(D) && (U.add(D), k("TTL caching without ttlAutopurge, max, or maxSize can result in unbounded memory consumption.", "UnboundedCacheWarning", D, d2));
+    }
+  }
+  getRemainingTTL(e) {
+    return this.#s.has(e) ? 1 / 0 : 0;
+  }
+  #k() {
+    let e = new O(this.#o), t = new O(this.#o);
+    this.#d = e, this.#F = t;
+    let i = this.ttlAutopurge ? Array.from({ length: this.#o }) : void 0;
+    this.#g = i, this.#H = (h, r, c = this.#m.now()) => {
+      t[h] = r !== 0 ? c : 0, e[h] = r, s(h, r);
+    }, this.#R = (h) => {
+      t[h] = e[h] !== 0 ? this.#m.now() : 0, s(h, e[h]);
+    };
+    let s = this.ttlAutopurge ? (h, r) => {
+      if (i?.[h] && (clearTimeout(i[h]), i[h] = void 0), r && r !== 0 && i) {
+        let c = setTimeout(() => {
+          this.#p(h) ? (this.#E(this.#i[h], "expire"), i[h] = void 0) : s(h, l(h));
+        }, r + 1);
+        c.unref && c.unref(), i[h] = c;
+      }
+    } : () => {
+    };
+    this.#v = (h, r) => {
+      if (e[r]) {
+        let c = e[r], m = t[r];
+        if (!c || !m) return;
+        h.ttl = c, h.start = m, h.now = n || o();
+        let _ = h.now - m;
+        h.remainingTTL = c - _;
+      }
+    };
+    let n = 0, o = () => {
+      let h = this.#m.now();
+      if (this.ttlResolution > 0) {
+        n = h;
+        let r = setTimeout(() => n = 0, this.ttlResolution);
+        r.unref && r.unref();
+      }
+      return h;
+    };
+    this.getRemainingTTL = (h) => {
+      let r = this.#s.get(h);
+      return r === void 0 ? 0 : l(r);
+    };
+    let l = (h) => {
+      let r = e[h], c = t[h];
+      if (!r || !c) return 1 / 0;
+      let m = (n || o()) - c;
+      return r - m;
+    };
+    this.#p = (h) => {
+      let r = t[h], c = e[h];
+      return !!c && !!r && (n || o()) - r > c;
+    };
+  }
+  #R = () => {
+  };
+  #v = () => {
+  };
+  #H = () => {
+  };
+  #p = () => false;
+  #X() {
+    let e = new O(this.#o);
+    this.#b = 0, this.#_ = e, this.#x = (t) => {
+      this.#b -= e[t], e[t] = 0;
+    }, this.#N = (t, i, s, n) => {
+      if (!T(s)) {
+        if (this.#e(i)) return this.backgroundFetchSize;
+        if (n) {
+          if (typeof n != "function") throw new TypeError("sizeCalculation must be a function");
+          if (s = n(i, t), !T(s)) throw new TypeError("sizeCalculation return invalid (expect positive integer)");
+        } else throw new TypeError("invalid size value (must be positive integer). When maxSize or maxEntrySize is used, sizeCalculation or size must be set.");
+      }
+      return s;
+    }, this.#j = (t, i, s) => {
+      if (e[t] = i, this.#c) {
+        let n = this.#c - e[t];
+        for (; this.#b > n; ) this.#G(true);
+      }
+      this.#b += e[t], s && (s.entrySize = i, s.totalCalculatedSize = this.#b);
+    };
+  }
+  #x = (e) => {
+  };
+  #j = (e, t, i) => {
+  };
+  #N = (e, t, i, s) => {
+    if (i || s) throw new TypeError("cannot set size without setting maxSize or maxEntrySize on cache");
+    return 0;
+  };
+  *#A({ allowStale: e = this.allowStale } = {}) {
+    if (this.#n) for (let t = this.#h; this.#V(t) && ((e || !this.#p(t)) && (yield t), t !== this.#a); ) t = this.#u[t];
+  }
+  *#z({ allowStale: e = this.allowStale } = {}) {
+    if (this.#n) for (let t = this.#a; this.#V(t) && ((e || !this.#p(t)) && (yield t), t !== this.#h); ) t = this.#l[t];
+  }
+  #V(e) {
+    return e !== void 0 && this.#s.get(this.#i[e]) === e;
+  }
+  *entries() {
+    for (let e of this.#A()) this.#t[e] !== void 0 && this.#i[e] !== void 0 && !this.#e(this.#t[e]) && (yield [this.#i[e], this.#t[e]]);
+  }
+  *rentries() {
+    for (let e of this.#z()) this.#t[e] !== void 0 && this.#i[e] !== void 0 && !this.#e(this.#t[e]) && (yield [this.#i[e], this.#t[e]]);
+  }
+  *keys() {
+    for (let e of this.#A()) {
+      let t = this.#i[e];
+      t !== void 0 && !this.#e(this.#t[e]) && (yield t);
+    }
+  }
+  *rkeys() {
+    for (let e of this.#z()) {
+      let t = this.#i[e];
+      t !== void 0 && !this.#e(this.#t[e]) && (yield t);
+    }
+  }
+  *values() {
+    for (let e of this.#A()) this.#t[e] !== void 0 && !this.#e(this.#t[e]) && (yield this.#t[e]);
+  }
+  *rvalues() {
+    for (let e of this.#z()) this.#t[e] !== void 0 && !this.#e(this.#t[e]) && (yield this.#t[e]);
+  }
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+  [Symbol.toStringTag] = "LRUCache";
+  find(e, t = {}) {
+    for (let i of this.#A()) {
+      let s = this.#t[i], n = this.#e(s) ? s.__staleWhileFetching : s;
+      if (n !== void 0 && e(n, this.#i[i], this)) return this.#C(this.#i[i], t);
+    }
+  }
+  forEach(e, t = this) {
+    for (let i of this.#A()) {
+      let s = this.#t[i], n = this.#e(s) ? s.__staleWhileFetching : s;
+      n !== void 0 && e.call(t, n, this.#i[i], this);
+    }
+  }
+  rforEach(e, t = this) {
+    for (let i of this.#z()) {
+      let s = this.#t[i], n = this.#e(s) ? s.__staleWhileFetching : s;
+      n !== void 0 && e.call(t, n, this.#i[i], this);
+    }
+  }
+  purgeStale() {
+    let e = false;
+    for (let t of this.#z({ allowStale: true })) this.#p(t) && (this.#E(this.#i[t], "expire"), e = true);
+    return e;
+  }
+  info(e) {
+    let t = this.#s.get(e);
+    if (t === void 0) return;
+    let i = this.#t[t], s = this.#e(i) ? i.__staleWhileFetching : i;
+    if (s === void 0) return;
+    let n = { value: s };
+    if (this.#d && this.#F) {
+      let o = this.#d[t], l = this.#F[t];
+      if (o && l) {
+        let h = o - (this.#m.now() - l);
+        n.ttl = h, n.start = Date.now();
+      }
+    }
+    return this.#_ && (n.size = this.#_[t]), n;
+  }
+  dump() {
+    let e = [];
+    for (let t of this.#A({ allowStale: true })) {
+      let i = this.#i[t], s = this.#t[t], n = this.#e(s) ? s.__staleWhileFetching : s;
+      if (n === void 0 || i === void 0) continue;
+      let o = { value: n };
+      if (this.#d && this.#F) {
+        o.ttl = this.#d[t];
+        let l = this.#m.now() - this.#F[t];
+        o.start = Math.floor(Date.now() - l);
+      }
+      this.#_ && (o.size = this.#_[t]), e.unshift([i, o]);
+    }
+    return e;
+  }
+  load(e) {
+    this.clear();
+    for (let [t, i] of e) {
+      if (i.start) {
+        let s = Date.now() - i.start;
+        i.start = this.#m.now() - s;
+      }
+      this.#W(t, i.value, i);
+    }
+  }
+  set(e, t, i = {}) {
+    let { status: s = S.hasSubscribers ? {} : void 0 } = i;
+    i.status = s, s && (s.op = "set", s.key = e, t !== void 0 && (s.value = t), s.cache = this);
+    let n = this.#W(e, t, i);
+    return s && S.hasSubscribers && S.publish(s), n;
+  }
+  #W(e, t, i, s) {
+    let { ttl: n = this.ttl, start: o, noDisposeOnSet: l = this.noDisposeOnSet, sizeCalculation: h = this.sizeCalculation, status: r } = i, c = this.#e(t);
+    if (t === void 0) return r && (r.set = "deleted"), this.delete(e), this;
+    let { noUpdateTTL: m = this.noUpdateTTL } = i;
+    r && !c && (r.value = t);
+    let _ = this.#N(e, t, i.size || 0, h, r);
+    if (this.maxEntrySize && _ > this.maxEntrySize) return this.#E(e, "set"), r && (r.set = "miss", r.maxEntrySizeExceeded = true), this;
+    let u = this.#n === 0 ? void 0 : this.#s.get(e);
+    if (u === void 0) u = this.#n === 0 ? this.#h : this.#y.length !== 0 ? this.#y.pop() : this.#n === this.#o ? this.#G(false) : this.#n, this.#i[u] = e, this.#t[u] = t, this.#s.set(e, u), this.#l[this.#h] = u, this.#u[u] = this.#h, this.#h = u, this.#n++, this.#j(u, _, r), r && (r.set = "add"), m = false, this.#D && !c && this.#O?.(t, e, "add");
+    else {
+      this.#L(u);
+      let g = this.#t[u];
+      if (t !== g) {
+        if (!l) if (this.#e(g)) {
+          g !== s && g.__abortController.abort(new Error("replaced"));
+          let { __staleWhileFetching: f } = g;
+          f !== void 0 && f !== t && (this.#T && this.#S?.(f, e, "set"), this.#f && this.#r?.push([f, e, "set"]));
+        } else this.#T && this.#S?.(g, e, "set"), this.#f && this.#r?.push([g, e, "set"]);
+        if (this.#x(u), this.#j(u, _, r), this.#t[u] = t, !c) {
+          let f = g && this.#e(g) ? g.__staleWhileFetching : g, y = f === void 0 ? "add" : t !== f ? "replace" : "update";
+          r && (r.set = y, f !== void 0 && (r.oldValue = f)), this.#D && this.onInsert?.(t, e, y);
+        }
+      } else c || (r && (r.set = "update"), this.#D && this.onInsert?.(t, e, "update"));
+    }
+    if (n !== 0 && !this.#d && this.#k(), this.#d && (m || this.#H(u, n, o), r && this.#v(r, u)), !l && this.#f && this.#r) {
+      let g = this.#r, f;
+      for (; f = g?.shift(); ) this.#w?.(...f);
+    }
+    return this;
+  }
+  pop() {
+    try {
+      for (; this.#n; ) {
+        let e = this.#t[this.#a];
+        if (this.#G(true), this.#e(e)) {
+          if (e.__staleWhileFetching) return e.__staleWhileFetching;
+        } else if (e !== void 0) return e;
+      }
+    } finally {
+      if (this.#f && this.#r) {
+        let e = this.#r, t;
+        for (; t = e?.shift(); ) this.#w?.(...t);
+      }
+    }
+  }
+  #G(e) {
+    let t = this.#a, i = this.#i[t], s = this.#t[t], n = this.#e(s);
+    n && s.__abortController.abort(new Error("evicted"));
+    let o = n ? s.__staleWhileFetching : s;
+    return (this.#T || this.#f) && o !== void 0 && (this.#T && this.#S?.(o, i, "evict"), this.#f && this.#r?.push([o, i, "evict"])), this.#x(t), this.#g?.[t] && (clearTimeout(this.#g[t]), this.#g[t] = void 0), e && (this.#i[t] = void 0, this.#t[t] = void 0, this.#y.push(t)), this.#n === 1 ? (this.#a = this.#h = 0, this.#y.length = 0) : this.#a = this.#l[t], this.#s.delete(i), this.#n--, t;
+  }
+  has(e, t = {}) {
+    let { status: i = S.hasSubscribers ? {} : void 0 } = t;
+    t.status = i, i && (i.op = "has", i.key = e, i.cache = this);
+    let s = this.#Y(e, t);
+    return S.hasSubscribers && S.publish(i), s;
+  }
+  #Y(e, t = {}) {
+    let { updateAgeOnHas: i = this.updateAgeOnHas, status: s } = t, n = this.#s.get(e);
+    if (n !== void 0) {
+      let o = this.#t[n];
+      if (this.#e(o) && o.__staleWhileFetching === void 0) return false;
+      if (this.#p(n)) s && (s.has = "stale", this.#v(s, n));
+      else return i && this.#R(n), s && (s.has = "hit", this.#v(s, n)), true;
+    } else s && (s.has = "miss");
+    return false;
+  }
+  peek(e, t = {}) {
+    let { status: i = R() ? {} : void 0 } = t;
+    i && (i.op = "peek", i.key = e, i.cache = this), t.status = i;
+    let s = this.#J(e, t);
+    return S.hasSubscribers && S.publish(i), s;
+  }
+  #J(e, t) {
+    let { status: i, allowStale: s = this.allowStale } = t, n = this.#s.get(e);
+    if (n === void 0 || !s && this.#p(n)) {
+      i && (i.peek = n === void 0 ? "miss" : "stale");
+      return;
+    }
+    let o = this.#t[n], l = this.#e(o) ? o.__staleWhileFetching : o;
+    return i && (l !== void 0 ? (i.peek = "hit", i.value = l) : i.peek = "miss"), l;
+  }
+  #P(e, t, i, s) {
+    let n = t === void 0 ? void 0 : this.#t[t];
+    if (this.#e(n)) return n;
+    let o = new AbortController(), { signal: l } = i;
+    l?.addEventListener("abort", () => o.abort(l.reason), { signal: o.signal });
+    let h = { signal: o.signal, options: i, context: s }, r = (f, y = false) => {
+      let { aborted: a } = o.signal, w = i.ignoreFetchAbort && f !== void 0, F = i.ignoreFetchAbort || !!(i.allowStaleOnFetchAbort && f !== void 0);
+      if (i.status && (a && !y ? (i.status.fetchAborted = true, i.status.fetchError = o.signal.reason, w && (i.status.fetchAbortIgnored = true)) : i.status.fetchResolved = true), a && !w && !y) return m(o.signal.reason, F);
+      let b = u, p = this.#t[t];
+      return (p === u || p === void 0 && w && y) && (f === void 0 ? b.__staleWhileFetching !== void 0 ? this.#t[t] = b.__staleWhileFetching : this.#E(e, "fetch") : (i.status && (i.status.fetchUpdated = true), this.#W(e, f, h.options, b))), f;
+    }, c = (f) => (i.status && (i.status.fetchRejected = true, i.status.fetchError = f), m(f, false)), m = (f, y) => {
+      let { aborted: a } = o.signal, w = a && i.allowStaleOnFetchAbort, F = w || i.allowStaleOnFetchRejection, b = F || i.noDeleteOnFetchRejection, p = u;
+      if (this.#t[t] === u && (!b || !y && p.__staleWhileFetching === void 0 ? this.#E(e, "fetch") : w || (this.#t[t] = p.__staleWhileFetching)), F) return i.status && p.__staleWhileFetching !== void 0 && (i.status.returnedStale = true), p.__staleWhileFetching;
+      if (p.__returned === p) throw f;
+    }, _ = (f, y) => {
+      let a = this.#M?.(e, n, h);
+      o.signal.addEventListener("abort", () => {
+        (!i.ignoreFetchAbort || i.allowStaleOnFetchAbort) && (f(void 0), i.allowStaleOnFetchAbort && (f = (w) => r(w, true)));
+      }), a && a instanceof Promise ? a.then((w) => f(w === void 0 ? void 0 : w), y) : a !== void 0 && f(a);
+    };
+    i.status && (i.status.fetchDispatched = true);
+    let u = new Promise(_).then(r, c), g = Object.assign(u, { __abortController: o, __staleWhileFetching: n, __returned: void 0 });
+    return t === void 0 ? (this.#W(e, g, { ...h.options, status: void 0 }), t = this.#s.get(e)) : this.#t[t] = g, g;
+  }
+  #e(e) {
+    if (!this.#U) return false;
+    let t = e;
+    return !!t && t instanceof Promise && t.hasOwnProperty("__staleWhileFetching") && t.__abortController instanceof AbortController;
+  }
+  fetch(e, t = {}) {
+    let i = W.hasSubscribers, { status: s = R() ? {} : void 0 } = t;
+    t.status = s, s && t.context && (s.context = t.context);
+    let n = this.#B(e, t);
+    return s && i && (s.trace = true, W.tracePromise(() => n, s).catch(() => {
+    })), n;
+  }
+  async #B(e, t = {}) {
+    let { allowStale: i = this.allowStale, updateAgeOnGet: s = this.updateAgeOnGet, noDeleteOnStaleGet: n = this.noDeleteOnStaleGet, ttl: o = this.ttl, noDisposeOnSet: l = this.noDisposeOnSet, size: h = 0, sizeCalculation: r = this.sizeCalculation, noUpdateTTL: c = this.noUpdateTTL, noDeleteOnFetchRejection: m = this.noDeleteOnFetchRejection, allowStaleOnFetchRejection: _ = this.allowStaleOnFetchRejection, ignoreFetchAbort: u = this.ignoreFetchAbort, allowStaleOnFetchAbort: g = this.allowStaleOnFetchAbort, context: f, forceRefresh: y = false, status: a, signal: w } = t;
+    if (a && (a.op = "fetch", a.key = e, y && (a.forceRefresh = true), a.cache = this), !this.#U) return a && (a.fetch = "get"), this.#C(e, { allowStale: i, updateAgeOnGet: s, noDeleteOnStaleGet: n, status: a });
+    let F = { allowStale: i, updateAgeOnGet: s, noDeleteOnStaleGet: n, ttl: o, noDisposeOnSet: l, size: h, sizeCalculation: r, noUpdateTTL: c, noDeleteOnFetchRejection: m, allowStaleOnFetchRejection: _, allowStaleOnFetchAbort: g, ignoreFetchAbort: u, status: a, signal: w }, b = this.#s.get(e);
+    if (b === void 0) {
+      a && (a.fetch = "miss");
+      let p = this.#P(e, b, F, f);
+      return p.__returned = p;
+    } else {
+      let p = this.#t[b];
+      if (this.#e(p)) {
+        let v = i && p.__staleWhileFetching !== void 0;
+        return a && (a.fetch = "inflight", v && (a.returnedStale = true)), v ? p.__staleWhileFetching : p.__returned = p;
+      }
+      let A = this.#p(b);
+      if (!y && !A) return a && (a.fetch = "hit"), this.#L(b), s && this.#R(b), a && this.#v(a, b), p;
+      let z2 = this.#P(e, b, F, f), E = z2.__staleWhileFetching !== void 0 && i;
+      return a && (a.fetch = A ? "stale" : "refresh", E && A && (a.returnedStale = true)), E ? z2.__staleWhileFetching : z2.__returned = z2;
+    }
+  }
+  forceFetch(e, t = {}) {
+    let i = W.hasSubscribers, { status: s = R() ? {} : void 0 } = t;
+    t.status = s, s && t.context && (s.context = t.context);
+    let n = this.#K(e, t);
+    return s && i && (s.trace = true, W.tracePromise(() => n, s).catch(() => {
+    })), n;
+  }
+  async #K(e, t = {}) {
+    let i = await this.#B(e, t);
+    if (i === void 0) throw new Error("fetch() returned undefined");
+    return i;
+  }
+  memo(e, t = {}) {
+    let { status: i = S.hasSubscribers ? {} : void 0 } = t;
+    t.status = i, i && (i.op = "memo", i.key = e, t.context && (i.context = t.context), i.cache = this);
+    let s = this.#Q(e, t);
+    return i && (i.value = s), S.hasSubscribers && S.publish(i), s;
+  }
+  #Q(e, t = {}) {
+    let i = this.#I;
+    if (!i) throw new Error("no memoMethod provided to constructor");
+    let { context: s, status: n, forceRefresh: o, ...l } = t;
+    n && o && (n.forceRefresh = true);
+    let h = this.#C(e, l), r = o || h === void 0;
+    if (n && (n.memo = r ? "miss" : "hit", r || (n.value = h)), !r) return h;
+    let c = i(e, h, { options: l, context: s });
+    return n && (n.value = c), this.#W(e, c, l), c;
+  }
+  get(e, t = {}) {
+    let { status: i = S.hasSubscribers ? {} : void 0 } = t;
+    t.status = i, i && (i.op = "get", i.key = e, i.cache = this);
+    let s = this.#C(e, t);
+    return i && (s !== void 0 && (i.value = s), S.hasSubscribers && S.publish(i)), s;
+  }
+  #C(e, t = {}) {
+    let { allowStale: i = this.allowStale, updateAgeOnGet: s = this.updateAgeOnGet, noDeleteOnStaleGet: n = this.noDeleteOnStaleGet, status: o } = t, l = this.#s.get(e);
+    if (l === void 0) {
+      o && (o.get = "miss");
+      return;
+    }
+    let h = this.#t[l], r = this.#e(h);
+    return o && this.#v(o, l), this.#p(l) ? r ? (o && (o.get = "stale-fetching"), i && h.__staleWhileFetching !== void 0 ? (o && (o.returnedStale = true), h.__staleWhileFetching) : void 0) : (n || this.#E(e, "expire"), o && (o.get = "stale"), i ? (o && (o.returnedStale = true), h) : void 0) : (o && (o.get = r ? "fetching" : "hit"), this.#L(l), s && this.#R(l), r ? h.__staleWhileFetching : h);
+  }
+  #$(e, t) {
+    this.#u[t] = e, this.#l[e] = t;
+  }
+  #L(e) {
+    e !== this.#h && (e === this.#a ? this.#a = this.#l[e] : this.#$(this.#u[e], this.#l[e]), this.#$(this.#h, e), this.#h = e);
+  }
+  delete(e) {
+    return this.#E(e, "delete");
+  }
+  #E(e, t) {
+    S.hasSubscribers && S.publish({ op: "delete", delete: t, key: e, cache: this });
+    let i = false;
+    if (this.#n !== 0) {
+      let s = this.#s.get(e);
+      if (s !== void 0) if (this.#g?.[s] && (clearTimeout(this.#g[s]), this.#g[s] = void 0), i = true, this.#n === 1) this.#q(t);
+      else {
+        this.#x(s);
+        let n = this.#t[s];
+        if (this.#e(n) ? n.__abortController.abort(new Error("deleted")) : (this.#T || this.#f) && (this.#T && this.#S?.(n, e, t), this.#f && this.#r?.push([n, e, t])), this.#s.delete(e), this.#i[s] = void 0, this.#t[s] = void 0, s === this.#h) this.#h = this.#u[s];
+        else if (s === this.#a) this.#a = this.#l[s];
+        else {
+          let o = this.#u[s];
+          this.#l[o] = this.#l[s];
+          let l = this.#l[s];
+          this.#u[l] = this.#u[s];
+        }
+        this.#n--, this.#y.push(s);
+      }
+    }
+    if (this.#f && this.#r?.length) {
+      let s = this.#r, n;
+      for (; n = s?.shift(); ) this.#w?.(...n);
+    }
+    return i;
+  }
+  clear() {
+    return this.#q("delete");
+  }
+  #q(e) {
+    for (let t of this.#z({ allowStale: true })) {
+      let i = this.#t[t];
+      if (this.#e(i)) i.__abortController.abort(new Error("deleted"));
+      else {
+        let s = this.#i[t];
+        this.#T && this.#S?.(i, s, e), this.#f && this.#r?.push([i, s, e]);
+      }
+    }
+    if (this.#s.clear(), this.#t.fill(void 0), this.#i.fill(void 0), this.#d && this.#F) {
+      this.#d.fill(0), this.#F.fill(0);
+      for (let t of this.#g ?? []) t !== void 0 && clearTimeout(t);
+      this.#g?.fill(void 0);
+    }
+    if (this.#_ && this.#_.fill(0), this.#a = 0, this.#h = 0, this.#y.length = 0, this.#b = 0, this.#n = 0, this.#f && this.#r) {
+      let t = this.#r, i;
+      for (; i = t?.shift(); ) this.#w?.(...i);
+    }
+  }
+};
+
+// src/sources/github-blobs.ts
+var BATCH_BLOBS = 100;
+var BATCH_BYTES = 4 * 1024 * 1024;
+var BATCHES_AT_ONCE = 4;
+function blobQuery(count) {
+  const vars = Array.from({ length: count }, (_, i) => `$o${i}: GitObjectID!`).join(", ");
+  const objects = Array.from(
+    { length: count },
+    (_, i) => `b${i}: object(oid: $o${i}) { ... on Blob { oid text isBinary isTruncated byteSize } }`
+  ).join(" ");
+  return `query Blobs($owner: String!, $name: String!, ${vars}) { repository(owner: $owner, name: $name) { ${objects} } }`;
+}
+function graphqlBlobReader(octokit, owner, name) {
+  return async (oids) => {
+    const variables = { owner, name };
+    oids.forEach((oid, i) => variables[`o${i}`] = oid);
+    let answer;
+    try {
+      answer = await octokit.graphql(blobQuery(oids.length), variables);
+    } catch (e) {
+      const partial2 = e.data;
+      if (!partial2?.repository) throw e;
+      answer = partial2;
+    }
+    return oids.map((_, i) => answer.repository?.[`b${i}`] ?? null);
+  };
+}
+function batchesOf(blobs, maxBlobs = BATCH_BLOBS, maxBytes = BATCH_BYTES) {
+  const batches = [];
+  let current = [];
+  let bytes = 0;
+  for (const { sha, size } of blobs) {
+    if (current.length && (current.length >= maxBlobs || bytes + size > maxBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(sha);
+    bytes += size;
+  }
+  if (current.length) batches.push(current);
+  return batches;
+}
+async function gitBlobSha(bytes) {
+  const header = new TextEncoder().encode(`blob ${bytes.length}\0`);
+  const whole = new Uint8Array(header.length + bytes.length);
+  whole.set(header);
+  whole.set(bytes, header.length);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", whole));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+async function bytesOf(sha, blob) {
+  if (!blob || blob.isTruncated || blob.isBinary || blob.text === null) return void 0;
+  const bytes = new TextEncoder().encode(blob.text);
+  return bytes.length === blob.byteSize && await gitBlobSha(bytes) === sha ? bytes : void 0;
+}
+async function readBatched(read, blobs) {
+  const out = /* @__PURE__ */ new Map();
+  const pending = batchesOf(blobs);
+  let down = false;
+  const one = async (batch) => {
+    if (down) return false;
+    let answers;
+    try {
+      answers = await read(batch);
+    } catch {
+      if (batch.length === 1) return false;
+      const half = Math.ceil(batch.length / 2);
+      const first = await one(batch.slice(0, half));
+      const second = await one(batch.slice(half));
+      if (!first && !second) down = true;
+      return first || second;
+    }
+    await Promise.all(
+      batch.map(async (sha, i) => {
+        const bytes = await bytesOf(sha, answers[i]);
+        if (bytes) out.set(sha, bytes);
+      })
+    );
+    return true;
+  };
+  const worker = async () => {
+    for (let batch = pending.shift(); batch; batch = pending.shift()) await one(batch);
+  };
+  await Promise.all(Array.from({ length: BATCHES_AT_ONCE }, worker));
+  return out;
+}
+
+// src/sources/github.ts
+var MAX_TREE_ENTRIES = 2e5;
+var SYMLINK_MODE = "120000";
+var TREE_CONCURRENCY = 4;
+var FALLBACK_CONCURRENCY = 8;
+var GitHubSnapshot = class _GitHubSnapshot {
+  constructor(git, cache) {
+    this.git = git;
+    this.cache = cache;
+  }
+  git;
+  cache;
+  entries = [];
+  notes = [];
+  blobs = /* @__PURE__ */ new Map();
+  static async open(git, treeSha, cache) {
+    const snapshot = new _GitHubSnapshot(git, cache);
+    await snapshot.walk(treeSha);
+    snapshot.entries.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+    return snapshot;
+  }
+  async tree(sha, recursive2) {
+    const key = `${sha}:${recursive2 ? "r" : ""}`;
+    const cached3 = this.cache.trees.get(key);
+    if (cached3) return cached3;
+    let pending = this.cache.pendingTrees.get(key);
+    if (!pending) {
+      pending = this.git.getTree(sha, recursive2).finally(() => this.cache.pendingTrees.delete(key));
+      this.cache.pendingTrees.set(key, pending);
+    }
+    const tree = await pending;
+    this.cache.trees.set(key, tree);
+    return tree;
+  }
+  add(prefix, items) {
+    const subtrees = [];
+    for (const item of items) {
+      if (!item.path || !item.sha) continue;
+      const path = prefix + item.path;
+      if (item.type === "tree") subtrees.push({ ...item, path });
+      else if (item.type === "blob" && this.entries.length < MAX_TREE_ENTRIES) {
+        this.entries.push({ path, size: item.size ?? 0 });
+        this.blobs.set(path, { sha: item.sha, size: item.size ?? 0, symlink: item.mode === SYMLINK_MODE });
+      }
+    }
+    return subtrees;
+  }
+  /** One recursive call; when GitHub cuts the answer, each sub-tree is fetched (recursively) instead. */
+  async walk(rootSha) {
+    const first = await this.tree(rootSha, true);
+    if (!first.truncated) {
+      this.add("", first.tree);
+      return;
+    }
+    const pending = this.add("", (await this.tree(rootSha, false)).tree);
+    const worker = async () => {
+      for (let dir = pending.shift(); dir; dir = pending.shift()) {
+        if (this.entries.length >= MAX_TREE_ENTRIES) return;
+        const sub = await this.tree(dir.sha, true);
+        if (!sub.truncated) {
+          this.add(
+            `${dir.path}/`,
+            sub.tree.filter((e) => e.type !== "tree")
+          );
+          continue;
+        }
+        pending.push(...this.add(`${dir.path}/`, (await this.tree(dir.sha, false)).tree));
+      }
+    };
+    await Promise.all(Array.from({ length: TREE_CONCURRENCY }, worker));
+    if (this.entries.length >= MAX_TREE_ENTRIES)
+      this.notes.push(`The repository has more than ${MAX_TREE_ENTRIES} files; only the first were audited.`);
+  }
+  /**
+   * Fetches in batches the blobs of these paths that no audit has fetched yet; a read of one joins its
+   * batch. A blob the batch did not return intact is read alone through REST, as without batches.
+   */
+  prefetch(paths) {
+    const read = this.git.getBlobs;
+    if (!read) return;
+    const wanted = /* @__PURE__ */ new Map();
+    for (const path of paths) {
+      const blob = this.blobs.get(path);
+      if (blob && !this.cache.blobs.has(blob.sha) && !this.cache.pending.has(blob.sha))
+        wanted.set(blob.sha, { size: blob.size, path });
+    }
+    if (!wanted.size) return;
+    const batch = readBatched(
+      read,
+      [...wanted].map(([sha, { size }]) => ({ sha, size }))
+    );
+    for (const [sha, { path }] of wanted) {
+      this.cache.misses++;
+      this.pend(
+        sha,
+        batch.then((got) => got.get(sha) ?? this.readAlone(sha, path))
+      );
+    }
+  }
+  /**
+   * A blob the batch did not return, through REST, a few at a time: when GraphQL is down for a large
+   * tree, its thousands of files must not become thousands of requests at once.
+   */
+  async readAlone(sha, path) {
+    while (this.readingAlone >= FALLBACK_CONCURRENCY)
+      await new Promise((go) => this.waitingToRead.push(go));
+    this.readingAlone++;
+    try {
+      return await this.git.getBlob(sha, path);
+    } finally {
+      this.readingAlone--;
+      this.waitingToRead.shift()?.();
+    }
+  }
+  readingAlone = 0;
+  waitingToRead = [];
+  /** A fetch in flight, kept once it succeeds, forgotten either way when it ends. */
+  pend(sha, fetching) {
+    const pending = fetching.then(
+      (bytes) => {
+        this.cache.blobs.set(sha, bytes);
+        this.cache.pending.delete(sha);
+        return bytes;
+      },
+      (e) => {
+        this.cache.pending.delete(sha);
+        throw e;
+      }
+    );
+    pending.catch(() => {
+    });
+    this.cache.pending.set(sha, pending);
+    return pending;
+  }
+  fetchBlob(sha, path) {
+    const cached3 = this.cache.blobs.get(sha);
+    if (cached3) {
+      this.cache.hits++;
+      return Promise.resolve(cached3);
+    }
+    const pending = this.cache.pending.get(sha);
+    if (pending) return pending;
+    this.cache.misses++;
+    return this.pend(sha, this.git.getBlob(sha, path));
+  }
+  /** The blob a path names in this commit: what a file's version is, for keys that must change with it. */
+  blobSha(path) {
+    return this.blobs.get(path)?.sha;
+  }
+  async read(path) {
+    let blob = this.blobs.get(path);
+    if (!blob) return { ok: false, reason: "not in the tree" };
+    try {
+      if (blob.symlink) {
+        const target = new TextDecoder().decode(await this.fetchBlob(blob.sha, path));
+        const resolved = target.startsWith("/") ? null : joinPath(dirName(path), target);
+        const to = resolved === null ? void 0 : this.blobs.get(resolved);
+        if (!to || to.symlink)
+          return { ok: false, reason: "a symbolic link that does not lead to a file of this repository" };
+        blob = to;
+        path = resolved;
+      }
+      return { ok: true, bytes: await this.fetchBlob(blob.sha, path) };
+    } catch (e) {
+      return { ok: false, reason: `GitHub did not return the file (${describeError(e)})` };
+    }
+  }
+};
+var NETWORK_CODES = /* @__PURE__ */ new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "EPIPE",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_SOCKET"
+]);
+function networkFailure(e) {
+  let at = e;
+  for (let depth = 0; at && depth < 5; depth++) {
+    if (typeof at.code === "string" && NETWORK_CODES.has(at.code)) return at.code;
+    at = at.cause;
+  }
+  return void 0;
+}
+function describeError(e) {
+  const cause = e.cause;
+  if (e.name === "TimeoutError" || cause?.name === "TimeoutError" || cause?.name === "AbortError")
+    return "GitHub did not answer in time (request timed out)";
+  const network = networkFailure(e);
+  if (network)
+    return `GitHub could not be reached (${network}: a network failure, not an answer from GitHub)`;
+  const status2 = e.status;
+  if (!status2) return (e.message ?? String(e)).split("\n")[0].slice(0, 200);
+  const said = e.response?.data?.message;
+  const rateLimited = status2 === 429 || status2 === 403 && /rate limit/i.test(String(said ?? ""));
+  const kind = rateLimited ? "GitHub's rate limit was reached" : status2 >= 500 ? "a GitHub server error, still there after retries" : status2 === 404 ? "not found" : void 0;
+  return kind ? `HTTP ${status2}, ${kind}` : `HTTP ${status2}`;
+}
+function octokitGitReader(octokit, owner, repo, batched = false) {
+  return {
+    ...batched && octokit.graphql ? { getBlobs: graphqlBlobReader({ graphql: octokit.graphql }, owner, repo) } : {},
+    async getTree(sha, recursive2) {
+      const { data } = await octokit.rest.git.getTree({
+        owner,
+        repo,
+        tree_sha: sha,
+        ...recursive2 ? { recursive: "1" } : {}
+      });
+      return { tree: data.tree, truncated: data.truncated };
+    },
+    async getBlob(sha) {
+      const { data } = await octokit.rest.git.getBlob({ owner, repo, file_sha: sha });
+      return new Uint8Array(Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8"));
+    }
+  };
+}
+
+// src/sources/ghcr-packages.ts
+var imageOf = (i) => `ghcr.io/${i.owner}/${i.name}`;
+var MAX_IMAGES = 3;
+function deliveryWorkflows(card) {
+  const delivery = card.rules.find((f) => f.id === "cicd.delivery");
+  if (delivery?.status !== "pass") return [];
+  return [...new Set(delivery.evidence.flatMap((e) => e.workflow ? [e.workflow.path] : []))];
+}
+var ENV_LINE = /^\s*([A-Z_][A-Z0-9_]*)\s*:\s*["']?([^"'#\s][^"'#]*?)["']?\s*(?:#.*)?$/gm;
+var ENV_REF = /\$\{\{\s*env\.([A-Z_][A-Z0-9_]*)\s*\}\}|\$\{([A-Z_][A-Z0-9_]*)(?:,,)?\}|\$([A-Z_][A-Z0-9_]*)/g;
+var GHCR_REF = /ghcr\.io\/([a-z0-9][a-z0-9-]*)\/([a-z0-9][a-z0-9._/-]*)/gi;
+function publishedImages(texts, owner, repo) {
+  const context = [
+    [/\$\{\{\s*github\.repository\s*\}\}|\$\{?GITHUB_REPOSITORY(?:,,)?\}?(?![A-Z_])/g, `${owner}/${repo}`],
+    [/\$\{\{\s*github\.repository_owner\s*\}\}|\$\{?GITHUB_REPOSITORY_OWNER(?:,,)?\}?/g, owner],
+    [/\$\{\{\s*github\.event\.repository\.name\s*\}\}/g, repo]
+  ];
+  const found2 = /* @__PURE__ */ new Map();
+  for (const text2 of texts) {
+    const env = /* @__PURE__ */ new Map();
+    for (const m of text2.matchAll(ENV_LINE)) if (!env.has(m[1])) env.set(m[1], m[2].trim());
+    let expanded = text2;
+    for (let round = 0; round < 3; round++) {
+      for (const [pattern, value] of context) expanded = expanded.replace(pattern, value);
+      expanded = expanded.replace(
+        ENV_REF,
+        (whole, a, b, c) => env.get(a ?? b ?? c) ?? whole
+      );
+    }
+    for (const m of expanded.matchAll(GHCR_REF)) {
+      const next = expanded[m.index + m[0].length] ?? "";
+      if (next === "$" || next === "{" || m[1].toLowerCase() !== owner.toLowerCase()) continue;
+      const image2 = { owner: m[1].toLowerCase(), name: m[2].toLowerCase().replace(/[._/-]+$/, "") };
+      if (found2.size < MAX_IMAGES) found2.set(imageOf(image2), image2);
+    }
+  }
+  return [...found2.values()];
+}
+async function readPackages(reader, images, repositoryPrivate, cache) {
+  return Promise.all(
+    images.map(async (i) => {
+      const image2 = imageOf(i);
+      const cached3 = cache.get(image2);
+      if (cached3) return cached3;
+      let record2;
+      try {
+        record2 = { image: image2, state: "exists", url: (await reader.containerPackage(i.owner, i.name)).url };
+      } catch (e) {
+        const status2 = e.status;
+        if (status2 === 404 && !repositoryPrivate) record2 = { image: image2, state: "missing" };
+        else
+          return {
+            image: image2,
+            state: "not-checked",
+            reason: status2 === 404 ? "a private package is not visible to this token" : status2 === 401 || status2 === 403 ? `the token may not read packages (HTTP ${status2})` : unreadable(e)
+          };
+      }
+      cache.set(image2, record2);
+      return record2;
+    })
+  );
+}
+
+// src/sources/github-records.ts
+var RUNS_PER_WORKFLOW = 10;
+var RECORDS_TTL_MS = 10 * 60 * 1e3;
+var RecordsCache = class {
+  entries = new I({ max: 5e3, ttl: RECORDS_TTL_MS });
+  get(key) {
+    return this.entries.get(key);
+  }
+  set(key, value) {
+    this.entries.set(key, { value });
+  }
+};
+function unreadable(e) {
+  const status2 = e.status;
+  const said = String(e.response?.data?.message ?? "");
+  if (status2 === 403 && /not accessible by (integration|personal access token)|must have admin/i.test(said))
+    return "permission not granted";
+  return describeError(e);
+}
+var RUNNABLE = /^\.github\/workflows\/[^/]+\.ya?ml$/;
+async function readRecords(reader, cache, req) {
+  const key = (what) => `${req.repository}@${req.head}:${what}`;
+  const workflows = {};
+  const records = {
+    at: (req.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
+    defaultBranch: req.defaultBranch,
+    workflows
+  };
+  const workflowReads = req.workflows.map(async (w) => {
+    if (!RUNNABLE.test(w.path)) {
+      workflows[w.path] = {
+        unreadable: "GitHub runs only the workflows in .github/workflows/ at the root"
+      };
+      return;
+    }
+    const k2 = key(`${w.path}#${req.blobOf(w.path) ?? "?"}`);
+    const cached3 = cache.get(k2);
+    if (cached3) {
+      workflows[w.path] = cached3.value;
+      return;
+    }
+    const file2 = w.path.slice(w.path.lastIndexOf("/") + 1);
+    try {
+      const runs = await reader.workflowRuns(file2, req.defaultBranch, w.scheduled);
+      workflows[w.path] = { runs };
+      cache.set(k2, workflows[w.path]);
+    } catch (e) {
+      if (e.status === 404) {
+        workflows[w.path] = { missing: true };
+        cache.set(k2, workflows[w.path]);
+      } else workflows[w.path] = { unreadable: unreadable(e) };
+    }
+  });
+  const deploymentRead = async () => {
+    if (!req.deployments) return;
+    const k2 = key("deployments");
+    const cached3 = cache.get(k2);
+    if (cached3) records.deployment = cached3.value;
+    else
+      try {
+        records.deployment = await reader.latestDeployment();
+        cache.set(k2, records.deployment);
+      } catch (e) {
+        records.deployment = { unreadable: unreadable(e) };
+      }
+  };
+  const packageReads = async () => {
+    if (!req.packages?.images.length) return;
+    const { images, repositoryPrivate } = req.packages;
+    records.packages = await readPackages(reader, images, repositoryPrivate, {
+      get: (image2) => cache.get(key(`package:${image2}`))?.value,
+      set: (image2, record2) => cache.set(key(`package:${image2}`), record2)
+    });
+  };
+  await Promise.all([...workflowReads, deploymentRead(), packageReads()]);
+  return records;
+}
+function octokitRecordsReader(octokit, owner, repo, ownerType) {
+  const full = `${owner}/${repo}`.toLowerCase();
+  const accountTypes = /* @__PURE__ */ new Map();
+  if (ownerType) accountTypes.set(owner.toLowerCase(), Promise.resolve(ownerType));
+  const accountType = (login) => {
+    const known = accountTypes.get(login.toLowerCase());
+    if (known) return known;
+    const asked = octokit.rest.users.getByUsername({ username: login }).then(({ data }) => data.type);
+    accountTypes.set(login.toLowerCase(), asked);
+    return asked;
+  };
+  return {
+    async workflowRuns(file2, branch, scheduled) {
+      const { data } = await octokit.rest.actions.listWorkflowRuns({
+        owner,
+        repo,
+        workflow_id: file2,
+        branch,
+        status: "completed",
+        exclude_pull_requests: true,
+        per_page: RUNS_PER_WORKFLOW,
+        ...scheduled ? { event: "schedule" } : {}
+      });
+      return data.workflow_runs.map((r) => ({
+        conclusion: r.conclusion,
+        url: r.html_url,
+        at: r.updated_at,
+        event: r.event,
+        branch: r.head_branch,
+        fromFork: !!r.head_repository && r.head_repository.full_name.toLowerCase() !== full
+      }));
+    },
+    async latestDeployment() {
+      const { data: deployments } = await octokit.rest.repos.listDeployments({ owner, repo, per_page: 1 });
+      const latest = deployments[0];
+      if (!latest) return null;
+      const { data: statuses } = await octokit.rest.repos.listDeploymentStatuses({
+        owner,
+        repo,
+        deployment_id: latest.id,
+        per_page: 1
+      });
+      const status2 = statuses[0];
+      return {
+        environment: latest.environment,
+        state: status2?.state ?? "pending",
+        at: status2?.created_at ?? latest.created_at,
+        ...status2?.environment_url || status2?.log_url ? { url: status2.environment_url || status2.log_url } : {}
+      };
+    },
+    async containerPackage(account, name) {
+      const at = { package_type: "container", package_name: name };
+      const { data } = await accountType(account) === "Organization" ? await octokit.rest.packages.getPackageForOrganization({ ...at, org: account }) : await octokit.rest.packages.getPackageForUser({ ...at, username: account });
+      return { url: data.html_url };
+    }
+  };
+}
+
+// src/sources/records-with-token.ts
+import { createHash as createHash4 } from "node:crypto";
+var WORKFLOW = /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/;
+function keepingWorkflows(snapshot) {
+  const workflows = /* @__PURE__ */ new Map();
+  const kept = {
+    entries: snapshot.entries,
+    ...snapshot.unlisted ? { unlisted: snapshot.unlisted } : {},
+    ...snapshot.prefetch ? { prefetch: (paths) => snapshot.prefetch(paths) } : {},
+    async read(path) {
+      const result = await snapshot.read(path);
+      if (result.ok && WORKFLOW.test(path)) workflows.set(path, result.bytes);
+      return result;
+    }
+  };
+  return { snapshot: kept, workflows };
+}
+function gitBlobSha2(bytes) {
+  return createHash4("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+}
+async function verifyWithToken(card, access2, workflows, catalogue) {
+  if ("unavailable" in access2) return applyVerification(card, access2, catalogue);
+  try {
+    const root = access2.prefix + rootPrefix(card.target.root);
+    const wanted = workflowsToVerify(card).map((w) => ({ ...w, path: root + w.path }));
+    const decoder = new TextDecoder();
+    const texts = deliveryWorkflows(card).flatMap((p) => {
+      const bytes = workflows.get(rootPrefix(card.target.root) + p);
+      return bytes ? [decoder.decode(bytes)] : [];
+    });
+    const images = root ? [] : publishedImages(texts, access2.owner, access2.repo);
+    const records = await readRecords(
+      octokitRecordsReader(access2.octokit, access2.owner, access2.repo, access2.ownerType),
+      access2.cache,
+      {
+        repository: `${access2.owner}/${access2.repo}`,
+        head: access2.head,
+        defaultBranch: access2.defaultBranch,
+        workflows: wanted,
+        blobOf: (path) => {
+          const bytes = workflows.get(path.slice(access2.prefix.length));
+          return bytes && gitBlobSha2(bytes);
+        },
+        deployments: wantsDeployments(card),
+        packages: { images, repositoryPrivate: access2.private }
+      }
+    );
+    const read = Object.values(records.workflows);
+    if (read.length && read.every((r) => "unreadable" in r && r.unreadable === "permission not granted"))
+      return applyVerification(card, { unavailable: "permission not granted" }, catalogue);
+    records.workflows = Object.fromEntries(
+      Object.entries(records.workflows).map(([path, r]) => [path.slice(root.length), r])
+    );
+    return applyVerification(card, records, catalogue);
+  } catch (e) {
+    return applyVerification(card, { unavailable: describeError(e) }, catalogue);
+  }
 }
 
 // node_modules/universal-user-agent/index.js
@@ -74622,591 +76201,6 @@ function legacyRestEndpointMethods(octokit) {
 }
 legacyRestEndpointMethods.VERSION = VERSION6;
 
-// node_modules/lru-cache/dist/esm/node/index.min.js
-import { tracingChannel as G, channel as P } from "node:diagnostics_channel";
-var S = P("lru-cache:metrics");
-var W = G("lru-cache");
-var L = typeof performance == "object" && performance && typeof performance.now == "function" ? performance : Date;
-var R = () => S.hasSubscribers || W.hasSubscribers;
-var U = /* @__PURE__ */ new Set();
-var M = typeof process == "object" && process ? process : {};
-var k = (d3, e, t, i) => {
-  typeof M.emitWarning == "function" ? M.emitWarning(d3, e, t, i) : console.error(`[${t}] ${e}: ${d3}`);
-};
-var H = (d3) => !U.has(d3);
-var T = (d3) => !!d3 && d3 === Math.floor(d3) && d3 > 0 && isFinite(d3);
-var j = (d3) => T(d3) ? d3 <= Math.pow(2, 8) ? Uint8Array : d3 <= Math.pow(2, 16) ? Uint16Array : d3 <= Math.pow(2, 32) ? Uint32Array : d3 <= Number.MAX_SAFE_INTEGER ? O : null : null;
-var O = class extends Array {
-  constructor(e) {
-    super(e), this.fill(0);
-  }
-};
-var x = class d {
-  heap;
-  length;
-  static #o = false;
-  static create(e) {
-    let t = j(e);
-    if (!t) return [];
-    d.#o = true;
-    let i = new d(e, t);
-    return d.#o = false, i;
-  }
-  constructor(e, t) {
-    if (!d.#o) throw new TypeError("instantiate Stack using Stack.create(n)");
-    this.heap = new t(e), this.length = 0;
-  }
-  push(e) {
-    this.heap[this.length++] = e;
-  }
-  pop() {
-    return this.heap[--this.length];
-  }
-};
-var I = class d2 {
-  #o;
-  #c;
-  #S;
-  #O;
-  #w;
-  #M;
-  #I;
-  #m;
-  get perf() {
-    return this.#m;
-  }
-  ttl;
-  ttlResolution;
-  ttlAutopurge;
-  updateAgeOnGet;
-  updateAgeOnHas;
-  allowStale;
-  noDisposeOnSet;
-  noUpdateTTL;
-  maxEntrySize;
-  sizeCalculation;
-  noDeleteOnFetchRejection;
-  noDeleteOnStaleGet;
-  allowStaleOnFetchAbort;
-  allowStaleOnFetchRejection;
-  ignoreFetchAbort;
-  backgroundFetchSize;
-  #n;
-  #b;
-  #s;
-  #i;
-  #t;
-  #l;
-  #u;
-  #a;
-  #h;
-  #y;
-  #r;
-  #_;
-  #F;
-  #d;
-  #g;
-  #T;
-  #U;
-  #f;
-  #D;
-  static unsafeExposeInternals(e) {
-    return { starts: e.#F, ttls: e.#d, autopurgeTimers: e.#g, sizes: e.#_, keyMap: e.#s, keyList: e.#i, valList: e.#t, next: e.#l, prev: e.#u, get head() {
-      return e.#a;
-    }, get tail() {
-      return e.#h;
-    }, free: e.#y, isBackgroundFetch: (t) => e.#e(t), backgroundFetch: (t, i, s, n) => e.#P(t, i, s, n), moveToTail: (t) => e.#L(t), indexes: (t) => e.#A(t), rindexes: (t) => e.#z(t), isStale: (t) => e.#p(t) };
-  }
-  get max() {
-    return this.#o;
-  }
-  get maxSize() {
-    return this.#c;
-  }
-  get calculatedSize() {
-    return this.#b;
-  }
-  get size() {
-    return this.#n;
-  }
-  get fetchMethod() {
-    return this.#M;
-  }
-  get memoMethod() {
-    return this.#I;
-  }
-  get dispose() {
-    return this.#S;
-  }
-  get onInsert() {
-    return this.#O;
-  }
-  get disposeAfter() {
-    return this.#w;
-  }
-  constructor(e) {
-    let { max: t = 0, ttl: i, ttlResolution: s = 1, ttlAutopurge: n, updateAgeOnGet: o, updateAgeOnHas: l, allowStale: h, dispose: r, onInsert: c, disposeAfter: m, noDisposeOnSet: _, noUpdateTTL: u, maxSize: g = 0, maxEntrySize: f = 0, sizeCalculation: y, fetchMethod: a, memoMethod: w, noDeleteOnFetchRejection: F, noDeleteOnStaleGet: b, allowStaleOnFetchRejection: p, allowStaleOnFetchAbort: A, ignoreFetchAbort: z2, backgroundFetchSize: C = 1, perf: E } = e;
-    if (this.backgroundFetchSize = C, E !== void 0 && typeof E?.now != "function") throw new TypeError("perf option must have a now() method if specified");
-    if (this.#m = E ?? L, t !== 0 && !T(t)) throw new TypeError("max option must be a nonnegative integer");
-    let v = t ? j(t) : Array;
-    if (!v) throw new Error("invalid max value: " + t);
-    if (this.#o = t, this.#c = g, this.maxEntrySize = f || this.#c, this.sizeCalculation = y, this.sizeCalculation) {
-      if (!this.#c && !this.maxEntrySize) throw new TypeError("cannot set sizeCalculation without setting maxSize or maxEntrySize");
-      if (typeof this.sizeCalculation != "function") throw new TypeError("sizeCalculation set to non-function");
-    }
-    if (w !== void 0 && typeof w != "function") throw new TypeError("memoMethod must be a function if defined");
-    if (this.#I = w, a !== void 0 && typeof a != "function") throw new TypeError("fetchMethod must be a function if specified");
-    if (this.#M = a, this.#U = !!a, this.#s = /* @__PURE__ */ new Map(), this.#i = Array.from({ length: t }).fill(void 0), this.#t = Array.from({ length: t }).fill(void 0), this.#l = new v(t), this.#u = new v(t), this.#a = 0, this.#h = 0, this.#y = x.create(t), this.#n = 0, this.#b = 0, typeof r == "function" && (this.#S = r), typeof c == "function" && (this.#O = c), typeof m == "function" ? (this.#w = m, this.#r = []) : (this.#w = void 0, this.#r = void 0), this.#T = !!this.#S, this.#D = !!this.#O, this.#f = !!this.#w, this.noDisposeOnSet = !!_, this.noUpdateTTL = !!u, this.noDeleteOnFetchRejection = !!F, this.allowStaleOnFetchRejection = !!p, this.allowStaleOnFetchAbort = !!A, this.ignoreFetchAbort = !!z2, this.maxEntrySize !== 0) {
-      if (this.#c !== 0 && !T(this.#c)) throw new TypeError("maxSize must be a positive integer if specified");
-      if (!T(this.maxEntrySize)) throw new TypeError("maxEntrySize must be a positive integer if specified");
-      this.#X();
-    }
-    if (this.allowStale = !!h, this.noDeleteOnStaleGet = !!b, this.updateAgeOnGet = !!o, this.updateAgeOnHas = !!l, this.ttlResolution = T(s) || s === 0 ? s : 1, this.ttlAutopurge = !!n, this.ttl = i || 0, this.ttl) {
-      if (!T(this.ttl)) throw new TypeError("ttl must be a positive integer if specified");
-      this.#k();
-    }
-    if (this.#o === 0 && this.ttl === 0 && this.#c === 0) throw new TypeError("At least one of max, maxSize, or ttl is required");
-    if (!this.ttlAutopurge && !this.#o && !this.#c) {
-      let D = "LRU_CACHE_UNBOUNDED";
-      H(D) && (U.add(D), k("TTL caching without ttlAutopurge, max, or maxSize can result in unbounded memory consumption.", "UnboundedCacheWarning", D, d2));
-    }
-  }
-  getRemainingTTL(e) {
-    return this.#s.has(e) ? 1 / 0 : 0;
-  }
-  #k() {
-    let e = new O(this.#o), t = new O(this.#o);
-    this.#d = e, this.#F = t;
-    let i = this.ttlAutopurge ? Array.from({ length: this.#o }) : void 0;
-    this.#g = i, this.#H = (h, r, c = this.#m.now()) => {
-      t[h] = r !== 0 ? c : 0, e[h] = r, s(h, r);
-    }, this.#R = (h) => {
-      t[h] = e[h] !== 0 ? this.#m.now() : 0, s(h, e[h]);
-    };
-    let s = this.ttlAutopurge ? (h, r) => {
-      if (i?.[h] && (clearTimeout(i[h]), i[h] = void 0), r && r !== 0 && i) {
-        let c = setTimeout(() => {
-          this.#p(h) ? (this.#E(this.#i[h], "expire"), i[h] = void 0) : s(h, l(h));
-        }, r + 1);
-        c.unref && c.unref(), i[h] = c;
-      }
-    } : () => {
-    };
-    this.#v = (h, r) => {
-      if (e[r]) {
-        let c = e[r], m = t[r];
-        if (!c || !m) return;
-        h.ttl = c, h.start = m, h.now = n || o();
-        let _ = h.now - m;
-        h.remainingTTL = c - _;
-      }
-    };
-    let n = 0, o = () => {
-      let h = this.#m.now();
-      if (this.ttlResolution > 0) {
-        n = h;
-        let r = setTimeout(() => n = 0, this.ttlResolution);
-        r.unref && r.unref();
-      }
-      return h;
-    };
-    this.getRemainingTTL = (h) => {
-      let r = this.#s.get(h);
-      return r === void 0 ? 0 : l(r);
-    };
-    let l = (h) => {
-      let r = e[h], c = t[h];
-      if (!r || !c) return 1 / 0;
-      let m = (n || o()) - c;
-      return r - m;
-    };
-    this.#p = (h) => {
-      let r = t[h], c = e[h];
-      return !!c && !!r && (n || o()) - r > c;
-    };
-  }
-  #R = () => {
-  };
-  #v = () => {
-  };
-  #H = () => {
-  };
-  #p = () => false;
-  #X() {
-    let e = new O(this.#o);
-    this.#b = 0, this.#_ = e, this.#x = (t) => {
-      this.#b -= e[t], e[t] = 0;
-    }, this.#N = (t, i, s, n) => {
-      if (!T(s)) {
-        if (this.#e(i)) return this.backgroundFetchSize;
-        if (n) {
-          if (typeof n != "function") throw new TypeError("sizeCalculation must be a function");
-          if (s = n(i, t), !T(s)) throw new TypeError("sizeCalculation return invalid (expect positive integer)");
-        } else throw new TypeError("invalid size value (must be positive integer). When maxSize or maxEntrySize is used, sizeCalculation or size must be set.");
-      }
-      return s;
-    }, this.#j = (t, i, s) => {
-      if (e[t] = i, this.#c) {
-        let n = this.#c - e[t];
-        for (; this.#b > n; ) this.#G(true);
-      }
-      this.#b += e[t], s && (s.entrySize = i, s.totalCalculatedSize = this.#b);
-    };
-  }
-  #x = (e) => {
-  };
-  #j = (e, t, i) => {
-  };
-  #N = (e, t, i, s) => {
-    if (i || s) throw new TypeError("cannot set size without setting maxSize or maxEntrySize on cache");
-    return 0;
-  };
-  *#A({ allowStale: e = this.allowStale } = {}) {
-    if (this.#n) for (let t = this.#h; this.#V(t) && ((e || !this.#p(t)) && (yield t), t !== this.#a); ) t = this.#u[t];
-  }
-  *#z({ allowStale: e = this.allowStale } = {}) {
-    if (this.#n) for (let t = this.#a; this.#V(t) && ((e || !this.#p(t)) && (yield t), t !== this.#h); ) t = this.#l[t];
-  }
-  #V(e) {
-    return e !== void 0 && this.#s.get(this.#i[e]) === e;
-  }
-  *entries() {
-    for (let e of this.#A()) this.#t[e] !== void 0 && this.#i[e] !== void 0 && !this.#e(this.#t[e]) && (yield [this.#i[e], this.#t[e]]);
-  }
-  *rentries() {
-    for (let e of this.#z()) this.#t[e] !== void 0 && this.#i[e] !== void 0 && !this.#e(this.#t[e]) && (yield [this.#i[e], this.#t[e]]);
-  }
-  *keys() {
-    for (let e of this.#A()) {
-      let t = this.#i[e];
-      t !== void 0 && !this.#e(this.#t[e]) && (yield t);
-    }
-  }
-  *rkeys() {
-    for (let e of this.#z()) {
-      let t = this.#i[e];
-      t !== void 0 && !this.#e(this.#t[e]) && (yield t);
-    }
-  }
-  *values() {
-    for (let e of this.#A()) this.#t[e] !== void 0 && !this.#e(this.#t[e]) && (yield this.#t[e]);
-  }
-  *rvalues() {
-    for (let e of this.#z()) this.#t[e] !== void 0 && !this.#e(this.#t[e]) && (yield this.#t[e]);
-  }
-  [Symbol.iterator]() {
-    return this.entries();
-  }
-  [Symbol.toStringTag] = "LRUCache";
-  find(e, t = {}) {
-    for (let i of this.#A()) {
-      let s = this.#t[i], n = this.#e(s) ? s.__staleWhileFetching : s;
-      if (n !== void 0 && e(n, this.#i[i], this)) return this.#C(this.#i[i], t);
-    }
-  }
-  forEach(e, t = this) {
-    for (let i of this.#A()) {
-      let s = this.#t[i], n = this.#e(s) ? s.__staleWhileFetching : s;
-      n !== void 0 && e.call(t, n, this.#i[i], this);
-    }
-  }
-  rforEach(e, t = this) {
-    for (let i of this.#z()) {
-      let s = this.#t[i], n = this.#e(s) ? s.__staleWhileFetching : s;
-      n !== void 0 && e.call(t, n, this.#i[i], this);
-    }
-  }
-  purgeStale() {
-    let e = false;
-    for (let t of this.#z({ allowStale: true })) this.#p(t) && (this.#E(this.#i[t], "expire"), e = true);
-    return e;
-  }
-  info(e) {
-    let t = this.#s.get(e);
-    if (t === void 0) return;
-    let i = this.#t[t], s = this.#e(i) ? i.__staleWhileFetching : i;
-    if (s === void 0) return;
-    let n = { value: s };
-    if (this.#d && this.#F) {
-      let o = this.#d[t], l = this.#F[t];
-      if (o && l) {
-        let h = o - (this.#m.now() - l);
-        n.ttl = h, n.start = Date.now();
-      }
-    }
-    return this.#_ && (n.size = this.#_[t]), n;
-  }
-  dump() {
-    let e = [];
-    for (let t of this.#A({ allowStale: true })) {
-      let i = this.#i[t], s = this.#t[t], n = this.#e(s) ? s.__staleWhileFetching : s;
-      if (n === void 0 || i === void 0) continue;
-      let o = { value: n };
-      if (this.#d && this.#F) {
-        o.ttl = this.#d[t];
-        let l = this.#m.now() - this.#F[t];
-        o.start = Math.floor(Date.now() - l);
-      }
-      this.#_ && (o.size = this.#_[t]), e.unshift([i, o]);
-    }
-    return e;
-  }
-  load(e) {
-    this.clear();
-    for (let [t, i] of e) {
-      if (i.start) {
-        let s = Date.now() - i.start;
-        i.start = this.#m.now() - s;
-      }
-      this.#W(t, i.value, i);
-    }
-  }
-  set(e, t, i = {}) {
-    let { status: s = S.hasSubscribers ? {} : void 0 } = i;
-    i.status = s, s && (s.op = "set", s.key = e, t !== void 0 && (s.value = t), s.cache = this);
-    let n = this.#W(e, t, i);
-    return s && S.hasSubscribers && S.publish(s), n;
-  }
-  #W(e, t, i, s) {
-    let { ttl: n = this.ttl, start: o, noDisposeOnSet: l = this.noDisposeOnSet, sizeCalculation: h = this.sizeCalculation, status: r } = i, c = this.#e(t);
-    if (t === void 0) return r && (r.set = "deleted"), this.delete(e), this;
-    let { noUpdateTTL: m = this.noUpdateTTL } = i;
-    r && !c && (r.value = t);
-    let _ = this.#N(e, t, i.size || 0, h, r);
-    if (this.maxEntrySize && _ > this.maxEntrySize) return this.#E(e, "set"), r && (r.set = "miss", r.maxEntrySizeExceeded = true), this;
-    let u = this.#n === 0 ? void 0 : this.#s.get(e);
-    if (u === void 0) u = this.#n === 0 ? this.#h : this.#y.length !== 0 ? this.#y.pop() : this.#n === this.#o ? this.#G(false) : this.#n, this.#i[u] = e, this.#t[u] = t, this.#s.set(e, u), this.#l[this.#h] = u, this.#u[u] = this.#h, this.#h = u, this.#n++, this.#j(u, _, r), r && (r.set = "add"), m = false, this.#D && !c && this.#O?.(t, e, "add");
-    else {
-      this.#L(u);
-      let g = this.#t[u];
-      if (t !== g) {
-        if (!l) if (this.#e(g)) {
-          g !== s && g.__abortController.abort(new Error("replaced"));
-          let { __staleWhileFetching: f } = g;
-          f !== void 0 && f !== t && (this.#T && this.#S?.(f, e, "set"), this.#f && this.#r?.push([f, e, "set"]));
-        } else this.#T && this.#S?.(g, e, "set"), this.#f && this.#r?.push([g, e, "set"]);
-        if (this.#x(u), this.#j(u, _, r), this.#t[u] = t, !c) {
-          let f = g && this.#e(g) ? g.__staleWhileFetching : g, y = f === void 0 ? "add" : t !== f ? "replace" : "update";
-          r && (r.set = y, f !== void 0 && (r.oldValue = f)), this.#D && this.onInsert?.(t, e, y);
-        }
-      } else c || (r && (r.set = "update"), this.#D && this.onInsert?.(t, e, "update"));
-    }
-    if (n !== 0 && !this.#d && this.#k(), this.#d && (m || this.#H(u, n, o), r && this.#v(r, u)), !l && this.#f && this.#r) {
-      let g = this.#r, f;
-      for (; f = g?.shift(); ) this.#w?.(...f);
-    }
-    return this;
-  }
-  pop() {
-    try {
-      for (; this.#n; ) {
-        let e = this.#t[this.#a];
-        if (this.#G(true), this.#e(e)) {
-          if (e.__staleWhileFetching) return e.__staleWhileFetching;
-        } else if (e !== void 0) return e;
-      }
-    } finally {
-      if (this.#f && this.#r) {
-        let e = this.#r, t;
-        for (; t = e?.shift(); ) this.#w?.(...t);
-      }
-    }
-  }
-  #G(e) {
-    let t = this.#a, i = this.#i[t], s = this.#t[t], n = this.#e(s);
-    n && s.__abortController.abort(new Error("evicted"));
-    let o = n ? s.__staleWhileFetching : s;
-    return (this.#T || this.#f) && o !== void 0 && (this.#T && this.#S?.(o, i, "evict"), this.#f && this.#r?.push([o, i, "evict"])), this.#x(t), this.#g?.[t] && (clearTimeout(this.#g[t]), this.#g[t] = void 0), e && (this.#i[t] = void 0, this.#t[t] = void 0, this.#y.push(t)), this.#n === 1 ? (this.#a = this.#h = 0, this.#y.length = 0) : this.#a = this.#l[t], this.#s.delete(i), this.#n--, t;
-  }
-  has(e, t = {}) {
-    let { status: i = S.hasSubscribers ? {} : void 0 } = t;
-    t.status = i, i && (i.op = "has", i.key = e, i.cache = this);
-    let s = this.#Y(e, t);
-    return S.hasSubscribers && S.publish(i), s;
-  }
-  #Y(e, t = {}) {
-    let { updateAgeOnHas: i = this.updateAgeOnHas, status: s } = t, n = this.#s.get(e);
-    if (n !== void 0) {
-      let o = this.#t[n];
-      if (this.#e(o) && o.__staleWhileFetching === void 0) return false;
-      if (this.#p(n)) s && (s.has = "stale", this.#v(s, n));
-      else return i && this.#R(n), s && (s.has = "hit", this.#v(s, n)), true;
-    } else s && (s.has = "miss");
-    return false;
-  }
-  peek(e, t = {}) {
-    let { status: i = R() ? {} : void 0 } = t;
-    i && (i.op = "peek", i.key = e, i.cache = this), t.status = i;
-    let s = this.#J(e, t);
-    return S.hasSubscribers && S.publish(i), s;
-  }
-  #J(e, t) {
-    let { status: i, allowStale: s = this.allowStale } = t, n = this.#s.get(e);
-    if (n === void 0 || !s && this.#p(n)) {
-      i && (i.peek = n === void 0 ? "miss" : "stale");
-      return;
-    }
-    let o = this.#t[n], l = this.#e(o) ? o.__staleWhileFetching : o;
-    return i && (l !== void 0 ? (i.peek = "hit", i.value = l) : i.peek = "miss"), l;
-  }
-  #P(e, t, i, s) {
-    let n = t === void 0 ? void 0 : this.#t[t];
-    if (this.#e(n)) return n;
-    let o = new AbortController(), { signal: l } = i;
-    l?.addEventListener("abort", () => o.abort(l.reason), { signal: o.signal });
-    let h = { signal: o.signal, options: i, context: s }, r = (f, y = false) => {
-      let { aborted: a } = o.signal, w = i.ignoreFetchAbort && f !== void 0, F = i.ignoreFetchAbort || !!(i.allowStaleOnFetchAbort && f !== void 0);
-      if (i.status && (a && !y ? (i.status.fetchAborted = true, i.status.fetchError = o.signal.reason, w && (i.status.fetchAbortIgnored = true)) : i.status.fetchResolved = true), a && !w && !y) return m(o.signal.reason, F);
-      let b = u, p = this.#t[t];
-      return (p === u || p === void 0 && w && y) && (f === void 0 ? b.__staleWhileFetching !== void 0 ? this.#t[t] = b.__staleWhileFetching : this.#E(e, "fetch") : (i.status && (i.status.fetchUpdated = true), this.#W(e, f, h.options, b))), f;
-    }, c = (f) => (i.status && (i.status.fetchRejected = true, i.status.fetchError = f), m(f, false)), m = (f, y) => {
-      let { aborted: a } = o.signal, w = a && i.allowStaleOnFetchAbort, F = w || i.allowStaleOnFetchRejection, b = F || i.noDeleteOnFetchRejection, p = u;
-      if (this.#t[t] === u && (!b || !y && p.__staleWhileFetching === void 0 ? this.#E(e, "fetch") : w || (this.#t[t] = p.__staleWhileFetching)), F) return i.status && p.__staleWhileFetching !== void 0 && (i.status.returnedStale = true), p.__staleWhileFetching;
-      if (p.__returned === p) throw f;
-    }, _ = (f, y) => {
-      let a = this.#M?.(e, n, h);
-      o.signal.addEventListener("abort", () => {
-        (!i.ignoreFetchAbort || i.allowStaleOnFetchAbort) && (f(void 0), i.allowStaleOnFetchAbort && (f = (w) => r(w, true)));
-      }), a && a instanceof Promise ? a.then((w) => f(w === void 0 ? void 0 : w), y) : a !== void 0 && f(a);
-    };
-    i.status && (i.status.fetchDispatched = true);
-    let u = new Promise(_).then(r, c), g = Object.assign(u, { __abortController: o, __staleWhileFetching: n, __returned: void 0 });
-    return t === void 0 ? (this.#W(e, g, { ...h.options, status: void 0 }), t = this.#s.get(e)) : this.#t[t] = g, g;
-  }
-  #e(e) {
-    if (!this.#U) return false;
-    let t = e;
-    return !!t && t instanceof Promise && t.hasOwnProperty("__staleWhileFetching") && t.__abortController instanceof AbortController;
-  }
-  fetch(e, t = {}) {
-    let i = W.hasSubscribers, { status: s = R() ? {} : void 0 } = t;
-    t.status = s, s && t.context && (s.context = t.context);
-    let n = this.#B(e, t);
-    return s && i && (s.trace = true, W.tracePromise(() => n, s).catch(() => {
-    })), n;
-  }
-  async #B(e, t = {}) {
-    let { allowStale: i = this.allowStale, updateAgeOnGet: s = this.updateAgeOnGet, noDeleteOnStaleGet: n = this.noDeleteOnStaleGet, ttl: o = this.ttl, noDisposeOnSet: l = this.noDisposeOnSet, size: h = 0, sizeCalculation: r = this.sizeCalculation, noUpdateTTL: c = this.noUpdateTTL, noDeleteOnFetchRejection: m = this.noDeleteOnFetchRejection, allowStaleOnFetchRejection: _ = this.allowStaleOnFetchRejection, ignoreFetchAbort: u = this.ignoreFetchAbort, allowStaleOnFetchAbort: g = this.allowStaleOnFetchAbort, context: f, forceRefresh: y = false, status: a, signal: w } = t;
-    if (a && (a.op = "fetch", a.key = e, y && (a.forceRefresh = true), a.cache = this), !this.#U) return a && (a.fetch = "get"), this.#C(e, { allowStale: i, updateAgeOnGet: s, noDeleteOnStaleGet: n, status: a });
-    let F = { allowStale: i, updateAgeOnGet: s, noDeleteOnStaleGet: n, ttl: o, noDisposeOnSet: l, size: h, sizeCalculation: r, noUpdateTTL: c, noDeleteOnFetchRejection: m, allowStaleOnFetchRejection: _, allowStaleOnFetchAbort: g, ignoreFetchAbort: u, status: a, signal: w }, b = this.#s.get(e);
-    if (b === void 0) {
-      a && (a.fetch = "miss");
-      let p = this.#P(e, b, F, f);
-      return p.__returned = p;
-    } else {
-      let p = this.#t[b];
-      if (this.#e(p)) {
-        let v = i && p.__staleWhileFetching !== void 0;
-        return a && (a.fetch = "inflight", v && (a.returnedStale = true)), v ? p.__staleWhileFetching : p.__returned = p;
-      }
-      let A = this.#p(b);
-      if (!y && !A) return a && (a.fetch = "hit"), this.#L(b), s && this.#R(b), a && this.#v(a, b), p;
-      let z2 = this.#P(e, b, F, f), E = z2.__staleWhileFetching !== void 0 && i;
-      return a && (a.fetch = A ? "stale" : "refresh", E && A && (a.returnedStale = true)), E ? z2.__staleWhileFetching : z2.__returned = z2;
-    }
-  }
-  forceFetch(e, t = {}) {
-    let i = W.hasSubscribers, { status: s = R() ? {} : void 0 } = t;
-    t.status = s, s && t.context && (s.context = t.context);
-    let n = this.#K(e, t);
-    return s && i && (s.trace = true, W.tracePromise(() => n, s).catch(() => {
-    })), n;
-  }
-  async #K(e, t = {}) {
-    let i = await this.#B(e, t);
-    if (i === void 0) throw new Error("fetch() returned undefined");
-    return i;
-  }
-  memo(e, t = {}) {
-    let { status: i = S.hasSubscribers ? {} : void 0 } = t;
-    t.status = i, i && (i.op = "memo", i.key = e, t.context && (i.context = t.context), i.cache = this);
-    let s = this.#Q(e, t);
-    return i && (i.value = s), S.hasSubscribers && S.publish(i), s;
-  }
-  #Q(e, t = {}) {
-    let i = this.#I;
-    if (!i) throw new Error("no memoMethod provided to constructor");
-    let { context: s, status: n, forceRefresh: o, ...l } = t;
-    n && o && (n.forceRefresh = true);
-    let h = this.#C(e, l), r = o || h === void 0;
-    if (n && (n.memo = r ? "miss" : "hit", r || (n.value = h)), !r) return h;
-    let c = i(e, h, { options: l, context: s });
-    return n && (n.value = c), this.#W(e, c, l), c;
-  }
-  get(e, t = {}) {
-    let { status: i = S.hasSubscribers ? {} : void 0 } = t;
-    t.status = i, i && (i.op = "get", i.key = e, i.cache = this);
-    let s = this.#C(e, t);
-    return i && (s !== void 0 && (i.value = s), S.hasSubscribers && S.publish(i)), s;
-  }
-  #C(e, t = {}) {
-    let { allowStale: i = this.allowStale, updateAgeOnGet: s = this.updateAgeOnGet, noDeleteOnStaleGet: n = this.noDeleteOnStaleGet, status: o } = t, l = this.#s.get(e);
-    if (l === void 0) {
-      o && (o.get = "miss");
-      return;
-    }
-    let h = this.#t[l], r = this.#e(h);
-    return o && this.#v(o, l), this.#p(l) ? r ? (o && (o.get = "stale-fetching"), i && h.__staleWhileFetching !== void 0 ? (o && (o.returnedStale = true), h.__staleWhileFetching) : void 0) : (n || this.#E(e, "expire"), o && (o.get = "stale"), i ? (o && (o.returnedStale = true), h) : void 0) : (o && (o.get = r ? "fetching" : "hit"), this.#L(l), s && this.#R(l), r ? h.__staleWhileFetching : h);
-  }
-  #$(e, t) {
-    this.#u[t] = e, this.#l[e] = t;
-  }
-  #L(e) {
-    e !== this.#h && (e === this.#a ? this.#a = this.#l[e] : this.#$(this.#u[e], this.#l[e]), this.#$(this.#h, e), this.#h = e);
-  }
-  delete(e) {
-    return this.#E(e, "delete");
-  }
-  #E(e, t) {
-    S.hasSubscribers && S.publish({ op: "delete", delete: t, key: e, cache: this });
-    let i = false;
-    if (this.#n !== 0) {
-      let s = this.#s.get(e);
-      if (s !== void 0) if (this.#g?.[s] && (clearTimeout(this.#g[s]), this.#g[s] = void 0), i = true, this.#n === 1) this.#q(t);
-      else {
-        this.#x(s);
-        let n = this.#t[s];
-        if (this.#e(n) ? n.__abortController.abort(new Error("deleted")) : (this.#T || this.#f) && (this.#T && this.#S?.(n, e, t), this.#f && this.#r?.push([n, e, t])), this.#s.delete(e), this.#i[s] = void 0, this.#t[s] = void 0, s === this.#h) this.#h = this.#u[s];
-        else if (s === this.#a) this.#a = this.#l[s];
-        else {
-          let o = this.#u[s];
-          this.#l[o] = this.#l[s];
-          let l = this.#l[s];
-          this.#u[l] = this.#u[s];
-        }
-        this.#n--, this.#y.push(s);
-      }
-    }
-    if (this.#f && this.#r?.length) {
-      let s = this.#r, n;
-      for (; n = s?.shift(); ) this.#w?.(...n);
-    }
-    return i;
-  }
-  clear() {
-    return this.#q("delete");
-  }
-  #q(e) {
-    for (let t of this.#z({ allowStale: true })) {
-      let i = this.#t[t];
-      if (this.#e(i)) i.__abortController.abort(new Error("deleted"));
-      else {
-        let s = this.#i[t];
-        this.#T && this.#S?.(i, s, e), this.#f && this.#r?.push([i, s, e]);
-      }
-    }
-    if (this.#s.clear(), this.#t.fill(void 0), this.#i.fill(void 0), this.#d && this.#F) {
-      this.#d.fill(0), this.#F.fill(0);
-      for (let t of this.#g ?? []) t !== void 0 && clearTimeout(t);
-      this.#g?.fill(void 0);
-    }
-    if (this.#_ && this.#_.fill(0), this.#a = 0, this.#h = 0, this.#y.length = 0, this.#b = 0, this.#n = 0, this.#f && this.#r) {
-      let t = this.#r, i;
-      for (; i = t?.shift(); ) this.#w?.(...i);
-    }
-  }
-};
-
 // src/sources/git-cache.ts
 var GitCache = class {
   blobs;
@@ -75236,315 +76230,6 @@ function parseRepositoryName(arg) {
   if (!m || m[2] === "." || m[2] === "..") return void 0;
   const repo = m[2].replace(/\.git$/, "");
   return { owner: m[1], repo, ...m[3] ? { ref: m[3] } : {} };
-}
-
-// src/sources/github-blobs.ts
-var BATCH_BLOBS = 100;
-var BATCH_BYTES = 4 * 1024 * 1024;
-var BATCHES_AT_ONCE = 4;
-function blobQuery(count) {
-  const vars = Array.from({ length: count }, (_, i) => `$o${i}: GitObjectID!`).join(", ");
-  const objects = Array.from(
-    { length: count },
-    (_, i) => `b${i}: object(oid: $o${i}) { ... on Blob { oid text isBinary isTruncated byteSize } }`
-  ).join(" ");
-  return `query Blobs($owner: String!, $name: String!, ${vars}) { repository(owner: $owner, name: $name) { ${objects} } }`;
-}
-function graphqlBlobReader(octokit, owner, name) {
-  return async (oids) => {
-    const variables = { owner, name };
-    oids.forEach((oid, i) => variables[`o${i}`] = oid);
-    let answer;
-    try {
-      answer = await octokit.graphql(blobQuery(oids.length), variables);
-    } catch (e) {
-      const partial2 = e.data;
-      if (!partial2?.repository) throw e;
-      answer = partial2;
-    }
-    return oids.map((_, i) => answer.repository?.[`b${i}`] ?? null);
-  };
-}
-function batchesOf(blobs, maxBlobs = BATCH_BLOBS, maxBytes = BATCH_BYTES) {
-  const batches = [];
-  let current = [];
-  let bytes = 0;
-  for (const { sha, size } of blobs) {
-    if (current.length && (current.length >= maxBlobs || bytes + size > maxBytes)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(sha);
-    bytes += size;
-  }
-  if (current.length) batches.push(current);
-  return batches;
-}
-async function gitBlobSha(bytes) {
-  const header = new TextEncoder().encode(`blob ${bytes.length}\0`);
-  const whole = new Uint8Array(header.length + bytes.length);
-  whole.set(header);
-  whole.set(bytes, header.length);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-1", whole));
-  return Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-async function bytesOf(sha, blob) {
-  if (!blob || blob.isTruncated || blob.isBinary || blob.text === null) return void 0;
-  const bytes = new TextEncoder().encode(blob.text);
-  return bytes.length === blob.byteSize && await gitBlobSha(bytes) === sha ? bytes : void 0;
-}
-async function readBatched(read, blobs) {
-  const out = /* @__PURE__ */ new Map();
-  const pending = batchesOf(blobs);
-  let down = false;
-  const one = async (batch) => {
-    if (down) return false;
-    let answers;
-    try {
-      answers = await read(batch);
-    } catch {
-      if (batch.length === 1) return false;
-      const half = Math.ceil(batch.length / 2);
-      const first = await one(batch.slice(0, half));
-      const second = await one(batch.slice(half));
-      if (!first && !second) down = true;
-      return first || second;
-    }
-    await Promise.all(
-      batch.map(async (sha, i) => {
-        const bytes = await bytesOf(sha, answers[i]);
-        if (bytes) out.set(sha, bytes);
-      })
-    );
-    return true;
-  };
-  const worker = async () => {
-    for (let batch = pending.shift(); batch; batch = pending.shift()) await one(batch);
-  };
-  await Promise.all(Array.from({ length: BATCHES_AT_ONCE }, worker));
-  return out;
-}
-
-// src/sources/github.ts
-var MAX_TREE_ENTRIES = 2e5;
-var SYMLINK_MODE = "120000";
-var TREE_CONCURRENCY = 4;
-var FALLBACK_CONCURRENCY = 8;
-var GitHubSnapshot = class _GitHubSnapshot {
-  constructor(git, cache) {
-    this.git = git;
-    this.cache = cache;
-  }
-  git;
-  cache;
-  entries = [];
-  notes = [];
-  blobs = /* @__PURE__ */ new Map();
-  static async open(git, treeSha, cache) {
-    const snapshot = new _GitHubSnapshot(git, cache);
-    await snapshot.walk(treeSha);
-    snapshot.entries.sort((a, b) => a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
-    return snapshot;
-  }
-  async tree(sha, recursive2) {
-    const key = `${sha}:${recursive2 ? "r" : ""}`;
-    const cached3 = this.cache.trees.get(key);
-    if (cached3) return cached3;
-    let pending = this.cache.pendingTrees.get(key);
-    if (!pending) {
-      pending = this.git.getTree(sha, recursive2).finally(() => this.cache.pendingTrees.delete(key));
-      this.cache.pendingTrees.set(key, pending);
-    }
-    const tree = await pending;
-    this.cache.trees.set(key, tree);
-    return tree;
-  }
-  add(prefix, items) {
-    const subtrees = [];
-    for (const item of items) {
-      if (!item.path || !item.sha) continue;
-      const path = prefix + item.path;
-      if (item.type === "tree") subtrees.push({ ...item, path });
-      else if (item.type === "blob" && this.entries.length < MAX_TREE_ENTRIES) {
-        this.entries.push({ path, size: item.size ?? 0 });
-        this.blobs.set(path, { sha: item.sha, size: item.size ?? 0, symlink: item.mode === SYMLINK_MODE });
-      }
-    }
-    return subtrees;
-  }
-  /** One recursive call; when GitHub cuts the answer, each sub-tree is fetched (recursively) instead. */
-  async walk(rootSha) {
-    const first = await this.tree(rootSha, true);
-    if (!first.truncated) {
-      this.add("", first.tree);
-      return;
-    }
-    const pending = this.add("", (await this.tree(rootSha, false)).tree);
-    const worker = async () => {
-      for (let dir = pending.shift(); dir; dir = pending.shift()) {
-        if (this.entries.length >= MAX_TREE_ENTRIES) return;
-        const sub = await this.tree(dir.sha, true);
-        if (!sub.truncated) {
-          this.add(
-            `${dir.path}/`,
-            sub.tree.filter((e) => e.type !== "tree")
-          );
-          continue;
-        }
-        pending.push(...this.add(`${dir.path}/`, (await this.tree(dir.sha, false)).tree));
-      }
-    };
-    await Promise.all(Array.from({ length: TREE_CONCURRENCY }, worker));
-    if (this.entries.length >= MAX_TREE_ENTRIES)
-      this.notes.push(`The repository has more than ${MAX_TREE_ENTRIES} files; only the first were audited.`);
-  }
-  /**
-   * Fetches in batches the blobs of these paths that no audit has fetched yet; a read of one joins its
-   * batch. A blob the batch did not return intact is read alone through REST, as without batches.
-   */
-  prefetch(paths) {
-    const read = this.git.getBlobs;
-    if (!read) return;
-    const wanted = /* @__PURE__ */ new Map();
-    for (const path of paths) {
-      const blob = this.blobs.get(path);
-      if (blob && !this.cache.blobs.has(blob.sha) && !this.cache.pending.has(blob.sha))
-        wanted.set(blob.sha, { size: blob.size, path });
-    }
-    if (!wanted.size) return;
-    const batch = readBatched(
-      read,
-      [...wanted].map(([sha, { size }]) => ({ sha, size }))
-    );
-    for (const [sha, { path }] of wanted) {
-      this.cache.misses++;
-      this.pend(
-        sha,
-        batch.then((got) => got.get(sha) ?? this.readAlone(sha, path))
-      );
-    }
-  }
-  /**
-   * A blob the batch did not return, through REST, a few at a time: when GraphQL is down for a large
-   * tree, its thousands of files must not become thousands of requests at once.
-   */
-  async readAlone(sha, path) {
-    while (this.readingAlone >= FALLBACK_CONCURRENCY)
-      await new Promise((go) => this.waitingToRead.push(go));
-    this.readingAlone++;
-    try {
-      return await this.git.getBlob(sha, path);
-    } finally {
-      this.readingAlone--;
-      this.waitingToRead.shift()?.();
-    }
-  }
-  readingAlone = 0;
-  waitingToRead = [];
-  /** A fetch in flight, kept once it succeeds, forgotten either way when it ends. */
-  pend(sha, fetching) {
-    const pending = fetching.then(
-      (bytes) => {
-        this.cache.blobs.set(sha, bytes);
-        this.cache.pending.delete(sha);
-        return bytes;
-      },
-      (e) => {
-        this.cache.pending.delete(sha);
-        throw e;
-      }
-    );
-    pending.catch(() => {
-    });
-    this.cache.pending.set(sha, pending);
-    return pending;
-  }
-  fetchBlob(sha, path) {
-    const cached3 = this.cache.blobs.get(sha);
-    if (cached3) {
-      this.cache.hits++;
-      return Promise.resolve(cached3);
-    }
-    const pending = this.cache.pending.get(sha);
-    if (pending) return pending;
-    this.cache.misses++;
-    return this.pend(sha, this.git.getBlob(sha, path));
-  }
-  /** The blob a path names in this commit: what a file's version is, for keys that must change with it. */
-  blobSha(path) {
-    return this.blobs.get(path)?.sha;
-  }
-  async read(path) {
-    let blob = this.blobs.get(path);
-    if (!blob) return { ok: false, reason: "not in the tree" };
-    try {
-      if (blob.symlink) {
-        const target = new TextDecoder().decode(await this.fetchBlob(blob.sha, path));
-        const resolved = target.startsWith("/") ? null : joinPath(dirName(path), target);
-        const to = resolved === null ? void 0 : this.blobs.get(resolved);
-        if (!to || to.symlink)
-          return { ok: false, reason: "a symbolic link that does not lead to a file of this repository" };
-        blob = to;
-        path = resolved;
-      }
-      return { ok: true, bytes: await this.fetchBlob(blob.sha, path) };
-    } catch (e) {
-      return { ok: false, reason: `GitHub did not return the file (${describeError(e)})` };
-    }
-  }
-};
-var NETWORK_CODES = /* @__PURE__ */ new Set([
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "EPIPE",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_SOCKET"
-]);
-function networkFailure(e) {
-  let at = e;
-  for (let depth = 0; at && depth < 5; depth++) {
-    if (typeof at.code === "string" && NETWORK_CODES.has(at.code)) return at.code;
-    at = at.cause;
-  }
-  return void 0;
-}
-function describeError(e) {
-  const cause = e.cause;
-  if (e.name === "TimeoutError" || cause?.name === "TimeoutError" || cause?.name === "AbortError")
-    return "GitHub did not answer in time (request timed out)";
-  const network = networkFailure(e);
-  if (network)
-    return `GitHub could not be reached (${network}: a network failure, not an answer from GitHub)`;
-  const status2 = e.status;
-  if (!status2) return (e.message ?? String(e)).split("\n")[0].slice(0, 200);
-  const said = e.response?.data?.message;
-  const rateLimited = status2 === 429 || status2 === 403 && /rate limit/i.test(String(said ?? ""));
-  const kind = rateLimited ? "GitHub's rate limit was reached" : status2 >= 500 ? "a GitHub server error, still there after retries" : status2 === 404 ? "not found" : void 0;
-  return kind ? `HTTP ${status2}, ${kind}` : `HTTP ${status2}`;
-}
-function octokitGitReader(octokit, owner, repo, batched = false) {
-  return {
-    ...batched && octokit.graphql ? { getBlobs: graphqlBlobReader({ graphql: octokit.graphql }, owner, repo) } : {},
-    async getTree(sha, recursive2) {
-      const { data } = await octokit.rest.git.getTree({
-        owner,
-        repo,
-        tree_sha: sha,
-        ...recursive2 ? { recursive: "1" } : {}
-      });
-      return { tree: data.tree, truncated: data.truncated };
-    },
-    async getBlob(sha) {
-      const { data } = await octokit.rest.git.getBlob({ owner, repo, file_sha: sha });
-      return new Uint8Array(Buffer.from(data.content, data.encoding === "base64" ? "base64" : "utf8"));
-    }
-  };
 }
 
 // src/sources/github-repository.ts
@@ -75629,6 +76314,8 @@ async function openRepository(octokit, name, where, options = {}) {
     htmlUrl: found2.data.html_url,
     fullName: found2.data.full_name,
     private: found2.data.private,
+    defaultBranch: found2.data.default_branch,
+    ownerType: found2.data.owner.type,
     checkReads() {
       if (watch.fatal) throw new RepositoryError(watch.fatal);
     },
@@ -75795,7 +76482,11 @@ function recordsMark(f, checkedAt) {
 function ruleItem(f, links, checkedAt) {
   const head = `<div class="rule-head">${statusLabel(f.status)}<span class="rule-title">${escapeHtml2(f.title)}</span><code>${escapeHtml2(f.id)}</code>${recordsMark(f, checkedAt)}</div>`;
   const why = `<p class="why">${htmlInline(f.why)}</p>`;
-  const evidence = f.evidence.length ? `<ul class="evidence">${f.evidence.map((e) => evidenceItem(e, links)).join("")}</ul>` : "";
+  const held = deliveryRecords(f, checkedAt).map((r) => {
+    const text2 = escapeHtml2(r.words);
+    return `<li class="records">${r.url ? `<a href="${escapeHtml2(safeHref(r.url))}">${text2}</a>` : text2}</li>`;
+  });
+  const evidence = f.evidence.length || held.length ? `<ul class="evidence">${f.evidence.map((e) => evidenceItem(e, links)).join("")}${held.join("")}</ul>` : "";
   const shortfall = f.status === "partial" || f.status === "fail" ? `<p class="message">${htmlInline(f.message)}</p><p class="fix"><strong>Fix:</strong> ${htmlInline(f.remediation)} <a href="${escapeHtml2(safeHref(f.docs))}">Docs<span class="visually-hidden"> for ${escapeHtml2(f.id)}</span></a></p>` : f.status === "pass" && f.evidence.length ? "" : `<p class="message">${htmlInline(f.message)}</p>`;
   return `<li class="rule" id="${ruleAnchor(f.id)}">${head}${why}${evidence}${shortfall}</li>`;
 }
@@ -75925,10 +76616,9 @@ function nextStepLines(card, links, count = card.nextSteps.length) {
 }
 function recordsSaid(f, checkedAt) {
   const words = verificationWords(f.verification, checkedAt);
-  const run2 = words ? ` \xB7 ${f.verification?.url ? `[${words}](${f.verification.url})` : words}` : "";
-  const d3 = f.deployment;
-  const deployed = d3 ? ` \xB7 ${d3.url && /^https?:\/\//.test(d3.url) ? `[${deploymentWords(d3, checkedAt)}](${d3.url})` : deploymentWords(d3, checkedAt)}` : "";
-  return run2 + deployed;
+  const run = words ? ` \xB7 ${f.verification?.url ? `[${words}](${f.verification.url})` : words}` : "";
+  const held = deliveryRecords(f, checkedAt).map((r) => ` \xB7 ${r.url ? `[${markdownInline(r.words)}](${r.url})` : markdownInline(r.words)}`).join("");
+  return run + held;
 }
 function ruleLine(f, links, withEvidence, checkedAt) {
   const head = `${STATUS_EMOJI[f.status]} **${markdownInline(f.title)}** ${codeSpan(f.id)}${recordsSaid(f, checkedAt)}`;
@@ -76035,8 +76725,15 @@ function renderSarif(card) {
       level: r.status === "fail" ? "error" : "warning",
       message: { text: plainText(`${r.message} Fix: ${r.remediation}`) },
       locations: locations2,
-      // What GitHub's records said of the workflow behind it: a failing run is why a CI pass is partial.
-      ...r.verification ? { properties: { verification: r.verification } } : {}
+      // What GitHub's records said of the workflow behind it: a failing run is why a CI pass is partial;
+      // a delivery's deployment and packages say what the failing pipeline still delivered.
+      ...r.verification || r.deployment || r.packages ? {
+        properties: {
+          ...r.verification ? { verification: r.verification } : {},
+          ...r.deployment ? { deployment: r.deployment } : {},
+          ...r.packages ? { packages: r.packages } : {}
+        }
+      } : {}
     };
   });
   const sarif = {
@@ -76102,9 +76799,13 @@ function renderText(card, options) {
     out.push("", paint("1", "Passing"));
     for (const f of passing) {
       const e = f.evidence[0];
-      const said = verificationWords(f.verification, card.verification?.at);
+      const said = [
+        verificationWords(f.verification, card.verification?.at),
+        ...deliveryRecords(f, card.verification?.at).map((r) => r.words)
+      ].filter((w) => w).join("; ");
+      const runBy = e?.snippet?.match(/\((run by [^()]*)\)$/)?.[1];
       out.push(
-        `  ${status2(f.status)} ${f.id}  ${e ? evidenceLabel(e) : plainText(f.message)}${said ? `  (${said})` : ""}`
+        `  ${status2(f.status)} ${f.id}  ${e ? evidenceLabel(e) : plainText(f.message)}${runBy ? `  ${runBy}` : ""}${said ? `  (${said})` : ""}`
       );
     }
   }
@@ -76192,13 +76893,14 @@ async function auditByName(args, name, io) {
     const octokit = restClient({ token, apiUrl, userAgent: `${TOOL.name}/${TOOL.version}` });
     const repo = await openRepository(octokit, name, where);
     const at = `${repo.fullName}@${repo.sha.slice(0, 7)}`;
+    const kept = keepingWorkflows(repo.snapshot);
     const snapshot = countingSnapshot(
-      repo.snapshot,
+      kept.snapshot,
       (done, of) => progress.show(`${at}: tree read (${repo.snapshot.entries.length} files); read ${done} of ${of}`)
     );
     const catalogue = loadCatalogue();
     const config3 = await configOf(args, snapshot, catalogue);
-    const card = await audit(snapshot, {
+    const judged = await audit(snapshot, {
       catalogue,
       settings: settingsFrom(config3.config),
       tool: TOOL,
@@ -76206,6 +76908,20 @@ async function auditByName(args, name, io) {
       concurrency: BLOB_CONCURRENCY
     });
     repo.checkReads();
+    const [owner, repoName] = repo.fullName.split("/");
+    const access2 = token ? {
+      octokit,
+      owner,
+      repo: repoName,
+      defaultBranch: repo.defaultBranch,
+      private: repo.private,
+      ownerType: repo.ownerType,
+      head: io.records?.head ?? repo.sha,
+      prefix: "",
+      cache: io.records?.cache ?? new RecordsCache()
+    } : { unavailable: "no GITHUB_TOKEN is set" };
+    if (token) progress.show(`${at}: reading GitHub's records\u2026`);
+    const card = await verifyWithToken(judged, access2, kept.workflows, catalogue);
     progress.clear();
     const links = linksAt(repo.htmlUrl, repo.sha, config3.config.paths.root);
     io.stdout(render2(card, args.format, io.isTTY, void 0, links));
@@ -76349,15 +77065,16 @@ ${USAGE}
     );
     return 2;
   }
-  const card = localFilesOnly(
-    await audit(source, {
-      catalogue,
-      settings: settingsFrom(config3.config),
-      tool: TOOL,
-      target: { name: basename2(dir), path: args.dir },
-      progress: progress?.report
-    })
-  );
+  const access2 = io.records?.directory;
+  const kept = access2 ? keepingWorkflows(source) : void 0;
+  const judged = await audit(kept?.snapshot ?? source, {
+    catalogue,
+    settings: settingsFrom(config3.config),
+    tool: TOOL,
+    target: { name: basename2(dir), path: args.dir },
+    progress: progress?.report
+  });
+  const card = access2 && kept ? await verifyWithToken(judged, access2, kept.workflows, catalogue) : localFilesOnly(judged);
   progress?.end();
   io.stdout(render2(card, args.format, io.isTTY, badgeOf(dir)));
   const failBelow = args.failBelow ?? config3.config.thresholds.fail_below;
@@ -76505,32 +77222,56 @@ function renderComment(card, options) {
   return [...head, ...suggestions, ...tail].join("\n");
 }
 
-// src/action/main.ts
-async function cli(args, env = {}) {
+// src/action/run.ts
+async function cli(args, env = {}, records) {
   let stdout = "";
   let stderr = "";
   const code18 = await main(args, {
     stdout: (s) => stdout += s,
     stderr: (s) => stderr += s,
     isTTY: false,
-    env
+    env,
+    records
   });
   return { code: code18, stdout, stderr: stderr.trim() };
 }
-function pullRequestOf() {
+function eventOf() {
   const path = process.env.GITHUB_EVENT_PATH;
-  if (!path) return void 0;
+  if (!path) return {};
   try {
-    const event = JSON.parse(readFileSync8(path, "utf8"));
-    return event.pull_request;
+    return JSON.parse(readFileSync8(path, "utf8"));
   } catch {
-    return void 0;
+    return {};
   }
 }
-async function baseDelta(card, pr, repository, token, config3) {
+async function recordsAccess(octokit, repository, sha, event, prefix, cache) {
+  const [owner, repo] = repository.split("/");
+  if (!octokit) return { unavailable: "the Action was given no token" };
+  if (!owner || !repo) return { unavailable: "GITHUB_REPOSITORY does not name the repository" };
+  let known = event;
+  if (known?.default_branch === void 0 || known.private === void 0)
+    try {
+      known = (await octokit.rest.repos.get({ owner, repo })).data;
+    } catch (e) {
+      return { unavailable: `the repository could not be read (${describeError(e)})` };
+    }
+  return {
+    octokit,
+    owner,
+    repo,
+    defaultBranch: known.default_branch,
+    private: known.private,
+    ownerType: known.owner?.type,
+    head: sha,
+    prefix,
+    cache
+  };
+}
+async function baseDelta(card, pr, repository, token, config3, records) {
   const base = await cli(
     [`${repository}@${pr.base.sha}`, "--format", "json", "--api-url", process.env.GITHUB_API_URL || GITHUB_API, ...config3],
-    { GITHUB_TOKEN: token }
+    { GITHUB_TOKEN: token },
+    records
   );
   if (base.code === 2) {
     info(`The base branch was not audited, so the comment has no delta: ${base.stderr}`);
@@ -76542,7 +77283,7 @@ function writeFile2(path, text2) {
   mkdirSync3(dirname4(path), { recursive: true });
   writeFileSync3(path, text2);
 }
-async function run() {
+async function runAction() {
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   const repository = process.env.GITHUB_REPOSITORY ?? "";
   const sha = process.env.GITHUB_SHA ?? "";
@@ -76550,13 +77291,24 @@ async function run() {
   const configInput = getInput("config");
   const failBelow = getInput("fail-below");
   const config3 = configInput ? ["--config", resolve4(workspace, configInput)] : [];
-  const audited = await cli([
-    resolve4(workspace, getInput("path") || "."),
-    "--format",
-    "json",
-    ...config3,
-    ...failBelow ? ["--fail-below", failBelow] : []
-  ]);
+  const event = eventOf();
+  const octokit = token ? restClient({ token, apiUrl: process.env.GITHUB_API_URL, userAgent: `${TOOL.name}/${TOOL.version}` }) : void 0;
+  const audit2 = resolve4(workspace, getInput("path") || ".");
+  const inWorkspace = relative(workspace, audit2).split("\\").join("/");
+  const records = { cache: new RecordsCache(), head: sha };
+  const directory = await recordsAccess(
+    octokit,
+    repository,
+    sha,
+    event.repository,
+    inWorkspace ? `${inWorkspace}/` : "",
+    records.cache
+  );
+  const audited = await cli(
+    [audit2, "--format", "json", ...config3, ...failBelow ? ["--fail-below", failBelow] : []],
+    {},
+    { directory }
+  );
   if (audited.code === 2) {
     setFailed(audited.stderr.replace(/\nusage:[\s\S]*/, ""));
     return 1;
@@ -76565,11 +77317,11 @@ async function run() {
   const htmlUrl = `${process.env.GITHUB_SERVER_URL || "https://github.com"}/${repository}`;
   card.target = { ...card.target, name: repository, commit: sha, url: htmlUrl };
   const links = linksAt(htmlUrl, sha, card.target.root);
-  const pr = pullRequestOf();
+  const pr = event.pull_request;
   const commentInput = getInput("comment") || "auto";
   const wantsComment = commentInput === "auto" ? !!pr : getBooleanInput("comment");
   let delta;
-  if (pr && token) delta = await baseDelta(card, pr, repository, token, config3);
+  if (pr && token) delta = await baseDelta(card, pr, repository, token, config3, records);
   const summary2 = renderMarkdown(card, { links, preface: delta ? deltaLines(delta) : void 0 });
   const runId = process.env.GITHUB_RUN_ID;
   const comment2 = renderComment(card, {
@@ -76585,7 +77337,8 @@ async function run() {
   setOutput("grade", card.grade);
   setOutput("level", card.level.value);
   setOutput("report", report);
-  if (process.env.GITHUB_STEP_SUMMARY) await summary.addRaw(summary2, true).write();
+  if (process.env.GITHUB_STEP_SUMMARY) appendFileSync2(process.env.GITHUB_STEP_SUMMARY, `${summary2}
+`);
   for (const a of annotationsFor(card, card.target.root)) {
     const at = { file: a.path, startLine: a.start_line, title: a.title };
     if (a.annotation_level === "failure") error(a.message, at);
@@ -76596,9 +77349,8 @@ async function run() {
   if (wantsComment && pr) {
     const [owner, repo] = repository.split("/");
     try {
-      const octokit = restClient({ token, apiUrl: process.env.GITHUB_API_URL, userAgent: `${TOOL.name}/${TOOL.version}` });
       const written = await upsertStickyComment(
-        octokit,
+        octokit ?? restClient({ apiUrl: process.env.GITHUB_API_URL, userAgent: `${TOOL.name}/${TOOL.version}` }),
         { owner, repo },
         pr.number,
         COMMENT_MARKER,
@@ -76615,7 +77367,9 @@ async function run() {
   }
   return 0;
 }
-run().then(
+
+// src/action/main.ts
+runAction().then(
   (code18) => {
     process.exitCode = code18;
   },
