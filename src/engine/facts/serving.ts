@@ -41,16 +41,37 @@ function isPrediction(name: string): boolean {
 }
 /**
  * A chain or prompt configuration read from the project's model registry is the project's own model (the
- * catalogue's language-model service): in a module that reads the registry, running a chain predicts.
+ * catalogue's language-model service): in a module that loads from the registry (outside a GET route, which
+ * only reports), running a chain the module built predicts. A run on an object of a third-party package
+ * (`boto3.client("lambda").invoke`, a hosted chat model) is a call out, not the project's model.
  */
 const REGISTRY_READS =
-  /^mlflow\.(MlflowClient|tracking\.MlflowClient)\(\)\.(get_model_version_by_alias|get_model_version|get_latest_versions)$/;
+  /^mlflow\.((MlflowClient|tracking\.MlflowClient)\(\)\.(get_model_version_by_alias|get_model_version|get_latest_versions)|(\w+\.)?load_prompt)$/;
 const CHAIN_RUNS = /\.(invoke|ainvoke|stream|astream|batch|abatch)$/;
 
+/** Whether a call's receiver comes from a package the module imports that is not one of the project's own. */
+function thirdParty(module: PyModule, name: string, index: ModuleIndex): boolean {
+  return module.imports.some(
+    (i) =>
+      !i.module.startsWith(".") &&
+      name.startsWith(`${i.module}.`) &&
+      !index.modulesNamed(i.module.split(".")[0]).length,
+  );
+}
+
 /** What counts as a prediction in this module. */
-function predictionTest(module: PyModule): (name: string) => boolean {
-  if (!module.calls.some((c) => REGISTRY_READS.test(c.name))) return isPrediction;
-  return (name) => isPrediction(name) || (CHAIN_RUNS.test(name) && !HOSTED_MODEL_API.test(name));
+function predictionTest(module: PyModule, index: ModuleIndex): (name: string) => boolean {
+  const reports = module.decorators
+    .filter((d) => /\.get$/.test(d.name))
+    .map((d) => functionAt(module, d.line))
+    .filter((f) => !!f);
+  const loads = module.calls.some(
+    (c) => REGISTRY_READS.test(c.name) && !reports.some((f) => c.line > f.line && c.line <= f.endLine),
+  );
+  if (!loads) return isPrediction;
+  return (name) =>
+    isPrediction(name) ||
+    (CHAIN_RUNS.test(name) && !HOSTED_MODEL_API.test(name) && !thirdParty(module, name, index));
 }
 const STREAM_CONSUMERS =
   /^(kafka\.KafkaConsumer|confluent_kafka\.Consumer|aiokafka\.AIOKafkaConsumer|google\.cloud\.pubsub_v1\.SubscriberClient)$|kinesis/i;
@@ -180,8 +201,8 @@ function handlers(module: PyModule, entryPoints: ReadonlySet<string>): ServiceEn
   return out;
 }
 
-function predictsIn(module: PyModule): boolean {
-  const predicts = predictionTest(module);
+function predictsIn(module: PyModule, index: ModuleIndex): boolean {
+  const predicts = predictionTest(module, index);
   return module.calls.some((c) => predicts(c.name));
 }
 
@@ -190,9 +211,9 @@ export function functionAt(module: PyModule, line: number) {
   return module.functions.find((f) => f.line >= line);
 }
 
-function bodyPredicts(module: PyModule, line: number): boolean {
+function bodyPredicts(module: PyModule, line: number, index: ModuleIndex): boolean {
   const fn = functionAt(module, line);
-  const predicts = predictionTest(module);
+  const predicts = predictionTest(module, index);
   return !!fn && module.calls.some((c) => c.line > fn.line && c.line <= fn.endLine && predicts(c.name));
 }
 
@@ -253,7 +274,8 @@ function entryPointPredicts(module: PyModule, index: ModuleIndex): boolean {
       const code = target ? index.byPath.get(target) : undefined;
       if (
         code &&
-        (predictsIn(code) || code.functions.some((f) => /^(predict_fn|model_fn|run|init)$/.test(f.name)))
+        (predictsIn(code, index) ||
+          code.functions.some((f) => /^(predict_fn|model_fn|run|init)$/.test(f.name)))
       )
         return true;
     }
@@ -275,12 +297,14 @@ export function servingModules(
       .flatMap((i) => index.resolveImport(module, i.module))
       .map((p) => index.byPath.get(p)!);
     const predicts =
-      predictsIn(module) ||
-      imported.some((m) => m && predictsIn(m)) ||
+      predictsIn(module, index) ||
+      imported.some((m) => m && predictsIn(m, index)) ||
       (endpoints.some((e) => e.kind === "managed") && entryPointPredicts(module, index));
     // Where some endpoint's own body predicts, the others are judged by theirs: a module with a
     // data-processing handler and an inference handler serves predictions only through the latter.
-    const own = endpoints.map((e) => e.kind !== "managed" && e.kind !== "ui" && bodyPredicts(module, e.line));
+    const own = endpoints.map(
+      (e) => e.kind !== "managed" && e.kind !== "ui" && bodyPredicts(module, e.line, index),
+    );
     const anyOwn = own.some(Boolean);
     endpoints.forEach((e, i) => (e.predicts = anyOwn ? own[i] || e.kind === "managed" : predicts));
     endpoints.sort((a, b) => Number(b.predicts) - Number(a.predicts));
