@@ -145,9 +145,11 @@ export class ModuleIndex {
       const local = this.modulesNamed(parts.slice(0, i).join("."));
       if (local.length !== 1) continue;
       const symbol = parts[i].replace(/\(\)$/, "");
-      const from = this.byPath
-        .get(local[0])
-        ?.source.match(new RegExp(`^\\s*from\\s+([\\w.]+)\\s+import\\s+[^\\n]*\\b${symbol}\\b`, "m"));
+      // Read with strings and comments blanked: an import shown in a docstring re-exports nothing, and a module
+      // that defines the name itself has its own, whatever it also imports.
+      const code = this.byPath.get(local[0])?.code ?? "";
+      if (new RegExp(`^(class|def)\\s+${symbol}\\b`, "m").test(code)) continue;
+      const from = code.match(new RegExp(`^\\s*from\\s+([\\w.]+)\\s+import\\s+[^\\n]*\\b${symbol}\\b`, "m"));
       if (from && !from[1].startsWith(".")) out = [from[1], ...parts.slice(i)].join(".");
     }
     this.#reexports.set(name, out);
