@@ -123,7 +123,7 @@ export function evalCompose(
       for (const c of s.commands) {
         const m = c.text.match(COMPOSE_UP);
         if (!m) continue;
-        const file = m[1].match(/(?:-f|--file)\s+(\S+)/)?.[1];
+        const file = m[1].match(/(?:-f|--file)[\s=]+["']?([^\s"']+)/)?.[1];
         const target = file
           ? big.find((b) => b.path === file || b.path.endsWith(`/${file}`))
           : (big.find((b) => !b.path.includes("/")) ?? big[0]);

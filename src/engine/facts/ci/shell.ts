@@ -33,9 +33,11 @@ const PREFIXES = [
 ];
 /**
  * `JOB=$(gcloud ai custom-jobs create …)`: the command substitution runs, and under `-e` its failure fails the
- * step as the command's own would.
+ * step as the command's own would; behind `export`, `local`, `readonly` or `declare`, the builtin's own status
+ * hides it, which masks it.
  */
-const ASSIGNED_OUTPUT = /^(?:(?:export|local|readonly)\s+)?\w+=(["']?)\$\((.+)\)\1$/;
+const ASSIGNED_OUTPUT = /^(?:(?:export|local|readonly|declare)\s+)?\w+=(["']?)\$\((.+)\)\1$/;
+const MASKED_BY_BUILTIN = /^(export|local|readonly|declare)\s+(\w+)=["']?\$\(/;
 /** A tool run by its path in a virtual environment or a system folder (`"$VENV/bin/python" -m pytest`) is that tool. */
 const TOOL_BY_PATH = /^(["']?)[\w.${}/~-]*\/bin\/([\w.-]+)\1(?=\s|$)/;
 const CONTROL_ONLY =
@@ -98,16 +100,18 @@ export interface SplitResult {
   written: number;
 }
 
-/** `NAME=value`, `local NAME="value"`: a plain value (no expansion, no command) the script sets. */
+/** `NAME=…`, `local NAME=…`: an assignment; with a plain value (no expansion, no command) the script sets it. */
+const ASSIGNMENT = /^(?:(?:local|export|readonly|declare)\s+)?([A-Za-z_]\w*)=/;
 const SET_VARIABLE =
   /^(?:(?:local|export|readonly|declare)\s+)?([A-Za-z_]\w*)=(?:"([^"$`]*)"|'([^']*)'|([^\s"'$`;|&]*))$/;
-const VARIABLE_USE = /"?\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))"?/g;
+/** `"$NAME"` (a quoted word the variable fills) or a bare `$NAME`/`${NAME}` anywhere else. */
+const VARIABLE_USE = /"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))"|\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g;
 
 /** A command with the plain variables the script set before it written out (`-f "${compose}"` → `-f a.yaml`). */
 function withVariables(command: string, variables: Map<string, string>): string {
   if (!variables.size || !command.includes("$")) return command;
-  return command.replace(VARIABLE_USE, (whole, braced?: string, bare?: string) => {
-    const value = variables.get((braced ?? bare)!);
+  return command.replace(VARIABLE_USE, (whole, ...names: (string | undefined)[]) => {
+    const value = variables.get(names.slice(0, 4).find(Boolean)!);
     return value === undefined ? whole : value;
   });
 }
@@ -131,8 +135,11 @@ export function splitShell(text: string, firstLine: number): SplitResult {
     const masked = mask !== undefined;
     const beforeMask = masked ? logical.slice(0, logical.search(MASK)) : logical;
     for (const part of splitOperators(beforeMask)) {
+      const assigned = part.match(ASSIGNMENT)?.[1];
       const set = part.match(SET_VARIABLE);
       if (set) variables.set(set[1], set[2] ?? set[3] ?? set[4] ?? "");
+      else if (assigned) variables.delete(assigned); // a value only known when it runs
+      const hidden = part.match(MASKED_BY_BUILTIN);
       const text = stripPrefixes(withVariables(part, variables));
       // `cd dir && ./run.sh`: what follows runs in that folder (a variable, `~` or `-` leaves it unknown).
       const cd = text.match(/^cd\s+["']?([\w./-]+)["']?\s*$/);
@@ -140,7 +147,10 @@ export function splitShell(text: string, firstLine: number): SplitResult {
       if (!text || CONTROL_ONLY.test(text)) continue;
       const index = written++;
       if (isPrintOnly(text)) continue;
-      commands.push({ text, line, masked, index, dir, ...(mask ? { mask } : {}) });
+      if (hidden) {
+        const builtinMask = `${hidden[1]} ${hidden[2]}=$(…)`;
+        commands.push({ text, line, masked: true, index, dir, mask: builtinMask });
+      } else commands.push({ text, line, masked, index, dir, ...(mask ? { mask } : {}) });
     }
   }
   return { commands, printOnly: written > 0 && commands.length === 0, written };
