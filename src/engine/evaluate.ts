@@ -127,14 +127,24 @@ export function ruleEvaluator(
     let message = describe(status, rule, evidence);
 
     const unreadable = [...facts.unreadable.keys()];
-    const settledFalse = (p: Predicate): boolean =>
-      !evaluatePredicate(on, p).ok &&
-      !unreadable.some(needsOf([p], definitions, facts.scannedForSecrets, settledFalse).reads);
+    // Each part is settled once: a nested `all` would otherwise judge its parts again at every level.
+    const settled = new Map<Predicate, boolean>();
+    const settledFalse = (p: Predicate): boolean => {
+      let answer = settled.get(p);
+      if (answer === undefined) {
+        answer =
+          !evaluatePredicate(on, p).ok &&
+          !unreadable.some(needsOf([p], definitions, facts.scannedForSecrets, settledFalse).reads);
+        settled.set(p, answer);
+      }
+      return answer;
+    };
     const needs = needsOf(
       [rule.pass, rule.partial],
       definitions,
       facts.scannedForSecrets,
-      unreadable.length ? settledFalse : undefined,
+      // A pass stands (below) without it, so only a verdict short of pass pays for settling parts.
+      unreadable.length && status !== "pass" ? settledFalse : undefined,
     );
     const unread = unreadable.filter(needs.reads);
     const deciding = unread.filter(needs.decides);

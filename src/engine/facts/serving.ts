@@ -232,7 +232,13 @@ export function endpointsOf(
  * returns it. The decorator `create_app().post` is read as `fastapi.FastAPI().post`.
  */
 function appFactories(index: ModuleIndex, rename: (name: string) => string) {
+  const known = new Map<string, string | undefined>();
   const built = (module: PyModule, fnName: string): string | undefined => {
+    const key = `${module.path}:${fnName}`;
+    if (!known.has(key)) known.set(key, builtBy(module, fnName));
+    return known.get(key);
+  };
+  const builtBy = (module: PyModule, fnName: string): string | undefined => {
     const fn = module.functions.find((f) => f.name === fnName && f.indent === 0);
     if (!fn) return undefined;
     const inBody = module.calls.find(

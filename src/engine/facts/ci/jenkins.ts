@@ -34,8 +34,10 @@ function afterGroovyInterpolation(body: string): string {
  * A shared-library step handed a script of the repository (`componentPipeline.runAll('ci/run.sh', …)`): the
  * library runs it, so the pipeline is judged by what the script does, as if `sh 'bash ci/run.sh'` were written.
  */
-const LIBRARY_SCRIPT =
-  /\b(?!sh\b|bat\b|load\b|readFile\b|fileExists\b)[A-Za-z_][\w.]*\s*\(\s*(['"])([\w./-]+\.(?:sh|bash))\1/g;
+const LIBRARY_SCRIPT = /\b([A-Za-z_][\w.]*)\s*\(\s*(['"])([\w./-]+\.(?:sh|bash))\2/g;
+/** Steps that take a script's path without running it (or, for `sh`, are read as steps already). */
+const NOT_RUNNERS =
+  /^(sh|bat|powershell|pwsh|load|readFile|readTrusted|writeFile|fileExists|libraryResource|File|echo|error|println|print|archiveArtifacts|stash|unstash|dir)$/;
 
 /** A declarative or scripted Jenkinsfile: `sh` steps are `-e` by default; masking is judged as written. */
 export function jenkinsPipeline(path: string, text: string, ctx: IndirectionContext): CiPipeline {
@@ -57,9 +59,9 @@ export function jenkinsPipeline(path: string, text: string, ctx: IndirectionCont
     );
   });
   for (const m of code.matchAll(LIBRARY_SCRIPT)) {
-    const script = m[2].replace(/^\.\//, "");
-    if (!ctx.scripts.has(script)) continue;
-    const line = index.lineOf((m.index ?? 0) + m[0].indexOf(m[2]));
+    const script = m[3].replace(/^\.\//, "");
+    if (NOT_RUNNERS.test(m[1].split(".").pop()!) || !ctx.scripts.has(script)) continue;
+    const line = index.lineOf((m.index ?? 0) + m[0].indexOf(m[3]));
     steps.push(buildStep(path, { line, masked: false, script: { text: `bash ${script}`, line } }, ctx));
   }
   return { provider: "jenkins", path, triggers, steps, images: [] };
