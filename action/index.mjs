@@ -32946,7 +32946,9 @@ var ModuleIndex = class {
       const local = this.modulesNamed(parts2.slice(0, i).join("."));
       if (local.length !== 1) continue;
       const symbol2 = parts2[i].replace(/\(\)$/, "");
-      const from = this.byPath.get(local[0])?.source.match(new RegExp(`^\\s*from\\s+([\\w.]+)\\s+import\\s+[^\\n]*\\b${symbol2}\\b`, "m"));
+      const code18 = this.byPath.get(local[0])?.code ?? "";
+      if (new RegExp(`^(class|def)\\s+${symbol2}\\b`, "m").test(code18)) continue;
+      const from = code18.match(new RegExp(`^\\s*from\\s+([\\w.]+)\\s+import\\s+[^\\n]*\\b${symbol2}\\b`, "m"));
       if (from && !from[1].startsWith(".")) out = [from[1], ...parts2.slice(i)].join(".");
     }
     this.#reexports.set(name, out);
@@ -33085,11 +33087,20 @@ var HOSTED_MODEL_API = /^(openai|anthropic|cohere|groq|mistralai|together|replic
 function isPrediction(name) {
   return PREDICTS.test(name) && !HOSTED_MODEL_API.test(name);
 }
-var REGISTRY_READS = /^mlflow\.(MlflowClient|tracking\.MlflowClient)\(\)\.(get_model_version_by_alias|get_model_version|get_latest_versions)$/;
+var REGISTRY_READS = /^mlflow\.((MlflowClient|tracking\.MlflowClient)\(\)\.(get_model_version_by_alias|get_model_version|get_latest_versions)|(\w+\.)?load_prompt)$/;
 var CHAIN_RUNS = /\.(invoke|ainvoke|stream|astream|batch|abatch)$/;
-function predictionTest(module) {
-  if (!module.calls.some((c) => REGISTRY_READS.test(c.name))) return isPrediction;
-  return (name) => isPrediction(name) || CHAIN_RUNS.test(name) && !HOSTED_MODEL_API.test(name);
+function thirdParty(module, name, index) {
+  return module.imports.some(
+    (i) => !i.module.startsWith(".") && name.startsWith(`${i.module}.`) && !index.modulesNamed(i.module.split(".")[0]).length
+  );
+}
+function predictionTest(module, index) {
+  const reports = module.decorators.filter((d3) => /\.get$/.test(d3.name)).map((d3) => functionAt(module, d3.line)).filter((f) => !!f);
+  const loads = module.calls.some(
+    (c) => REGISTRY_READS.test(c.name) && !reports.some((f) => c.line > f.line && c.line <= f.endLine)
+  );
+  if (!loads) return isPrediction;
+  return (name) => isPrediction(name) || CHAIN_RUNS.test(name) && !HOSTED_MODEL_API.test(name) && !thirdParty(module, name, index);
 }
 var STREAM_CONSUMERS = /^(kafka\.KafkaConsumer|confluent_kafka\.Consumer|aiokafka\.AIOKafkaConsumer|google\.cloud\.pubsub_v1\.SubscriberClient)$|kinesis/i;
 var MANAGED = /^(sagemaker\..*\.deploy|sagemaker\..*Model\(\)\.deploy|google\.cloud\.aiplatform\.(Endpoint(\.create)?|Model(\.upload)?\(\)\.deploy|Model\.deploy)|azure\.ai\.ml\.entities\.(ManagedOnlineEndpoint|ManagedOnlineDeployment|KubernetesOnlineEndpoint))$/;
@@ -33187,23 +33198,29 @@ function handlers(module, entryPoints) {
   }
   return out;
 }
-function predictsIn(module) {
-  const predicts2 = predictionTest(module);
+function predictsIn(module, index) {
+  const predicts2 = predictionTest(module, index);
   return module.calls.some((c) => predicts2(c.name));
 }
 function functionAt(module, line) {
   return module.functions.find((f) => f.line >= line);
 }
-function bodyPredicts(module, line) {
+function bodyPredicts(module, line, index) {
   const fn = functionAt(module, line);
-  const predicts2 = predictionTest(module);
+  const predicts2 = predictionTest(module, index);
   return !!fn && module.calls.some((c) => c.line > fn.line && c.line <= fn.endLine && predicts2(c.name));
 }
 function endpointsOf(module, entryPoints = NO_ENTRY_POINTS, rename2 = (name) => name) {
   return [...routeMethods(module, (name) => rename2(name, module)), ...handlers(module, entryPoints)];
 }
 function appFactories(index, rename2) {
+  const known = /* @__PURE__ */ new Map();
   const built = (module, fnName) => {
+    const key = `${module.path}:${fnName}`;
+    if (!known.has(key)) known.set(key, builtBy(module, fnName));
+    return known.get(key);
+  };
+  const builtBy = (module, fnName) => {
     const fn = module.functions.find((f) => f.name === fnName && f.indent === 0);
     if (!fn) return void 0;
     const inBody = module.calls.find(
@@ -33235,7 +33252,7 @@ function entryPointPredicts(module, index) {
       const file2 = k2.value.match(/^["']([\w./-]+\.py)["']$/)?.[1];
       const target = file2 ? index.resolveFile(file2, module.path.replace(/\/?[^/]*$/, "")) : void 0;
       const code18 = target ? index.byPath.get(target) : void 0;
-      if (code18 && (predictsIn(code18) || code18.functions.some((f) => /^(predict_fn|model_fn|run|init)$/.test(f.name))))
+      if (code18 && (predictsIn(code18, index) || code18.functions.some((f) => /^(predict_fn|model_fn|run|init)$/.test(f.name))))
         return true;
     }
   return false;
@@ -33248,8 +33265,10 @@ function servingModules(modules, index, entryPoints = NO_ENTRY_POINTS) {
     const endpoints = endpointsOf(module, entryPoints, rename2);
     if (!endpoints.length) continue;
     const imported = module.imports.flatMap((i) => index.resolveImport(module, i.module)).map((p) => index.byPath.get(p));
-    const predicts2 = predictsIn(module) || imported.some((m) => m && predictsIn(m)) || endpoints.some((e) => e.kind === "managed") && entryPointPredicts(module, index);
-    const own2 = endpoints.map((e) => e.kind !== "managed" && e.kind !== "ui" && bodyPredicts(module, e.line));
+    const predicts2 = predictsIn(module, index) || imported.some((m) => m && predictsIn(m, index)) || endpoints.some((e) => e.kind === "managed") && entryPointPredicts(module, index);
+    const own2 = endpoints.map(
+      (e) => e.kind !== "managed" && e.kind !== "ui" && bodyPredicts(module, e.line, index)
+    );
     const anyOwn = own2.some(Boolean);
     endpoints.forEach((e, i) => e.predicts = anyOwn ? own2[i] || e.kind === "managed" : predicts2);
     endpoints.sort((a, b) => Number(b.predicts) - Number(a.predicts));
@@ -60938,7 +60957,8 @@ var PREFIXES = [
   /^docker(-compose|\s+compose)?\s+exec\s+((-e|--env|-w|--workdir|-u|--user|--env-file)(=\S+|\s+\S+)\s+|--?[\w-]+\s+)*("[^"]*"|'[^']*'|\S+)\s+/,
   /^(if|then|else|do|elif|while|until|!)\s+/
 ];
-var ASSIGNED_OUTPUT = /^(?:(?:export|local|readonly)\s+)?\w+=(["']?)\$\((.+)\)\1$/;
+var ASSIGNED_OUTPUT = /^(?:(?:export|local|readonly|declare)\s+)?\w+=(["']?)\$\((.+)\)\1$/;
+var MASKED_BY_BUILTIN = /^(export|local|readonly|declare)\s+(\w+)=["']?\$\(/;
 var TOOL_BY_PATH = /^(["']?)[\w.${}/~-]*\/bin\/([\w.-]+)\1(?=\s|$)/;
 var CONTROL_ONLY = /^(then|fi|do|done|else|esac|\{|\}|\(|\)|;;|set\b.*|cd\b.*|export\b.*|source\s+.*activate.*)$/;
 function stripPrefixes(command) {
@@ -60985,12 +61005,13 @@ function splitOperators(line) {
   parts2.push(current);
   return parts2.map((p) => p.trim()).filter(Boolean);
 }
+var ASSIGNMENT = /^(?:(?:local|export|readonly|declare)\s+)?([A-Za-z_]\w*)=/;
 var SET_VARIABLE = /^(?:(?:local|export|readonly|declare)\s+)?([A-Za-z_]\w*)=(?:"([^"$`]*)"|'([^']*)'|([^\s"'$`;|&]*))$/;
-var VARIABLE_USE = /"?\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))"?/g;
+var VARIABLE_USE = /"\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))"|\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g;
 function withVariables(command, variables) {
   if (!variables.size || !command.includes("$")) return command;
-  return command.replace(VARIABLE_USE, (whole, braced, bare) => {
-    const value = variables.get(braced ?? bare);
+  return command.replace(VARIABLE_USE, (whole, ...names) => {
+    const value = variables.get(names.slice(0, 4).find(Boolean));
     return value === void 0 ? whole : value;
   });
 }
@@ -61012,15 +61033,21 @@ function splitShell(text2, firstLine) {
     const masked = mask !== void 0;
     const beforeMask = masked ? logical.slice(0, logical.search(MASK)) : logical;
     for (const part of splitOperators(beforeMask)) {
+      const assigned = part.match(ASSIGNMENT)?.[1];
       const set4 = part.match(SET_VARIABLE);
       if (set4) variables.set(set4[1], set4[2] ?? set4[3] ?? set4[4] ?? "");
+      else if (assigned) variables.delete(assigned);
+      const hidden = part.match(MASKED_BY_BUILTIN);
       const text3 = stripPrefixes(withVariables(part, variables));
       const cd = text3.match(/^cd\s+["']?([\w./-]+)["']?\s*$/);
       if (cd) dir = joinPath(dir, cd[1]) ?? "";
       if (!text3 || CONTROL_ONLY.test(text3)) continue;
       const index = written++;
       if (isPrintOnly(text3)) continue;
-      commands.push({ text: text3, line, masked, index, dir, ...mask ? { mask } : {} });
+      if (hidden) {
+        const builtinMask = `${hidden[1]} ${hidden[2]}=$(\u2026)`;
+        commands.push({ text: text3, line, masked: true, index, dir, mask: builtinMask });
+      } else commands.push({ text: text3, line, masked, index, dir, ...mask ? { mask } : {} });
     }
   }
   return { commands, printOnly: written > 0 && commands.length === 0, written };
@@ -61576,7 +61603,8 @@ function afterGroovyInterpolation(body) {
   }
   return out;
 }
-var LIBRARY_SCRIPT = /\b(?!sh\b|bat\b|load\b|readFile\b|fileExists\b)[A-Za-z_][\w.]*\s*\(\s*(['"])([\w./-]+\.(?:sh|bash))\1/g;
+var LIBRARY_SCRIPT = /\b([A-Za-z_][\w.]*)\s*\(\s*(['"])([\w./-]+\.(?:sh|bash))\2/g;
+var NOT_RUNNERS = /^(sh|bat|powershell|pwsh|load|readFile|readTrusted|writeFile|fileExists|libraryResource|File|echo|error|println|print|archiveArtifacts|stash|unstash|dir)$/;
 function jenkinsPipeline(path, text2, ctx) {
   const code18 = stripSlashComments(text2);
   const index = new LineIndex(code18);
@@ -61596,9 +61624,9 @@ function jenkinsPipeline(path, text2, ctx) {
     );
   });
   for (const m of code18.matchAll(LIBRARY_SCRIPT)) {
-    const script = m[2].replace(/^\.\//, "");
-    if (!ctx.scripts.has(script)) continue;
-    const line = index.lineOf((m.index ?? 0) + m[0].indexOf(m[2]));
+    const script = m[3].replace(/^\.\//, "");
+    if (NOT_RUNNERS.test(m[1].split(".").pop()) || !ctx.scripts.has(script)) continue;
+    const line = index.lineOf((m.index ?? 0) + m[0].indexOf(m[3]));
     steps.push(buildStep(path, { line, masked: false, script: { text: `bash ${script}`, line } }, ctx));
   }
   return { provider: "jenkins", path, triggers, steps, images: [] };
@@ -68350,7 +68378,7 @@ var KEY_BODY_LINE = /^\s*(\\n|")*[A-Za-z0-9+/]{40,}={0,2}/;
 var ESCAPED_KEY_BODY = /PRIVATE KEY-----(\\r)?\\n[A-Za-z0-9+/]{40,}/;
 var AWS_KEY_ID = /\b(AKIA|ASIA)[0-9A-Z]{16}\b/;
 var AWS_SECRET = /(?<![A-Za-z0-9/+=])[A-Za-z0-9/+=]{40}(?![A-Za-z0-9/+=])/;
-var ASSIGNMENT = /(?:^|[\s{,(;])["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*(["']?)([^\s"',;(){}]+)(["']?)(\()?/g;
+var ASSIGNMENT2 = /(?:^|[\s{,(;])["']?([A-Za-z_][\w.-]*)["']?\s*[:=]\s*(["']?)([^\s"',;(){}]+)(["']?)(\()?/g;
 var BARE_VALUE_FILE = /(^|\/)\.env(\.[^/]*)?$|(^|\/)(Dockerfile[^/]*|[^/]*\.dockerfile)$|\.(ya?ml|ini|cfg|conf|properties|tfvars|toml|env|sh|bash|zsh|md|markdown|rst|txt|ipynb)$/i;
 var SUBSCRIPT_ASSIGNMENT = /\[\s*\\?["']([A-Za-z_][\w.-]*)\\?["']\s*\]\s*=\s*\\?(["'])([^\s"'\\]+)\\?["']/g;
 function isEnvFile(path) {
@@ -68390,7 +68418,7 @@ function checkLine(c, line, i, lines, out) {
     if (isSecretName(name) && !isPlaceholder(value) && isStrong(value))
       out.push({ path, line: i + 1, kind: `value for ${name}`, redacted: redact(line, value) });
   }
-  for (const m of line.matchAll(ASSIGNMENT)) {
+  for (const m of line.matchAll(ASSIGNMENT2)) {
     const [, name, open3, value, close, call] = m;
     if (!isSecretName(name) || isPlaceholder(value) || call) continue;
     const quoted = open3 !== "" && open3 === close;
@@ -68945,7 +68973,7 @@ function evalCompose(ctx, q) {
       for (const c of s.commands) {
         const m = c.text.match(COMPOSE_UP);
         if (!m) continue;
-        const file2 = m[1].match(/(?:-f|--file)\s+(\S+)/)?.[1];
+        const file2 = m[1].match(/(?:-f|--file)[\s=]+["']?([^\s"']+)/)?.[1];
         const target = file2 ? big.find((b) => b.path === file2 || b.path.endsWith(`/${file2}`)) : big.find((b) => !b.path.includes("/")) ?? big[0];
         const named = m[2].split(/\s+/).filter((w) => w && !w.startsWith("-"));
         if (!target || /--no-deps/.test(m[2]) && named.length < 2) continue;
@@ -69347,12 +69375,21 @@ function ruleEvaluator(facts, rules, overrides, definitions) {
     );
     let message = describe3(status2, rule, evidence);
     const unreadable2 = [...facts.unreadable.keys()];
-    const settledFalse = (p) => !evaluatePredicate(on, p).ok && !unreadable2.some(needsOf([p], definitions, facts.scannedForSecrets, settledFalse).reads);
+    const settled2 = /* @__PURE__ */ new Map();
+    const settledFalse = (p) => {
+      let answer = settled2.get(p);
+      if (answer === void 0) {
+        answer = !evaluatePredicate(on, p).ok && !unreadable2.some(needsOf([p], definitions, facts.scannedForSecrets, settledFalse).reads);
+        settled2.set(p, answer);
+      }
+      return answer;
+    };
     const needs = needsOf(
       [rule.pass, rule.partial],
       definitions,
       facts.scannedForSecrets,
-      unreadable2.length ? settledFalse : void 0
+      // A pass stands (below) without it, so only a verdict short of pass pays for settling parts.
+      unreadable2.length && status2 !== "pass" ? settledFalse : void 0
     );
     const unread = unreadable2.filter(needs.reads);
     const deciding = unread.filter(needs.decides);
