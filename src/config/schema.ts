@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ruleSchema } from "../rules/schema.js";
 
 /** `.github/mlops-audit.yml`: the type is the schema's output, and the JSON Schema is generated from it. */

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse } from "yaml";
-import type { z } from "zod";
+import type * as z from "zod";
 import type { Catalogue, Phase } from "../engine/model.js";
 import {
   catalogueCacheDir,

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { Predicate } from "../engine/model.js";
 
 /** The schema of `rules/*.yml`; the engine's `Predicate` type is what it produces. */
