@@ -2,7 +2,7 @@ import { rootPrefix } from "../engine/paths.js";
 import type { Catalogue, Scorecard } from "../engine/model.js";
 import { applyVerification, wantsDeployments, workflowsToVerify } from "../engine/verification.js";
 import { describeError, type GitHubSnapshot } from "../sources/github.js";
-import { deliveryWorkflows, publishedImages } from "../sources/ghcr-packages.js";
+import { deliveredImages } from "../sources/ghcr-packages.js";
 import { octokitRecordsReader, readRecords, type RecordsCache } from "../sources/github-records.js";
 import type { Octokit, RepoRef } from "./github.js";
 
@@ -31,8 +31,8 @@ export interface VerifyTarget {
 /** The GHCR images a passing delivery pushes, from the workflow text the audit already read. */
 function imagesToCheck(card: Scorecard, target: VerifyTarget, root: string) {
   if (root || !target.visibility || !target.workflows) return undefined;
-  const texts = deliveryWorkflows(card).flatMap((p) => target.workflows!.get(p) ?? []);
-  const images = publishedImages(texts, target.repo.owner, target.repo.repo);
+  const workflows = target.workflows;
+  const images = deliveredImages(card, (p) => workflows.get(p), target.repo.owner, target.repo.repo);
   return images.length ? { images, repositoryPrivate: target.visibility.private } : undefined;
 }
 

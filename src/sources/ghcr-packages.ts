@@ -14,10 +14,24 @@ export const imageOf = (i: PublishedImage) => `ghcr.io/${i.owner}/${i.name}`;
 const MAX_IMAGES = 3;
 
 /** The workflows a passing delivery's evidence comes from: where an image is pushed. */
-export function deliveryWorkflows(card: Scorecard): string[] {
+function deliveryWorkflows(card: Scorecard): string[] {
   const delivery = card.rules.find((f) => f.id === "cicd.delivery");
   if (delivery?.status !== "pass") return [];
   return [...new Set(delivery.evidence.flatMap((e) => (e.workflow ? [e.workflow.path] : [])))];
+}
+
+/** The owner's ghcr.io images a passing delivery's workflows push, from the workflow text the audit read. */
+export function deliveredImages(
+  card: Scorecard,
+  textOf: (path: string) => string | undefined,
+  owner: string,
+  repo: string,
+): PublishedImage[] {
+  return publishedImages(
+    deliveryWorkflows(card).flatMap((p) => textOf(p) ?? []),
+    owner,
+    repo,
+  );
 }
 
 /** `KEY: value` lines: a workflow's `env:` maps, at any level, as the runner would expand them. */

@@ -76,7 +76,7 @@ export function batchesOf(
 }
 
 /** Git's blob SHA, through Web Crypto: the same in Node and in the browser audit, with no Node module. */
-async function gitBlobSha(bytes: Uint8Array): Promise<string> {
+export async function gitBlobSha(bytes: Uint8Array): Promise<string> {
   const header = new TextEncoder().encode(`blob ${bytes.length}\0`);
   const whole = new Uint8Array(header.length + bytes.length);
   whole.set(header);

@@ -1,9 +1,9 @@
-import { createHash } from "node:crypto";
 import type { Catalogue, Scorecard } from "../engine/model.js";
 import { rootPrefix } from "../engine/paths.js";
 import type { Snapshot } from "../engine/snapshot.js";
 import { applyVerification, wantsDeployments, workflowsToVerify } from "../engine/verification.js";
-import { deliveryWorkflows, publishedImages } from "./ghcr-packages.js";
+import { deliveredImages } from "./ghcr-packages.js";
+import { gitBlobSha } from "./github-blobs.js";
 import { describeError } from "./github.js";
 import { octokitRecordsReader, readRecords, type RecordsCache } from "./github-records.js";
 
@@ -29,10 +29,6 @@ export function keepingWorkflows(snapshot: Snapshot): {
     },
   };
   return { snapshot: kept, workflows };
-}
-
-function gitBlobSha(bytes: Uint8Array): string {
-  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
 }
 
 /** What a token-holding audit (by name, or the Action) knows of the repository whose records it reads. */
@@ -72,11 +68,17 @@ export async function verifyWithToken(
     const root = access.prefix + rootPrefix(card.target.root);
     const wanted = workflowsToVerify(card).map((w) => ({ ...w, path: root + w.path }));
     const decoder = new TextDecoder();
-    const texts = deliveryWorkflows(card).flatMap((p) => {
+    const textOf = (p: string) => {
       const bytes = workflows.get(rootPrefix(card.target.root) + p);
-      return bytes ? [decoder.decode(bytes)] : [];
-    });
-    const images = root ? [] : publishedImages(texts, access.owner, access.repo);
+      return bytes && decoder.decode(bytes);
+    };
+    const images = root ? [] : deliveredImages(card, textOf, access.owner, access.repo);
+    // Each workflow's blob, the key its records are cached under.
+    const blobs = new Map<string, string>();
+    for (const w of wanted) {
+      const bytes = workflows.get(w.path.slice(access.prefix.length));
+      if (bytes) blobs.set(w.path, await gitBlobSha(bytes));
+    }
     const records = await readRecords(
       octokitRecordsReader(access.octokit, access.owner, access.repo, access.ownerType),
       access.cache,
@@ -85,10 +87,7 @@ export async function verifyWithToken(
         head: access.head,
         defaultBranch: access.defaultBranch,
         workflows: wanted,
-        blobOf: (path) => {
-          const bytes = workflows.get(path.slice(access.prefix.length));
-          return bytes && gitBlobSha(bytes);
-        },
+        blobOf: (path) => blobs.get(path),
         deployments: wantsDeployments(card),
         packages: { images, repositoryPrivate: access.private },
       },
