@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { scorecardFromFacts } from "../src/engine/audit.js";
 import { ORCHESTRATOR_PACKAGES, usesOrchestrator } from "../src/engine/facts/automation.js";
+import { normalisedName } from "../src/engine/facts/imported.js";
 import { buildFacts } from "../src/engine/facts/index.js";
 import { LazyPyModule, parsePython } from "../src/engine/facts/python.js";
 import { endpointsOf, mayServe } from "../src/engine/facts/serving.js";
-import { requiredLiterals } from "../src/engine/predicates/literals.js";
+import { alternativesOf, requiredLiterals } from "../src/engine/predicates/literals.js";
 import { loadCatalogue } from "../src/rules/load.js";
 import { TOOL } from "../src/version.js";
 
@@ -106,6 +107,53 @@ describe("modules are ruled out by their text before they are parsed", () => {
   });
 });
 
+describe("declared but never used: the import gate in front of the parser", () => {
+  /** Imports written every way the parser reads one, and mentions that are not imports. */
+  const importLine = fc.constantFrom(
+    "import black",
+    "import os, Black",
+    "import os,\\\n    black.x as b",
+    "from black import Mode",
+    "from  black.linter import x",
+    "import great_expectations as gx",
+    "import Great-Expectations",
+    "import \u212aeras",
+    "import keras_tuner",
+    "from . import black",
+    "# pylint: disable=black",
+    '"""import black"""',
+    "x = black(1)",
+    "import blackhole",
+    "import os; import black",
+    "import a, x(\n), black",
+    "    import black",
+  );
+  const names = ["black", "great-expectations", "keras", "keras-tuner", "os", "x"];
+
+  it("says a package is imported exactly when some parsed module imports it", () => {
+    fc.assert(
+      fc.property(fc.array(fc.array(importLine, { maxLength: 4 }), { maxLength: 4 }), (modules) => {
+        const texts = modules.map((lines, i) => [`m${i}.py`, lines.join("\n")] as const);
+        const facts = buildFacts({
+          paths: texts.map(([p]) => p),
+          texts: new Map(texts),
+          unreadable: new Map(),
+        });
+        for (const name of names) {
+          const parsed = texts.map(([path, text]) => parsePython(path, text));
+          const imports = parsed.some((m) =>
+            m.imports.some(
+              (i) => !i.module.startsWith(".") && normalisedName(i.module.split(".")[0]) === name,
+            ),
+          );
+          expect(facts.imported.has(name), `${name} in ${JSON.stringify(texts)}`).toBe(imports);
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+});
+
 /** Lines that the Python queries' word filters must not rule out: keywords, fragments, alternatives, traps. */
 const queryLine = fc.constantFrom(
   "from prefect import flow",
@@ -131,6 +179,14 @@ const queryLine = fc.constantFrom(
   "model.fit(X, y)",
   "preds = model.predict(X)",
   "preds.to_csv('out.csv')",
+  // Identifiers inside longer ones, beside non-ASCII characters, and choices inside a group.
+  "import mlflow_utils\nmlflow_utils.start_run()",
+  "mlflowx.start_run()",
+  "import mlflow→\nmlflow.start_run()",
+  "é_mlflow = mlflow.start_run()",
+  "client.set_registered_model_aliasx('m', 'champion', 1)",
+  "stage = 'Staging'",
+  'alias = "candidate"',
 );
 
 describe("the word filters in front of the Python queries", () => {
@@ -209,6 +265,45 @@ describe("required literals of a text pattern", () => {
         return requiredLiterals(p).every((literal) => s.includes(literal));
       }),
       { numRuns: 3000 },
+    );
+  });
+});
+
+describe("the alternatives of a text pattern", () => {
+  it("expands a group of choices that nothing repeats, so its literals still rule text out", () => {
+    expect(alternativesOf(`["']([Cc]andidate|STAGING)["']`)).toEqual([`["'][Cc]andidate["']`, `["']STAGING["']`]);
+    expect(alternativesOf("a(?:b|c)d|e")).toEqual(["abd", "acd", "e"]);
+    expect(alternativesOf("x(a|b)(c|d)")).toEqual(["xac", "xad", "xbc", "xbd"]);
+    // Repeated, optional, look-around and named groups stay whole; so does a class holding a bar.
+    for (const kept of ["a(b|c)?d", "a(b|c)+", "a(?=b|c)", "a(?<n>b|c)", "[(|)]x", "\\(a|b\\)x"])
+      expect(alternativesOf(kept)).toEqual(kept.startsWith("\\") ? ["\\(a", "b\\)x"] : [kept]);
+    expect(alternativesOf("(a|b)(c|d)(e|f)(g|h)(i|j)(k|l)")).toHaveLength(32);
+    expect(requiredLiterals(alternativesOf(`["']([Cc]andidate|STAGING)["']`)[0])).toEqual(["andidate"]);
+  });
+
+  it("every string a pattern matches holds the literals of one of its alternatives", () => {
+    const atom = fc.constantFrom("a", "b", "ab", ".", "\\.", "[ab]", "\\w", " ", "x", "\\1");
+    const piece: fc.Arbitrary<string> = fc.oneof(
+      atom,
+      fc
+        .tuple(fc.array(atom, { minLength: 1, maxLength: 3 }), fc.array(atom, { minLength: 1, maxLength: 3 }))
+        .map(([l, r]) => `(${l.join("")}|${r.join("")})`),
+      fc.array(atom, { minLength: 1, maxLength: 2 }).map((l) => `(?:${l.join("")}|x)`),
+    );
+    const quantifier = fc.constantFrom("", "", "", "?", "*", "+");
+    const branch = fc
+      .array(fc.tuple(piece, quantifier), { minLength: 1, maxLength: 5 })
+      .map((parts) => parts.map(([a, q]) => a + q).join(""));
+    const pattern = fc.array(branch, { minLength: 1, maxLength: 2 }).map((b) => b.join("|"));
+    const subject = fc
+      .array(fc.constantFrom("a", "b", ".", " ", "x", "\n"), { maxLength: 14 })
+      .map((c) => c.join(""));
+    fc.assert(
+      fc.property(pattern, subject, (p, s) => {
+        if (!new RegExp(p, "m").test(s)) return true;
+        return alternativesOf(p).some((a) => requiredLiterals(a).every((literal) => s.includes(literal)));
+      }),
+      { numRuns: 5000 },
     );
   });
 });

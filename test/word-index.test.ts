@@ -33,6 +33,22 @@ describe("the word index of module texts", () => {
     );
   });
 
+  it("finds exactly the texts holding an identifier whole, not inside a longer one", () => {
+    const identifier = fc
+      .array(fc.constantFrom("a", "b", "B", "_", "1"), { minLength: 1, maxLength: 3 })
+      .map((cs) => cs.join(""));
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 8 }), identifier, (texts, id) => {
+        const whole = new RegExp(`(?<![A-Za-z0-9_])${id}(?![A-Za-z0-9_])`);
+        expect(indexOf(texts).holdingIdentifier(id)).toEqual(naive(texts, (t) => whole.test(t)));
+      }),
+      { numRuns: 2000 },
+    );
+    const index = indexOf(["import mlflow_utils", "x = mlflow→", "mlflow.start_run()"]);
+    expect(index.holdingIdentifier("mlflow")).toEqual([1, 2]);
+    expect(() => index.holdingIdentifier("a.b")).toThrow(/not an identifier/);
+  });
+
   it("finds a word inside a longer one and a needle that spans words", () => {
     const index = indexOf(["import airflow\n", "def repair(x):", "from a.b import c"]);
     expect(index.holding("air")).toEqual([0, 1]);

@@ -29,6 +29,11 @@ export class JoinedText {
     return new JoinedText(items.join(SEPARATOR), startsOf(items));
   }
 
+  /** Texts already joined, each after the first following a NUL: `starts` says where each begins. */
+  static joined(text: string, starts: readonly number[]): JoinedText {
+    return new JoinedText(text, starts);
+  }
+
   /**
    * The same texts after `normalise` (lower-casing, say), applied to the joined text at once; where it
    * changes the length (a few Unicode characters lower-case to two), to each text instead, so every start

@@ -8,7 +8,7 @@ import type { PyModule } from "./python.js";
  */
 export class ModuleTexts {
   #index?: WordIndex;
-  readonly #byWord = new Map<string, Set<PyModule>>();
+  readonly #byNeedle = new Map<string, Set<PyModule>>();
 
   constructor(readonly modules: readonly PyModule[]) {}
 
@@ -16,25 +16,33 @@ export class ModuleTexts {
     return (this.#index ??= new WordIndex(this.modules.length, (i) => this.modules[i].source));
   }
 
-  /** The modules whose source holds `word`, in order. */
-  holding(word: string): PyModule[] {
-    return [...this.#holders(word)];
+  /**
+   * The modules whose source holds `needle`, in order; with `identifier`, holds it as a whole identifier
+   * (a run of ASCII letters, digits and `_` that no such character extends).
+   */
+  holding(needle: string, identifier = false): PyModule[] {
+    return [...this.#holders(needle, identifier)];
   }
 
-  /** Whether a module's source holds `word`, answered from the same search as `holding`. */
-  holds(module: PyModule, word: string): boolean {
-    return this.#holders(word).has(module) || (!this.#indexed(module) && module.source.includes(word));
+  /**
+   * Whether a module's source holds `needle` (whole, with `identifier`). An identifier is one lookup of the
+   * index; other text, unless every module was already searched for it, is looked for in this module alone.
+   */
+  holds(module: PyModule, needle: string, identifier = false): boolean {
+    const searched = this.#byNeedle.get(keyOf(needle, identifier));
+    if (!searched && !identifier) return module.source.includes(needle);
+    if ((searched ?? this.#holders(needle, identifier)).has(module)) return true;
+    return !this.#indexed(module) && identifier && holdsIdentifier(module.source, needle);
   }
 
-  #holders(word: string): Set<PyModule> {
-    let holders = this.#byWord.get(word);
+  #holders(needle: string, identifier: boolean): Set<PyModule> {
+    const key = keyOf(needle, identifier);
+    let holders = this.#byNeedle.get(key);
     if (!holders) {
-      holders = new Set(
-        this.index()
-          .holding(word)
-          .map((i) => this.modules[i]),
-      );
-      this.#byWord.set(word, holders);
+      const index = this.index();
+      const found = identifier ? index.holdingIdentifier(needle) : index.holding(needle);
+      holders = new Set(found.map((i) => this.modules[i]));
+      this.#byNeedle.set(key, holders);
     }
     return holders;
   }
@@ -43,4 +51,13 @@ export class ModuleTexts {
   #indexed(module: PyModule): boolean {
     return (this.#members ??= new Set(this.modules)).has(module);
   }
+}
+
+const keyOf = (needle: string, identifier: boolean) => `${identifier ? "identifier" : "text"}:${needle}`;
+
+/** Whether `text` holds `identifier` with no ASCII letter, digit or `_` on either side. */
+function holdsIdentifier(text: string, identifier: string): boolean {
+  for (let at = text.indexOf(identifier); at !== -1; at = text.indexOf(identifier, at + 1))
+    if (!/\w/.test(text[at - 1] ?? "") && !/\w/.test(text[at + identifier.length] ?? "")) return true;
+  return false;
 }

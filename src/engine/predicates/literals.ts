@@ -27,11 +27,8 @@ export function requiredLiterals(pattern: string): string[] {
     }
     if (c === "[") {
       endRun();
-      // A class is one unknown character: skip to its closing bracket (a `]` first in the class is literal).
-      i++;
-      if (pattern[i] === "^") i++;
-      if (pattern[i] === "]") i++;
-      while (i < pattern.length && pattern[i] !== "]") i += pattern[i] === "\\" ? 2 : 1;
+      // A class is one unknown character: skip to its closing bracket.
+      i = classEnd(pattern, i);
       continue;
     }
     if (c === "{") {
@@ -66,13 +63,8 @@ export function topLevelAlternatives(pattern: string): string[] {
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i];
     if (c === "\\") i++;
-    else if (c === "[") {
-      // As above: a `]` first in the class (after any `^`) is literal.
-      i++;
-      if (pattern[i] === "^") i++;
-      if (pattern[i] === "]") i++;
-      while (i < pattern.length && pattern[i] !== "]") i += pattern[i] === "\\" ? 2 : 1;
-    } else if (c === "(") depth++;
+    else if (c === "[") i = classEnd(pattern, i);
+    else if (c === "(") depth++;
     else if (c === ")") depth = Math.max(0, depth - 1);
     else if (c === "|" && depth === 0) {
       out.push(pattern.slice(start, i));
@@ -81,6 +73,58 @@ export function topLevelAlternatives(pattern: string): string[] {
   }
   out.push(pattern.slice(start));
   return out;
+}
+
+/** The most alternatives a pattern is expanded into: past it, the top-level ones are kept as they are. */
+const MAX_ALTERNATIVES = 32;
+
+/**
+ * Alternatives whose union is the pattern: its top-level `|`, and where an alternative has a group of
+ * alternatives that nothing repeats or makes optional (`["'](Staging|Candidate)["']`), one alternative per
+ * branch of that group, the group's brackets dropped. A match matches one of them, so it holds the literals
+ * of one of them: a pattern whose choice lies inside a group still rules out the text that has none.
+ */
+export function alternativesOf(pattern: string): string[] {
+  const out: string[] = [];
+  const pending = topLevelAlternatives(pattern);
+  while (pending.length) {
+    const alternative = pending.shift()!;
+    const group = choiceGroup(alternative);
+    if (!group || out.length + pending.length + group.branches.length > MAX_ALTERNATIVES)
+      out.push(alternative);
+    else pending.unshift(...group.branches.map((b) => group.before + b + group.after));
+  }
+  return out;
+}
+
+/** The first top-level group (`(…)` or `(?:…)`) holding a top-level `|`, with nothing quantifying it. */
+function choiceGroup(pattern: string): { before: string; branches: string[]; after: string } | undefined {
+  let depth = 0;
+  let open = -1;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") i++;
+    else if (c === "[") i = classEnd(pattern, i);
+    else if (c === "(") {
+      if (depth++ === 0) open = i;
+    } else if (c === ")" && depth > 0 && --depth === 0) {
+      const plain = pattern[open + 1] !== "?" || pattern.startsWith("?:", open + 1);
+      const inner = pattern.slice(pattern.startsWith("?:", open + 1) ? open + 3 : open + 1, i);
+      const branches = topLevelAlternatives(inner);
+      if (plain && branches.length > 1 && !/^[?*+{]/.test(pattern.slice(i + 1)))
+        return { before: pattern.slice(0, open), branches, after: pattern.slice(i + 1) };
+    }
+  }
+  return undefined;
+}
+
+/** Where a character class that opens at `at` closes: a `]` first in it (after any `^`) is literal. */
+function classEnd(pattern: string, at: number): number {
+  let i = at + 1;
+  if (pattern[i] === "^") i++;
+  if (pattern[i] === "]") i++;
+  while (i < pattern.length && pattern[i] !== "]") i += pattern[i] === "\\" ? 2 : 1;
+  return i;
 }
 
 /**

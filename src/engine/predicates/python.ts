@@ -5,7 +5,7 @@ import { definesOrchestratedWork, type Automation } from "../facts/automation.js
 import { functionAt } from "../facts/serving.js";
 import type { Evidence, PythonQuery } from "../model.js";
 import { LineIndex, snippetOf } from "../text.js";
-import { requiredLiterals, topLevelAlternatives } from "./literals.js";
+import { alternativesOf, requiredLiterals } from "./literals.js";
 import { predictionWriteLines } from "./prediction-writes.js";
 import { found, nameGlob, type EvalContext, type PatternEngine, type PredicateResult } from "./result.js";
 
@@ -102,58 +102,65 @@ export function* pythonModules(ctx: EvalContext, q: PythonQuery): Generator<PyMo
   }
 }
 
-interface Required {
-  /** Whole identifiers the code must hold. */
-  words: string[];
-  /** Parts of identifiers next to a `*` (`airflow*DAG`), which the code must hold as text. */
-  fragments: string[];
+/** Text a module must hold to match: `identifier`, a whole identifier; otherwise any text. */
+interface Piece {
+  text: string;
+  identifier: boolean;
 }
 
-const requiredCache = new Map<string, Required>();
+const requiredCache = new Map<string, Piece[]>();
 
 /**
- * What a name pattern needs in the code: a resolved name is built only from tokens of the module's own code
- * (imports, bindings, call sites), so a module lacking one of them cannot match. A word touching a `*` is
- * only part of an identifier, and words inside `{a,b}` alternatives are not required at all.
+ * What a name pattern needs in the code. A resolved name is built only from identifiers of the module's own
+ * code (imports, bindings, call sites), each a whole run of ASCII letters, digits and `_` there, so a word of
+ * the pattern that a literal character or an end bounds on both sides must be a whole identifier of the
+ * module. A word touching a `*` is only part of an identifier, and words inside `{a,b}` are not required.
  */
-function required(pattern: string, isCall: boolean): Required {
+function required(pattern: string, isCall: boolean): Piece[] {
   const key = `${isCall}:${pattern}`;
-  let req = requiredCache.get(key);
-  if (!req) {
+  let pieces = requiredCache.get(key);
+  if (!pieces) {
     const call = isCall ? pattern.match(KWARG_PATTERN) : null;
     const name = (call?.[1] ?? pattern).replace(/\{[^}]*\}/g, "*");
     const tokens = name.split(/[^A-Za-z0-9_*]+/).filter(Boolean);
-    req = {
+    pieces = [
+      ...tokens.filter((w) => !w.includes("*")).map((text) => ({ text, identifier: true })),
       // A keyword argument's name is read from the call's own text: `serve(cron)` needs `cron` written.
-      words: [...tokens.filter((w) => !w.includes("*")), ...(call ? [call[2]] : [])],
-      fragments: tokens.flatMap((w) => (w.includes("*") ? w.split("*").filter(Boolean) : [])),
-    };
-    requiredCache.set(key, req);
+      ...(call ? [{ text: call[2], identifier: true }] : []),
+      ...tokens
+        .flatMap((w) => (w.includes("*") ? w.split("*").filter(Boolean) : []))
+        .map((text) => ({ text, identifier: false })),
+    ];
+    requiredCache.set(key, pieces);
   }
-  return req;
+  return pieces;
 }
 
-const holdsAll = (texts: ModuleTexts, m: PyModule, pieces: string[]) =>
-  pieces.every((p) => texts.holds(m, p));
+const holdsAll = (texts: ModuleTexts, m: PyModule, pieces: Piece[]) =>
+  pieces.every((p) => texts.holds(m, p.text, p.identifier));
 
 /**
  * Whether a module's text holds everything a pattern needs; a resolved name is built from that text.
  * `isCall`: a call or decorator pattern, whose `name(kwarg)` needs the keyword too.
  */
 function mayContain(texts: ModuleTexts, m: PyModule, pattern: string, isCall: boolean): boolean {
-  const { words, fragments } = required(pattern, isCall);
-  return holdsAll(texts, m, words) && holdsAll(texts, m, fragments);
+  return holdsAll(texts, m, required(pattern, isCall));
 }
+
+const FEW_MODULES = 32;
 
 /**
  * The modules whose text holds every one of `pieces`, looked up by the rarest. A piece no module holds ends
  * the search: most patterns name a package the repository never mentions, and their other words need no
  * search of their own.
  */
-function modulesHoldingAll(texts: ModuleTexts, pieces: string[]): PyModule[] {
+function modulesHoldingAll(texts: ModuleTexts, pieces: Piece[]): PyModule[] {
   let rarest: PyModule[] | undefined;
-  for (const piece of pieces) {
-    const holders = texts.holding(piece);
+  // Identifiers first: each is one lookup. Text is searched for in every module only while the modules
+  // left are many; a few are tried one by one below.
+  for (const piece of [...pieces].sort((a, b) => Number(b.identifier) - Number(a.identifier))) {
+    if (!piece.identifier && rarest && rarest.length <= FEW_MODULES) break;
+    const holders = texts.holding(piece.text, piece.identifier);
     if (!holders.length) return [];
     if (!rarest || holders.length < rarest.length) rarest = holders;
   }
@@ -172,14 +179,12 @@ function candidateModules(texts: ModuleTexts, q: PythonQuery): Set<PyModule> | u
     ...[...(q.call ?? []), ...(q.decorator ?? [])].map((p) => required(p, true)),
     ...[...(q.base ?? []), ...(q.import ?? [])].map((p) => required(p, false)),
   ];
-  for (const { words, fragments } of patterns) {
-    // Fragments are required text too (`airflow*DAG` needs both): `mayContain` rules out a module without them.
-    const pieces = [...words, ...fragments];
+  for (const pieces of patterns) {
     if (!pieces.length) return undefined;
     for (const m of modulesHoldingAll(texts, pieces)) out.add(m);
   }
-  for (const alternative of (q.text ?? []).flatMap(topLevelAlternatives)) {
-    const literals = requiredLiterals(alternative);
+  for (const alternative of (q.text ?? []).flatMap(alternativesOf)) {
+    const literals = requiredLiterals(alternative).map((text) => ({ text, identifier: false }));
     if (!literals.length) return undefined;
     for (const m of modulesHoldingAll(texts, literals)) out.add(m);
   }
