@@ -14,6 +14,21 @@ function importsPackage(module: PyModule, name: string): boolean {
 }
 
 /**
+ * A pattern that every module importing the package `name` (normalised) matches: the name, in any case and
+ * with `_` or `-` between its parts, right after `import`, `from` or a comma (`import os, mlflow`) and blanks
+ * or line continuations. The Kelvin sign lower-cases to `k`, so it stands for one. A module that names the
+ * package only in prose (`# pylint: disable=…`, "black" in a docstring) is ruled out without being parsed.
+ */
+function importPattern(name: string): RegExp {
+  const chars = [...name].map((c) => {
+    if (c === "-") return "[-_]";
+    if (/[a-z]/.test(c)) return `[${c}${c.toUpperCase()}${c === "k" ? "\u212a" : ""}]`;
+    return c.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  });
+  return new RegExp(String.raw`(?:import|from|,)(?:\s|\\\n)*${chars.join("")}(?![A-Za-z0-9_-])`);
+}
+
+/**
  * Whether any code or notebook imports a package, answered per name when first asked. Only the modules
  * whose text mentions the name are parsed: an import is written in the module's own text.
  */
@@ -27,8 +42,10 @@ export class ImportedNames {
     let answer = this.#answers.get(name);
     if (answer === undefined) {
       answer = false;
+      const pattern = importPattern(name);
       for (const i of this.texts.index().holdingNormalised(name, normalisedName)) {
-        if (importsPackage(this.texts.modules[i], name)) {
+        const module = this.texts.modules[i];
+        if (pattern.test(module.source) && importsPackage(module, name)) {
           answer = true;
           break;
         }
