@@ -7,7 +7,8 @@ import { ORCHESTRATOR_PACKAGES, usesOrchestrator } from "../src/engine/facts/aut
 import { normalisedName } from "../src/engine/facts/imported.js";
 import { buildFacts } from "../src/engine/facts/index.js";
 import { LazyPyModule, parsePython } from "../src/engine/facts/python.js";
-import { endpointsOf, mayServe } from "../src/engine/facts/serving.js";
+import { ModuleTexts } from "../src/engine/facts/module-texts.js";
+import { endpointsOf, mayServe, servingCandidates } from "../src/engine/facts/serving.js";
 import { alternativesOf, requiredLiterals } from "../src/engine/predicates/literals.js";
 import { loadCatalogue } from "../src/rules/load.js";
 import { TOOL } from "../src/version.js";
@@ -63,6 +64,17 @@ const line = fc.constantFrom(
   "class Flow(FlowSpec):",
   "consumer = KafkaConsumer('t')",
   "def lambda_handler(event, context):",
+  "async def Process_HANDLER(event, ctx):",
+  "from quart import Quart",
+  "qa = Quart(__name__)",
+  "@qa.post('/p')",
+  "from google.cloud import pubsub_v1",
+  "sub = pubsub_v1.SubscriberClient()",
+  "from azure.ai.ml.entities import ManagedOnlineEndpoint",
+  "e = ManagedOnlineEndpoint(name='x')",
+  "import ray",
+  "@ray.serve.deployment",
+  "app.add_url_rule('/p', view_func=f, methods=['POST'])",
   "def run(data):",
   "    return model.predict(x)",
   "    pass",
@@ -79,14 +91,36 @@ describe("modules are ruled out by their text before they are parsed", () => {
   });
 
   it("no module with an endpoint fails the serving gate", () => {
+    // One service of each kind the gate names, each under an alias where one can be given.
+    const services = [
+      "from quart import Quart as Q\napp = Q(__name__)\n@app.post('/p')\ndef p(): pass",
+      "from google.cloud import pubsub_v1 as ps\nsub = ps.SubscriberClient()",
+      "import azure.functions as func\napp = func.FunctionApp()\n@app.route(route='p')\ndef p(req): pass",
+      "import ray.serve as rs\n@ray.serve.deployment\nclass M: pass",
+      "from sagemaker.model import Model\nModel(image_uri='x').deploy()",
+      "from google.cloud import aiplatform as aip\naip.Endpoint.create(display_name='e')",
+      "import streamlit as st\nst.write(model.predict(x))",
+      "from django.views import View as V\nclass P(V):\n    def post(self, r): pass",
+      "from rest_framework.decorators import api_view as av\n@av(['POST'])\ndef p(r): pass",
+      "app.add_url_rule('/p', view_func=f, methods=['POST'])",
+      "import functions_framework as ff\n@ff.http\ndef p(r): pass",
+      "import bentoml as b\n@b.service\nclass S: pass",
+      "def Process_Handler(Event, context):\n    pass",
+    ];
+    for (const text of services) {
+      const m = parsePython("svc.py", text);
+      expect(endpointsOf(m).length, text).toBeGreaterThan(0);
+      expect(mayServe(m, servingCandidates(new ModuleTexts([m]))), text).toBe(true);
+    }
     for (const { path, text } of corpus) {
       const m = parsePython(path, text);
-      if (endpointsOf(m).length) expect(mayServe(m), path).toBe(true);
+      if (endpointsOf(m).length)
+        expect(mayServe(m, servingCandidates(new ModuleTexts([m]))), path).toBe(true);
     }
     fc.assert(
       fc.property(generated, fc.constantFrom("app.py", "score.py", "src/serve.py"), (text, path) => {
         const m = parsePython(path, text);
-        return !endpointsOf(m).length || mayServe(m);
+        return !endpointsOf(m).length || mayServe(m, servingCandidates(new ModuleTexts([m])));
       }),
       { numRuns: 500 },
     );
@@ -206,6 +240,7 @@ describe("the word filters in front of the Python queries", () => {
         // Every module holds every word: no query rules a module out before trying it.
         const everything = Object.assign(Object.create(unfiltered.moduleTexts), {
           holding: () => [...unfiltered.python],
+          holdingAnyCase: () => [...unfiltered.python],
           holds: () => true,
         });
         Object.assign(unfiltered, { moduleTexts: everything });
@@ -271,7 +306,10 @@ describe("required literals of a text pattern", () => {
 
 describe("the alternatives of a text pattern", () => {
   it("expands a group of choices that nothing repeats, so its literals still rule text out", () => {
-    expect(alternativesOf(`["']([Cc]andidate|STAGING)["']`)).toEqual([`["'][Cc]andidate["']`, `["']STAGING["']`]);
+    expect(alternativesOf(`["']([Cc]andidate|STAGING)["']`)).toEqual([
+      `["'][Cc]andidate["']`,
+      `["']STAGING["']`,
+    ]);
     expect(alternativesOf("a(?:b|c)d|e")).toEqual(["abd", "acd", "e"]);
     expect(alternativesOf("x(a|b)(c|d)")).toEqual(["xac", "xad", "xbc", "xbd"]);
     // Repeated, optional, look-around and named groups stay whole; so does a class holding a bar.

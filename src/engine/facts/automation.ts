@@ -3,6 +3,7 @@ import type { CiCommand, CiPipeline, CiStep } from "./ci/index.js";
 import { workflowOf } from "./ci/model.js";
 import type { WorkflowRef } from "../model.js";
 import type { Dockerfile } from "./docker.js";
+import type { ModuleTexts } from "./module-texts.js";
 import type { PyModule } from "./python.js";
 import { asMap, lineOf, type YamlFile } from "./yaml.js";
 
@@ -36,11 +37,26 @@ export function isOrchestratorName(name: string): boolean {
  * A resolved name starts with a package the module's own text names, so a module naming none of these is
  * ruled out without being parsed.
  */
-export const ORCHESTRATOR_PACKAGES =
-  /airflow|prefect|dagster|kfp|zenml|kedro|metaflow|tfx|sagemaker|aiplatform|azure/;
+const ORCHESTRATOR_WORDS = [
+  "airflow",
+  "prefect",
+  "dagster",
+  "kfp",
+  "zenml",
+  "kedro",
+  "metaflow",
+  "tfx",
+  "sagemaker",
+  "aiplatform",
+  "azure",
+];
+export const ORCHESTRATOR_PACKAGES = new RegExp(ORCHESTRATOR_WORDS.join("|"));
 
 export function definesOrchestratedWork(module: PyModule, index?: ModuleIndex): boolean {
-  return ORCHESTRATOR_PACKAGES.test(module.source) && usesOrchestrator(module, index);
+  return (
+    (index ? index.namesOrchestrator(module) : ORCHESTRATOR_PACKAGES.test(module.source)) &&
+    usesOrchestrator(module, index)
+  );
 }
 
 /**
@@ -96,8 +112,13 @@ export class ModuleIndex {
   private readonly bySuffix = new Map<string, string[]>();
   readonly byPath = new Map<string, PyModule>();
   readonly #reexports = new Map<string, string>();
+  #orchestratorWordsSearched = false;
 
-  constructor(modules: PyModule[]) {
+  /** `texts`: the modules' words, so that text gates are lookups rather than a search of every module. */
+  constructor(
+    modules: PyModule[],
+    readonly texts?: ModuleTexts,
+  ) {
     for (const m of modules) {
       if (m.notebook) continue;
       this.byPath.set(m.path, m);
@@ -112,6 +133,16 @@ export class ModuleIndex {
         else this.bySuffix.set(key, [m.path]);
       }
     }
+  }
+
+  /** Whether a module's text names an orchestrator's package (`ORCHESTRATOR_PACKAGES`). */
+  namesOrchestrator(module: PyModule): boolean {
+    const texts = this.texts;
+    if (!texts) return ORCHESTRATOR_PACKAGES.test(module.source);
+    // Each word searched for in every module once; then each module's answer is a set lookup per word.
+    if (!this.#orchestratorWordsSearched) for (const word of ORCHESTRATOR_WORDS) texts.holding(word);
+    this.#orchestratorWordsSearched = true;
+    return ORCHESTRATOR_WORDS.some((word) => texts.holds(module, word));
   }
 
   /** Local modules an import names, if any: `src.train` or, for `from src import train`, `src.train`. */

@@ -306,13 +306,14 @@ class AuditFacts implements Facts {
 
   #modules?: ModuleIndex;
   get modules(): ModuleIndex {
-    return (this.#modules ??= new ModuleIndex(this.python));
+    return (this.#modules ??= new ModuleIndex(this.python, this.moduleTexts));
   }
 
   #serving?: ServingModule[];
   get serving(): ServingModule[] {
     return (this.#serving ??= servingModules(
       this.python,
+      this.moduleTexts,
       this.modules,
       this.#gcloudFacts.functionEntryPoints,
     ));

@@ -1,4 +1,5 @@
 import { WordIndex } from "../word-index.js";
+import { normalisedName } from "./imported.js";
 import type { PyModule } from "./python.js";
 
 /**
@@ -24,6 +25,13 @@ export class ModuleTexts {
     return [...this.#holders(needle, identifier)];
   }
 
+  /** The modules whose source holds `word` (letters and digits) in any case, in order. */
+  holdingAnyCase(word: string): PyModule[] {
+    return this.index()
+      .holdingNormalised(word.toLowerCase(), normalisedName)
+      .map((i) => this.modules[i]);
+  }
+
   /**
    * Whether a module's source holds `needle` (whole, with `identifier`). An identifier is one lookup of the
    * index; other text, unless every module was already searched for it, is looked for in this module alone.
@@ -32,7 +40,8 @@ export class ModuleTexts {
     const searched = this.#byNeedle.get(keyOf(needle, identifier));
     if (!searched && !identifier) return module.source.includes(needle);
     if ((searched ?? this.#holders(needle, identifier)).has(module)) return true;
-    return !this.#indexed(module) && identifier && holdsIdentifier(module.source, needle);
+    if (this.#indexed(module)) return false;
+    return identifier ? holdsIdentifier(module.source, needle) : module.source.includes(needle);
   }
 
   #holders(needle: string, identifier: boolean): Set<PyModule> {

@@ -1,4 +1,5 @@
 import type { ModuleIndex } from "./automation.js";
+import type { ModuleTexts } from "./module-texts.js";
 import type { PyModule } from "./python.js";
 
 /**
@@ -83,17 +84,51 @@ const DJANGO_VIEWS =
 /**
  * Every endpoint above is named after a package the module's own text names (a resolved name starts with
  * one), or is a function called `…handler`, or an Azure `score*.py`: a module with none of them serves
- * nothing, and is ruled out without being parsed.
+ * nothing, and is ruled out without being parsed. An app's class may reach a module through a local factory
+ * or re-export, so the web frameworks are looked for in any case, as part of any word (`app: FastAPI`); the
+ * rest start the resolved names above, so each is a whole identifier there (`ray.serve`, `pubsub_v1`).
  */
-const SERVING_HINT =
-  /fastapi|flask|litestar|starlette|quart|sanic|robyn|add_url_rule|functions_framework|azure|bentoml|\bray\b|kafka|pubsub|kinesis|sagemaker|aiplatform|streamlit|gradio|handler|rest_framework|django/i;
+const SERVING_WORDS = ["fastapi", "flask", "litestar", "starlette", "sanic", "robyn", "kafka", "kinesis"];
+const SERVING_IDENTIFIERS = [
+  "quart",
+  "Quart",
+  "azure",
+  "bentoml",
+  "ray",
+  "pubsub_v1",
+  "sagemaker",
+  "aiplatform",
+  "streamlit",
+  "gradio",
+  "django",
+  "rest_framework",
+  "add_url_rule",
+  "functions_framework",
+];
+/** A serverless handler: a function whose name ends in `handler` and whose first parameter is an event. */
+const HANDLER_DEF = /\bdef\s+\w*handler\s*\(/i;
+
+/** The modules whose text passes the serving gate, found in the word index rather than module by module. */
+export function servingCandidates(texts: ModuleTexts): Set<PyModule> {
+  const events = new Set(texts.holdingAnyCase("event"));
+  return new Set([
+    ...SERVING_WORDS.flatMap((word) => texts.holdingAnyCase(word)),
+    ...SERVING_IDENTIFIERS.flatMap((word) => texts.holding(word, true)),
+    ...texts.holdingAnyCase("handler").filter((m) => events.has(m) && HANDLER_DEF.test(m.source)),
+  ]);
+}
 
 const NO_ENTRY_POINTS: ReadonlySet<string> = new Set();
 const FUNCTION_SOURCE = /(^|\/)main\.py$/;
 
-export function mayServe(module: PyModule, entryPoints = NO_ENTRY_POINTS): boolean {
+/** `candidates`: the modules that pass the serving gate by their text (`servingCandidates`). */
+export function mayServe(
+  module: PyModule,
+  candidates: ReadonlySet<PyModule>,
+  entryPoints = NO_ENTRY_POINTS,
+): boolean {
   return (
-    SERVING_HINT.test(module.source) ||
+    candidates.has(module) ||
     /(^|\/)score\w*\.py$/.test(module.path) ||
     (entryPoints.size > 0 && FUNCTION_SOURCE.test(module.path))
   );
@@ -290,13 +325,15 @@ function entryPointPredicts(module: PyModule, index: ModuleIndex): boolean {
 
 export function servingModules(
   modules: PyModule[],
+  texts: ModuleTexts,
   index: ModuleIndex,
   entryPoints: ReadonlySet<string> = NO_ENTRY_POINTS,
 ): ServingModule[] {
   const out: ServingModule[] = [];
   const rename = appFactories(index, (name) => index.reexported(name));
+  const candidates = servingCandidates(texts);
   for (const module of modules) {
-    if (module.notebook || !mayServe(module, entryPoints)) continue;
+    if (module.notebook || !mayServe(module, candidates, entryPoints)) continue;
     const endpoints = endpointsOf(module, entryPoints, rename);
     if (!endpoints.length) continue;
     const imported = module.imports
