@@ -5,7 +5,7 @@ import type { Catalogue, Finding, Rule, Scorecard } from "./model.js";
 import { nextStepsOf, ruleNextAction } from "./next-steps.js";
 import { isExcludedPath, matchAny, rootPrefix } from "./paths.js";
 import { checklistOf, gradeOf, levelOf, weightedScore } from "./score.js";
-import type { Snapshot } from "./snapshot.js";
+import type { Snapshot, TextResult } from "./snapshot.js";
 import { findSecrets, type SecretFinding } from "./facts/secrets.js";
 import { decodeText } from "./text.js";
 import { textReachOf, type TextReach } from "./text-reach.js";
@@ -120,13 +120,12 @@ export async function readSnapshot(
         );
         continue;
       }
-      const result = await snapshot.read(w.full);
-      if (!result.ok) {
-        unreadable.set(w.path, result.reason);
+      const decoded = await readText(snapshot, w.full);
+      if (!decoded.ok) {
+        // A binary file is simply not text; any other failure clouds the rules that would have read it.
+        if (!decoded.binary) unreadable.set(w.path, decoded.reason);
         continue;
       }
-      const decoded = decodeText(result.bytes);
-      if (!decoded.ok) continue;
       if (w.size > keepCapOf(w.path, maxBytes)) {
         // Plain text past the read cap: scanned for secrets now and let go, so memory holds findings only.
         scanned.paths.push(w.path);
@@ -153,6 +152,15 @@ export async function readSnapshot(
   };
 }
 
+/** A file's text, decoded by the source where it can, else from its bytes. */
+async function readText(snapshot: Snapshot, path: string): Promise<TextResult> {
+  if (snapshot.readText) return snapshot.readText(path);
+  const result = await snapshot.read(path);
+  if (!result.ok) return result;
+  const decoded = decodeText(result.bytes);
+  return decoded.ok ? decoded : { ...decoded, binary: true };
+}
+
 /**
  * A requirements file may include a file of any name (`-r base.txt`), which the dependency facts then
  * read: one whose text was let go is read again, as are the files it includes in turn.
@@ -172,9 +180,8 @@ async function readIncludedRequirements(
       if (seen.has(target)) continue;
       seen.add(target);
       if (released.has(target)) {
-        const result = await snapshot.read(prefix + target);
-        const decoded = result.ok ? decodeText(result.bytes) : undefined;
-        if (!decoded?.ok) continue;
+        const decoded = await readText(snapshot, prefix + target);
+        if (!decoded.ok) continue;
         released.delete(target);
         texts.set(target, decoded.text);
       }

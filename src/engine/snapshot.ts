@@ -6,12 +6,19 @@ export interface TreeEntry {
 }
 
 export type ReadResult = { ok: true; bytes: Uint8Array } | { ok: false; reason: string };
+/** A file's text as `decodeText` gives it, or why there is none (unreadable, or a binary file). */
+export type TextResult = { ok: true; text: string } | { ok: false; reason: string; binary?: boolean };
 
 export interface Snapshot {
   readonly entries: readonly TreeEntry[];
   /** Folders that could not be listed, with a trailing slash (`.github/`), and why. */
   readonly unlisted?: ReadonlyMap<string, string>;
   read(path: string): Promise<ReadResult>;
+  /**
+   * The text `decodeText` makes of `read`'s bytes, where the source can decode it faster itself: the local
+   * disk decodes in native code, without holding each file's bytes on the way.
+   */
+  readText?(path: string): Promise<TextResult>;
   /** Told up front which paths will be read, a remote source can fetch them together. */
   prefetch?(paths: readonly string[]): void;
 }

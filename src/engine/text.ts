@@ -89,11 +89,19 @@ export function stripSlashComments(text: string): string {
   return out;
 }
 
+/** How many leading bytes are looked at for a NUL, the mark of a binary file. */
+export const BINARY_PROBE_BYTES = 8192;
+
 /** Decodes bytes as UTF-8, or says why not: a NUL byte marks a binary file. */
 export function decodeText(bytes: Uint8Array): { ok: true; text: string } | { ok: false; reason: string } {
-  const probe = Math.min(bytes.length, 8192);
+  const probe = Math.min(bytes.length, BINARY_PROBE_BYTES);
   for (let i = 0; i < probe; i++) if (bytes[i] === 0) return { ok: false, reason: "binary file" };
-  let text = new TextDecoder("utf-8", { fatal: false }).decode(bytes);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  return { ok: true, text: text.replace(/\r\n?/g, "\n") };
+  // The decoder drops one leading byte-order mark; a second one is dropped here.
+  return { ok: true, text: textAfterDecoding(new TextDecoder("utf-8", { fatal: false }).decode(bytes)) };
+}
+
+/** What `decodeText` does once the bytes are UTF-16: a byte-order mark dropped, line ends made `\n`. */
+export function textAfterDecoding(decoded: string): string {
+  const text = decoded.charCodeAt(0) === 0xfeff ? decoded.slice(1) : decoded;
+  return text.replace(/\r\n?/g, "\n");
 }
