@@ -32,7 +32,7 @@ describe("a local file's text, decoded by Node", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(piece, { maxLength: 12 }),
-        fc.constantFrom(0, 8180, 8191, 8192, 9000),
+        fc.constantFrom(0, 8180, 8190, 8191, 8192, 9000),
         async (pieces, padding) => {
           // Padding moves the pieces about the 8 KB a NUL is looked for in.
           const bytes = new Uint8Array([...Array(padding).fill(0x61), ...pieces.flat()]);

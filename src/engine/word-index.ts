@@ -39,7 +39,7 @@ const inNormalisedWord = (code: number) => KIND[code] === OTHER_WORD || (KIND[co
  * word; a needle with more than that run is then confirmed in each candidate text.
  */
 export class WordIndex {
-  readonly #words = new WordTable();
+  readonly #words: WordTable;
   /** Identifiers that are only part of a word (`mlflow` in `mlflow→`): rare, so kept simply. */
   readonly #partIdentifiers = new Map<string, number[]>();
   #joined?: JoinedText;
@@ -49,27 +49,32 @@ export class WordIndex {
     private readonly count: number,
     private readonly textOf: (i: number) => string,
   ) {
-    for (let i = 0; i < count; i++) {
-      const text = textOf(i);
-      let start = -1;
-      let hash = 0;
-      let mixed = false;
-      for (let k = 0; k <= text.length; k++) {
-        const code = k < text.length ? text.charCodeAt(k) : 32;
-        const kind = KIND[code];
-        if (kind !== BETWEEN) {
-          if (start < 0) {
-            start = k;
-            hash = HASH_START;
-            mixed = false;
-          }
-          hash = hashStep(hash, code);
-          if (kind === OTHER_WORD) mixed = true;
-        } else if (start >= 0) {
-          this.#words.add(text, start, k, hash, i);
-          if (mixed) this.#addPartIdentifiers(text, start, k, i);
-          start = -1;
+    let total = 0;
+    for (let i = 0; i < count; i++) total += textOf(i).length;
+    this.#words = new WordTable(total);
+    for (let i = 0; i < count; i++) this.#addWordsOf(textOf(i), i);
+  }
+
+  /** A method of its own, called once per text: optimised after a few texts, not replaced mid-loop. */
+  #addWordsOf(text: string, i: number): void {
+    let start = -1;
+    let hash = 0;
+    let mixed = false;
+    for (let k = 0; k <= text.length; k++) {
+      const code = k < text.length ? text.charCodeAt(k) : 32;
+      const kind = KIND[code];
+      if (kind !== BETWEEN) {
+        if (start < 0) {
+          start = k;
+          hash = HASH_START;
+          mixed = false;
         }
+        hash = hashStep(hash, code);
+        if (kind === OTHER_WORD) mixed = true;
+      } else if (start >= 0) {
+        this.#words.add(text, start, k, hash, i);
+        if (mixed) this.#addPartIdentifiers(text, start, k, i);
+        start = -1;
       }
     }
   }
@@ -127,7 +132,8 @@ export class WordIndex {
 
   #textsOfWords(words: Iterable<number>): number[] {
     const found = new Uint8Array(this.count);
-    for (const w of words) for (const i of this.#words.textsOfId(w)) found[i] = 1;
+    const mark = (i: number) => (found[i] = 1);
+    for (const w of words) this.#words.markTexts(w, mark);
     return this.#every((i) => found[i] === 1);
   }
 

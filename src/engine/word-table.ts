@@ -5,21 +5,35 @@
  */
 export class WordTable {
   /** Each distinct word's characters, one after another, each followed by a NUL. */
-  #chars = new Uint16Array(1 << 16);
+  #chars: Uint16Array;
   #used = 0;
   #count = 0;
-  /** Per word: where its characters start, how many there are, its hash, and the last text that held it. */
-  #start = new Int32Array(1 << 12);
-  #length = new Int32Array(1 << 12);
-  #hash = new Int32Array(1 << 12);
-  #lastText = new Int32Array(1 << 12);
-  /** Per word: its newest posting; postings link back to older ones. */
-  #newest = new Int32Array(1 << 12);
-  #postingText = new Int32Array(1 << 14);
-  #postingNext = new Int32Array(1 << 14);
+  /** Per word: where its characters start, how many there are, and its newest posting. */
+  #start: Int32Array;
+  #length: Int32Array;
+  #newest: Int32Array;
+  /** Postings: a text holding a word, and the word's posting before it (-1 for none). */
+  #postingText: Int32Array;
+  #postingNext: Int32Array;
   #postings = 0;
   /** Open addressing: word id + 1, 0 for an empty slot. */
-  #slots = new Int32Array(1 << 13);
+  #slots: Int32Array;
+
+  /**
+   * Sized from the length of all the texts: a tree's source has about one distinct word per few hundred
+   * characters, and one posting per few dozen, so a large tree seldom grows the arrays (each growth copies
+   * them, and makes the optimised code that read them start again).
+   */
+  constructor(totalLength = 0) {
+    const words = capacity(totalLength / 192, 1 << 10);
+    this.#chars = new Uint16Array(capacity(totalLength / 16, 1 << 12));
+    this.#start = new Int32Array(words);
+    this.#length = new Int32Array(words);
+    this.#newest = new Int32Array(words);
+    this.#postingText = new Int32Array(capacity(totalLength / 40, 1 << 12));
+    this.#postingNext = new Int32Array(this.#postingText.length);
+    this.#slots = new Int32Array(words * 2);
+  }
 
   /** Adds `text[start, end)`, whose `hashOf` is `hash`, as held by text `textIndex` (texts added in order). */
   add(text: string, start: number, end: number, hash: number, textIndex: number): void {
@@ -29,35 +43,35 @@ export class WordTable {
     let id = -1;
     for (let entry = this.#slots[slot]; entry !== 0; entry = this.#slots[slot]) {
       const w = entry - 1;
-      if (this.#hash[w] === hash && this.#length[w] === length && this.#sameAs(w, text, start, length)) {
+      if (this.#length[w] === length && this.#sameAs(w, text, start, length)) {
         id = w;
         break;
       }
       slot = (slot + 1) & mask;
     }
-    if (id === -1) id = this.#insert(slot, text, start, length, hash);
-    if (this.#lastText[id] === textIndex) return;
-    this.#lastText[id] = textIndex;
+    if (id === -1) id = this.#insert(slot, text, start, length);
+    const newest = this.#newest[id];
+    if (newest !== -1 && this.#postingText[newest] === textIndex) return;
     if (this.#postings === this.#postingText.length) {
       this.#postingText = grown(this.#postingText);
       this.#postingNext = grown(this.#postingNext);
     }
     this.#postingText[this.#postings] = textIndex;
-    this.#postingNext[this.#postings] = this.#newest[id];
+    this.#postingNext[this.#postings] = newest;
     this.#newest[id] = this.#postings++;
   }
 
   /** The texts holding `word`, ascending. */
   textsOf(word: string): number[] {
     const id = this.#find(word);
-    return id === -1 ? [] : this.textsOfId(id);
+    const out: number[] = [];
+    if (id !== -1) this.markTexts(id, (i) => out.push(i));
+    return out.reverse();
   }
 
-  /** The texts holding word `id` (in order of first addition), ascending. */
-  textsOfId(id: number): number[] {
-    const out: number[] = [];
-    for (let p = this.#newest[id]; p !== -1; p = this.#postingNext[p]) out.push(this.#postingText[p]);
-    return out.reverse();
+  /** Calls `mark` with each text holding word `id`, newest first. */
+  markTexts(id: number, mark: (text: number) => void): void {
+    for (let p = this.#newest[id]; p !== -1; p = this.#postingNext[p]) mark(this.#postingText[p]);
   }
 
   /** Every distinct word, a NUL between each two, and where each starts: word `id` is the `id`th. */
@@ -74,12 +88,11 @@ export class WordTable {
   }
 
   #find(word: string): number {
-    const hash = hashOf(word, 0, word.length);
     const mask = this.#slots.length - 1;
-    for (let slot = hash & mask, entry = this.#slots[slot]; entry !== 0; entry = this.#slots[slot]) {
+    let slot = hashOf(word, 0, word.length) & mask;
+    for (let entry = this.#slots[slot]; entry !== 0; entry = this.#slots[slot]) {
       const w = entry - 1;
-      if (this.#hash[w] === hash && this.#length[w] === word.length && this.#sameAs(w, word, 0, word.length))
-        return w;
+      if (this.#length[w] === word.length && this.#sameAs(w, word, 0, word.length)) return w;
       slot = (slot + 1) & mask;
     }
     return -1;
@@ -91,13 +104,11 @@ export class WordTable {
     return true;
   }
 
-  #insert(slot: number, text: string, start: number, length: number, hash: number): number {
+  #insert(slot: number, text: string, start: number, length: number): number {
     const id = this.#count++;
     if (id === this.#start.length) {
       this.#start = grown(this.#start);
       this.#length = grown(this.#length);
-      this.#hash = grown(this.#hash);
-      this.#lastText = grown(this.#lastText);
       this.#newest = grown(this.#newest);
     }
     while (this.#used + length + 1 > this.#chars.length) this.#chars = grown(this.#chars);
@@ -105,8 +116,6 @@ export class WordTable {
     this.#start[id] = this.#used;
     this.#used += length + 1;
     this.#length[id] = length;
-    this.#hash[id] = hash;
-    this.#lastText[id] = -1;
     this.#newest[id] = -1;
     this.#slots[slot] = id + 1;
     // At most half full, so a probe ends soon.
@@ -118,11 +127,24 @@ export class WordTable {
     this.#slots = new Int32Array(this.#slots.length * 2);
     const mask = this.#slots.length - 1;
     for (let w = 0; w < this.#count; w++) {
-      let slot = this.#hash[w] & mask;
+      let slot = hashOfChars(this.#chars, this.#start[w], this.#length[w]) & mask;
       while (this.#slots[slot] !== 0) slot = (slot + 1) & mask;
       this.#slots[slot] = w + 1;
     }
   }
+}
+
+/** The least power of two at or above both `wanted` and `least`. */
+function capacity(wanted: number, least: number): number {
+  let n = least;
+  while (n < wanted) n *= 2;
+  return n;
+}
+
+function hashOfChars(chars: Uint16Array, start: number, length: number): number {
+  let hash = HASH_START;
+  for (let i = start; i < start + length; i++) hash = hashStep(hash, chars[i]);
+  return hash;
 }
 
 /** FNV-1a over UTF-16 code units: the hash `add` expects, computable as a word is scanned. */

@@ -64,7 +64,8 @@ function writingFunctions(ctx: EvalContext, m: PyModule): Set<string> {
   return out;
 }
 
-const MAY_PREDICT = /predict|infer|transform\(|generate\(|score_batch/;
+/** A call whose result `RESULT` binds: a module without one binds no prediction (`boundNames` is empty). */
+const MAY_PREDICT = /\.(predict\w*|infer\w*|generate|transform|run_inference|score_batch)\(/;
 /** Training and evaluation code predicts too: its test-set predictions are a report, not a record of use. */
 const TRAINS = /\.fit\(|\.train\(|\bTrainer\(|\bcross_val_\w+\(|\.fit_transform\(/;
 
