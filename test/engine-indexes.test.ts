@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { lineOf, parseSlow, parseYaml } from "../src/engine/facts/yaml.js";
 import { normalisedName } from "../src/engine/facts/imported.js";
 import { JoinedText } from "../src/engine/joined-text.js";
+import { WordList } from "../src/engine/word-list.js";
 import { PathSearch } from "../src/engine/path-search.js";
 import { matchAny } from "../src/engine/paths.js";
 import { buildFacts } from "../src/engine/facts/index.js";
@@ -71,20 +72,53 @@ describe("PathSearch", () => {
 });
 
 describe("JoinedText", () => {
-  // Characters that matter: the separator inside a text or a needle, and one that lower-cases to two.
+  // The separator inside a text or a needle matters.
   const text = fc
-    .array(fc.constantFrom("a", "b", "_", "A", "\0", "İ", "-"), { maxLength: 8 })
+    .array(fc.constantFrom("a", "b", "_", "A", "\0", "-"), { maxLength: 8 })
     .map((c) => c.join(""));
 
-  it("finds the texts holding a needle exactly as a search of each text would, normalised or not", () => {
+  it("finds the texts holding a needle exactly as a search of each text would", () => {
     fc.assert(
-      fc.property(fc.array(text, { maxLength: 12 }), text, fc.boolean(), (items, needle, normalise) => {
-        const own = normalise ? items.map(normalisedName) : items;
-        const expected = own.flatMap((t, i) => (t.includes(needle) ? [i] : []));
-        const joined = normalise ? JoinedText.of(items).normalised(normalisedName) : JoinedText.of(items);
-        expect([...joined.holding(needle)]).toEqual(expected);
+      fc.property(fc.array(text, { maxLength: 12 }), text, (items, needle) => {
+        const expected = items.flatMap((t, i) => (t.includes(needle) ? [i] : []));
+        expect([...JoinedText.of(items).holding(needle)]).toEqual(expected);
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe("WordList", () => {
+  // Words hold no NUL; one character lower-cases to two. A pattern may be pinned to a word's start or end.
+  const word = fc
+    .array(fc.constantFrom("a", "b", "_", "A", "İ", "é"), { minLength: 1, maxLength: 6 })
+    .map((c) => c.join(""));
+  const pattern = fc
+    .tuple(
+      fc.boolean(),
+      fc.array(fc.constantFrom("a", "b", "-", "i"), { minLength: 1, maxLength: 3 }),
+      fc.boolean(),
+    )
+    .map(([start, c, end]) => `${start ? "\0" : ""}${c.join("")}${end ? "\0" : ""}`);
+  const listOf = (words: string[]) => {
+    const starts: number[] = [];
+    let text = "\0";
+    for (const w of words) {
+      starts.push(text.length);
+      text += `${w}\0`;
+    }
+    return WordList.of(text, starts);
+  };
+
+  it("finds the words holding a pattern, pinned or not, normalised or not, as a search of each word would", () => {
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 12 }), pattern, fc.boolean(), (words, p, normalise) => {
+        const own = normalise ? words.map(normalisedName) : words;
+        const expected = own.flatMap((w, i) => (`\0${w}\0`.includes(p) ? [i] : []));
+        const list = normalise ? listOf(words).normalised(normalisedName) : listOf(words);
+        expect([...list.holding(p)]).toEqual(expected);
+      }),
+      { numRuns: 2000 },
     );
   });
 });

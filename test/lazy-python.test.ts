@@ -241,6 +241,7 @@ describe("the word filters in front of the Python queries", () => {
         const everything = Object.assign(Object.create(unfiltered.moduleTexts), {
           holding: () => [...unfiltered.python],
           holdingAnyCase: () => [...unfiltered.python],
+          mayHold: () => [...unfiltered.python],
           holds: () => true,
         });
         Object.assign(unfiltered, { moduleTexts: everything });

@@ -29,23 +29,6 @@ export class JoinedText {
     return new JoinedText(items.join(SEPARATOR), startsOf(items));
   }
 
-  /** Texts already joined, each after the first following a NUL: `starts` says where each begins. */
-  static joined(text: string, starts: readonly number[]): JoinedText {
-    return new JoinedText(text, starts);
-  }
-
-  /**
-   * The same texts after `normalise` (lower-casing, say), applied to the joined text at once; where it
-   * changes the length (a few Unicode characters lower-case to two), to each text instead, so every start
-   * stays exact.
-   */
-  normalised(normalise: (text: string) => string): JoinedText {
-    const text = normalise(this.text);
-    if (text.length === this.text.length) return new JoinedText(text, this.starts);
-    const pieces = this.starts.map((_, i) => normalise(this.itemText(i)));
-    return new JoinedText(pieces.join(SEPARATOR), startsOf(pieces));
-  }
-
   /** The indexes of the texts holding `needle`, in order, each once. */
   *holding(needle: string): Generator<number> {
     // Every text holds the empty needle; a needle with the separator is looked for in each text alone.

@@ -1,4 +1,4 @@
-import { JoinedText } from "./joined-text.js";
+import { BOUNDARY, WordList } from "./word-list.js";
 import { HASH_START, hashStep, WordTable } from "./word-table.js";
 
 /**
@@ -13,23 +13,39 @@ for (let c = 0; c < 128; c++) KIND[c] = /\w/.test(String.fromCharCode(c)) ? IDEN
 
 const IDENTIFIER_RUN = /^[A-Za-z0-9_]+$/;
 
-/** The longest run of `needle` whose characters `keep`, or "" when none is. */
-function longestRun(needle: string, keep: (code: number) => boolean): string {
-  let best = "";
+/**
+ * The longest run of `needle` whose characters `keep` ("" when none is), as a pattern for `WordList`: with a
+ * NUL before it where a character of the needle precedes it that `bounds` (so a word of the text starts
+ * there), and after it likewise. `run("x.fit(")` is `"\0fit\0"`.
+ */
+function keyOf(
+  needle: string,
+  keep: (code: number) => boolean,
+  bounds: (code: number) => boolean,
+): { key: string; pattern: string } {
+  let best = { from: 0, to: 0 };
   let start = -1;
   for (let i = 0; i <= needle.length; i++) {
     if (i < needle.length && keep(needle.charCodeAt(i))) {
       if (start < 0) start = i;
     } else if (start >= 0) {
-      if (i - start > best.length) best = needle.slice(start, i);
+      if (i - start > best.to - best.from) best = { from: start, to: i };
       start = -1;
     }
   }
-  return best;
+  const key = needle.slice(best.from, best.to);
+  if (!key) return { key, pattern: key };
+  const before = best.from > 0 && bounds(needle.charCodeAt(best.from - 1)) ? BOUNDARY : "";
+  const after = best.to < needle.length && bounds(needle.charCodeAt(best.to)) ? BOUNDARY : "";
+  return { key, pattern: before + key + after };
 }
 const inWord = (code: number) => KIND[code] !== BETWEEN;
+const betweenWords = (code: number) => KIND[code] === BETWEEN;
 /** A character that normalising (lower case, `_` as `-`) keeps inside a word: a letter, digit or non-ASCII. */
-const inNormalisedWord = (code: number) => KIND[code] === OTHER_WORD || (KIND[code] === IDENTIFIER && code !== 95);
+const inNormalisedWord = (code: number) =>
+  KIND[code] === OTHER_WORD || (KIND[code] === IDENTIFIER && code !== 95);
+/** Once normalised, a `-` may have been a `_` inside a word; any other character between words bounds one. */
+const boundsNormalisedWord = (code: number) => KIND[code] === BETWEEN && code !== 45;
 
 /**
  * Every distinct word of many texts (every module's source), with the texts holding it: which texts hold a
@@ -42,8 +58,8 @@ export class WordIndex {
   readonly #words: WordTable;
   /** Identifiers that are only part of a word (`mlflow` in `mlflow→`): rare, so kept simply. */
   readonly #partIdentifiers = new Map<string, number[]>();
-  #joined?: JoinedText;
-  #normalised?: { normalise: (text: string) => string; words: JoinedText };
+  #list?: WordList;
+  #normalised?: { normalise: (text: string) => string; words: WordList };
 
   constructor(
     private readonly count: number,
@@ -100,10 +116,21 @@ export class WordIndex {
 
   /** The indexes of the texts holding `needle`, ascending. */
   holding(needle: string): number[] {
-    const key = longestRun(needle, inWord);
-    if (!key) return this.#every((i) => this.textOf(i).includes(needle));
-    const candidates = this.#textsOfWords(this.#joinedWords().holding(key));
-    return key === needle ? candidates : candidates.filter((i) => this.textOf(i).includes(needle));
+    const candidates = this.mayHold(needle);
+    return candidates.exact
+      ? candidates.texts
+      : candidates.texts.filter((i) => this.textOf(i).includes(needle));
+  }
+
+  /**
+   * The indexes of the texts that hold the longest run of word characters of `needle`, where the needle
+   * has it (every text holding the needle among them), ascending; `exact` when that run is the needle.
+   */
+  mayHold(needle: string): { texts: number[]; exact: boolean } {
+    const { key, pattern } = keyOf(needle, inWord, betweenWords);
+    // A run of a character or two is in nearly every text: searching the words for it costs more than it saves.
+    if (key.length <= 2) return { texts: this.#every(() => true), exact: !needle };
+    return { texts: this.#textsOfWords(this.#wordList().holding(pattern)), exact: key === needle };
   }
 
   /**
@@ -114,20 +141,20 @@ export class WordIndex {
    */
   holdingNormalised(needle: string, normalise: (text: string) => string): number[] {
     const holds = (i: number) => normalise(this.textOf(i)).includes(needle);
-    const key = longestRun(needle, inNormalisedWord);
+    const { key, pattern } = keyOf(needle, inNormalisedWord, boundsNormalisedWord);
     if (!key || !IDENTIFIER_RUN.test(key)) return this.#every(holds);
     if (this.#normalised?.normalise !== normalise)
-      this.#normalised = { normalise, words: this.#joinedWords().normalised(normalise) };
-    const candidates = this.#textsOfWords(this.#normalised.words.holding(key));
+      this.#normalised = { normalise, words: this.#wordList().normalised(normalise) };
+    const candidates = this.#textsOfWords(this.#normalised.words.holding(pattern));
     return key === needle ? candidates : candidates.filter(holds);
   }
 
-  #joinedWords(): JoinedText {
-    if (!this.#joined) {
+  #wordList(): WordList {
+    if (!this.#list) {
       const { text, starts } = this.#words.joined();
-      this.#joined = JoinedText.joined(text, starts);
+      this.#list = WordList.of(text, starts);
     }
-    return this.#joined;
+    return this.#list;
   }
 
   #textsOfWords(words: Iterable<number>): number[] {

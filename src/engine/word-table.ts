@@ -74,17 +74,16 @@ export class WordTable {
     for (let p = this.#newest[id]; p !== -1; p = this.#postingNext[p]) mark(this.#postingText[p]);
   }
 
-  /** Every distinct word, a NUL between each two, and where each starts: word `id` is the `id`th. */
+  /** Every distinct word with a NUL before and after it, and where each starts: word `id` is the `id`th. */
   joined(): { text: string; starts: number[] } {
-    let text = "";
+    let text = "\0";
     const CHUNK = 8192;
-    const end = Math.max(0, this.#used - 1);
-    for (let at = 0; at < end; at += CHUNK)
+    for (let at = 0; at < this.#used; at += CHUNK)
       text += String.fromCharCode.apply(
         null,
-        this.#chars.subarray(at, Math.min(end, at + CHUNK)) as unknown as number[],
+        this.#chars.subarray(at, Math.min(this.#used, at + CHUNK)) as unknown as number[],
       );
-    return { text, starts: Array.from(this.#start.subarray(0, this.#count)) };
+    return { text, starts: Array.from(this.#start.subarray(0, this.#count), (start) => start + 1) };
   }
 
   #find(word: string): number {

@@ -10,6 +10,7 @@ import type { PyModule } from "./python.js";
 export class ModuleTexts {
   #index?: WordIndex;
   readonly #byNeedle = new Map<string, Set<PyModule>>();
+  readonly #mayHold = new Map<string, PyModule[]>();
 
   constructor(readonly modules: readonly PyModule[]) {}
 
@@ -23,6 +24,21 @@ export class ModuleTexts {
    */
   holding(needle: string, identifier = false): PyModule[] {
     return [...this.#holders(needle, identifier)];
+  }
+
+  /**
+   * The modules that may hold `needle`: those holding its longest run of word characters, looked up in the
+   * index without reading any module. Every module holding the needle is among them.
+   */
+  mayHold(needle: string): PyModule[] {
+    let modules = this.#mayHold.get(needle);
+    if (!modules) {
+      modules = this.index()
+        .mayHold(needle)
+        .texts.map((i) => this.modules[i]);
+      this.#mayHold.set(needle, modules);
+    }
+    return modules;
   }
 
   /** The modules whose source holds `word` (letters and digits) in any case, in order. */

@@ -150,17 +150,17 @@ function mayContain(texts: ModuleTexts, m: PyModule, pattern: string, isCall: bo
 const FEW_MODULES = 32;
 
 /**
- * The modules whose text holds every one of `pieces`, looked up by the rarest. A piece no module holds ends
- * the search: most patterns name a package the repository never mentions, and their other words need no
- * search of their own.
+ * The modules whose text holds every one of `pieces`, tried among those the index finds for the rarest: an
+ * identifier is one lookup, and text is looked up by its longest word, longest first, while the modules left
+ * are many. A piece the index finds in no module ends the search: most patterns name a package the
+ * repository never mentions, and their other words need no search of their own.
  */
 function modulesHoldingAll(texts: ModuleTexts, pieces: Piece[]): PyModule[] {
   let rarest: PyModule[] | undefined;
-  // Identifiers first: each is one lookup. Text is searched for in every module only while the modules
-  // left are many; a few are tried one by one below.
-  for (const piece of [...pieces].sort((a, b) => Number(b.identifier) - Number(a.identifier))) {
+  const order = (p: Piece) => (p.identifier ? Infinity : p.text.length);
+  for (const piece of [...pieces].sort((a, b) => order(b) - order(a))) {
     if (!piece.identifier && rarest && rarest.length <= FEW_MODULES) break;
-    const holders = texts.holding(piece.text, piece.identifier);
+    const holders = piece.identifier ? texts.holding(piece.text, true) : texts.mayHold(piece.text);
     if (!holders.length) return [];
     if (!rarest || holders.length < rarest.length) rarest = holders;
   }
