@@ -307,21 +307,36 @@ describe("required literals of a text pattern", () => {
 
 describe("the alternatives of a text pattern", () => {
   it("expands a group of choices that nothing repeats, so its literals still rule text out", () => {
-    expect(alternativesOf(`["']([Cc]andidate|STAGING)["']`)).toEqual([
-      `["'][Cc]andidate["']`,
-      `["']STAGING["']`,
+    expect(alternativesOf(`([Cc]andidate|STAGING)["']`)).toEqual([
+      `Candidate"`,
+      `Candidate'`,
+      `candidate"`,
+      `candidate'`,
+      `STAGING"`,
+      `STAGING'`,
     ]);
     expect(alternativesOf("a(?:b|c)d|e")).toEqual(["abd", "acd", "e"]);
     expect(alternativesOf("x(a|b)(c|d)")).toEqual(["xac", "xad", "xbc", "xbd"]);
-    // Repeated, optional, look-around and named groups stay whole; so does a class holding a bar.
-    for (const kept of ["a(b|c)?d", "a(b|c)+", "a(?=b|c)", "a(?<n>b|c)", "[(|)]x", "\\(a|b\\)x"])
-      expect(alternativesOf(kept)).toEqual(kept.startsWith("\\") ? ["\\(a", "b\\)x"] : [kept]);
+    // Repeated, optional, look-around and named groups stay whole; so do a class holding a bar, a repeated
+    // or negated class, and a range.
+    for (const kept of [
+      "a(b|c)?d",
+      "a(b|c)+",
+      "a(?=b|c)",
+      "a(?<n>b|c)",
+      "[(|)]x",
+      "[ab]?c",
+      "[^ab]",
+      "[a-z]",
+    ])
+      expect(alternativesOf(kept)).toEqual([kept]);
+    expect(alternativesOf("\\(a|b\\)x")).toEqual(["\\(a", "b\\)x"]);
     expect(alternativesOf("(a|b)(c|d)(e|f)(g|h)(i|j)(k|l)")).toHaveLength(32);
-    expect(requiredLiterals(alternativesOf(`["']([Cc]andidate|STAGING)["']`)[0])).toEqual(["andidate"]);
+    expect(requiredLiterals(alternativesOf(`["']([Cc]andidate|STAGING)["']`)[0])).toEqual([`"Candidate"`]);
   });
 
   it("every string a pattern matches holds the literals of one of its alternatives", () => {
-    const atom = fc.constantFrom("a", "b", "ab", ".", "\\.", "[ab]", "\\w", " ", "x", "\\1");
+    const atom = fc.constantFrom("a", "b", "ab", ".", "\\.", "[ab]", "[^a]", "['b]", "\\w", " ", "x", "\\1");
     const piece: fc.Arbitrary<string> = fc.oneof(
       atom,
       fc

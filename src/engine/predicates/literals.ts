@@ -79,17 +79,17 @@ export function topLevelAlternatives(pattern: string): string[] {
 const MAX_ALTERNATIVES = 32;
 
 /**
- * Alternatives whose union is the pattern: its top-level `|`, and where an alternative has a group of
- * alternatives that nothing repeats or makes optional (`["'](Staging|Candidate)["']`), one alternative per
- * branch of that group, the group's brackets dropped. A match matches one of them, so it holds the literals
- * of one of them: a pattern whose choice lies inside a group still rules out the text that has none.
+ * Alternatives whose union is the pattern: its top-level `|`, and where an alternative has a choice that
+ * nothing repeats or makes optional, one alternative per branch: of a group (`(Staging|Candidate)`, its
+ * brackets dropped), or of a class of a few plain characters (`["']`, `[Cc]`). A match matches one of them,
+ * so it holds the literals of one of them: `["'][Ss]taging["']` then needs the quoted word itself.
  */
 export function alternativesOf(pattern: string): string[] {
   const out: string[] = [];
   const pending = topLevelAlternatives(pattern);
   while (pending.length) {
     const alternative = pending.shift()!;
-    const group = choiceGroup(alternative);
+    const group = choiceGroup(alternative) ?? smallClass(alternative);
     if (!group || out.length + pending.length + group.branches.length > MAX_ALTERNATIVES)
       out.push(alternative);
     else pending.unshift(...group.branches.map((b) => group.before + b + group.after));
@@ -113,6 +113,25 @@ function choiceGroup(pattern: string): { before: string; branches: string[]; aft
       const branches = topLevelAlternatives(inner);
       if (plain && branches.length > 1 && !/^[?*+{]/.test(pattern.slice(i + 1)))
         return { before: pattern.slice(0, open), branches, after: pattern.slice(i + 1) };
+    }
+  }
+  return undefined;
+}
+
+/** The first top-level class of two to four plain characters (`["']`, `[Cc]`), with nothing quantifying it. */
+function smallClass(pattern: string): { before: string; branches: string[]; after: string } | undefined {
+  let depth = 0;
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (c === "\\") i++;
+    else if (c === "(") depth++;
+    else if (c === ")") depth = Math.max(0, depth - 1);
+    else if (c === "[") {
+      const end = classEnd(pattern, i);
+      const members = pattern.slice(i + 1, end);
+      if (depth === 0 && /^[A-Za-z0-9"'`]{2,4}$/.test(members) && !/^[?*+{]/.test(pattern.slice(end + 1)))
+        return { before: pattern.slice(0, i), branches: [...members], after: pattern.slice(end + 1) };
+      i = end;
     }
   }
   return undefined;
