@@ -176,9 +176,12 @@ export class ModuleIndex {
       const local = this.modulesNamed(parts.slice(0, i).join("."));
       if (local.length !== 1) continue;
       const symbol = parts[i].replace(/\(\)$/, "");
+      const module = this.byPath.get(local[0]);
+      // A module whose text never names the symbol neither defines nor imports it: it is not blanked for this.
+      if (!module?.source.includes(symbol)) continue;
       // Read with strings and comments blanked: an import shown in a docstring re-exports nothing, and a module
       // that defines the name itself has its own, whatever it also imports.
-      const code = this.byPath.get(local[0])?.code ?? "";
+      const code = module.code;
       if (new RegExp(`^(class|def)\\s+${symbol}\\b`, "m").test(code)) continue;
       const from = code.match(new RegExp(`^\\s*from\\s+([\\w.]+)\\s+import\\s+[^\\n]*\\b${symbol}\\b`, "m"));
       if (from && !from[1].startsWith(".")) out = [from[1], ...parts.slice(i)].join(".");

@@ -9,9 +9,12 @@ export function isTestFileName(path: string): boolean {
   );
 }
 
+/** What a test file's text holds for either kind of test below: a module without it is not parsed. */
+const MAY_TEST = /\bdef\s+test_|TestCase/;
+
 /** Test files with at least one test: a `def test_…` or a `unittest.TestCase` subclass. */
 export function testEvidence(module: PyModule): { line: number; what: string } | null {
-  if (module.notebook || !isTestFileName(module.path)) return null;
+  if (module.notebook || !isTestFileName(module.path) || !MAY_TEST.test(module.source)) return null;
   const fn = module.functions.find((f) => f.name.startsWith("test"));
   if (fn && fn.name.startsWith("test_")) return { line: fn.line, what: `def ${fn.name}` };
   const cls = module.classes.find((c) =>
