@@ -106,6 +106,7 @@ describe("modules are ruled out by their text before they are parsed", () => {
       "import functions_framework as ff\n@ff.http\ndef p(r): pass",
       "import bentoml as b\n@b.service\nclass S: pass",
       "def Process_Handler(Event, context):\n    pass",
+      "def handler(  # takes a, b\n    event, context):\n    pass",
     ];
     for (const text of services) {
       const m = parsePython("svc.py", text);

@@ -59,6 +59,8 @@ export class WordIndex {
   /** Identifiers that are only part of a word (`mlflow` in `mlflow→`): rare, so kept simply. */
   readonly #partIdentifiers = new Map<string, number[]>();
   #list?: WordList;
+  /** The texts found for each word pattern: different needles often need the same word (`.add(`, `add(`). */
+  readonly #byPattern = new Map<string, number[]>();
   #normalised?: { normalise: (text: string) => string; words: WordList };
 
   constructor(
@@ -130,7 +132,16 @@ export class WordIndex {
     const { key, pattern } = keyOf(needle, inWord, betweenWords);
     // A run of a character or two is in nearly every text: searching the words for it costs more than it saves.
     if (key.length <= 2) return { texts: this.#every(() => true), exact: !needle };
-    return { texts: this.#textsOfWords(this.#wordList().holding(pattern)), exact: key === needle };
+    let texts = this.#byPattern.get(pattern);
+    if (!texts) {
+      // Pinned at both ends, the key is a whole word: one lookup in the table.
+      texts =
+        pattern === BOUNDARY + key + BOUNDARY
+          ? this.#words.textsOf(key)
+          : this.#textsOfWords(this.#wordList().holding(pattern));
+      this.#byPattern.set(pattern, texts);
+    }
+    return { texts, exact: key === needle };
   }
 
   /**

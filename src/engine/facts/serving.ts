@@ -83,10 +83,12 @@ const DJANGO_VIEWS =
   /^(rest_framework\.(views\.APIView|generics\.\w+|viewsets\.\w+)|django\.views\.(generic\.)?View)$/;
 /**
  * Every endpoint above is named after a package the module's own text names (a resolved name starts with
- * one), or is a function called `…handler`, or an Azure `score*.py`: a module with none of them serves
- * nothing, and is ruled out without being parsed. An app's class may reach a module through a local factory
- * or re-export, so the web frameworks are looked for in any case, as part of any word (`app: FastAPI`); the
- * rest start the resolved names above, so each is a whole identifier there (`ray.serve`, `pubsub_v1`).
+ * one), or is a function called `…handler` whose first parameter is an event, or an Azure `score*.py`: a
+ * module with none of them serves nothing, and is ruled out without being parsed. An app's class may reach a
+ * module through a local factory or re-export, so the web frameworks are looked for in any case, as part of
+ * any word, anywhere in the text (`app: FastAPI`). The rest start the resolved names above, so each is a
+ * whole identifier of the code (`ray.serve`, `pubsub_v1`): found in the index, then confirmed in the code,
+ * which a large tree's prose (`ray` in a docstring) does not reach.
  */
 const SERVING_WORDS = ["fastapi", "flask", "litestar", "starlette", "sanic", "robyn", "kafka", "kinesis"];
 const SERVING_IDENTIFIERS = [
@@ -105,16 +107,20 @@ const SERVING_IDENTIFIERS = [
   "add_url_rule",
   "functions_framework",
 ];
-/** A serverless handler: a function whose name ends in `handler` and whose first parameter is an event. */
-const HANDLER_DEF = /\bdef\s+\w*handler\s*\(/i;
+const IN_CODE = new RegExp(`(?<![A-Za-z0-9_])(?:${SERVING_IDENTIFIERS.join("|")})(?![A-Za-z0-9_])`);
+/** A serverless handler: a function whose name ends in `handler` and whose first parameter names an event. */
+const HANDLER_DEF = /\bdef\s+\w*handler\s*\([^,:=)]*?event/i;
 
 /** The modules whose text passes the serving gate, found in the word index rather than module by module. */
 export function servingCandidates(texts: ModuleTexts): Set<PyModule> {
   const events = new Set(texts.holdingAnyCase("event"));
+  const inCode = new Set([
+    ...SERVING_IDENTIFIERS.flatMap((word) => texts.holding(word, true)),
+    ...texts.holdingAnyCase("handler").filter((m) => events.has(m)),
+  ]);
   return new Set([
     ...SERVING_WORDS.flatMap((word) => texts.holdingAnyCase(word)),
-    ...SERVING_IDENTIFIERS.flatMap((word) => texts.holding(word, true)),
-    ...texts.holdingAnyCase("handler").filter((m) => events.has(m) && HANDLER_DEF.test(m.source)),
+    ...[...inCode].filter((m) => IN_CODE.test(m.code) || HANDLER_DEF.test(m.code)),
   ]);
 }
 
