@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { pythonTargets } from "../src/engine/facts/automation.js";
 import { splitShell } from "../src/engine/facts/ci/shell.js";
@@ -141,6 +142,38 @@ describe("secrets", () => {
     expect(isSecretName("authToken")).toBe(true);
     expect(isSecretName("DB_PASSWORD")).toBe(true);
     expect(isSecretName("keyword")).toBe(false);
+  });
+});
+
+describe("the secrets scan's line filter", () => {
+  it("finds in the lines it reads what a reading of every line finds", () => {
+    // Assignments of every shape, near misses, and a provider token that makes the scan read every line.
+    const line = fc.constantFrom(
+      'api_key = "a1b2c3d4e5f6g7h8i9j0k1l2"',
+      "API_KEY=a1b2c3d4e5f6g7h8i9j0k1l2",
+      'os.environ["DB_PASSWORD"] = "a1b2c3d4e5f6g7h8i9j0k1"',
+      "  authToken: 'a1b2c3d4e5f6g7h8i9j0k1l2m3'",
+      '{"secret_key" : "a1b2c3d4e5f6g7h8i9j0k1l2"}',
+      "keyword = 'a1b2c3d4e5f6g7h8i9j0k1l2'",
+      "token = get_token()",
+      "x = 1",
+      'cfg[\\"client_secret\\"] = \\"a1b2c3d4e5f6g7h8i9j0k1l2\\"',
+      "password",
+      "= 'a1b2c3d4e5f6g7h8i9j0k1l2'",
+    );
+    const MARKER = `ghp_${"a1".repeat(18)}`;
+    fc.assert(
+      fc.property(
+        fc.array(line, { minLength: 1, maxLength: 6 }),
+        fc.constantFrom("a.py", ".env", "c.yml"),
+        (lines, path) => {
+          const text = lines.join("\n");
+          const everyLine = findSecrets(path, `${text}\n${MARKER}`).filter((f) => f.line <= lines.length);
+          expect(findSecrets(path, text)).toEqual(everyLine);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });
 

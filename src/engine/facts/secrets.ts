@@ -152,6 +152,17 @@ function isStrong(value: string): boolean {
 
 /** Every secret name holds one of these words, whatever its case. */
 const SECRET_WORDS = /key|secret|token|passw|pwd/i;
+/**
+ * Where an assignment to a secret name may be: a secret word, the rest of the name, and a `:` or `=`
+ * (past a closing quote and bracket for `env["API_KEY"] =`). Both assignment patterns need one.
+ */
+const SECRET_ASSIGNED = /(?:key|secret|token|passw|pwd)[\w.-]*\\?["']?\s*\]?\s*[:=]/gi;
+/** Any of the markers a whole file is tried for, in one pass: most files hold none. */
+const ANY_MARKER = new RegExp(
+  [...PROVIDER_PATTERNS.map(([, pattern]) => pattern), AWS_KEY_ID, PRIVATE_KEY_MARKER]
+    .map((pattern) => `(?:${pattern.source})`)
+    .join("|"),
+);
 
 /** What a file's text may hold, found once on the whole text; each line is then checked for those alone. */
 interface LineCheck {
@@ -204,11 +215,11 @@ function checkLine(c: LineCheck, line: string, i: number, lines: string[] | unde
 }
 
 /**
- * Calls `each` with every line holding a secret word and its 0-based number, in order, each once, without
- * splitting the text: in most files (JavaScript bundles above all) few lines hold one.
+ * Calls `each` with every line where a secret name may be assigned and its 0-based number, in order, each
+ * once, without splitting the text: in most files (JavaScript bundles above all) few lines have one.
  */
 function forLinesWithSecretWords(text: string, each: (line: string, i: number) => void): void {
-  const words = new RegExp(SECRET_WORDS.source, "gi");
+  const words = new RegExp(SECRET_ASSIGNED.source, "gi");
   let line = 0;
   let start = 0;
   let newline = text.indexOf("\n");
@@ -228,11 +239,12 @@ export function findSecrets(path: string, text: string): SecretFinding[] {
   if (isTemplateFile(path)) return [];
   // Each pattern is tried on the whole text first: none spans a line, so a file it misses is done with, and
   // most files are, without splitting them into lines.
+  const marked = ANY_MARKER.test(text);
   const check: LineCheck = {
     path,
-    providers: PROVIDER_PATTERNS.filter(([, pattern]) => pattern.test(text)),
-    awsKeys: AWS_KEY_ID.test(text),
-    privateKeys: PRIVATE_KEY_MARKER.test(text),
+    providers: marked ? PROVIDER_PATTERNS.filter(([, pattern]) => pattern.test(text)) : [],
+    awsKeys: marked && AWS_KEY_ID.test(text),
+    privateKeys: marked && PRIVATE_KEY_MARKER.test(text),
     assignments: SECRET_WORDS.test(text),
     env: isEnvFile(path),
     kaggle: baseName(path) === "kaggle.json",
