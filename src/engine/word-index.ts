@@ -71,6 +71,7 @@ export class WordIndex {
     for (let i = 0; i < count; i++) total += textOf(i).length;
     this.#words = new WordTable(total);
     for (let i = 0; i < count; i++) this.#addWordsOf(textOf(i), i);
+    this.#words.finish();
   }
 
   /** A method of its own, called once per text: optimised after a few texts, not replaced mid-loop. */
@@ -170,8 +171,7 @@ export class WordIndex {
 
   #textsOfWords(words: Iterable<number>): number[] {
     const found = new Uint8Array(this.count);
-    const mark = (i: number) => (found[i] = 1);
-    for (const w of words) this.#words.markTexts(w, mark);
+    for (const w of words) this.#words.markTexts(w, found);
     return this.#every((i) => found[i] === 1);
   }
 

@@ -8,20 +8,23 @@ export class WordTable {
   #chars: Uint16Array;
   #used = 0;
   #count = 0;
-  /** Per word: where its characters start, how many there are, and its newest posting. */
+  /** Per word: where its characters start, how many there are, and the last text that held it. */
   #start: Int32Array;
   #length: Int32Array;
-  #newest: Int32Array;
-  /** Postings: a text holding a word, and the word's posting before it (-1 for none). */
-  #postingText: Int32Array;
-  #postingNext: Int32Array;
-  #postings = 0;
+  #lastText: Int32Array;
+  /** While adding: each (word, text) pair once, in the order found, so each word's texts ascend. */
+  #pairWord: Int32Array;
+  #pairText: Int32Array;
+  #pairs = 0;
+  /** Once finished: the texts of word `w` are `#texts[#offsets[w]]` up to `#texts[#offsets[w + 1]]`. */
+  #offsets = new Int32Array(1);
+  #texts = new Int32Array(0);
   /** Open addressing: word id + 1, 0 for an empty slot. */
   #slots: Int32Array;
 
   /**
    * Sized from the length of all the texts: a tree's source has about one distinct word per few hundred
-   * characters, and one posting per few dozen, so a large tree seldom grows the arrays (each growth copies
+   * characters, and one pair per few dozen, so a large tree seldom grows the arrays (each growth copies
    * them, and makes the optimised code that read them start again).
    */
   constructor(totalLength = 0) {
@@ -29,9 +32,9 @@ export class WordTable {
     this.#chars = new Uint16Array(capacity(totalLength / 16, 1 << 12));
     this.#start = new Int32Array(words);
     this.#length = new Int32Array(words);
-    this.#newest = new Int32Array(words);
-    this.#postingText = new Int32Array(capacity(totalLength / 40, 1 << 12));
-    this.#postingNext = new Int32Array(this.#postingText.length);
+    this.#lastText = new Int32Array(words);
+    this.#pairWord = new Int32Array(capacity(totalLength / 40, 1 << 12));
+    this.#pairText = new Int32Array(this.#pairWord.length);
     this.#slots = new Int32Array(words * 2);
   }
 
@@ -50,28 +53,39 @@ export class WordTable {
       slot = (slot + 1) & mask;
     }
     if (id === -1) id = this.#insert(slot, text, start, length);
-    const newest = this.#newest[id];
-    if (newest !== -1 && this.#postingText[newest] === textIndex) return;
-    if (this.#postings === this.#postingText.length) {
-      this.#postingText = grown(this.#postingText);
-      this.#postingNext = grown(this.#postingNext);
+    if (this.#lastText[id] === textIndex) return;
+    this.#lastText[id] = textIndex;
+    if (this.#pairs === this.#pairWord.length) {
+      this.#pairWord = grown(this.#pairWord);
+      this.#pairText = grown(this.#pairText);
     }
-    this.#postingText[this.#postings] = textIndex;
-    this.#postingNext[this.#postings] = newest;
-    this.#newest[id] = this.#postings++;
+    this.#pairWord[this.#pairs] = id;
+    this.#pairText[this.#pairs++] = textIndex;
   }
 
-  /** The texts holding `word`, ascending. */
+  /** Packs each word's texts together, in order, and lets go of what adding needed. */
+  finish(): void {
+    const offsets = new Int32Array(this.#count + 1);
+    for (let p = 0; p < this.#pairs; p++) offsets[this.#pairWord[p] + 1]++;
+    for (let w = 0; w < this.#count; w++) offsets[w + 1] += offsets[w];
+    const next = offsets.slice(0, this.#count);
+    const texts = new Int32Array(this.#pairs);
+    for (let p = 0; p < this.#pairs; p++) texts[next[this.#pairWord[p]]++] = this.#pairText[p];
+    this.#offsets = offsets;
+    this.#texts = texts;
+    this.#pairWord = this.#pairText = this.#lastText = new Int32Array(0);
+    this.#pairs = 0;
+  }
+
+  /** The texts holding `word`, ascending (once finished). */
   textsOf(word: string): number[] {
     const id = this.#find(word);
-    const out: number[] = [];
-    if (id !== -1) this.markTexts(id, (i) => out.push(i));
-    return out.reverse();
+    return id === -1 ? [] : Array.from(this.#texts.subarray(this.#offsets[id], this.#offsets[id + 1]));
   }
 
-  /** Calls `mark` with each text holding word `id`, newest first. */
-  markTexts(id: number, mark: (text: number) => void): void {
-    for (let p = this.#newest[id]; p !== -1; p = this.#postingNext[p]) mark(this.#postingText[p]);
+  /** Marks in `found` each text holding word `id` (once finished). */
+  markTexts(id: number, found: Uint8Array): void {
+    for (let k = this.#offsets[id]; k < this.#offsets[id + 1]; k++) found[this.#texts[k]] = 1;
   }
 
   /** Every distinct word with a NUL before and after it, and where each starts: word `id` is the `id`th. */
@@ -108,14 +122,14 @@ export class WordTable {
     if (id === this.#start.length) {
       this.#start = grown(this.#start);
       this.#length = grown(this.#length);
-      this.#newest = grown(this.#newest);
+      this.#lastText = grown(this.#lastText);
     }
     while (this.#used + length + 1 > this.#chars.length) this.#chars = grown(this.#chars);
     for (let j = 0; j < length; j++) this.#chars[this.#used + j] = text.charCodeAt(start + j);
     this.#start[id] = this.#used;
     this.#used += length + 1;
     this.#length[id] = length;
-    this.#newest[id] = -1;
+    this.#lastText[id] = -1;
     this.#slots[slot] = id + 1;
     // At most half full, so a probe ends soon.
     if (this.#count * 2 > this.#slots.length) this.#rehash();
