@@ -108,7 +108,11 @@ const SERVING_IDENTIFIERS = [
   "functions_framework",
 ];
 const IN_CODE = new RegExp(`(?<![A-Za-z0-9_])(?:${SERVING_IDENTIFIERS.join("|")})(?![A-Za-z0-9_])`);
-/** A serverless handler: a function whose name ends in `handler` and whose first parameter names an event. */
+/**
+ * A serverless handler: a function whose name ends in `handler` and whose first parameter names an event.
+ * Its definition is looked for in the text first (where a comment may stand between), then in the code.
+ */
+const HANDLER_NAME = /\bdef\s+\w*handler\s*\(/i;
 const HANDLER_DEF = /\bdef\s+\w*handler\s*\([^,:=)]*?event/i;
 
 /** The modules whose text passes the serving gate, found in the word index rather than module by module. */
@@ -116,7 +120,7 @@ export function servingCandidates(texts: ModuleTexts): Set<PyModule> {
   const events = new Set(texts.holdingAnyCase("event"));
   const inCode = new Set([
     ...SERVING_IDENTIFIERS.flatMap((word) => texts.holding(word, true)),
-    ...texts.holdingAnyCase("handler").filter((m) => events.has(m)),
+    ...texts.holdingAnyCase("handler").filter((m) => events.has(m) && HANDLER_NAME.test(m.source)),
   ]);
   return new Set([
     ...SERVING_WORDS.flatMap((word) => texts.holdingAnyCase(word)),
