@@ -21,6 +21,8 @@ export class WordTable {
   #texts = new Int32Array(0);
   /** Open addressing: word id + 1, 0 for an empty slot. */
   #slots: Int32Array;
+  /** The ids of words of one or two ASCII characters, by `shortKey`; -1 until seen. */
+  readonly #short = new Int32Array(128 + 128 * 128).fill(-1);
 
   /**
    * Sized from the length of all the texts: a tree's source has about one distinct word per few hundred
@@ -41,18 +43,13 @@ export class WordTable {
   /** Adds `text[start, end)`, whose `hashOf` is `hash`, as held by text `textIndex` (texts added in order). */
   add(text: string, start: number, end: number, hash: number, textIndex: number): void {
     const length = end - start;
-    const mask = this.#slots.length - 1;
-    let slot = hash & mask;
-    let id = -1;
-    for (let entry = this.#slots[slot]; entry !== 0; entry = this.#slots[slot]) {
-      const w = entry - 1;
-      if (this.#length[w] === length && this.#sameAs(w, text, start, length)) {
-        id = w;
-        break;
-      }
-      slot = (slot + 1) & mask;
+    // A word of one or two ASCII characters (a fifth of a tree's words: `i`, `x`, `if`) has its id at hand.
+    const short = length <= 2 ? shortKey(text, start, length) : -1;
+    let id = short === -1 ? -1 : this.#short[short];
+    if (id === -1) {
+      id = this.#idOf(text, start, length, hash);
+      if (short !== -1) this.#short[short] = id;
     }
-    if (id === -1) id = this.#insert(slot, text, start, length);
     if (this.#lastText[id] === textIndex) return;
     this.#lastText[id] = textIndex;
     if (this.#pairs === this.#pairWord.length) {
@@ -61,6 +58,18 @@ export class WordTable {
     }
     this.#pairWord[this.#pairs] = id;
     this.#pairText[this.#pairs++] = textIndex;
+  }
+
+  /** The id of `text[start, start + length)`, added as a new word if it is not one yet. */
+  #idOf(text: string, start: number, length: number, hash: number): number {
+    const mask = this.#slots.length - 1;
+    let slot = hash & mask;
+    for (let entry = this.#slots[slot]; entry !== 0; entry = this.#slots[slot]) {
+      const w = entry - 1;
+      if (this.#length[w] === length && this.#sameAs(w, text, start, length)) return w;
+      slot = (slot + 1) & mask;
+    }
+    return this.#insert(slot, text, start, length);
   }
 
   /** Packs each word's texts together, in order, and lets go of what adding needed. */
@@ -145,6 +154,15 @@ export class WordTable {
       this.#slots[slot] = w + 1;
     }
   }
+}
+
+/** A word of one or two ASCII characters as a number below 128 + 128 × 128, or -1 for any other word. */
+function shortKey(text: string, start: number, length: number): number {
+  const first = text.charCodeAt(start);
+  if (first >= 128) return -1;
+  if (length === 1) return first;
+  const second = text.charCodeAt(start + 1);
+  return second >= 128 ? -1 : 128 + first * 128 + second;
 }
 
 /** The least power of two at or above both `wanted` and `least`. */

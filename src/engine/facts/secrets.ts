@@ -245,7 +245,8 @@ export function findSecrets(path: string, text: string): SecretFinding[] {
     providers: marked ? PROVIDER_PATTERNS.filter(([, pattern]) => pattern.test(text)) : [],
     awsKeys: marked && AWS_KEY_ID.test(text),
     privateKeys: marked && PRIVATE_KEY_MARKER.test(text),
-    assignments: SECRET_WORDS.test(text),
+    // Without a marker, the search for assignments below says as much as a test for the words would.
+    assignments: !marked || SECRET_WORDS.test(text),
     env: isEnvFile(path),
     kaggle: baseName(path) === "kaggle.json",
   };
