@@ -44,6 +44,7 @@ describe("a local file's text, decoded by Node", () => {
           expect(text.ok).toBe(expected.ok);
           if (expected.ok && text.ok) expect(text.text).toBe(expected.text);
           if (!text.ok) expect(text).toMatchObject({ reason: "binary file", binary: true });
+          expect((await source.readTexts([name])).get(name)).toEqual(text);
         },
       ),
       {
@@ -56,6 +57,33 @@ describe("a local file's text, decoded by Node", () => {
         ],
       },
     );
+  });
+
+  it("reads a batch of files as it reads each alone: ASCII together, the rest apart, the large past the buffer", async () => {
+    const batchDir = mkdtempSync(join(tmpdir(), "mlops-audit-local-batch-"));
+    try {
+      const contents = [
+        "import os\r\nprint(1)\n",
+        "caf\u00e9 = 1\n",
+        "\ufeffx = 1\n",
+        "",
+        "a\0b",
+        "y".repeat(1_500_000),
+        "z".repeat(1_500_000),
+        "w".repeat(1_500_000),
+        "v".repeat(5_000_000),
+        "tail = True\n",
+      ];
+      contents.forEach((text, i) => writeFileSync(join(batchDir, `f${i}.py`), text));
+      const source = await LocalSource.open(batchDir);
+      const paths = [...contents.keys()].map((i) => `f${i}.py`);
+      const batch = await source.readTexts([...paths, "missing.py"]);
+      for (const path of [...paths, "missing.py"])
+        expect(batch.get(path), path).toEqual(await source.readText(path));
+      expect(batch.get("f0.py")).toEqual({ ok: true, text: "import os\nprint(1)\n" });
+    } finally {
+      rmSync(batchDir, { recursive: true, force: true });
+    }
   });
 
   it("names why a file could not be read", async () => {

@@ -107,6 +107,11 @@ export async function readSnapshot(
     if (folder.startsWith(prefix) && path && !isExcludedPath(path) && !matchAny(path, settings.ignore))
       unreadable.set(path, reason);
   }
+  // Files every fact may read (code, configuration) are kept whatever their text says: read in batches.
+  const read = batchedReader(
+    snapshot,
+    wanted.filter((w) => w.size <= readCapOf(w.path, maxBytes) && (!reach || alwaysKept(w.path))),
+  );
   let next = 0;
   const worker = async () => {
     while (next < wanted.length) {
@@ -120,7 +125,7 @@ export async function readSnapshot(
         );
         continue;
       }
-      const decoded = await readText(snapshot, w.full);
+      const decoded = await read(w.full);
       if (!decoded.ok) {
         // A binary file is simply not text; any other failure clouds the rules that would have read it.
         if (!decoded.binary) unreadable.set(w.path, decoded.reason);
@@ -149,6 +154,48 @@ export async function readSnapshot(
     unreadable,
     scannedForSecrets: scanned,
     released: { paths: new Set(released.keys()), findings: [...released.values()].flat() },
+  };
+}
+
+/** How many bytes of files a source that reads in batches is asked for at once. */
+const BATCH_BYTES = 4 * 1024 * 1024;
+
+/** A file that some fact reads whatever its text: anything but plain text. */
+const alwaysKept = (path: string) => kindsOf(path).some((kind) => kind !== "text");
+
+/**
+ * Reads files one by one, or, where the source reads batches and the file is one of `batchable` (in the
+ * order they will be asked for), with the next few megabytes of them. Each batch is asked for once: the
+ * readers running side by side wait on the same one.
+ */
+function batchedReader(
+  snapshot: Snapshot,
+  batchable: readonly { full: string; size: number }[],
+): (path: string) => Promise<TextResult> {
+  const readTexts = snapshot.readTexts?.bind(snapshot);
+  if (!readTexts) return (path) => readText(snapshot, path);
+  const order = new Map(batchable.map((w, i) => [w.full, i]));
+  const pending = new Map<string, Promise<TextResult>>();
+  return (path) => {
+    const at = order.get(path);
+    if (at === undefined) return readText(snapshot, path);
+    if (!pending.has(path)) {
+      const batch: string[] = [];
+      for (let i = at, bytes = 0; i < batchable.length && (bytes < BATCH_BYTES || !batch.length); i++) {
+        if (pending.has(batchable[i].full)) break;
+        batch.push(batchable[i].full);
+        bytes += batchable[i].size;
+      }
+      const texts = readTexts(batch);
+      for (const full of batch)
+        pending.set(
+          full,
+          texts.then((found) => found.get(full)!),
+        );
+    }
+    const text = pending.get(path)!;
+    pending.delete(path);
+    return text;
   };
 }
 

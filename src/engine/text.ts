@@ -13,7 +13,7 @@ export class LineIndex {
 }
 
 /** The index of the last of ascending `starts` at or before `offset` (0 when none is). */
-export function lastAtOrBefore(starts: readonly number[], offset: number): number {
+export function lastAtOrBefore(starts: ArrayLike<number>, offset: number): number {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {

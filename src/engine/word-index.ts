@@ -69,7 +69,7 @@ export class WordIndex {
   ) {
     let total = 0;
     for (let i = 0; i < count; i++) total += textOf(i).length;
-    this.#words = new WordTable(total);
+    this.#words = new WordTable(count, total);
     for (let i = 0; i < count; i++) this.#addWordsOf(textOf(i), i);
     this.#words.finish();
   }

@@ -12,11 +12,11 @@ export class WordList {
   private constructor(
     private readonly text: string,
     /** Where each word starts in `text`, just after its NUL. */
-    private readonly starts: readonly number[],
+    private readonly starts: Int32Array,
   ) {}
 
   /** `text` as `WordTable.joined` gives it: the words with a NUL before and after each. */
-  static of(text: string, starts: readonly number[]): WordList {
+  static of(text: string, starts: Int32Array): WordList {
     return new WordList(text, starts);
   }
 
@@ -63,6 +63,6 @@ export class WordList {
         length += word.length + 1;
       }
     }
-    return new WordList(pieces.join(""), starts);
+    return new WordList(pieces.join(""), Int32Array.from(starts));
   }
 }

@@ -12,9 +12,12 @@ export class WordTable {
   #start: Int32Array;
   #length: Int32Array;
   #lastText: Int32Array;
-  /** While adding: each (word, text) pair once, in the order found, so each word's texts ascend. */
+  /**
+   * While adding: the words of each text, each once, text after text; text `t`'s are `#pairWord[#textEnd[t
+   * - 1]]` up to `#pairWord[#textEnd[t]]`, so each word's texts ascend.
+   */
   #pairWord: Int32Array;
-  #pairText: Int32Array;
+  #textEnd: Int32Array;
   #pairs = 0;
   /** Once finished: the texts of word `w` are `#texts[#offsets[w]]` up to `#texts[#offsets[w + 1]]`. */
   #offsets = new Int32Array(1);
@@ -29,14 +32,14 @@ export class WordTable {
    * characters, and one pair per few dozen, so a large tree seldom grows the arrays (each growth copies
    * them, and makes the optimised code that read them start again).
    */
-  constructor(totalLength = 0) {
+  constructor(textCount: number, totalLength = 0) {
     const words = capacity(totalLength / 192, 1 << 10);
-    this.#chars = new Uint16Array(capacity(totalLength / 16, 1 << 12));
+    this.#chars = new Uint16Array(capacity(totalLength / 12, 1 << 12));
     this.#start = new Int32Array(words);
     this.#length = new Int32Array(words);
     this.#lastText = new Int32Array(words);
     this.#pairWord = new Int32Array(capacity(totalLength / 40, 1 << 12));
-    this.#pairText = new Int32Array(this.#pairWord.length);
+    this.#textEnd = new Int32Array(textCount);
     this.#slots = new Int32Array(words * 2);
   }
 
@@ -54,10 +57,9 @@ export class WordTable {
     this.#lastText[id] = textIndex;
     if (this.#pairs === this.#pairWord.length) {
       this.#pairWord = grown(this.#pairWord);
-      this.#pairText = grown(this.#pairText);
     }
-    this.#pairWord[this.#pairs] = id;
-    this.#pairText[this.#pairs++] = textIndex;
+    this.#pairWord[this.#pairs++] = id;
+    this.#textEnd[textIndex] = this.#pairs;
   }
 
   /** The id of `text[start, start + length)`, added as a new word if it is not one yet. */
@@ -79,10 +81,16 @@ export class WordTable {
     for (let w = 0; w < this.#count; w++) offsets[w + 1] += offsets[w];
     const next = offsets.slice(0, this.#count);
     const texts = new Int32Array(this.#pairs);
-    for (let p = 0; p < this.#pairs; p++) texts[next[this.#pairWord[p]]++] = this.#pairText[p];
+    let from = 0;
+    for (let t = 0; t < this.#textEnd.length; t++) {
+      // A text with no words of its own ends where the one before it did.
+      const end = Math.max(from, this.#textEnd[t]);
+      for (let p = from; p < end; p++) texts[next[this.#pairWord[p]]++] = t;
+      from = end;
+    }
     this.#offsets = offsets;
     this.#texts = texts;
-    this.#pairWord = this.#pairText = this.#lastText = new Int32Array(0);
+    this.#pairWord = this.#textEnd = this.#lastText = new Int32Array(0);
     this.#pairs = 0;
   }
 
@@ -98,7 +106,7 @@ export class WordTable {
   }
 
   /** Every distinct word with a NUL before and after it, and where each starts: word `id` is the `id`th. */
-  joined(): { text: string; starts: number[] } {
+  joined(): { text: string; starts: Int32Array } {
     let text = "\0";
     const CHUNK = 8192;
     for (let at = 0; at < this.#used; at += CHUNK)
@@ -106,7 +114,7 @@ export class WordTable {
         null,
         this.#chars.subarray(at, Math.min(this.#used, at + CHUNK)) as unknown as number[],
       );
-    return { text, starts: Array.from(this.#start.subarray(0, this.#count), (start) => start + 1) };
+    return { text, starts: this.#start.slice(0, this.#count).map((start) => start + 1) };
   }
 
   #find(word: string): number {

