@@ -58,10 +58,10 @@ export class WordIndex {
   readonly #words: WordTable;
   /** Identifiers that are only part of a word (`mlflow` in `mlflow→`): rare, so kept simply. */
   readonly #partIdentifiers = new Map<string, number[]>();
-  #list?: WordList;
+  #lists?: WordList[];
   /** The texts found for each word pattern: different needles often need the same word (`.add(`, `add(`). */
   readonly #byPattern = new Map<string, number[]>();
-  #normalised?: { normalise: (text: string) => string; words: WordList };
+  #normalised?: { normalise: (text: string) => string; words: WordList[] };
 
   constructor(
     private readonly count: number,
@@ -139,7 +139,7 @@ export class WordIndex {
       texts =
         pattern === BOUNDARY + key + BOUNDARY
           ? this.#words.textsOf(key)
-          : this.#textsOfWords(this.#wordList().holding(pattern));
+          : this.#textsOfWords(this.#wordLists().flatMap((list) => [...list.holding(pattern)]));
       this.#byPattern.set(pattern, texts);
     }
     return { texts, exact: key === needle };
@@ -156,17 +156,15 @@ export class WordIndex {
     const { key, pattern } = keyOf(needle, inNormalisedWord, boundsNormalisedWord);
     if (!key || !IDENTIFIER_RUN.test(key)) return this.#every(holds);
     if (this.#normalised?.normalise !== normalise)
-      this.#normalised = { normalise, words: this.#wordList().normalised(normalise) };
-    const candidates = this.#textsOfWords(this.#normalised.words.holding(pattern));
+      this.#normalised = { normalise, words: this.#wordLists().map((list) => list.normalised(normalise)) };
+    const candidates = this.#textsOfWords(
+      this.#normalised.words.flatMap((list) => [...list.holding(pattern)]),
+    );
     return key === needle ? candidates : candidates.filter(holds);
   }
 
-  #wordList(): WordList {
-    if (!this.#list) {
-      const { text, starts } = this.#words.joined();
-      this.#list = WordList.of(text, starts);
-    }
-    return this.#list;
+  #wordLists(): WordList[] {
+    return (this.#lists ??= this.#words.joined().map((group) => WordList.of(group)));
   }
 
   #textsOfWords(words: Iterable<number>): number[] {

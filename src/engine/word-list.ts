@@ -13,20 +13,22 @@ export class WordList {
     private readonly text: string,
     /** Where each word starts in `text`, just after its NUL. */
     private readonly starts: Int32Array,
+    /** The id of each word. */
+    private readonly ids: Int32Array,
   ) {}
 
-  /** `text` as `WordTable.joined` gives it: the words with a NUL before and after each. */
-  static of(text: string, starts: Int32Array): WordList {
-    return new WordList(text, starts);
+  /** A string as `WordTable.joined` gives it: the words with a NUL before and after each. */
+  static of({ text, starts, ids }: { text: string; starts: Int32Array; ids: Int32Array }): WordList {
+    return new WordList(text, starts, ids);
   }
 
-  /** The ids of the words that hold `pattern` (with its NULs, where it has them), ascending, each once. */
+  /** The ids of the words that hold `pattern` (with its NULs, where it has them), each once. */
   *holding(pattern: string): Generator<number> {
     const lead = pattern.startsWith(BOUNDARY) ? 1 : 0;
     let at = this.text.indexOf(pattern);
     while (at !== -1) {
       const word = lastAtOrBefore(this.starts, at + lead);
-      yield word;
+      yield this.ids[word];
       // The next word starts just after its NUL; a pattern that starts with a NUL is looked for from it.
       const next = this.starts[word + 1];
       if (next === undefined) return;
@@ -63,6 +65,6 @@ export class WordList {
         length += word.length + 1;
       }
     }
-    return new WordList(pieces.join(""), Int32Array.from(starts));
+    return new WordList(pieces.join(""), Int32Array.from(starts), this.ids);
   }
 }

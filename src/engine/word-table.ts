@@ -105,16 +105,40 @@ export class WordTable {
     for (let k = this.#offsets[id]; k < this.#offsets[id + 1]; k++) found[this.#texts[k]] = 1;
   }
 
-  /** Every distinct word with a NUL before and after it, and where each starts: word `id` is the `id`th. */
-  joined(): { text: string; starts: Int32Array } {
-    let text = "\0";
-    const CHUNK = 8192;
-    for (let at = 0; at < this.#used; at += CHUNK)
-      text += String.fromCharCode.apply(
-        null,
-        this.#chars.subarray(at, Math.min(this.#used, at + CHUNK)) as unknown as number[],
-      );
-    return { text, starts: this.#start.slice(0, this.#count).map((start) => start + 1) };
+  /**
+   * Every distinct word with a NUL before and after it, in two strings: the words whose characters all fit
+   * in a byte (nearly all, kept at one byte a character) and the rest. `ids[i]` is the id of the `i`th word
+   * of a string, which starts at `starts[i]`.
+   */
+  joined(): { text: string; starts: Int32Array; ids: Int32Array }[] {
+    const fits = new Uint8Array(this.#count);
+    let wideLength = 1;
+    for (let w = 0; w < this.#count; w++) {
+      const from = this.#start[w];
+      const to = from + this.#length[w];
+      let narrow = 1;
+      for (let k = from; k < to && narrow; k++) narrow = this.#chars[k] <= 0xff ? 1 : 0;
+      fits[w] = narrow;
+      if (!narrow) wideLength += to - from + 1;
+    }
+    const groups = [
+      { chars: new Uint8Array(this.#used + 2 - wideLength) as Uint8Array | Uint16Array, used: 1 },
+      { chars: new Uint16Array(wideLength) as Uint8Array | Uint16Array, used: 1 },
+    ].map((g) => ({ ...g, starts: [] as number[], ids: [] as number[] }));
+    for (let w = 0; w < this.#count; w++) {
+      const from = this.#start[w];
+      const to = from + this.#length[w];
+      const group = groups[fits[w] ? 0 : 1];
+      group.starts.push(group.used);
+      group.ids.push(w);
+      group.chars.set(this.#chars.subarray(from, to), group.used);
+      group.used += to - from + 1;
+    }
+    return groups.map(({ chars, used, starts, ids }) => ({
+      text: stringOf(chars.subarray(0, used)),
+      starts: Int32Array.from(starts),
+      ids: Int32Array.from(ids),
+    }));
   }
 
   #find(word: string): number {
@@ -162,6 +186,14 @@ export class WordTable {
       this.#slots[slot] = w + 1;
     }
   }
+}
+
+/** Character codes as a string, a chunk at a time (a call takes only so many arguments). */
+function stringOf(codes: Uint8Array | Uint16Array): string {
+  let text = "";
+  for (let at = 0; at < codes.length; at += 8192)
+    text += String.fromCharCode.apply(null, codes.subarray(at, at + 8192) as unknown as number[]);
+  return text;
 }
 
 /** A word of one or two ASCII characters as a number below 128 + 128 × 128, or -1 for any other word. */
