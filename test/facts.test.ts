@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { buildFacts } from "../src/engine/facts/index.js";
 import { pythonTargets } from "../src/engine/facts/automation.js";
 import { splitShell } from "../src/engine/facts/ci/shell.js";
 import { parseNotebook } from "../src/engine/facts/notebook.js";
@@ -173,6 +174,34 @@ describe("the secrets scan's line filter", () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+});
+
+describe("the secrets scan of a large tree", () => {
+  it("finds what reading every file finds, though the word index lets it skip most of them", () => {
+    const line = fc.constantFrom(
+      'api_key = "a1b2c3d4e5f6g7h8i9j0k1l2"',
+      "MONKEY_KEY = 'a1b2c3d4e5f6g7h8i9j0k1l2'",
+      `token = "ghp_${"a1".repeat(18)}"`,
+      "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA1234567890abcdefghijABCDEFGHIJ12345678==",
+      "id = 'AKIA1234567890ABCDEF'\nsecret = 'abcdefghijABCDEFGHIJabcdefghijABCDEFGHIJ'",
+      "x = 1",
+      "def f(keys): return keys",
+    );
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(line, { maxLength: 3 }), { minLength: 200, maxLength: 210 }),
+        (modules) => {
+          const texts = new Map(modules.map((lines, i) => [`m${i}.py`, lines.join("\n")]));
+          const facts = buildFacts({ paths: [...texts.keys()], texts, unreadable: new Map() });
+          const everyFile = [...texts].flatMap(([path, text]) => findSecrets(path, text));
+          const order = (a: { path: string; line: number }, b: { path: string; line: number }) =>
+            a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line;
+          expect(facts.secrets).toEqual(everyFile.sort(order));
+        },
+      ),
+      { numRuns: 25 },
     );
   });
 });

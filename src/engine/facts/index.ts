@@ -26,7 +26,13 @@ import { ImportedNames } from "./imported.js";
 import { ModuleTexts } from "./module-texts.js";
 import { LazyPyModule, type PyModule } from "./python.js";
 import { parseReadme, type ReadmeFacts } from "./readme.js";
-import { findSecrets, type SecretFinding } from "./secrets.js";
+import {
+  findSecrets,
+  MARKER_PARTS,
+  SECRET_WORD_PARTS,
+  type SecretFinding,
+  type SecretHints,
+} from "./secrets.js";
 import { servingModules, type ServingModule } from "./serving.js";
 import { parseTerraform, type TerraformFile } from "./terraform.js";
 import { YamlStore } from "./yaml.js";
@@ -72,6 +78,9 @@ export interface Facts {
   /** Top-level packages imported by any code or notebook, for "declared but never used". */
   imported: ImportedNames;
 }
+
+/** Below this many modules, the secrets scan reads every file: the word index would cost more than it saves. */
+const SECRET_HINTS_FROM = 200;
 
 /** The kinds of file a rule can depend on; an unreadable file of a needed kind makes a verdict inconclusive. */
 export type FileKind =
@@ -267,10 +276,27 @@ class AuditFacts implements Facts {
   #secrets?: SecretFinding[];
   get secrets(): SecretFinding[] {
     // Path order, as every other fact: findings of files scanned as they were read join the rest.
-    return (this.#secrets ??= [
-      ...this.#textFiles.flatMap((p) => findSecrets(p, this.#text(p))),
-      ...this.#secretsFound,
-    ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line)));
+    if (!this.#secrets) {
+      const hints = this.#secretHints();
+      this.#secrets = [
+        ...this.#textFiles.flatMap((p) => findSecrets(p, this.#text(p), hints.get(p))),
+        ...this.#secretsFound,
+      ].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+    }
+    return this.#secrets;
+  }
+
+  /**
+   * What the modules' word index says of each Python file's text (a module's source is its file's text; a
+   * notebook's is not), so the secrets scan skips the searches that cannot match in a large tree.
+   */
+  #secretHints(): Map<string, SecretHints> {
+    const modules = this.python.filter((m) => !m.notebook);
+    if (modules.length < SECRET_HINTS_FROM) return new Map();
+    const texts = this.moduleTexts;
+    const words = new Set(SECRET_WORD_PARTS.flatMap((part) => texts.holdingAnyCase(part)));
+    const markers = new Set(MARKER_PARTS.flatMap((part) => texts.mayHold(part)));
+    return new Map(modules.map((m) => [m.path, { words: words.has(m), markers: markers.has(m) }]));
   }
 
   #gcloud?: ReturnType<typeof gcloudFacts>;

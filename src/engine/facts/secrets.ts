@@ -235,11 +235,34 @@ function forLinesWithSecretWords(text: string, each: (line: string, i: number) =
   }
 }
 
-export function findSecrets(path: string, text: string): SecretFinding[] {
+/**
+ * What a word index already knows of a text: `words: false` when it holds none of `SECRET_WORD_PARTS` in
+ * any case, `markers: false` when it holds none of `MARKER_PARTS`. The scan then skips what cannot match.
+ */
+export interface SecretHints {
+  words?: boolean;
+  markers?: boolean;
+}
+/** Every secret name holds one of these, in some case (`SECRET_WORDS`). */
+export const SECRET_WORD_PARTS = ["key", "secret", "token", "passw", "pwd"];
+/** Every marker (`ANY_MARKER`) holds one of these as written. */
+export const MARKER_PARTS = [
+  "ghp_",
+  "github_pat_",
+  "xox",
+  "dckr_pat_",
+  "AIza",
+  "AKIA",
+  "ASIA",
+  "PRIVATE KEY",
+];
+
+export function findSecrets(path: string, text: string, hints: SecretHints = {}): SecretFinding[] {
   if (isTemplateFile(path)) return [];
   // Each pattern is tried on the whole text first: none spans a line, so a file it misses is done with, and
   // most files are, without splitting them into lines.
-  const marked = ANY_MARKER.test(text);
+  const marked = hints.markers !== false && ANY_MARKER.test(text);
+  if (!marked && hints.words === false) return [];
   const check: LineCheck = {
     path,
     providers: marked ? PROVIDER_PATTERNS.filter(([, pattern]) => pattern.test(text)) : [],
