@@ -37,11 +37,13 @@ export class WordList {
   }
 
   /**
-   * The same words after `normalise` (lower-casing, say), applied to many words at once; where it changes a
-   * batch's length (a few characters lower-case to two), to each word of that batch, so every start stays
-   * exact.
+   * The same words after `normalise` (lower-casing, say), applied to all the words at once; where that
+   * changes the length (a few characters lower-case to two), to batches of words, and where it changes a
+   * batch's length, to each word of that batch, so every start stays exact.
    */
   normalised(normalise: (text: string) => string): WordList {
+    const whole = normalise(this.text);
+    if (whole.length === this.text.length) return new WordList(whole, this.starts, this.ids);
     const BATCH = 4096;
     const pieces: string[] = [BOUNDARY];
     const starts: number[] = [];

@@ -112,6 +112,7 @@ export class WordTable {
    */
   joined(): { text: string; starts: Int32Array; ids: Int32Array }[] {
     const fits = new Uint8Array(this.#count);
+    let wideWords = 0;
     let wideLength = 1;
     for (let w = 0; w < this.#count; w++) {
       const from = this.#start[w];
@@ -119,26 +120,30 @@ export class WordTable {
       let narrow = 1;
       for (let k = from; k < to && narrow; k++) narrow = this.#chars[k] <= 0xff ? 1 : 0;
       fits[w] = narrow;
-      if (!narrow) wideLength += to - from + 1;
+      if (!narrow) {
+        wideWords++;
+        wideLength += to - from + 1;
+      }
     }
     const groups = [
-      { chars: new Uint8Array(this.#used + 2 - wideLength) as Uint8Array | Uint16Array, used: 1 },
-      { chars: new Uint16Array(wideLength) as Uint8Array | Uint16Array, used: 1 },
-    ].map((g) => ({ ...g, starts: [] as number[], ids: [] as number[] }));
-    for (let w = 0; w < this.#count; w++) {
-      const from = this.#start[w];
-      const to = from + this.#length[w];
-      const group = groups[fits[w] ? 0 : 1];
-      group.starts.push(group.used);
-      group.ids.push(w);
-      group.chars.set(this.#chars.subarray(from, to), group.used);
-      group.used += to - from + 1;
-    }
-    return groups.map(({ chars, used, starts, ids }) => ({
-      text: stringOf(chars.subarray(0, used)),
-      starts: Int32Array.from(starts),
-      ids: Int32Array.from(ids),
+      { chars: new Uint8Array(this.#used + 2 - wideLength), words: this.#count - wideWords },
+      { chars: new Uint16Array(wideLength), words: wideWords },
+    ].map(({ chars, words }) => ({
+      chars: chars as Uint8Array | Uint16Array,
+      used: 1,
+      starts: new Int32Array(words),
+      ids: new Int32Array(words),
+      count: 0,
     }));
+    for (let w = 0; w < this.#count; w++) {
+      const group = groups[fits[w] ? 0 : 1];
+      group.starts[group.count] = group.used;
+      group.ids[group.count++] = w;
+      const from = this.#start[w];
+      for (let k = from; k < from + this.#length[w]; k++) group.chars[group.used++] = this.#chars[k];
+      group.used++;
+    }
+    return groups.map(({ chars, starts, ids }) => ({ text: stringOf(chars), starts, ids }));
   }
 
   #find(word: string): number {
