@@ -12,6 +12,7 @@ const KIND = new Uint8Array(65536).fill(OTHER_WORD);
 for (let c = 0; c < 128; c++) KIND[c] = /\w/.test(String.fromCharCode(c)) ? IDENTIFIER : BETWEEN;
 
 const IDENTIFIER_RUN = /^[A-Za-z0-9_]+$/;
+const ENCODER = new TextEncoder();
 
 /**
  * The longest run of `needle` whose characters `keep` ("" when none is), as a pattern for `WordList`: with a
@@ -68,19 +69,32 @@ export class WordIndex {
     private readonly textOf: (i: number) => string,
   ) {
     let total = 0;
-    for (let i = 0; i < count; i++) total += textOf(i).length;
+    let longest = 0;
+    for (let i = 0; i < count; i++) {
+      total += textOf(i).length;
+      longest = Math.max(longest, textOf(i).length);
+    }
     this.#words = new WordTable(count, total);
+    this.#bytes = new Uint8Array(longest);
+    this.#codes = new Uint16Array(longest);
     for (let i = 0; i < count; i++) this.#addWordsOf(textOf(i), i);
     this.#words.finish();
+    this.#bytes = new Uint8Array(0);
+    this.#codes = new Uint16Array(0);
   }
 
-  /** A method of its own, called once per text: optimised after a few texts, not replaced mid-loop. */
+  /**
+   * A method of its own, called once per text: optimised after a few texts, not replaced mid-loop. The text
+   * is first copied into an array of code units, which the loop reads far faster than a string that is a
+   * slice of a larger one (as the local disk's batched texts are); an ASCII text is copied natively.
+   */
   #addWordsOf(text: string, i: number): void {
+    const codes = this.#codesOf(text);
     let start = -1;
     let hash = 0;
     let mixed = false;
     for (let k = 0; k <= text.length; k++) {
-      const code = k < text.length ? text.charCodeAt(k) : 32;
+      const code = k < text.length ? codes[k] : 32;
       const kind = KIND[code];
       if (kind !== BETWEEN) {
         if (start < 0) {
@@ -91,11 +105,24 @@ export class WordIndex {
         hash = hashStep(hash, code);
         if (kind === OTHER_WORD) mixed = true;
       } else if (start >= 0) {
-        this.#words.add(text, start, k, hash, i);
+        this.#words.add(codes, start, k, hash, i);
         if (mixed) this.#addPartIdentifiers(text, start, k, i);
         start = -1;
       }
     }
+  }
+
+  /** Scratch arrays for `#codesOf`, let go once every text is added. */
+  #bytes = new Uint8Array(0);
+  #codes = new Uint16Array(0);
+  /** `text`'s code units, in arrays as long as the longest text, reused from text to text. */
+  #codesOf(text: string): Uint16Array {
+    // As UTF-8, an ASCII text is its own code units: one native copy, and one native widening. Any other
+    // text does not fit in as many bytes as it has code units, and is copied a code unit at a time.
+    const { read, written } = ENCODER.encodeInto(text, this.#bytes.subarray(0, text.length));
+    if (read === text.length && written === read) this.#codes.set(this.#bytes.subarray(0, written));
+    else for (let k = 0; k < text.length; k++) this.#codes[k] = text.charCodeAt(k);
+    return this.#codes;
   }
 
   #addPartIdentifiers(text: string, start: number, end: number, i: number): void {

@@ -43,14 +43,17 @@ export class WordTable {
     this.#slots = new Int32Array(words * 2);
   }
 
-  /** Adds `text[start, end)`, whose `hashOf` is `hash`, as held by text `textIndex` (texts added in order). */
-  add(text: string, start: number, end: number, hash: number, textIndex: number): void {
+  /**
+   * Adds the word `codes[start, end)` (UTF-16 code units), whose `hashOf` is `hash`, as held by text
+   * `textIndex` (texts added in order).
+   */
+  add(codes: Uint16Array, start: number, end: number, hash: number, textIndex: number): void {
     const length = end - start;
     // A word of one or two ASCII characters (a fifth of a tree's words: `i`, `x`, `if`) has its id at hand.
-    const short = length <= 2 ? shortKey(text, start, length) : -1;
+    const short = length <= 2 ? shortKey(codes, start, length) : -1;
     let id = short === -1 ? -1 : this.#short[short];
     if (id === -1) {
-      id = this.#idOf(text, start, length, hash);
+      id = this.#idOf(codes, start, length, hash);
       if (short !== -1) this.#short[short] = id;
     }
     if (this.#lastText[id] === textIndex) return;
@@ -62,16 +65,23 @@ export class WordTable {
     this.#textEnd[textIndex] = this.#pairs;
   }
 
-  /** The id of `text[start, start + length)`, added as a new word if it is not one yet. */
-  #idOf(text: string, start: number, length: number, hash: number): number {
+  /** The id of `codes[start, start + length)`, added as a new word if it is not one yet. */
+  #idOf(codes: Uint16Array, start: number, length: number, hash: number): number {
+    const slot = this.#slotOf(codes, start, length, hash);
+    const entry = this.#slots[slot];
+    return entry !== 0 ? entry - 1 : this.#insert(slot, codes, start, length);
+  }
+
+  /** The slot of the word `codes[start, start + length)`, or the empty slot where it would go. */
+  #slotOf(codes: Uint16Array, start: number, length: number, hash: number): number {
     const mask = this.#slots.length - 1;
     let slot = hash & mask;
     for (let entry = this.#slots[slot]; entry !== 0; entry = this.#slots[slot]) {
       const w = entry - 1;
-      if (this.#length[w] === length && this.#sameAs(w, text, start, length)) return w;
+      if (this.#length[w] === length && this.#sameAs(w, codes, start, length)) return slot;
       slot = (slot + 1) & mask;
     }
-    return this.#insert(slot, text, start, length);
+    return slot;
   }
 
   /** Packs each word's texts together, in order, and lets go of what adding needed. */
@@ -147,23 +157,18 @@ export class WordTable {
   }
 
   #find(word: string): number {
-    const mask = this.#slots.length - 1;
-    let slot = hashOf(word, 0, word.length) & mask;
-    for (let entry = this.#slots[slot]; entry !== 0; entry = this.#slots[slot]) {
-      const w = entry - 1;
-      if (this.#length[w] === word.length && this.#sameAs(w, word, 0, word.length)) return w;
-      slot = (slot + 1) & mask;
-    }
-    return -1;
+    const codes = Uint16Array.from(word, (c) => c.charCodeAt(0));
+    const entry = this.#slots[this.#slotOf(codes, 0, codes.length, hashOf(codes, 0, codes.length))];
+    return entry - 1;
   }
 
-  #sameAs(w: number, text: string, start: number, length: number): boolean {
+  #sameAs(w: number, codes: Uint16Array, start: number, length: number): boolean {
     const from = this.#start[w];
-    for (let j = 0; j < length; j++) if (this.#chars[from + j] !== text.charCodeAt(start + j)) return false;
+    for (let j = 0; j < length; j++) if (this.#chars[from + j] !== codes[start + j]) return false;
     return true;
   }
 
-  #insert(slot: number, text: string, start: number, length: number): number {
+  #insert(slot: number, codes: Uint16Array, start: number, length: number): number {
     const id = this.#count++;
     if (id === this.#start.length) {
       this.#start = grown(this.#start);
@@ -171,7 +176,7 @@ export class WordTable {
       this.#lastText = grown(this.#lastText);
     }
     while (this.#used + length + 1 > this.#chars.length) this.#chars = grown(this.#chars);
-    for (let j = 0; j < length; j++) this.#chars[this.#used + j] = text.charCodeAt(start + j);
+    for (let j = 0; j < length; j++) this.#chars[this.#used + j] = codes[start + j];
     this.#start[id] = this.#used;
     this.#used += length + 1;
     this.#length[id] = length;
@@ -186,7 +191,7 @@ export class WordTable {
     this.#slots = new Int32Array(this.#slots.length * 2);
     const mask = this.#slots.length - 1;
     for (let w = 0; w < this.#count; w++) {
-      let slot = hashOfChars(this.#chars, this.#start[w], this.#length[w]) & mask;
+      let slot = hashOf(this.#chars, this.#start[w], this.#start[w] + this.#length[w]) & mask;
       while (this.#slots[slot] !== 0) slot = (slot + 1) & mask;
       this.#slots[slot] = w + 1;
     }
@@ -202,11 +207,11 @@ function stringOf(codes: Uint8Array | Uint16Array): string {
 }
 
 /** A word of one or two ASCII characters as a number below 128 + 128 × 128, or -1 for any other word. */
-function shortKey(text: string, start: number, length: number): number {
-  const first = text.charCodeAt(start);
+function shortKey(codes: Uint16Array, start: number, length: number): number {
+  const first = codes[start];
   if (first >= 128) return -1;
   if (length === 1) return first;
-  const second = text.charCodeAt(start + 1);
+  const second = codes[start + 1];
   return second >= 128 ? -1 : 128 + first * 128 + second;
 }
 
@@ -217,18 +222,12 @@ function capacity(wanted: number, least: number): number {
   return n;
 }
 
-function hashOfChars(chars: Uint16Array, start: number, length: number): number {
-  let hash = HASH_START;
-  for (let i = start; i < start + length; i++) hash = hashStep(hash, chars[i]);
-  return hash;
-}
-
 /** FNV-1a over UTF-16 code units: the hash `add` expects, computable as a word is scanned. */
 export const HASH_START = -2128831035;
 export const hashStep = (hash: number, code: number) => Math.imul(hash ^ code, 16777619);
-export function hashOf(text: string, start: number, end: number): number {
+export function hashOf(codes: Uint16Array, start: number, end: number): number {
   let hash = HASH_START;
-  for (let i = start; i < end; i++) hash = hashStep(hash, text.charCodeAt(i));
+  for (let i = start; i < end; i++) hash = hashStep(hash, codes[i]);
   return hash;
 }
 
