@@ -175,19 +175,32 @@ export class WordIndex {
   /**
    * The indexes of the texts that hold `needle` once `normalise` (a lower-casing that may also write `_`
    * as `-`, and maps no other ASCII character between words to a word character) is applied to them,
-   * ascending. An ASCII key is looked up in the normalised words; a needle whose longest run of letters and
-   * digits is not ASCII (a few characters lower-case by context, the final sigma) is tried in every text.
+   * ascending.
    */
   holdingNormalised(needle: string, normalise: (text: string) => string): number[] {
-    const holds = (i: number) => normalise(this.textOf(i)).includes(needle);
+    const candidates = this.mayHoldNormalised(needle, normalise);
+    if (candidates.exact) return candidates.texts;
+    return candidates.texts.filter((i) => normalise(this.textOf(i)).includes(needle));
+  }
+
+  /**
+   * The indexes of the texts that may hold `needle` once normalised, as `mayHold` finds them: an ASCII key
+   * is looked up in the normalised words; a needle whose longest run of letters and digits is not ASCII (a
+   * few characters lower-case by context, the final sigma) may be in any text.
+   */
+  mayHoldNormalised(
+    needle: string,
+    normalise: (text: string) => string,
+  ): { texts: number[]; exact: boolean } {
     const { key, pattern } = keyOf(needle, inNormalisedWord, boundsNormalisedWord);
-    if (!key || !IDENTIFIER_RUN.test(key)) return this.#every(holds);
+    if (!key || !IDENTIFIER_RUN.test(key)) return { texts: this.#every(() => true), exact: !needle };
     if (this.#normalised?.normalise !== normalise)
       this.#normalised = { normalise, words: this.#wordLists().map((list) => list.normalised(normalise)) };
-    const candidates = this.#textsOfWords(
-      this.#normalised.words.flatMap((list) => [...list.holding(pattern)]),
-    );
-    return key === needle ? candidates : candidates.filter(holds);
+    const lists = this.#normalised.words;
+    return {
+      texts: this.#textsOfWords(lists.flatMap((list) => [...list.holding(pattern)])),
+      exact: key === needle,
+    };
   }
 
   #wordLists(): WordList[] {

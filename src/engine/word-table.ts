@@ -101,6 +101,8 @@ export class WordTable {
     this.#offsets = offsets;
     this.#texts = texts;
     this.#pairWord = this.#textEnd = this.#lastText = new Int32Array(0);
+    // The characters' array was sized with room to grow: no word is added now.
+    this.#chars = this.#chars.slice(0, this.#used);
     this.#pairs = 0;
   }
 

@@ -43,7 +43,8 @@ export class ImportedNames {
     if (answer === undefined) {
       answer = false;
       const pattern = importPattern(name);
-      for (const i of this.texts.index().holdingNormalised(name, normalisedName)) {
+      // The import pattern is stricter than the name's text: the index's candidates need no other check.
+      for (const i of this.texts.index().mayHoldNormalised(name, normalisedName).texts) {
         const module = this.texts.modules[i];
         if (pattern.test(module.source) && importsPackage(module, name)) {
           answer = true;

@@ -438,6 +438,13 @@ export class LazyPyModule implements PyModule {
   get code() {
     return this.scanned.code;
   }
+  /**
+   * `use` of the code, blanked now and not kept unless it already was: a gate that rules most modules out
+   * (a prose mention of `ray`) need not hold the blanked text of each for the rest of the audit.
+   */
+  withCode<T>(use: (code: string) => T): T {
+    return use((this.#scanned ?? scan(this.source)).code);
+  }
   get uncommented() {
     return this.scanned.uncommented;
   }

@@ -1,6 +1,6 @@
 import type { ModuleIndex } from "./automation.js";
 import type { ModuleTexts } from "./module-texts.js";
-import type { PyModule } from "./python.js";
+import { LazyPyModule, type PyModule } from "./python.js";
 
 /**
  * Prediction services: a module that answers requests (an HTTP route, a serverless or streaming
@@ -115,6 +115,10 @@ const IN_CODE = new RegExp(`(?<![A-Za-z0-9_])(?:${SERVING_IDENTIFIERS.join("|")}
 const HANDLER_NAME = /\bdef\s+\w*handler\s*\(/i;
 const HANDLER_DEF = /\bdef\s+\w*handler\s*\([^,:=)]*?event/i;
 
+/** `use` of a module's code, not kept where the module can blank it again later. */
+const withCode = <T>(m: PyModule, use: (code: string) => T): T =>
+  m instanceof LazyPyModule ? m.withCode(use) : use(m.code);
+
 /** The modules whose text passes the serving gate, found in the word index rather than module by module. */
 export function servingCandidates(texts: ModuleTexts): Set<PyModule> {
   const events = new Set(texts.holdingAnyCase("event"));
@@ -124,7 +128,7 @@ export function servingCandidates(texts: ModuleTexts): Set<PyModule> {
   ]);
   return new Set([
     ...SERVING_WORDS.flatMap((word) => texts.holdingAnyCase(word)),
-    ...[...inCode].filter((m) => IN_CODE.test(m.code) || HANDLER_DEF.test(m.code)),
+    ...[...inCode].filter((m) => withCode(m, (code) => IN_CODE.test(code) || HANDLER_DEF.test(code))),
   ]);
 }
 

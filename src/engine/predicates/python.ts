@@ -91,8 +91,7 @@ export function* pythonModules(ctx: EvalContext, q: PythonQuery): Generator<PyMo
   const where = q.in ?? "code";
   const serving = q.module === "serving" ? servingPaths(ctx) : undefined;
   const candidates = candidateModules(ctx.facts.moduleTexts, q);
-  for (const m of ctx.facts.python) {
-    if (candidates && !candidates.has(m)) continue;
+  for (const m of candidates ? inModuleOrder(ctx.facts.python, candidates) : ctx.facts.python) {
     if (where !== "any" && (where === "notebook") !== m.notebook) continue;
     if (q.automated && !ctx.facts.automated.has(m.path)) continue;
     if (q.ranBy && !ranBy(ctx.facts.automated.get(m.path), q.ranBy)) continue;
@@ -100,6 +99,16 @@ export function* pythonModules(ctx: EvalContext, q: PythonQuery): Generator<PyMo
     if (q.module && !(serving ? serving.has(m.path) : predicts(m))) continue;
     yield m;
   }
+}
+
+const positions = new WeakMap<readonly PyModule[], Map<PyModule, number>>();
+
+/** `some` of the modules, in the order of `all`: a query tries its few candidates, not every module. */
+function inModuleOrder(all: readonly PyModule[], some: ReadonlySet<PyModule>): PyModule[] {
+  let at = positions.get(all);
+  if (!at) positions.set(all, (at = new Map(all.map((m, i) => [m, i]))));
+  const index = at;
+  return [...some].sort((a, b) => index.get(a)! - index.get(b)!);
 }
 
 /** Text a module must hold to match: `identifier`, a whole identifier; otherwise any text. */
