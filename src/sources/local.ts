@@ -180,8 +180,8 @@ export class LocalSource implements Snapshot {
    */
   async readTexts(paths: readonly string[]): Promise<Map<string, TextResult>> {
     const out = new Map<string, TextResult>();
-    // A buffer per batch: kept between batches, it would be held for the rest of the audit.
-    const buffer = Buffer.allocUnsafeSlow(BATCH_BUFFER_BYTES);
+    // One buffer for every batch: a new one per batch would linger until the collector notices it.
+    const buffer = (this.#batchBuffer ??= Buffer.allocUnsafeSlow(BATCH_BUFFER_BYTES));
     let used = 0;
     let slices: { path: string; from: number; to: number }[] = [];
     const decodeSlices = () => {
@@ -208,6 +208,8 @@ export class LocalSource implements Snapshot {
     if (slices.length) decodeSlices();
     return out;
   }
+
+  #batchBuffer?: Buffer;
 
   /** Synchronous, as the walk is: one file at a time through the thread pool was slower here. */
   async read(path: string): Promise<ReadResult> {
