@@ -47,6 +47,9 @@ function realpathOrNull(path: string): string | null {
   }
 }
 
+/** Files up to this size are decoded by Node as they are read; larger ones are read as bytes first. */
+const NATIVE_DECODE_BYTES = 256 * 1024;
+
 /** The batch buffer: files larger than it are read alone. */
 const BATCH_BUFFER_BYTES = 4 * 1024 * 1024;
 
@@ -95,7 +98,11 @@ export class LocalSource implements Snapshot {
     readonly entries: TreeEntry[],
     private readonly fullPaths: Map<string, string>,
     readonly unlisted: ReadonlyMap<string, string>,
-  ) {}
+  ) {
+    this.#sizes = new Map(entries.map((e) => [e.path, e.size]));
+  }
+
+  readonly #sizes: Map<string, number>;
 
   /**
    * Walks the directory with synchronous calls: the CLI is the only user, and on a slow file system one
@@ -153,6 +160,14 @@ export class LocalSource implements Snapshot {
   async readText(path: string): Promise<TextResult> {
     const full = this.fullPaths.get(path);
     if (!full) return { ok: false, reason: "not in the snapshot" };
+    // Node's native decoding grows its buffer as it reads; for a large file (a bundled script the secret scan
+    // reads) that left the allocator holding tens of megabytes on a tree of them. Those are read as bytes.
+    if ((this.#sizes.get(path) ?? Infinity) > NATIVE_DECODE_BYTES) {
+      const read = await this.read(path);
+      if (!read.ok) return read;
+      const decoded = decodeText(read.bytes);
+      return decoded.ok ? decoded : { ...decoded, binary: true };
+    }
     let raw: string;
     try {
       raw = readFileSync(full, "utf8");
@@ -200,7 +215,14 @@ export class LocalSource implements Snapshot {
         length = readInto(full, buffer, 0);
       }
       const bytes = length === undefined ? undefined : buffer.subarray(used, used + length);
-      if (bytes && isAscii(bytes) && !bytes.subarray(0, BINARY_PROBE_BYTES).includes(0)) {
+      // A file with a carriage return gets a text of its own (its line ends made `\n`): as a slice, it would be
+      // held twice.
+      if (
+        bytes &&
+        isAscii(bytes) &&
+        !bytes.includes(13) &&
+        !bytes.subarray(0, BINARY_PROBE_BYTES).includes(0)
+      ) {
         slices.push({ path, from: used, to: used + bytes.length });
         used += bytes.length;
       } else out.set(path, await this.readText(path));
