@@ -7,7 +7,7 @@ import { isExcludedPath, matchAny, rootPrefix } from "./paths.js";
 import { checklistOf, gradeOf, levelOf, weightedScore } from "./score.js";
 import type { Snapshot, TextResult } from "./snapshot.js";
 import { findSecrets, type SecretFinding } from "./facts/secrets.js";
-import { decodeText } from "./text.js";
+import { textOfRead } from "./text.js";
 import { textReachOf, type TextReach } from "./text-reach.js";
 import { describeUnread } from "./unread.js";
 
@@ -201,11 +201,7 @@ function batchedReader(
 
 /** A file's text, decoded by the source where it can, else from its bytes. */
 async function readText(snapshot: Snapshot, path: string): Promise<TextResult> {
-  if (snapshot.readText) return snapshot.readText(path);
-  const result = await snapshot.read(path);
-  if (!result.ok) return result;
-  const decoded = decodeText(result.bytes);
-  return decoded.ok ? decoded : { ...decoded, binary: true };
+  return snapshot.readText ? snapshot.readText(path) : textOfRead(await snapshot.read(path));
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { ReadResult, TextResult } from "./snapshot.js";
+
 /** Small text helpers shared by the fact extractors. */
 
 /** Byte offsets of each line start, so an offset can be turned into a 1-based line number. */
@@ -98,6 +100,13 @@ export function decodeText(bytes: Uint8Array): { ok: true; text: string } | { ok
   for (let i = 0; i < probe; i++) if (bytes[i] === 0) return { ok: false, reason: "binary file" };
   // The decoder drops one leading byte-order mark; a second one is dropped here.
   return { ok: true, text: textAfterDecoding(new TextDecoder("utf-8", { fatal: false }).decode(bytes)) };
+}
+
+/** What `decodeText` makes of a read: the text, or why there is none (a binary file flagged as one). */
+export function textOfRead(read: ReadResult): TextResult {
+  if (!read.ok) return read;
+  const decoded = decodeText(read.bytes);
+  return decoded.ok ? decoded : { ...decoded, binary: true };
 }
 
 /** What `decodeText` does once the bytes are UTF-16: a byte-order mark dropped, line ends made `\n`. */

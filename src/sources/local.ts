@@ -13,7 +13,7 @@ import {
 import { join, sep } from "node:path";
 import type { ProgressReport } from "../engine/audit.js";
 import type { ReadResult, Snapshot, TextResult, TreeEntry } from "../engine/snapshot.js";
-import { BINARY_PROBE_BYTES, decodeText, textAfterDecoding } from "../engine/text.js";
+import { BINARY_PROBE_BYTES, textAfterDecoding, textOfRead } from "../engine/text.js";
 
 /** Folders never walked: they are large and no rule reads them. */
 const SKIP_DIRS = new Set([
@@ -163,10 +163,7 @@ export class LocalSource implements Snapshot {
     // Node's native decoding grows its buffer as it reads; for a large file (a bundled script the secret scan
     // reads) that left the allocator holding tens of megabytes on a tree of them. Those are read as bytes.
     if ((this.#sizes.get(path) ?? Infinity) > NATIVE_DECODE_BYTES) {
-      const read = await this.read(path);
-      if (!read.ok) return read;
-      const decoded = decodeText(read.bytes);
-      return decoded.ok ? decoded : { ...decoded, binary: true };
+      return textOfRead(await this.read(path));
     }
     let raw: string;
     try {
@@ -177,10 +174,7 @@ export class LocalSource implements Snapshot {
     // A NUL among the first characters may still lie past the probed bytes: there, the bytes decide.
     const nul = raw.indexOf("\0");
     if (nul !== -1 && nul < BINARY_PROBE_BYTES) {
-      const read = await this.read(path);
-      if (!read.ok) return read;
-      const decoded = decodeText(read.bytes);
-      return decoded.ok ? decoded : { ...decoded, binary: true };
+      return textOfRead(await this.read(path));
     }
     // Node keeps the leading byte-order mark that the decoder drops.
     return { ok: true, text: textAfterDecoding(raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw) };
