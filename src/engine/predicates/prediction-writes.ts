@@ -66,6 +66,15 @@ function writingFunctions(ctx: EvalContext, m: PyModule): Set<string> {
 
 /** A call whose result `RESULT` binds: a module without one binds no prediction (`boundNames` is empty). */
 const MAY_PREDICT = /\.(predict\w*|infer\w*|generate|transform|run_inference|score_batch)\(/;
+/** Text one of which every text `MAY_PREDICT` matches holds: the word index finds the modules to try. */
+export const PREDICTION_CALLS = [
+  ".predict",
+  ".infer",
+  ".generate(",
+  ".transform(",
+  ".run_inference(",
+  ".score_batch(",
+];
 /** Training and evaluation code predicts too: its test-set predictions are a report, not a record of use. */
 const TRAINS = /\.fit\(|\.train\(|\bTrainer\(|\bcross_val_\w+\(|\.fit_transform\(/;
 

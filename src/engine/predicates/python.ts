@@ -6,7 +6,7 @@ import { functionAt } from "../facts/serving.js";
 import type { Evidence, PythonQuery } from "../model.js";
 import { LineIndex, snippetOf } from "../text.js";
 import { alternativesOf, requiredLiterals } from "./literals.js";
-import { predictionWriteLines } from "./prediction-writes.js";
+import { PREDICTION_CALLS, predictionWriteLines } from "./prediction-writes.js";
 import { found, nameGlob, type EvalContext, type PatternEngine, type PredicateResult } from "./result.js";
 
 /** A call pattern: `name`, `name(kwarg)`, `name(kwarg=regex)` or `name(kwarg!=regex)`. */
@@ -159,21 +159,22 @@ function mayContain(texts: ModuleTexts, m: PyModule, pattern: string, isCall: bo
 const FEW_MODULES = 32;
 
 /**
- * The modules whose text holds every one of `pieces`, tried among those the index finds for the rarest: an
+ * The modules whose text holds every one of `pieces`, tried among those the index finds for all of them: an
  * identifier is one lookup, and text is looked up by its longest word, longest first, while the modules left
  * are many. A piece the index finds in no module ends the search: most patterns name a package the
  * repository never mentions, and their other words need no search of their own.
  */
 function modulesHoldingAll(texts: ModuleTexts, pieces: Piece[]): PyModule[] {
-  let rarest: PyModule[] | undefined;
+  let left: Set<PyModule> | undefined;
   const order = (p: Piece) => (p.identifier ? Infinity : p.text.length);
   for (const piece of [...pieces].sort((a, b) => order(b) - order(a))) {
-    if (!piece.identifier && rarest && rarest.length <= FEW_MODULES) break;
+    if (!piece.identifier && left && left.size <= FEW_MODULES) break;
     const holders = piece.identifier ? texts.holding(piece.text, true) : texts.mayHold(piece.text);
-    if (!holders.length) return [];
-    if (!rarest || holders.length < rarest.length) rarest = holders;
+    const kept: ReadonlySet<PyModule> | undefined = left;
+    left = new Set(kept ? holders.filter((m) => kept.has(m)) : holders);
+    if (!left.size) return [];
   }
-  return (rarest ?? []).filter((m) => holdsAll(texts, m, pieces));
+  return [...(left ?? [])].filter((m) => holdsAll(texts, m, pieces));
 }
 
 /**
@@ -182,8 +183,9 @@ function modulesHoldingAll(texts: ModuleTexts, pieces: Piece[]): PyModule[] {
  * nor tries the thousands of modules that lack its names. Undefined when some pattern requires nothing.
  */
 function candidateModules(texts: ModuleTexts, q: PythonQuery): Set<PyModule> | undefined {
-  if (q.savesPredictions) return undefined;
   const out = new Set<PyModule>();
+  if (q.savesPredictions)
+    for (const call of PREDICTION_CALLS) for (const m of texts.mayHold(call)) out.add(m);
   const patterns = [
     ...[...(q.call ?? []), ...(q.decorator ?? [])].map((p) => required(p, true)),
     ...[...(q.base ?? []), ...(q.import ?? [])].map((p) => required(p, false)),
