@@ -90,25 +90,24 @@ export class WordIndex {
    */
   #addWordsOf(text: string, i: number): void {
     const codes = this.#codesOf(text);
-    let start = -1;
-    let hash = 0;
-    let mixed = false;
-    for (let k = 0; k <= text.length; k++) {
-      const code = k < text.length ? codes[k] : 32;
-      const kind = KIND[code];
-      if (kind !== BETWEEN) {
-        if (start < 0) {
-          start = k;
-          hash = HASH_START;
-          mixed = false;
-        }
-        hash = hashStep(hash, code);
+    const end = text.length;
+    let k = 0;
+    while (k < end) {
+      // Between words, then one word: two tight loops rather than one with a state to test per character.
+      while (k < end && KIND[codes[k]] === BETWEEN) k++;
+      if (k === end) return;
+      const start = k;
+      let hash = HASH_START;
+      let mixed = false;
+      for (; k < end; k++) {
+        const code = codes[k];
+        const kind = KIND[code];
+        if (kind === BETWEEN) break;
         if (kind === OTHER_WORD) mixed = true;
-      } else if (start >= 0) {
-        this.#words.add(codes, start, k, hash, i);
-        if (mixed) this.#addPartIdentifiers(text, start, k, i);
-        start = -1;
+        hash = hashStep(hash, code);
       }
+      this.#words.add(codes, start, k, hash, i);
+      if (mixed) this.#addPartIdentifiers(text, start, k, i);
     }
   }
 
