@@ -76,11 +76,15 @@ describe("a local file's text, decoded by Node", () => {
       ];
       contents.forEach((text, i) => writeFileSync(join(batchDir, `f${i}.py`), text));
       const source = await LocalSource.open(batchDir);
+      // Files that changed since the tree was listed: one grew, one shrank.
+      writeFileSync(join(batchDir, "f9.py"), "tail = True\nmore = 1\n");
+      writeFileSync(join(batchDir, "f1.py"), "x\n");
       const paths = [...contents.keys()].map((i) => `f${i}.py`);
       const batch = await source.readTexts([...paths, "missing.py"]);
       for (const path of [...paths, "missing.py"])
         expect(batch.get(path), path).toEqual(await source.readText(path));
       expect(batch.get("f0.py")).toEqual({ ok: true, text: "import os\nprint(1)\n" });
+      expect(batch.get("f9.py")).toEqual({ ok: true, text: "tail = True\nmore = 1\n" });
     } finally {
       rmSync(batchDir, { recursive: true, force: true });
     }

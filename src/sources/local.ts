@@ -54,18 +54,21 @@ const NATIVE_DECODE_BYTES = 256 * 1024;
 const BATCH_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /**
- * Reads a whole file into `buffer` at `at`, or gives undefined when it does not fit or cannot be read (the
- * caller then reads it alone, which names the reason).
+ * Reads a whole file of `expected` bytes (its size when listed) into `buffer` at `at`, or gives undefined when
+ * it does not fit, has grown, or cannot be read (the caller then reads it alone, which names the reason). A
+ * read asks for one byte more than expected, so that one call both reads a regular file and finds its end.
  */
-function readInto(path: string, buffer: Buffer, at: number): number | undefined {
+function readInto(path: string, buffer: Buffer, at: number, expected: number): number | undefined {
   let fd: number | undefined;
   try {
     fd = openSync(path, "r");
-    let length = 0;
-    for (let n = 1; n > 0 && at + length < buffer.length; length += n)
-      n = readSync(fd, buffer, at + length, buffer.length - at - length, null);
-    // A file that filled what was left may have more: it is read alone.
-    return at + length < buffer.length ? length : undefined;
+    for (let length = 0; ;) {
+      const wanted = Math.min(expected + 1 - length, buffer.length - at - length);
+      if (wanted <= 0) return undefined;
+      const n = readSync(fd, buffer, at + length, wanted, null);
+      length += n;
+      if (n < wanted) return length;
+    }
   } catch {
     return undefined;
   } finally {
@@ -202,11 +205,12 @@ export class LocalSource implements Snapshot {
     };
     for (const path of paths) {
       const full = this.fullPaths.get(path);
-      let length = full === undefined ? undefined : readInto(full, buffer, used);
+      const expected = this.#sizes.get(path) ?? 0;
+      let length = full === undefined ? undefined : readInto(full, buffer, used, expected);
       if (length === undefined && full !== undefined && used > 0) {
         // Past the buffer's end: the batch so far is decoded, and the file read again from its start.
         decodeSlices();
-        length = readInto(full, buffer, 0);
+        length = readInto(full, buffer, 0, expected);
       }
       const bytes = length === undefined ? undefined : buffer.subarray(used, used + length);
       // A file with a carriage return gets a text of its own (its line ends made `\n`): as a slice, it would be
