@@ -98,15 +98,11 @@ const REPORT_RSS = `data:text/javascript,process.on("exit",()=>process.stderr.wr
 
 function runCli(dir: string): { ms: number; mb: number; score: number } {
   const started = performance.now();
-  const run = spawnSync(
-    process.execPath,
-    ["--import", REPORT_RSS, CLI, dir, "--format", "json"],
-    {
-      encoding: "utf8",
-      maxBuffer: 64 * 1048576,
-      env: { ...process.env, NODE_OPTIONS: "" },
-    },
-  );
+  const run = spawnSync(process.execPath, ["--import", REPORT_RSS, CLI, dir, "--format", "json"], {
+    encoding: "utf8",
+    maxBuffer: 64 * 1048576,
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
   const ms = performance.now() - started;
   const rss = run.stderr.match(/maxrss (\d+)/);
   if (run.status !== 0 || !rss) throw new Error(`the CLI failed on ${dir}: ${run.stderr}`);
