@@ -21,7 +21,7 @@ export class WordTable {
   #pairs = 0;
   /** Once finished: the texts of word `w` are `#texts[#offsets[w]]` up to `#texts[#offsets[w + 1]]`. */
   #offsets = new Int32Array(1);
-  #texts = new Int32Array(0);
+  #texts: Int32Array | Uint16Array = new Int32Array(0);
   /** Open addressing: word id + 1, 0 for an empty slot. */
   #slots: Int32Array;
   /** The ids of words of one or two ASCII characters, by `shortKey`; -1 until seen. */
@@ -99,12 +99,28 @@ export class WordTable {
       from = end;
     }
     this.#offsets = offsets;
-    this.#texts = texts;
+    // Texts fit in two bytes each but on the largest trees.
+    this.#texts = this.#textEnd.length <= 0x10000 ? Uint16Array.from(texts) : texts;
     this.#pairWord = this.#textEnd = this.#lastText = new Int32Array(0);
-    // The characters' array was sized with room to grow: no word is added now.
-    this.#chars = this.#chars.slice(0, this.#used);
     this.#pairs = 0;
+    // The words laid out for search hold every character: from now on a word is compared with them, and the
+    // characters' own array (sized with room to grow) is let go.
+    this.#joined = this.#join();
+    this.#inList = new Uint8Array(this.#count);
+    this.#at = new Int32Array(this.#count);
+    this.#joined.forEach(({ starts, ids }, list) =>
+      ids.forEach((id, i) => {
+        this.#inList[id] = list;
+        this.#at[id] = starts[i];
+      }),
+    );
+    this.#chars = new Uint16Array(0);
+    this.#start = new Int32Array(0);
   }
+  #joined: { text: string; starts: Int32Array; ids: Int32Array }[] = [];
+  /** Once finished: which of `#joined` holds word `w`, and where its characters start there. */
+  #inList = new Uint8Array(0);
+  #at = new Int32Array(0);
 
   /** The texts holding `word`, ascending (once finished). */
   textsOf(word: string): number[] {
@@ -120,9 +136,13 @@ export class WordTable {
   /**
    * Every distinct word with a NUL before and after it, in two strings: the words whose characters all fit
    * in a byte (nearly all, kept at one byte a character) and the rest. `ids[i]` is the id of the `i`th word
-   * of a string, which starts at `starts[i]`.
+   * of a string, which starts at `starts[i]` (once finished).
    */
   joined(): { text: string; starts: Int32Array; ids: Int32Array }[] {
+    return this.#joined;
+  }
+
+  #join(): { text: string; starts: Int32Array; ids: Int32Array }[] {
     const fits = new Uint8Array(this.#count);
     let wideWords = 0;
     let wideLength = 1;
@@ -158,10 +178,18 @@ export class WordTable {
     return groups.map(({ chars, starts, ids }) => ({ text: stringOf(chars), starts, ids }));
   }
 
+  /** A word's id, looked up once finished: compared with the laid-out words, the characters being let go. */
   #find(word: string): number {
     const codes = Uint16Array.from(word, (c) => c.charCodeAt(0));
-    const entry = this.#slots[this.#slotOf(codes, 0, codes.length, hashOf(codes, 0, codes.length))];
-    return entry - 1;
+    const mask = this.#slots.length - 1;
+    let slot = hashOf(codes, 0, codes.length) & mask;
+    for (let entry = this.#slots[slot]; entry !== 0; entry = this.#slots[slot]) {
+      const w = entry - 1;
+      if (this.#length[w] === word.length && this.#joined[this.#inList[w]].text.startsWith(word, this.#at[w]))
+        return w;
+      slot = (slot + 1) & mask;
+    }
+    return -1;
   }
 
   #sameAs(w: number, codes: Uint16Array, start: number, length: number): boolean {
