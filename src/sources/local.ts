@@ -198,8 +198,9 @@ export class LocalSource implements Snapshot {
     let slices: { path: string; from: number; to: number }[] = [];
     const decodeSlices = () => {
       const joined = buffer.toString("latin1", 0, used);
+      // ASCII without a carriage return: no byte-order mark to drop, no line end to rewrite.
       for (const { path, from, to } of slices)
-        out.set(path, { ok: true, text: textAfterDecoding(joined.slice(from, to)) });
+        out.set(path, { ok: true, text: joined.slice(from, to) });
       slices = [];
       used = 0;
     };
