@@ -33,6 +33,23 @@ describe("the word index of module texts", () => {
     );
   });
 
+  it("finds the same texts for many normalised needles looked up together as for each alone", () => {
+    const needle = fc
+      .array(fc.constantFrom("a", "b", "ab", "-", "1"), { minLength: 1, maxLength: 4 })
+      .map((cs) => cs.join(""));
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 8 }), fc.array(needle, { maxLength: 6 }), (texts, needles) => {
+        const index = indexOf(texts);
+        index.expectNormalised(needles, normalisedName);
+        for (const n of needles)
+          expect(index.holdingNormalised(n, normalisedName)).toEqual(
+            naive(texts, (t) => normalisedName(t).includes(n)),
+          );
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("finds exactly the texts holding an identifier whole, not inside a longer one", () => {
     const identifier = fc
       .array(fc.constantFrom("a", "b", "B", "_", "1"), { minLength: 1, maxLength: 3 })

@@ -45,6 +45,9 @@ function missingParts(rule: Rule, ctx: EvalContext): string[] {
     .map(([, phrase]) => phrase);
 }
 
+/** The name a `packages` entry is imported by, normalised: `apache-airflow=airflow` is `airflow`. */
+const importedName = (entry: string) => normalisedName(entry.split("=")[1] ?? entry);
+
 /**
  * "Declared is not used": names the rule's packages that a manifest declares but no code imports, or that
  * code imports without the calls the rule looks for. A `packages` entry may name its import: `apache-airflow=airflow`.
@@ -54,7 +57,7 @@ function unusedPackagesNote(rule: Rule, facts: Facts): string {
   const importedOnly: string[] = [];
   for (const entry of rule.packages ?? []) {
     const [pkg, module = pkg] = entry.split("=");
-    if (facts.imported.has(normalisedName(module))) importedOnly.push(module);
+    if (facts.imported.has(importedName(entry))) importedOnly.push(module);
     else if (facts.dependencies.declared.has(pkg)) declaredOnly.push(pkg);
   }
   const say = (names: string[], what: string) =>
@@ -82,6 +85,8 @@ export function ruleEvaluator(
 ): RuleEvaluator {
   const findings = new Map<string, Finding>();
   const byId = new Map(rules.map((r) => [r.id, r]));
+  // "Declared but never used" asks about every rule's packages: they are looked up together.
+  facts.imported.expect(rules.flatMap((r) => (r.packages ?? []).map(importedName)));
   const findingOf = (id: string): Finding | undefined => {
     const rule = byId.get(id);
     return rule ? judge(rule) : undefined;

@@ -193,13 +193,51 @@ export class WordIndex {
   ): { texts: number[]; exact: boolean } {
     const { key, pattern } = keyOf(needle, inNormalisedWord, boundsNormalisedWord);
     if (!key || !IDENTIFIER_RUN.test(key)) return { texts: this.#every(() => true), exact: !needle };
-    if (this.#normalised?.normalise !== normalise)
-      this.#normalised = { normalise, words: this.#wordLists().map((list) => list.normalised(normalise)) };
-    const lists = this.#normalised.words;
+    const lists = this.#normalisedLists(normalise);
+    const found = this.#normalisedFound.get(needle);
+    if (found) return found;
     return {
       texts: this.#textsOfWords(lists.flatMap((list) => [...list.holding(pattern)])),
       exact: key === needle,
     };
+  }
+
+  /**
+   * Looks many needles up in the normalised words at once, for `mayHoldNormalised` to answer: one pass of one
+   * expression (at each place where any key starts, the longest key there, and the shorter keys it begins
+   * with) instead of a search per needle. Needles whose key is pinned to a word's edge keep their own search.
+   */
+  expectNormalised(needles: readonly string[], normalise: (text: string) => string): void {
+    const lists = this.#normalisedLists(normalise);
+    const byKey = new Map<string, string[]>();
+    for (const needle of needles) {
+      const { key, pattern } = keyOf(needle, inNormalisedWord, boundsNormalisedWord);
+      if (key && pattern === key && IDENTIFIER_RUN.test(key) && !this.#normalisedFound.has(needle))
+        byKey.set(key, [...(byKey.get(key) ?? []), needle]);
+    }
+    if (byKey.size < 2) return;
+    const keys = [...byKey.keys()].sort((a, b) => b.length - a.length);
+    const startsWith = new Map(keys.map((k) => [k, keys.filter((other) => k.startsWith(other))]));
+    const words = new Map(keys.map((k) => [k, [] as number[]]));
+    const anyKey = new RegExp(`(?=(${keys.join("|")}))`, "g");
+    for (const list of lists)
+      list.eachMatch(anyKey, (key, word) => {
+        for (const k of startsWith.get(key)!) words.get(k)!.push(word);
+      });
+    for (const [key, needles] of byKey) {
+      const texts = this.#textsOfWords(words.get(key)!);
+      for (const needle of needles) this.#normalisedFound.set(needle, { texts, exact: key === needle });
+    }
+  }
+  /** What `expectNormalised` found, by needle, for the normalisation in `#normalised`. */
+  readonly #normalisedFound = new Map<string, { texts: number[]; exact: boolean }>();
+
+  #normalisedLists(normalise: (text: string) => string): WordList[] {
+    if (this.#normalised?.normalise !== normalise) {
+      this.#normalised = { normalise, words: this.#wordLists().map((list) => list.normalised(normalise)) };
+      this.#normalisedFound.clear();
+    }
+    return this.#normalised.words;
   }
 
   #wordLists(): WordList[] {

@@ -36,6 +36,15 @@ export class WordList {
     }
   }
 
+  /** Calls `each` with every match of `pattern` (global, zero-width) and the id of the word it starts in. */
+  eachMatch(pattern: RegExp, each: (match: string, word: number) => void): void {
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(this.text); m; m = pattern.exec(this.text)) {
+      each(m[1], this.ids[lastAtOrBefore(this.starts, m.index)]);
+      pattern.lastIndex = m.index + 1;
+    }
+  }
+
   /**
    * The same words after `normalise` (lower-casing, say), applied to all the words at once; where that
    * changes the length (a few characters lower-case to two), to batches of words, and where it changes a

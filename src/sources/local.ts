@@ -199,8 +199,7 @@ export class LocalSource implements Snapshot {
     const decodeSlices = () => {
       const joined = buffer.toString("latin1", 0, used);
       // ASCII without a carriage return: no byte-order mark to drop, no line end to rewrite.
-      for (const { path, from, to } of slices)
-        out.set(path, { ok: true, text: joined.slice(from, to) });
+      for (const { path, from, to } of slices) out.set(path, { ok: true, text: joined.slice(from, to) });
       slices = [];
       used = 0;
     };

@@ -35,12 +35,21 @@ function importPattern(name: string): RegExp {
 export class ImportedNames {
   readonly #answers = new Map<string, boolean>();
 
+  #expected: readonly string[] = [];
+
   constructor(private readonly texts: ModuleTexts) {}
+
+  /** Names that will be asked about (normalised): looked up together when the first of them is asked. */
+  expect(names: readonly string[]): void {
+    this.#expected = names;
+  }
 
   /** `name` is normalised with `normalisedName`. */
   has(name: string): boolean {
     let answer = this.#answers.get(name);
     if (answer === undefined) {
+      if (this.#expected.length) this.texts.index().expectNormalised(this.#expected, normalisedName);
+      this.#expected = [];
       answer = false;
       const pattern = importPattern(name);
       // The import pattern is stricter than the name's text: the index's candidates need no other check.
