@@ -251,6 +251,7 @@ describe("the word filters in front of the Python queries", () => {
           holding: () => [...unfiltered.python],
           holdingAnyCase: () => [...unfiltered.python],
           mayHold: () => [...unfiltered.python],
+          expect: () => {},
           holds: () => true,
         });
         Object.assign(unfiltered, { moduleTexts: everything });

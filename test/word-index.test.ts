@@ -33,6 +33,23 @@ describe("the word index of module texts", () => {
     );
   });
 
+  it("finds the same texts for many needles looked up together as for each alone, pinned or not", () => {
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 8 }), fc.array(text, { maxLength: 6 }), (texts, needles) => {
+        const index = indexOf(texts);
+        index.expect(needles);
+        for (const n of needles) expect(index.holding(n)).toEqual(naive(texts, (t) => t.includes(n)));
+      }),
+      { numRuns: 3000 },
+    );
+    // The word before `abcd` in the list (`qqq`) is in other texts than `abcd`: a pinned pattern must not take it.
+    const index = indexOf(["qqq", "qqq abcd", "x abcd", "xyz"]);
+    index.expect([" abc", "xyz.", "bcd"]);
+    expect(index.holding(" abc")).toEqual([1, 2]);
+    expect(index.holding("xyz.")).toEqual([]);
+    expect(index.holding("bcd")).toEqual([1, 2]);
+  });
+
   it("finds the same texts for many normalised needles looked up together as for each alone", () => {
     const needle = fc
       .array(fc.constantFrom("a", "b", "ab", "-", "1"), { minLength: 1, maxLength: 4 })

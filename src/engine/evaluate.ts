@@ -1,7 +1,8 @@
 import { normalisedName } from "./facts/imported.js";
 import type { Facts } from "./facts/index.js";
 import { needsOf } from "./needs.js";
-import type { Evidence, Finding, Predicate, Rule, Status } from "./model.js";
+import type { Evidence, Finding, Predicate, PythonQuery, Rule, Status } from "./model.js";
+import { textNeedlesOf } from "./predicates/python.js";
 import { evaluatePredicate, type EvalContext } from "./predicates/index.js";
 import { linearPatterns, nativePatterns } from "./predicates/result.js";
 import { describeUnread } from "./unread.js";
@@ -45,6 +46,17 @@ function missingParts(rule: Rule, ctx: EvalContext): string[] {
     .map(([, phrase]) => phrase);
 }
 
+/** Every Python query in the rules, found by shape (a `python` key), so no combinator is missed. */
+function pythonQueriesOf(node: unknown, out: PythonQuery[] = []): PythonQuery[] {
+  if (Array.isArray(node)) for (const item of node) pythonQueriesOf(item, out);
+  else if (node && typeof node === "object")
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "python" && value && typeof value === "object") out.push(value as PythonQuery);
+      else pythonQueriesOf(value, out);
+    }
+  return out;
+}
+
 /** The name a `packages` entry is imported by, normalised: `apache-airflow=airflow` is `airflow`. */
 const importedName = (entry: string) => normalisedName(entry.split("=")[1] ?? entry);
 
@@ -85,8 +97,10 @@ export function ruleEvaluator(
 ): RuleEvaluator {
   const findings = new Map<string, Finding>();
   const byId = new Map(rules.map((r) => [r.id, r]));
-  // "Declared but never used" asks about every rule's packages: they are looked up together.
+  // "Declared but never used" asks about every rule's packages, and the Python queries about their text:
+  // each kind is looked up together.
   facts.imported.expect(rules.flatMap((r) => (r.packages ?? []).map(importedName)));
+  facts.moduleTexts.expect([...new Set(pythonQueriesOf([rules, definitions]).flatMap(textNeedlesOf))]);
   const findingOf = (id: string): Finding | undefined => {
     const rule = byId.get(id);
     return rule ? judge(rule) : undefined;

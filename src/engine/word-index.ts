@@ -42,6 +42,35 @@ function keyOf(
 }
 const inWord = (code: number) => KIND[code] !== BETWEEN;
 const betweenWords = (code: number) => KIND[code] === BETWEEN;
+/**
+ * The words of `lists` holding each of `patterns` (as `WordList.holding` finds them), in one pass of one
+ * expression: at each place where any pattern starts, the longest there, and the shorter ones it begins with.
+ */
+function searchAll(lists: readonly WordList[], patterns: ReadonlySet<string>): Map<string, number[]> {
+  const found = new Map([...patterns].map((p) => [p, [] as number[]]));
+  if (patterns.size < 2) {
+    for (const p of patterns)
+      found.set(
+        p,
+        lists.flatMap((list) => [...list.holding(p)]),
+      );
+    return found;
+  }
+  const sorted = [...patterns].sort((a, b) => b.length - a.length);
+  const startingThere = new Map(sorted.map((p) => [p, sorted.filter((other) => p.startsWith(other))]));
+  const any = new RegExp(
+    `(?=(${sorted.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")}))`,
+    "g",
+  );
+  for (const list of lists)
+    list.eachMatch(any, (match, at) => {
+      // A pattern that starts with a NUL is the word's after it.
+      const word = list.wordAt(match.startsWith(BOUNDARY) ? at + 1 : at);
+      for (const p of startingThere.get(match)!) found.get(p)!.push(word);
+    });
+  return found;
+}
+
 /** A character that normalising (lower case, `_` as `-`) keeps inside a word: a letter, digit or non-ASCII. */
 const inNormalisedWord = (code: number) =>
   KIND[code] === OTHER_WORD || (KIND[code] === IDENTIFIER && code !== 95);
@@ -203,30 +232,33 @@ export class WordIndex {
   }
 
   /**
-   * Looks many needles up in the normalised words at once, for `mayHoldNormalised` to answer: one pass of one
-   * expression (at each place where any key starts, the longest key there, and the shorter keys it begins
-   * with) instead of a search per needle. Needles whose key is pinned to a word's edge keep their own search.
+   * Looks many needles up in the words at once, for `mayHold` to answer from what it found: one pass of one
+   * expression instead of a search of the words per needle.
    */
+  expect(needles: readonly string[]): void {
+    const patterns = new Set<string>();
+    for (const needle of needles) {
+      const { key, pattern } = keyOf(needle, inWord, betweenWords);
+      if (key.length > 2 && pattern !== BOUNDARY + key + BOUNDARY && !this.#byPattern.has(pattern))
+        patterns.add(pattern);
+    }
+    for (const [pattern, words] of searchAll(this.#wordLists(), patterns))
+      this.#byPattern.set(pattern, this.#textsOfWords(words));
+  }
+
+  /** `expect` for needles looked for once normalised (`mayHoldNormalised`). */
   expectNormalised(needles: readonly string[], normalise: (text: string) => string): void {
     const lists = this.#normalisedLists(normalise);
-    const byKey = new Map<string, string[]>();
+    const byPattern = new Map<string, { needle: string; exact: boolean }[]>();
     for (const needle of needles) {
       const { key, pattern } = keyOf(needle, inNormalisedWord, boundsNormalisedWord);
-      if (key && pattern === key && IDENTIFIER_RUN.test(key) && !this.#normalisedFound.has(needle))
-        byKey.set(key, [...(byKey.get(key) ?? []), needle]);
+      if (!key || !IDENTIFIER_RUN.test(key) || this.#normalisedFound.has(needle)) continue;
+      byPattern.set(pattern, [...(byPattern.get(pattern) ?? []), { needle, exact: key === needle }]);
     }
-    if (byKey.size < 2) return;
-    const keys = [...byKey.keys()].sort((a, b) => b.length - a.length);
-    const startsWith = new Map(keys.map((k) => [k, keys.filter((other) => k.startsWith(other))]));
-    const words = new Map(keys.map((k) => [k, [] as number[]]));
-    const anyKey = new RegExp(`(?=(${keys.join("|")}))`, "g");
-    for (const list of lists)
-      list.eachMatch(anyKey, (key, word) => {
-        for (const k of startsWith.get(key)!) words.get(k)!.push(word);
-      });
-    for (const [key, needles] of byKey) {
-      const texts = this.#textsOfWords(words.get(key)!);
-      for (const needle of needles) this.#normalisedFound.set(needle, { texts, exact: key === needle });
+    for (const [pattern, words] of searchAll(lists, new Set(byPattern.keys()))) {
+      const texts = this.#textsOfWords(words);
+      for (const { needle, exact } of byPattern.get(pattern)!)
+        this.#normalisedFound.set(needle, { texts, exact });
     }
   }
   /** What `expectNormalised` found, by needle, for the normalisation in `#normalised`. */

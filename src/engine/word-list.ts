@@ -36,13 +36,18 @@ export class WordList {
     }
   }
 
-  /** Calls `each` with every match of `pattern` (global, zero-width) and the id of the word it starts in. */
-  eachMatch(pattern: RegExp, each: (match: string, word: number) => void): void {
+  /** Calls `each` with every match of `pattern` (global, zero-width, one group) and where it is. */
+  eachMatch(pattern: RegExp, each: (match: string, at: number) => void): void {
     pattern.lastIndex = 0;
     for (let m = pattern.exec(this.text); m; m = pattern.exec(this.text)) {
-      each(m[1], this.ids[lastAtOrBefore(this.starts, m.index)]);
+      each(m[1], m.index);
       pattern.lastIndex = m.index + 1;
     }
+  }
+
+  /** The id of the word at `at` (a NUL before a word counts as the word's). */
+  wordAt(at: number): number {
+    return this.ids[lastAtOrBefore(this.starts, at)];
   }
 
   /**

@@ -14,8 +14,18 @@ export class ModuleTexts {
 
   constructor(readonly modules: readonly PyModule[]) {}
 
+  #expected: readonly string[] = [];
+
   index(): WordIndex {
-    return (this.#index ??= new WordIndex(this.modules.length, (i) => this.modules[i].source));
+    const index = (this.#index ??= new WordIndex(this.modules.length, (i) => this.modules[i].source));
+    if (this.#expected.length) index.expect(this.#expected);
+    this.#expected = [];
+    return index;
+  }
+
+  /** Needles that will be asked about (`mayHold`, `holding`): looked up together when the index is first used. */
+  expect(needles: readonly string[]): void {
+    this.#expected = needles;
   }
 
   /**

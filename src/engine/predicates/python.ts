@@ -177,6 +177,20 @@ function modulesHoldingAll(texts: ModuleTexts, pieces: Piece[]): PyModule[] {
   return [...(left ?? [])].filter((m) => holdsAll(texts, m, pieces));
 }
 
+/** The text (not identifiers) a query's candidates are looked up by: what `candidateModules` will ask. */
+export function textNeedlesOf(q: PythonQuery): string[] {
+  return [
+    ...[...(q.call ?? []), ...(q.decorator ?? [])].flatMap((p) => required(p, true)),
+    ...[...(q.base ?? []), ...(q.import ?? [])].flatMap((p) => required(p, false)),
+    ...(q.text ?? [])
+      .flatMap(alternativesOf)
+      .flatMap((a) => requiredLiterals(a).map((text) => ({ text, identifier: false }))),
+  ]
+    .filter((piece) => !piece.identifier)
+    .map((piece) => piece.text)
+    .concat(q.savesPredictions ? PREDICTION_CALLS : [], q.alsoInModule ? textNeedlesOf(q.alsoInModule) : []);
+}
+
 /**
  * The modules that could match a query: for each name pattern, those holding its rarest required word and
  * then all the others; for each text pattern, those holding its literal text. A query then neither parses
