@@ -126,8 +126,9 @@ export class ModuleIndex {
         .replace(/\.py$/, "")
         .replace(/\/__init__$/, "")
         .split("/");
-      for (let i = 0; i < dotted.length; i++) {
-        const key = dotted.slice(i).join(".");
+      // Each suffix from the one after it: `c`, then `b.c`, then `a.b.c`.
+      for (let i = dotted.length - 1, key = ""; i >= 0; i--) {
+        key = i === dotted.length - 1 ? dotted[i] : `${dotted[i]}.${key}`;
         const list = this.bySuffix.get(key);
         if (list) list.push(m.path);
         else this.bySuffix.set(key, [m.path]);
