@@ -46,6 +46,15 @@ function missingParts(rule: Rule, ctx: EvalContext): string[] {
     .map(([, phrase]) => phrase);
 }
 
+const needlesIn = new WeakMap<object, string[]>();
+
+/** The text needles of every Python query in a rule or the definitions, worked out once for each. */
+function textNeedlesIn(node: object): string[] {
+  let needles = needlesIn.get(node);
+  if (!needles) needlesIn.set(node, (needles = pythonQueriesOf(node).flatMap(textNeedlesOf)));
+  return needles;
+}
+
 /** Every Python query in the rules, found by shape (a `python` key), so no combinator is missed. */
 function pythonQueriesOf(node: unknown, out: PythonQuery[] = []): PythonQuery[] {
   if (Array.isArray(node)) for (const item of node) pythonQueriesOf(item, out);
@@ -100,7 +109,7 @@ export function ruleEvaluator(
   // "Declared but never used" asks about every rule's packages, and the Python queries about their text:
   // each kind is looked up together.
   facts.imported.expect(rules.flatMap((r) => (r.packages ?? []).map(importedName)));
-  facts.moduleTexts.expect([...new Set(pythonQueriesOf([rules, definitions]).flatMap(textNeedlesOf))]);
+  facts.moduleTexts.expect([...new Set([...rules, definitions].flatMap(textNeedlesIn))]);
   const findingOf = (id: string): Finding | undefined => {
     const rule = byId.get(id);
     return rule ? judge(rule) : undefined;

@@ -23,8 +23,13 @@ function textGlobsOf(node: unknown, out: Set<string>): Set<string> {
   return out;
 }
 
+const catalogueGlobs = new WeakMap<Catalogue, string[]>();
+
 export function textReachOf(catalogue: Catalogue, customRules: Rule[] = []): TextReach {
-  const globs = [...textGlobsOf([catalogue, customRules], new Set())];
+  // The catalogue's globs once per catalogue: an audit walks only a repository's own rules.
+  let own = catalogueGlobs.get(catalogue);
+  if (!own) catalogueGlobs.set(catalogue, (own = [...textGlobsOf(catalogue, new Set())]));
+  const globs = [...new Set([...own, ...textGlobsOf(customRules, new Set())])];
   return (path, text) => {
     const kinds = kindsOf(path);
     return kinds.length !== 1 || kinds[0] !== "text" || matchAny(path, globs) || readsForGcloud(path, text);

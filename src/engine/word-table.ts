@@ -180,9 +180,10 @@ export class WordTable {
 
   /** A word's id, looked up once finished: compared with the laid-out words, the characters being let go. */
   #find(word: string): number {
-    const codes = Uint16Array.from(word, (c) => c.charCodeAt(0));
+    let hash = HASH_START;
+    for (let i = 0; i < word.length; i++) hash = hashStep(hash, word.charCodeAt(i));
     const mask = this.#slots.length - 1;
-    let slot = hashOf(codes, 0, codes.length) & mask;
+    let slot = hash & mask;
     for (let entry = this.#slots[slot]; entry !== 0; entry = this.#slots[slot]) {
       const w = entry - 1;
       if (this.#length[w] === word.length && this.#joined[this.#inList[w]].text.startsWith(word, this.#at[w]))

@@ -177,18 +177,40 @@ function modulesHoldingAll(texts: ModuleTexts, pieces: Piece[]): PyModule[] {
   return [...(left ?? [])].filter((m) => holdsAll(texts, m, pieces));
 }
 
+const textPiecesCache = new Map<string, Piece[][]>();
+
+/** The literals of each alternative of a text pattern, as pieces, worked out once per pattern. */
+function textPieces(pattern: string): Piece[][] {
+  let pieces = textPiecesCache.get(pattern);
+  if (!pieces) {
+    pieces = alternativesOf(pattern).map((a) =>
+      requiredLiterals(a).map((text) => ({ text, identifier: false })),
+    );
+    textPiecesCache.set(pattern, pieces);
+  }
+  return pieces;
+}
+
+const textNeedlesCache = new WeakMap<PythonQuery, string[]>();
+
 /** The text (not identifiers) a query's candidates are looked up by: what `candidateModules` will ask. */
 export function textNeedlesOf(q: PythonQuery): string[] {
-  return [
-    ...[...(q.call ?? []), ...(q.decorator ?? [])].flatMap((p) => required(p, true)),
-    ...[...(q.base ?? []), ...(q.import ?? [])].flatMap((p) => required(p, false)),
-    ...(q.text ?? [])
-      .flatMap(alternativesOf)
-      .flatMap((a) => requiredLiterals(a).map((text) => ({ text, identifier: false }))),
-  ]
-    .filter((piece) => !piece.identifier)
-    .map((piece) => piece.text)
-    .concat(q.savesPredictions ? PREDICTION_CALLS : [], q.alsoInModule ? textNeedlesOf(q.alsoInModule) : []);
+  let needles = textNeedlesCache.get(q);
+  if (!needles) {
+    needles = [
+      ...[...(q.call ?? []), ...(q.decorator ?? [])].flatMap((p) => required(p, true)),
+      ...[...(q.base ?? []), ...(q.import ?? [])].flatMap((p) => required(p, false)),
+      ...(q.text ?? []).flatMap(textPieces).flat(),
+    ]
+      .filter((piece) => !piece.identifier)
+      .map((piece) => piece.text)
+      .concat(
+        q.savesPredictions ? PREDICTION_CALLS : [],
+        q.alsoInModule ? textNeedlesOf(q.alsoInModule) : [],
+      );
+    textNeedlesCache.set(q, needles);
+  }
+  return needles;
 }
 
 /**
@@ -208,8 +230,7 @@ function candidateModules(texts: ModuleTexts, q: PythonQuery): Set<PyModule> | u
     if (!pieces.length) return undefined;
     for (const m of modulesHoldingAll(texts, pieces)) out.add(m);
   }
-  for (const alternative of (q.text ?? []).flatMap(alternativesOf)) {
-    const literals = requiredLiterals(alternative).map((text) => ({ text, identifier: false }));
+  for (const literals of (q.text ?? []).flatMap(textPieces)) {
     if (!literals.length) return undefined;
     for (const m of modulesHoldingAll(texts, literals)) out.add(m);
   }
