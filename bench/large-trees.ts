@@ -120,7 +120,7 @@ for (const t of trees) {
   const runs = Array.from({ length: RUNS }, () => runCli(t.dir));
   const ms = median(runs.map((r) => r.ms));
   const mb = Math.max(...runs.map((r) => r.mb));
-  rows.push(`| ${t.label} | ${files.toLocaleString("en")} | ${(ms / 1000).toFixed(1)} | ${mb.toFixed(0)} |`);
+  rows.push(`| ${t.label} | ${files.toLocaleString("en")} | ${(ms / 1000).toFixed(2)} | ${mb.toFixed(0)} |`);
 }
 const after = calibrate(30);
 writeSection("large-trees", [
