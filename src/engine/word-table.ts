@@ -256,7 +256,7 @@ function capacity(wanted: number, least: number): number {
 /** FNV-1a over UTF-16 code units: the hash `add` expects, computable as a word is scanned. */
 export const HASH_START = -2128831035;
 export const hashStep = (hash: number, code: number) => Math.imul(hash ^ code, 16777619);
-export function hashOf(codes: Uint16Array, start: number, end: number): number {
+function hashOf(codes: Uint16Array, start: number, end: number): number {
   let hash = HASH_START;
   for (let i = start; i < end; i++) hash = hashStep(hash, codes[i]);
   return hash;
