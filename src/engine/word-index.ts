@@ -58,10 +58,8 @@ function searchAll(lists: readonly WordList[], patterns: ReadonlySet<string>): M
   }
   const sorted = [...patterns].sort((a, b) => b.length - a.length);
   const startingThere = new Map(sorted.map((p) => [p, sorted.filter((other) => p.startsWith(other))]));
-  const any = new RegExp(
-    `(?=(${sorted.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")}))`,
-    "g",
-  );
+  // Patterns are word characters and NULs: nothing in them is special to an expression.
+  const any = new RegExp(`(?=(${sorted.join("|")}))`, "g");
   for (const list of lists)
     list.eachMatch(any, (match, at) => {
       // A pattern that starts with a NUL is the word's after it.
@@ -70,6 +68,14 @@ function searchAll(lists: readonly WordList[], patterns: ReadonlySet<string>): M
     });
   return found;
 }
+
+/**
+ * From this many texts (modules) a tree is large enough for the index to pay for itself where it is optional:
+ * needles expected are looked up in one batch, and the secrets scan asks which files could hold a secret.
+ * Below it the words are few and each search cheap, and a batch's own cost (an expression of a few hundred
+ * alternatives) would dominate.
+ */
+export const MANY_TEXTS = 200;
 
 /** A character that normalising (lower case, `_` as `-`) keeps inside a word: a letter, digit or non-ASCII. */
 const inNormalisedWord = (code: number) =>
@@ -96,6 +102,8 @@ export class WordIndex {
   constructor(
     private readonly count: number,
     private readonly textOf: (i: number) => string,
+    /** From how many texts `expect` looks needles up in a batch. */
+    private readonly batchFrom = MANY_TEXTS,
   ) {
     let total = 0;
     let longest = 0;
@@ -188,15 +196,11 @@ export class WordIndex {
     const { key, pattern } = keyOf(needle, inWord, betweenWords);
     // A run of a character or two is in nearly every text: searching the words for it costs more than it saves.
     if (key.length <= 2) return { texts: this.#every(() => true), exact: !needle };
-    let texts = this.#byPattern.get(pattern);
-    if (!texts) {
-      // Pinned at both ends, the key is a whole word: one lookup in the table.
-      texts =
-        pattern === BOUNDARY + key + BOUNDARY
-          ? this.#words.textsOf(key)
-          : this.#textsOfWords(this.#wordLists().flatMap((list) => [...list.holding(pattern)]));
-      this.#byPattern.set(pattern, texts);
-    }
+    // Pinned at both ends, the key is a whole word: one lookup in the table.
+    const texts =
+      pattern === BOUNDARY + key + BOUNDARY
+        ? this.#words.textsOf(key)
+        : this.#lookUp(this.#wordLists(), this.#byPattern, pattern);
     return { texts, exact: key === needle };
   }
 
@@ -223,51 +227,51 @@ export class WordIndex {
     const { key, pattern } = keyOf(needle, inNormalisedWord, boundsNormalisedWord);
     if (!key || !IDENTIFIER_RUN.test(key)) return { texts: this.#every(() => true), exact: !needle };
     const lists = this.#normalisedLists(normalise);
-    const found = this.#normalisedFound.get(needle);
-    if (found) return found;
-    return {
-      texts: this.#textsOfWords(lists.flatMap((list) => [...list.holding(pattern)])),
-      exact: key === needle,
-    };
+    return { texts: this.#lookUp(lists, this.#byNormalisedPattern, pattern), exact: key === needle };
   }
 
   /**
-   * Looks many needles up in the words at once, for `mayHold` to answer from what it found: one pass of one
-   * expression instead of a search of the words per needle.
+   * Looks many needles up in the words at once, for `mayHold` to answer from what it found: on a large tree,
+   * one pass of one expression instead of a search of the words per needle.
    */
   expect(needles: readonly string[]): void {
-    const patterns = new Set<string>();
-    for (const needle of needles) {
-      const { key, pattern } = keyOf(needle, inWord, betweenWords);
-      if (key.length > 2 && pattern !== BOUNDARY + key + BOUNDARY && !this.#byPattern.has(pattern))
-        patterns.add(pattern);
-    }
-    for (const [pattern, words] of searchAll(this.#wordLists(), patterns))
-      this.#byPattern.set(pattern, this.#textsOfWords(words));
+    const patterns = needles
+      .map((n) => keyOf(n, inWord, betweenWords))
+      .filter(({ key, pattern }) => key.length > 2 && pattern !== BOUNDARY + key + BOUNDARY);
+    this.#expectIn(this.#wordLists(), this.#byPattern, patterns);
   }
 
   /** `expect` for needles looked for once normalised (`mayHoldNormalised`). */
   expectNormalised(needles: readonly string[], normalise: (text: string) => string): void {
-    const lists = this.#normalisedLists(normalise);
-    const byPattern = new Map<string, { needle: string; exact: boolean }[]>();
-    for (const needle of needles) {
-      const { key, pattern } = keyOf(needle, inNormalisedWord, boundsNormalisedWord);
-      if (!key || !IDENTIFIER_RUN.test(key) || this.#normalisedFound.has(needle)) continue;
-      byPattern.set(pattern, [...(byPattern.get(pattern) ?? []), { needle, exact: key === needle }]);
-    }
-    for (const [pattern, words] of searchAll(lists, new Set(byPattern.keys()))) {
-      const texts = this.#textsOfWords(words);
-      for (const { needle, exact } of byPattern.get(pattern)!)
-        this.#normalisedFound.set(needle, { texts, exact });
-    }
+    const patterns = needles
+      .map((n) => keyOf(n, inNormalisedWord, boundsNormalisedWord))
+      .filter(({ key }) => key && IDENTIFIER_RUN.test(key));
+    this.#expectIn(this.#normalisedLists(normalise), this.#byNormalisedPattern, patterns);
   }
-  /** What `expectNormalised` found, by needle, for the normalisation in `#normalised`. */
-  readonly #normalisedFound = new Map<string, { texts: number[]; exact: boolean }>();
+
+  #expectIn(lists: WordList[], found: Map<string, number[]>, keys: { pattern: string }[]): void {
+    if (this.count < this.batchFrom) return;
+    const patterns = new Set(keys.map((k) => k.pattern).filter((p) => !found.has(p)));
+    for (const [pattern, words] of searchAll(lists, patterns)) found.set(pattern, this.#textsOfWords(words));
+  }
+
+  /** The texts holding a word that holds `pattern`, searched for in `lists` once and kept in `found`. */
+  #lookUp(lists: WordList[], found: Map<string, number[]>, pattern: string): number[] {
+    let texts = found.get(pattern);
+    if (!texts) {
+      texts = this.#textsOfWords(lists.flatMap((list) => [...list.holding(pattern)]));
+      found.set(pattern, texts);
+    }
+    return texts;
+  }
+
+  /** The texts found for each pattern in the normalised words (`normalise` in `#normalised`). */
+  readonly #byNormalisedPattern = new Map<string, number[]>();
 
   #normalisedLists(normalise: (text: string) => string): WordList[] {
     if (this.#normalised?.normalise !== normalise) {
       this.#normalised = { normalise, words: this.#wordLists().map((list) => list.normalised(normalise)) };
-      this.#normalisedFound.clear();
+      this.#byNormalisedPattern.clear();
     }
     return this.#normalised.words;
   }

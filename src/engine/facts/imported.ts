@@ -1,4 +1,4 @@
-import { BATCH_FROM, type ModuleTexts } from "./module-texts.js";
+import type { ModuleTexts } from "./module-texts.js";
 import type { PyModule } from "./python.js";
 
 /** A top-level package name as "declared but never used" compares them: lower case, `_` written `-`. */
@@ -48,8 +48,7 @@ export class ImportedNames {
   has(name: string): boolean {
     let answer = this.#answers.get(name);
     if (answer === undefined) {
-      if (this.#expected.length && this.texts.modules.length >= BATCH_FROM)
-        this.texts.index().expectNormalised(this.#expected, normalisedName);
+      if (this.#expected.length) this.texts.index().expectNormalised(this.#expected, normalisedName);
       this.#expected = [];
       answer = false;
       const pattern = importPattern(name);

@@ -1,4 +1,5 @@
 import { PathSearch } from "../path-search.js";
+import { MANY_TEXTS } from "../word-index.js";
 import { baseName, dirName, extensionOf, isExcludedPath, matchAny } from "../paths.js";
 import { buildContexts, fileInImage, moduleInImage } from "./build-context.js";
 import { automatedModules, ModuleIndex, type Automation } from "./automation.js";
@@ -78,9 +79,6 @@ export interface Facts {
   /** Top-level packages imported by any code or notebook, for "declared but never used". */
   imported: ImportedNames;
 }
-
-/** Below this many modules, the secrets scan reads every file: the word index would cost more than it saves. */
-const SECRET_HINTS_FROM = 200;
 
 /** The kinds of file a rule can depend on; an unreadable file of a needed kind makes a verdict inconclusive. */
 export type FileKind =
@@ -292,7 +290,8 @@ class AuditFacts implements Facts {
    */
   #secretHints(): Map<string, SecretHints> {
     const modules = this.python.filter((m) => !m.notebook);
-    if (modules.length < SECRET_HINTS_FROM) return new Map();
+    // On a small tree the scan reads every file: the lookups would cost more than they save.
+    if (modules.length < MANY_TEXTS) return new Map();
     const texts = this.moduleTexts;
     const words = new Set(SECRET_WORD_PARTS.flatMap((part) => texts.holdingAnyCase(part)));
     const markers = new Set(MARKER_PARTS.flatMap((part) => texts.mayHold(part)));

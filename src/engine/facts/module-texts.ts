@@ -3,12 +3,6 @@ import { normalisedName } from "./imported.js";
 import type { PyModule } from "./python.js";
 
 /**
- * From this many modules, needles expected are looked up in one batch; below it, the words are few and each
- * search is cheap, and the batch's own cost (an expression of a few hundred alternatives) would dominate.
- */
-export const BATCH_FROM = 200;
-
-/**
  * Every module's words indexed once per audit, to find the modules that mention a word without parsing
  * any of them. The Python predicates ask it before parsing; "declared but never used" searches the same
  * words normalised.
@@ -24,7 +18,7 @@ export class ModuleTexts {
 
   index(): WordIndex {
     const index = (this.#index ??= new WordIndex(this.modules.length, (i) => this.modules[i].source));
-    if (this.#expected.length && this.modules.length >= BATCH_FROM) index.expect(this.#expected);
+    if (this.#expected.length) index.expect(this.#expected);
     this.#expected = [];
     return index;
   }
