@@ -212,18 +212,17 @@ export class LocalSource implements Snapshot {
         decodeSlices();
         length = readInto(full, buffer, 0, expected);
       }
-      const bytes = length === undefined ? undefined : buffer.subarray(used, used + length);
+      if (length === undefined) {
+        out.set(path, await this.readText(path));
+        continue;
+      }
+      const bytes = buffer.subarray(used, used + length);
       // A file with a carriage return gets a text of its own (its line ends made `\n`): as a slice, it would be
-      // held twice.
-      if (
-        bytes &&
-        isAscii(bytes) &&
-        !bytes.includes(13) &&
-        !bytes.subarray(0, BINARY_PROBE_BYTES).includes(0)
-      ) {
+      // held twice. It, and any file not of plain ASCII, is decoded from the bytes already read.
+      if (isAscii(bytes) && !bytes.includes(13) && !bytes.subarray(0, BINARY_PROBE_BYTES).includes(0)) {
         slices.push({ path, from: used, to: used + bytes.length });
         used += bytes.length;
-      } else out.set(path, await this.readText(path));
+      } else out.set(path, textOfRead({ ok: true, bytes }));
     }
     if (slices.length) decodeSlices();
     return out;
