@@ -4,9 +4,10 @@ import { normalisedName } from "../src/engine/facts/imported.js";
 import { topLevelAlternatives } from "../src/engine/predicates/literals.js";
 import { WordIndex } from "../src/engine/word-index.js";
 
-// Word characters, characters between words, and non-ASCII ones that lower-case to ASCII (the Kelvin sign)
-// or to two characters (a dotted capital I).
-const CHARS = ["a", "b", "B", "_", "-", "1", " ", ".", "(", "\n", ":", "é", "\u212a", "\u0130", "\u03a3"];
+// Word characters, characters between words, non-ASCII ones that lower-case to ASCII (the Kelvin sign) or
+// to two characters (a dotted capital I), one past the first plane, half of one (a lone surrogate, which
+// UTF-8 cannot hold) and the replacement character that stands for it there.
+const CHARS = [..."abB_-1 .(\n:é", "\u212a", "\u0130", "\u03a3", "\u{1F600}", "\uD83D", "\uFFFD"];
 const text = fc.array(fc.constantFrom(...CHARS), { maxLength: 30 }).map((cs) => cs.join(""));
 const indexOf = (texts: string[]) => new WordIndex(texts.length, (i) => texts[i]);
 /** An index that looks expected needles up in a batch however few its texts. */
@@ -91,6 +92,13 @@ describe("the word index of module texts", () => {
     expect(index.holding("a.b import")).toEqual([2]);
     expect(index.holding("(")).toEqual([1]);
     expect(index.holdingNormalised("\u212aeras", normalisedName)).toEqual([]);
+  });
+
+  it("tells a lone surrogate from the replacement character, which the index holds in its place", () => {
+    const index = indexOf(["ab\uD83Dcd", "ab\uFFFDcd", "x\u{1F600}yz"]);
+    expect(index.holding("b\uD83Dc")).toEqual([0]);
+    expect(index.holding("b\uFFFDc")).toEqual([1]);
+    expect(index.holding("x\u{1F600}y")).toEqual([2]);
   });
 });
 

@@ -1,9 +1,12 @@
+import { NeedleAutomaton } from "./needle-automaton.js";
 import { BOUNDARY, WordList } from "./word-list.js";
 import { HASH_START, hashStep, WordTable } from "./word-table.js";
 
 /**
- * What each UTF-16 code unit is to the index: an identifier character (an ASCII letter, digit or `_`), a
- * word character that no identifier holds (anything past ASCII), or a character between words (the rest).
+ * What each UTF-16 code unit, and each UTF-8 byte, is to the index: an identifier character (an ASCII
+ * letter, digit or `_`), a word character that no identifier holds (anything past ASCII: every byte of such
+ * a character is 0x80 or more, so a text's words are the same runs in either), or a character between words
+ * (the rest).
  */
 const BETWEEN = 0;
 const IDENTIFIER = 1;
@@ -12,6 +15,7 @@ const KIND = new Uint8Array(65536).fill(OTHER_WORD);
 for (let c = 0; c < 128; c++) KIND[c] = /\w/.test(String.fromCharCode(c)) ? IDENTIFIER : BETWEEN;
 
 const IDENTIFIER_RUN = /^[A-Za-z0-9_]+$/;
+const SURROGATE_OR_REPLACEMENT = /[\uD800-\uDFFF\uFFFD]/;
 const ENCODER = new TextEncoder();
 
 /**
@@ -42,10 +46,7 @@ function keyOf(
 }
 const inWord = (code: number) => KIND[code] !== BETWEEN;
 const betweenWords = (code: number) => KIND[code] === BETWEEN;
-/**
- * The words of `lists` holding each of `patterns` (as `WordList.holding` finds them), in one pass of one
- * expression: at each place where any pattern starts, the longest there, and the shorter ones it begins with.
- */
+/** The words of `lists` holding each of `patterns` (as `WordList.holding` finds them), in one pass. */
 function searchAll(lists: readonly WordList[], patterns: ReadonlySet<string>): Map<string, number[]> {
   const found = new Map([...patterns].map((p) => [p, [] as number[]]));
   if (patterns.size < 2) {
@@ -56,16 +57,12 @@ function searchAll(lists: readonly WordList[], patterns: ReadonlySet<string>): M
       );
     return found;
   }
-  const sorted = [...patterns].sort((a, b) => b.length - a.length);
-  const startingThere = new Map(sorted.map((p) => [p, sorted.filter((other) => p.startsWith(other))]));
-  // Patterns are word characters and NULs: nothing in them is special to an expression.
-  const any = new RegExp(`(?=(${sorted.join("|")}))`, "g");
-  for (const list of lists)
-    list.eachMatch(any, (match, at) => {
-      // A pattern that starts with a NUL is the word's after it.
-      const word = list.wordAt(match.startsWith(BOUNDARY) ? at + 1 : at);
-      for (const p of startingThere.get(match)!) found.get(p)!.push(word);
-    });
+  const all = [...patterns];
+  const words = all.map((p) => found.get(p)!);
+  // A pattern that starts with a NUL is the word's after it.
+  const lead = all.map((p) => (p.startsWith(BOUNDARY) ? 1 : 0));
+  const automaton = new NeedleAutomaton(all);
+  for (const list of lists) list.eachIn(automaton, (p, at) => words[p].push(list.wordAt(at + lead[p])));
   return found;
 }
 
@@ -112,57 +109,59 @@ export class WordIndex {
       longest = Math.max(longest, textOf(i).length);
     }
     this.#words = new WordTable(count, total);
-    this.#bytes = new Uint8Array(longest);
-    this.#codes = new Uint16Array(longest);
+    this.#scratch = new Uint8Array(longest);
     for (let i = 0; i < count; i++) this.#addWordsOf(textOf(i), i);
     this.#words.finish();
-    this.#bytes = new Uint8Array(0);
-    this.#codes = new Uint16Array(0);
+    this.#scratch = new Uint8Array(0);
   }
 
   /**
    * A method of its own, called once per text: optimised after a few texts, not replaced mid-loop. The text
-   * is first copied into an array of code units, which the loop reads far faster than a string that is a
-   * slice of a larger one (as the local disk's batched texts are); an ASCII text is copied natively.
+   * is first copied, natively, into its UTF-8 bytes, which the loop reads far faster than a string that is
+   * a slice of a larger one (as the local disk's batched texts are).
    */
   #addWordsOf(text: string, i: number): void {
-    const codes = this.#codesOf(text);
-    const end = text.length;
+    const { bytes, end } = this.#bytesOf(text);
     let k = 0;
     while (k < end) {
-      // Between words, then one word: two tight loops rather than one with a state to test per character.
-      while (k < end && KIND[codes[k]] === BETWEEN) k++;
+      // Between words, then one word: two tight loops rather than one with a state to test per byte.
+      while (k < end && KIND[bytes[k]] === BETWEEN) k++;
       if (k === end) return;
       const start = k;
       let hash = HASH_START;
       let mixed = false;
       for (; k < end; k++) {
-        const code = codes[k];
-        const kind = KIND[code];
+        const byte = bytes[k];
+        const kind = KIND[byte];
         if (kind === BETWEEN) break;
         if (kind === OTHER_WORD) mixed = true;
-        hash = hashStep(hash, code);
+        hash = hashStep(hash, byte);
       }
-      this.#words.add(codes, start, k, hash, i);
-      if (mixed) this.#addPartIdentifiers(text, start, k, i);
+      this.#words.add(bytes, start, k, hash, i);
+      if (mixed) this.#addPartIdentifiers(bytes, start, k, i);
     }
   }
 
-  /** Scratch arrays for `#codesOf`, let go once every text is added. */
-  #bytes = new Uint8Array(0);
-  #codes = new Uint16Array(0);
-  /** `text`'s code units, in arrays as long as the longest text, reused from text to text. */
-  #codesOf(text: string): Uint16Array {
-    // As UTF-8, an ASCII text is its own code units: one native copy, and one native widening. Any other
-    // text does not fit in as many bytes as it has code units, and is copied a code unit at a time.
-    const { read, written } = ENCODER.encodeInto(text, this.#bytes.subarray(0, text.length));
-    if (read === text.length && written === read) this.#codes.set(this.#bytes.subarray(0, written));
-    else for (let k = 0; k < text.length; k++) this.#codes[k] = text.charCodeAt(k);
-    return this.#codes;
+  /**
+   * Room for the bytes of the longest text, reused from text to text and let go once all are added: as
+   * long as the longest text at first, which fits any ASCII text, and three times a text's length once
+   * one is not ASCII.
+   */
+  #scratch = new Uint8Array(0);
+  /** `text` as UTF-8 (a lone surrogate as U+FFFD), in the scratch bytes. */
+  #bytesOf(text: string): { bytes: Uint8Array; end: number } {
+    const { read, written } = ENCODER.encodeInto(text, this.#scratch.subarray(0, text.length));
+    if (read === text.length) return { bytes: this.#scratch, end: written };
+    if (this.#scratch.length < text.length * 3) this.#scratch = new Uint8Array(text.length * 3);
+    return { bytes: this.#scratch, end: ENCODER.encodeInto(text, this.#scratch).written };
   }
 
-  #addPartIdentifiers(text: string, start: number, end: number, i: number): void {
-    for (const identifier of text.slice(start, end).match(/[A-Za-z0-9_]+/g) ?? []) {
+  /** The identifiers (runs of ASCII letters, digits and `_`) inside the word `bytes[start, end)`. */
+  #addPartIdentifiers(bytes: Uint8Array, start: number, end: number, i: number): void {
+    for (let k = start; k < end; k++) {
+      if (KIND[bytes[k]] !== IDENTIFIER) continue;
+      let identifier = "";
+      for (; k < end && KIND[bytes[k]] === IDENTIFIER; k++) identifier += String.fromCharCode(bytes[k]);
       const list = this.#partIdentifiers.get(identifier);
       if (!list) this.#partIdentifiers.set(identifier, [i]);
       else if (list[list.length - 1] !== i) list.push(i);
@@ -196,6 +195,8 @@ export class WordIndex {
     const { key, pattern } = keyOf(needle, inWord, betweenWords);
     // A run of a character or two is in nearly every text: searching the words for it costs more than it saves.
     if (key.length <= 2) return { texts: this.#every(() => true), exact: !needle };
+    // A lone surrogate is indexed as U+FFFD: a key with either is confirmed in every text.
+    if (SURROGATE_OR_REPLACEMENT.test(key)) return { texts: this.#every(() => true), exact: false };
     // Pinned at both ends, the key is a whole word: one lookup in the table.
     const texts =
       pattern === BOUNDARY + key + BOUNDARY

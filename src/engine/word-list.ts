@@ -1,3 +1,4 @@
+import type { NeedleAutomaton } from "./needle-automaton.js";
 import { lastAtOrBefore } from "./text.js";
 
 /** Stands between words, so a pattern can say where a word starts or ends: no word holds it. */
@@ -36,13 +37,9 @@ export class WordList {
     }
   }
 
-  /** Calls `each` with every match of `pattern` (global, zero-width, one group) and where it is. */
-  eachMatch(pattern: RegExp, each: (match: string, at: number) => void): void {
-    pattern.lastIndex = 0;
-    for (let m = pattern.exec(this.text); m; m = pattern.exec(this.text)) {
-      each(m[1], m.index);
-      pattern.lastIndex = m.index + 1;
-    }
+  /** Calls `each` with every needle of `automaton` found in the words, and where it starts. */
+  eachIn(automaton: NeedleAutomaton, each: (needle: number, at: number) => void): void {
+    automaton.eachIn(this.text, each);
   }
 
   /** The id of the word at `at` (a NUL before a word counts as the word's). */

@@ -1,17 +1,20 @@
 /**
  * The distinct words of many texts and, for each, the texts holding it: a hash table over the words' own
- * characters, kept in typed arrays. A tree of thousands of modules has millions of words; making a string of
- * each and counting it in a `Map` cost a second on a 3,000-module tree, and most of the memory it needed.
+ * bytes (UTF-8), kept in typed arrays. A tree of thousands of modules has millions of words; making a string
+ * of each and counting it in a `Map` cost a second on a 3,000-module tree, and most of the memory it needed.
  */
 export class WordTable {
-  /** Each distinct word's characters, one after another, each followed by a NUL. */
-  #chars: Uint16Array;
+  /** Each distinct word's bytes, one after another, each followed by a NUL (which no word holds). */
+  #bytes: Uint8Array;
   #used = 0;
   #count = 0;
-  /** Per word: where its characters start, how many there are, and the last text that held it. */
-  #start: Int32Array;
-  #length: Int32Array;
-  #lastText: Int32Array;
+  /**
+   * Open addressing, two numbers a slot: a word's id + 1 (0 for an empty slot) and its hash. A probe reads
+   * one slot's numbers together and compares bytes only where the hashes agree.
+   */
+  #slots: Int32Array;
+  /** Per word, two numbers: where its bytes start, and the last text that held it. */
+  #words: Int32Array;
   /**
    * While adding: the words of each text, each once, text after text; text `t`'s are `#pairWord[#textEnd[t
    * - 1]]` up to `#pairWord[#textEnd[t]]`, so each word's texts ascend.
@@ -22,10 +25,13 @@ export class WordTable {
   /** Once finished: the texts of word `w` are `#texts[#offsets[w]]` up to `#texts[#offsets[w + 1]]`. */
   #offsets = new Int32Array(1);
   #texts: Int32Array | Uint16Array = new Int32Array(0);
-  /** Open addressing: word id + 1, 0 for an empty slot. */
-  #slots: Int32Array;
-  /** The ids of words of one or two ASCII characters, by `shortKey`; -1 until seen. */
+  /** The ids of words of one or two bytes, by `shortKey`; -1 until seen. */
   readonly #short = new Int32Array(128 + 128 * 128).fill(-1);
+  /**
+   * Words lately added, four numbers each, by their hash: the text, the hash, and where in the text the
+   * word was and how long it is. The text is -1 until a word is there.
+   */
+  readonly #recent = new Int32Array((RECENT_MASK + 1) * 4).fill(-1);
 
   /**
    * Sized from the length of all the texts: a tree's source has about one distinct word per few hundred
@@ -34,54 +40,94 @@ export class WordTable {
    */
   constructor(textCount: number, totalLength = 0) {
     const words = capacity(totalLength / 192, 1 << 10);
-    this.#chars = new Uint16Array(capacity(totalLength / 12, 1 << 12));
-    this.#start = new Int32Array(words);
-    this.#length = new Int32Array(words);
-    this.#lastText = new Int32Array(words);
+    this.#bytes = new Uint8Array(capacity(totalLength / 16, 1 << 12));
+    this.#words = new Int32Array(words * 2);
+    this.#slots = new Int32Array(words * 4);
     this.#pairWord = new Int32Array(capacity(totalLength / 40, 1 << 12));
     this.#textEnd = new Int32Array(textCount);
-    this.#slots = new Int32Array(words * 2);
   }
 
   /**
-   * Adds the word `codes[start, end)` (UTF-16 code units), whose `hashOf` is `hash`, as held by text
-   * `textIndex` (texts added in order).
+   * Adds the word `bytes[start, end)` (UTF-8), whose `hashOf` is `hash`, as held by text `textIndex` (texts
+   * added in order).
    */
-  add(codes: Uint16Array, start: number, end: number, hash: number, textIndex: number): void {
+  add(bytes: Uint8Array, start: number, end: number, hash: number, textIndex: number): void {
     const length = end - start;
+    // Most words of a text came earlier in it: found among the recent words, by their bytes in the text
+    // itself (close at hand), they need no look in the table (which is large, so each look is slow).
+    const recent = this.#recent;
+    const r = ((hash ^ (hash >>> 15)) & RECENT_MASK) * 4;
+    if (
+      recent[r] === textIndex &&
+      recent[r + 1] === hash &&
+      recent[r + 3] === length &&
+      sameBytes(bytes, recent[r + 2], bytes, start, length)
+    )
+      return;
+    recent[r] = textIndex;
+    recent[r + 1] = hash;
+    recent[r + 2] = start;
+    recent[r + 3] = length;
     // A word of one or two ASCII characters (a fifth of a tree's words: `i`, `x`, `if`) has its id at hand.
-    const short = length <= 2 ? shortKey(codes, start, length) : -1;
+    const short = length <= 2 ? shortKey(bytes, start, length) : -1;
     let id = short === -1 ? -1 : this.#short[short];
     if (id === -1) {
-      id = this.#idOf(codes, start, length, hash);
+      id = this.#idOf(bytes, start, length, hash);
       if (short !== -1) this.#short[short] = id;
     }
-    if (this.#lastText[id] === textIndex) return;
-    this.#lastText[id] = textIndex;
-    if (this.#pairs === this.#pairWord.length) {
-      this.#pairWord = grown(this.#pairWord);
-    }
+    const last = id * 2 + 1;
+    if (this.#words[last] === textIndex) return;
+    this.#words[last] = textIndex;
+    if (this.#pairs === this.#pairWord.length) this.#pairWord = grown(this.#pairWord);
     this.#pairWord[this.#pairs++] = id;
     this.#textEnd[textIndex] = this.#pairs;
   }
 
-  /** The id of `codes[start, start + length)`, added as a new word if it is not one yet. */
-  #idOf(codes: Uint16Array, start: number, length: number, hash: number): number {
-    const slot = this.#slotOf(codes, start, length, hash);
-    const entry = this.#slots[slot];
-    return entry !== 0 ? entry - 1 : this.#insert(slot, codes, start, length);
+  /** The id of `bytes[start, start + length)`, added as a new word if it is not one yet. */
+  #idOf(bytes: Uint8Array, start: number, length: number, hash: number): number {
+    const slots = this.#slots;
+    const mask = (slots.length >> 1) - 1;
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = slots[slot * 2];
+      if (entry === 0) return this.#insert(slot, bytes, start, length, hash);
+      if (slots[slot * 2 + 1] === hash && this.#sameAs(entry - 1, bytes, start, length)) return entry - 1;
+    }
   }
 
-  /** The slot of the word `codes[start, start + length)`, or the empty slot where it would go. */
-  #slotOf(codes: Uint16Array, start: number, length: number, hash: number): number {
-    const mask = this.#slots.length - 1;
-    let slot = hash & mask;
-    for (let entry = this.#slots[slot]; entry !== 0; entry = this.#slots[slot]) {
-      const w = entry - 1;
-      if (this.#length[w] === length && this.#sameAs(w, codes, start, length)) return slot;
-      slot = (slot + 1) & mask;
+  #sameAs(w: number, bytes: Uint8Array, start: number, length: number): boolean {
+    const from = this.#words[w * 2];
+    // Then the word's NUL, where `bytes` ends: the same length.
+    return sameBytes(this.#bytes, from, bytes, start, length) && this.#bytes[from + length] === 0;
+  }
+
+  #insert(slot: number, bytes: Uint8Array, start: number, length: number, hash: number): number {
+    const id = this.#count++;
+    if (id * 2 === this.#words.length) this.#words = grown(this.#words);
+    while (this.#used + length + 1 > this.#bytes.length) this.#bytes = grown(this.#bytes);
+    // A loop, not `set(subarray())`: a view made per word costs more than copying its few bytes.
+    const own = this.#bytes;
+    for (let j = 0; j < length; j++) own[this.#used + j] = bytes[start + j];
+    this.#words[id * 2] = this.#used;
+    this.#words[id * 2 + 1] = -1;
+    this.#used += length + 1;
+    this.#slots[slot * 2] = id + 1;
+    this.#slots[slot * 2 + 1] = hash;
+    // At most half full, so a probe ends soon.
+    if (this.#count * 4 > this.#slots.length) this.#rehash();
+    return id;
+  }
+
+  #rehash(): void {
+    const old = this.#slots;
+    this.#slots = new Int32Array(old.length * 2);
+    const mask = (this.#slots.length >> 1) - 1;
+    for (let s = 0; s < old.length; s += 2) {
+      if (old[s] === 0) continue;
+      let slot = old[s + 1] & mask;
+      while (this.#slots[slot * 2] !== 0) slot = (slot + 1) & mask;
+      this.#slots[slot * 2] = old[s];
+      this.#slots[slot * 2 + 1] = old[s + 1];
     }
-    return slot;
   }
 
   /** Packs each word's texts together, in order, and lets go of what adding needed. */
@@ -90,7 +136,9 @@ export class WordTable {
     for (let p = 0; p < this.#pairs; p++) offsets[this.#pairWord[p] + 1]++;
     for (let w = 0; w < this.#count; w++) offsets[w + 1] += offsets[w];
     const next = offsets.slice(0, this.#count);
-    const texts = new Int32Array(this.#pairs);
+    // Texts fit in two bytes each but on the largest trees.
+    const texts =
+      this.#textEnd.length <= 0x10000 ? new Uint16Array(this.#pairs) : new Int32Array(this.#pairs);
     let from = 0;
     for (let t = 0; t < this.#textEnd.length; t++) {
       // A text with no words of its own ends where the one before it did.
@@ -99,28 +147,30 @@ export class WordTable {
       from = end;
     }
     this.#offsets = offsets;
-    // Texts fit in two bytes each but on the largest trees.
-    this.#texts = this.#textEnd.length <= 0x10000 ? Uint16Array.from(texts) : texts;
-    this.#pairWord = this.#textEnd = this.#lastText = new Int32Array(0);
+    this.#texts = texts;
+    this.#pairWord = this.#textEnd = new Int32Array(0);
     this.#pairs = 0;
     // The words laid out for search hold every character: from now on a word is compared with them, and the
-    // characters' own array (sized with room to grow) is let go.
+    // bytes (sized with room to grow) are let go.
     this.#joined = this.#join();
     this.#inList = new Uint8Array(this.#count);
     this.#at = new Int32Array(this.#count);
-    this.#joined.forEach(({ starts, ids }, list) =>
+    this.#length = new Int32Array(this.#count);
+    this.#joined.forEach(({ text, starts, ids }, list) =>
       ids.forEach((id, i) => {
         this.#inList[id] = list;
         this.#at[id] = starts[i];
+        this.#length[id] = (i + 1 < starts.length ? starts[i + 1] : text.length) - 1 - starts[i];
       }),
     );
-    this.#chars = new Uint16Array(0);
-    this.#start = new Int32Array(0);
+    this.#bytes = new Uint8Array(0);
+    this.#words = new Int32Array(0);
   }
   #joined: { text: string; starts: Int32Array; ids: Int32Array }[] = [];
-  /** Once finished: which of `#joined` holds word `w`, and where its characters start there. */
+  /** Once finished: which of `#joined` holds word `w`, where its characters start there, and how many. */
   #inList = new Uint8Array(0);
   #at = new Int32Array(0);
+  #length = new Int32Array(0);
 
   /** The texts holding `word`, ascending (once finished). */
   textsOf(word: string): number[] {
@@ -134,115 +184,87 @@ export class WordTable {
   }
 
   /**
-   * Every distinct word with a NUL before and after it, in two strings: the words whose characters all fit
-   * in a byte (nearly all, kept at one byte a character) and the rest. `ids[i]` is the id of the `i`th word
-   * of a string, which starts at `starts[i]` (once finished).
+   * Every distinct word with a NUL before and after it, in two strings: the ASCII words (nearly all, kept
+   * at one byte a character) and the rest. `ids[i]` is the id of the `i`th word of a string, which starts at
+   * `starts[i]` (once finished).
    */
   joined(): { text: string; starts: Int32Array; ids: Int32Array }[] {
     return this.#joined;
   }
 
   #join(): { text: string; starts: Int32Array; ids: Int32Array }[] {
-    const fits = new Uint8Array(this.#count);
+    const ascii = new Uint8Array(this.#count);
     let wideWords = 0;
     let wideLength = 1;
     for (let w = 0; w < this.#count; w++) {
-      const from = this.#start[w];
-      const to = from + this.#length[w];
-      let narrow = 1;
-      for (let k = from; k < to && narrow; k++) narrow = this.#chars[k] <= 0xff ? 1 : 0;
-      fits[w] = narrow;
-      if (!narrow) {
+      let k = this.#words[w * 2];
+      let high = 0;
+      for (; this.#bytes[k] !== 0; k++) high |= this.#bytes[k];
+      ascii[w] = high < 0x80 ? 1 : 0;
+      if (!ascii[w]) {
         wideWords++;
-        wideLength += to - from + 1;
+        wideLength += k - this.#words[w * 2] + 1;
       }
     }
     const groups = [
-      { chars: new Uint8Array(this.#used + 2 - wideLength), words: this.#count - wideWords },
-      { chars: new Uint16Array(wideLength), words: wideWords },
-    ].map(({ chars, words }) => ({
-      chars: chars as Uint8Array | Uint16Array,
+      { bytes: new Uint8Array(this.#used + 2 - wideLength), words: this.#count - wideWords },
+      { bytes: new Uint8Array(wideLength), words: wideWords },
+    ].map(({ bytes, words }) => ({
+      bytes,
       used: 1,
       starts: new Int32Array(words),
       ids: new Int32Array(words),
       count: 0,
     }));
     for (let w = 0; w < this.#count; w++) {
-      const group = groups[fits[w] ? 0 : 1];
+      const group = groups[ascii[w] ? 0 : 1];
       group.starts[group.count] = group.used;
       group.ids[group.count++] = w;
-      const from = this.#start[w];
-      for (let k = from; k < from + this.#length[w]; k++) group.chars[group.used++] = this.#chars[k];
+      for (let k = this.#words[w * 2]; this.#bytes[k] !== 0; k++) group.bytes[group.used++] = this.#bytes[k];
       group.used++;
     }
-    return groups.map(({ chars, starts, ids }) => ({ text: stringOf(chars), starts, ids }));
+    return groups.map(({ bytes, starts, ids }, i) => {
+      const text = DECODER.decode(bytes);
+      // Past ASCII a word's characters are fewer than its bytes: its start in the text is after the NULs.
+      if (i > 0) for (let w = 0, at = 0; w < starts.length; w++) starts[w] = at = text.indexOf("\0", at) + 1;
+      return { text, starts, ids };
+    });
   }
 
-  /** A word's id, looked up once finished: compared with the laid-out words, the characters being let go. */
+  /** A word's id, looked up once finished: compared with the laid-out words, the bytes being let go. */
   #find(word: string): number {
-    let hash = HASH_START;
-    for (let i = 0; i < word.length; i++) hash = hashStep(hash, word.charCodeAt(i));
-    const mask = this.#slots.length - 1;
-    let slot = hash & mask;
-    for (let entry = this.#slots[slot]; entry !== 0; entry = this.#slots[slot]) {
-      const w = entry - 1;
-      if (this.#length[w] === word.length && this.#joined[this.#inList[w]].text.startsWith(word, this.#at[w]))
+    const hash = hashOf(word);
+    const mask = (this.#slots.length >> 1) - 1;
+    for (let slot = hash & mask; this.#slots[slot * 2] !== 0; slot = (slot + 1) & mask) {
+      const w = this.#slots[slot * 2] - 1;
+      if (
+        this.#slots[slot * 2 + 1] === hash &&
+        this.#length[w] === word.length &&
+        this.#joined[this.#inList[w]].text.startsWith(word, this.#at[w])
+      )
         return w;
-      slot = (slot + 1) & mask;
     }
     return -1;
   }
-
-  #sameAs(w: number, codes: Uint16Array, start: number, length: number): boolean {
-    const from = this.#start[w];
-    for (let j = 0; j < length; j++) if (this.#chars[from + j] !== codes[start + j]) return false;
-    return true;
-  }
-
-  #insert(slot: number, codes: Uint16Array, start: number, length: number): number {
-    const id = this.#count++;
-    if (id === this.#start.length) {
-      this.#start = grown(this.#start);
-      this.#length = grown(this.#length);
-      this.#lastText = grown(this.#lastText);
-    }
-    while (this.#used + length + 1 > this.#chars.length) this.#chars = grown(this.#chars);
-    for (let j = 0; j < length; j++) this.#chars[this.#used + j] = codes[start + j];
-    this.#start[id] = this.#used;
-    this.#used += length + 1;
-    this.#length[id] = length;
-    this.#lastText[id] = -1;
-    this.#slots[slot] = id + 1;
-    // At most half full, so a probe ends soon.
-    if (this.#count * 2 > this.#slots.length) this.#rehash();
-    return id;
-  }
-
-  #rehash(): void {
-    this.#slots = new Int32Array(this.#slots.length * 2);
-    const mask = this.#slots.length - 1;
-    for (let w = 0; w < this.#count; w++) {
-      let slot = hashOf(this.#chars, this.#start[w], this.#start[w] + this.#length[w]) & mask;
-      while (this.#slots[slot] !== 0) slot = (slot + 1) & mask;
-      this.#slots[slot] = w + 1;
-    }
-  }
 }
 
-/** Character codes as a string, a chunk at a time (a call takes only so many arguments). */
-function stringOf(codes: Uint8Array | Uint16Array): string {
-  let text = "";
-  for (let at = 0; at < codes.length; at += 8192)
-    text += String.fromCharCode.apply(null, codes.subarray(at, at + 8192) as unknown as number[]);
-  return text;
+/** How many recent words `add` keeps (less one): a few thousand, so they stay in the processor's cache. */
+const RECENT_MASK = 4095;
+
+function sameBytes(a: Uint8Array, from: number, b: Uint8Array, start: number, length: number): boolean {
+  for (let j = 0; j < length; j++) if (a[from + j] !== b[start + j]) return false;
+  return true;
 }
+
+const DECODER = new TextDecoder();
+const ENCODER = new TextEncoder();
 
 /** A word of one or two ASCII characters as a number below 128 + 128 × 128, or -1 for any other word. */
-function shortKey(codes: Uint16Array, start: number, length: number): number {
-  const first = codes[start];
+function shortKey(bytes: Uint8Array, start: number, length: number): number {
+  const first = bytes[start];
   if (first >= 128) return -1;
   if (length === 1) return first;
-  const second = codes[start + 1];
+  const second = bytes[start + 1];
   return second >= 128 ? -1 : 128 + first * 128 + second;
 }
 
@@ -253,16 +275,16 @@ function capacity(wanted: number, least: number): number {
   return n;
 }
 
-/** FNV-1a over UTF-16 code units: the hash `add` expects, computable as a word is scanned. */
+/** FNV-1a over UTF-8 bytes: the hash `add` expects, computable as a word is scanned. */
 export const HASH_START = -2128831035;
-export const hashStep = (hash: number, code: number) => Math.imul(hash ^ code, 16777619);
-function hashOf(codes: Uint16Array, start: number, end: number): number {
+export const hashStep = (hash: number, byte: number) => Math.imul(hash ^ byte, 16777619);
+function hashOf(word: string): number {
   let hash = HASH_START;
-  for (let i = start; i < end; i++) hash = hashStep(hash, codes[i]);
+  for (const byte of ENCODER.encode(word)) hash = hashStep(hash, byte);
   return hash;
 }
 
-function grown<T extends Int32Array | Uint16Array>(array: T): T {
+function grown<T extends Int32Array | Uint8Array>(array: T): T {
   const bigger = new (array.constructor as new (length: number) => T)(array.length * 2);
   bigger.set(array);
   return bigger;
