@@ -76,31 +76,33 @@ export function scan(text: string): Scanned {
     }
     if (c === 34 /* " */ || c === 39 /* ' */) {
       flush(i);
-      // A prefix (r, b, f, rb, …) stays in the code; only the literal is replaced.
-      const q = text[i];
-      const triple = text.startsWith(q + q + q, i);
-      const quote = triple ? q + q + q : q;
+      // A prefix (r, b, f, rb, …) stays in the code; only the literal is replaced. Character codes, not
+      // one-character strings: docstrings make literals a large part of a module.
+      const triple = text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c;
       const start = i;
-      i += quote.length;
+      i += triple ? 3 : 1;
       const contentStart = i;
+      let closed = false;
       while (i < n) {
-        const ch = text[i];
-        if (ch === "\\") {
+        const ch = text.charCodeAt(i);
+        if (ch === 92 /* \ */) {
           i += 2;
           continue;
         }
-        if (ch === q && text.startsWith(quote, i)) break;
-        if (!triple && ch === "\n") break;
+        if (ch === c && (!triple || (text.charCodeAt(i + 1) === c && text.charCodeAt(i + 2) === c))) {
+          closed = true;
+          break;
+        }
+        if (!triple && ch === 10 /* \n */) break;
         i++;
       }
       i = Math.min(i, n);
       const value = text.slice(contentStart, i);
-      const closed = text.startsWith(quote, i);
+      const quote = text.slice(start, contentStart);
       if (closed) i += quote.length;
       strings.push({ value, offset: start });
       // Blank the literal but keep its length and newlines, so offsets and lines match the source.
-      const blank = value.includes("\n") ? value.replace(/[^\n]/g, " ") : " ".repeat(value.length);
-      code.push(`${quote}${blank}${closed ? quote : ""}`);
+      code.push(`${quote}${blankKeepingLines(value)}${closed ? quote : ""}`);
       uncommented.push(text.slice(start, i));
       runStart = i;
       continue;
@@ -109,6 +111,15 @@ export function scan(text: string): Scanned {
   }
   flush(n);
   return { code: code.join(""), uncommented: uncommented.join(""), strings };
+}
+
+/** `text` with every character but a newline as a space. */
+function blankKeepingLines(text: string): string {
+  if (!text.includes("\n")) return " ".repeat(text.length);
+  return text
+    .split("\n")
+    .map((line) => " ".repeat(line.length))
+    .join("\n");
 }
 
 interface LogicalLine {
