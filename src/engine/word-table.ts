@@ -27,11 +27,6 @@ export class WordTable {
   #texts: Int32Array | Uint16Array = new Int32Array(0);
   /** The ids of words of one or two bytes, by `shortKey`; -1 until seen. */
   readonly #short = new Int32Array(128 + 128 * 128).fill(-1);
-  /**
-   * Words lately added, four numbers each, by their hash: the text, the hash, and where in the text the
-   * word was and how long it is. The text is -1 until a word is there.
-   */
-  readonly #recent = new Int32Array((RECENT_MASK + 1) * 4).fill(-1);
 
   /**
    * Sized from the length of all the texts: a tree's source has about one distinct word per few hundred
@@ -53,21 +48,6 @@ export class WordTable {
    */
   add(bytes: Uint8Array, start: number, end: number, hash: number, textIndex: number): void {
     const length = end - start;
-    // Most words of a text came earlier in it: found among the recent words, by their bytes in the text
-    // itself (close at hand), they need no look in the table (which is large, so each look is slow).
-    const recent = this.#recent;
-    const r = ((hash ^ (hash >>> 15)) & RECENT_MASK) * 4;
-    if (
-      recent[r] === textIndex &&
-      recent[r + 1] === hash &&
-      recent[r + 3] === length &&
-      sameBytes(bytes, recent[r + 2], bytes, start, length)
-    )
-      return;
-    recent[r] = textIndex;
-    recent[r + 1] = hash;
-    recent[r + 2] = start;
-    recent[r + 3] = length;
     // A word of one or two ASCII characters (a fifth of a tree's words: `i`, `x`, `if`) has its id at hand.
     const short = length <= 2 ? shortKey(bytes, start, length) : -1;
     let id = short === -1 ? -1 : this.#short[short];
@@ -247,9 +227,6 @@ export class WordTable {
     return -1;
   }
 }
-
-/** How many recent words `add` keeps (less one): a few thousand, so they stay in the processor's cache. */
-const RECENT_MASK = 4095;
 
 function sameBytes(a: Uint8Array, from: number, b: Uint8Array, start: number, length: number): boolean {
   for (let j = 0; j < length; j++) if (a[from + j] !== b[start + j]) return false;
