@@ -8,7 +8,7 @@ import { parsePep508 } from "../src/engine/facts/dependencies.js";
 import { parseDockerfile } from "../src/engine/facts/docker.js";
 import { buildFacts } from "../src/engine/facts/index.js";
 import { parseNotebook } from "../src/engine/facts/notebook.js";
-import { parsePython } from "../src/engine/facts/python.js";
+import { blankedCode, parsePython, scan } from "../src/engine/facts/python.js";
 import { parseReadme } from "../src/engine/facts/readme.js";
 import { findSecrets } from "../src/engine/facts/secrets.js";
 import { parseTerraform } from "../src/engine/facts/terraform.js";
@@ -168,5 +168,19 @@ describe("hostile shapes", () => {
     expect(parseNotebook("broken.ipynb", `{"cells": [${"[".repeat(100_000)}`)).toBeNull();
     expect(parsePython("deep.py", `x = ${"(".repeat(50_000)}1${")".repeat(50_000)}\n`).path).toBe("deep.py");
     expect(parseYaml("deep.yml", `${"- ".repeat(20_000)}x\n`).error).toBeTruthy();
+  });
+});
+
+describe("the Python blanking", () => {
+  it("blanks code alone exactly as the whole scan does, keeping every offset", () => {
+    fc.assert(
+      fc.property(tricky, (text) => {
+        const whole = scan(text);
+        expect(blankedCode(text)).toBe(whole.code);
+        expect(whole.code.length).toBe(text.length);
+        expect(whole.uncommented.length).toBe(text.length);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -49,6 +49,16 @@ export interface Scanned {
  * character by character: the per-character version spent most of an audit in garbage collection.
  */
 export function scan(text: string): Scanned {
+  return scanning(text, true);
+}
+
+/** The code alone, comments and string bodies blanked as `scan` blanks them: for a gate that needs no more. */
+export function blankedCode(text: string): string {
+  return scanning(text, false).code;
+}
+
+/** `scan`, building the uncommented text and the strings only where `whole`. */
+function scanning(text: string, whole: boolean): Scanned {
   const code: string[] = [];
   const uncommented: string[] = [];
   const strings: { value: string; offset: number }[] = [];
@@ -58,7 +68,7 @@ export function scan(text: string): Scanned {
     if (end > runStart) {
       const run = text.slice(runStart, end);
       code.push(run);
-      uncommented.push(run);
+      if (whole) uncommented.push(run);
     }
   };
   let i = 0;
@@ -70,7 +80,7 @@ export function scan(text: string): Scanned {
       if (end === -1) end = n;
       const blank = " ".repeat(end - i);
       code.push(blank);
-      uncommented.push(blank);
+      if (whole) uncommented.push(blank);
       i = runStart = end;
       continue;
     }
@@ -100,17 +110,19 @@ export function scan(text: string): Scanned {
       const value = text.slice(contentStart, i);
       const quote = text.slice(start, contentStart);
       if (closed) i += quote.length;
-      strings.push({ value, offset: start });
       // Blank the literal but keep its length and newlines, so offsets and lines match the source.
       code.push(`${quote}${blankKeepingLines(value)}${closed ? quote : ""}`);
-      uncommented.push(text.slice(start, i));
+      if (whole) {
+        strings.push({ value, offset: start });
+        uncommented.push(text.slice(start, i));
+      }
       runStart = i;
       continue;
     }
     i++;
   }
   flush(n);
-  return { code: code.join(""), uncommented: uncommented.join(""), strings };
+  return { code: code.join(""), uncommented: whole ? uncommented.join("") : "", strings };
 }
 
 /** `text` with every character but a newline as a space. */
@@ -454,7 +466,7 @@ export class LazyPyModule implements PyModule {
    * (a prose mention of `ray`) need not hold the blanked text of each for the rest of the audit.
    */
   withCode<T>(use: (code: string) => T): T {
-    return use((this.#scanned ?? scan(this.source)).code);
+    return use(this.#scanned?.code ?? blankedCode(this.source));
   }
   get uncommented() {
     return this.scanned.uncommented;
