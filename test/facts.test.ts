@@ -161,12 +161,20 @@ describe("the secrets scan's line filter", () => {
       'cfg[\\"client_secret\\"] = \\"a1b2c3d4e5f6g7h8i9j0k1l2\\"',
       "password",
       "= 'a1b2c3d4e5f6g7h8i9j0k1l2'",
+      // Near misses of a strong quoted value: 19 characters, a comma inside, the value on the next line.
+      'api_key = "a1b2c3d4e5f6g7h8i9j"',
+      'api_key = "a1b2c3d4e5,f6g7h8i9j0k1l2"',
+      "api_key = \\'a1b2c3d4e5f6g7h8i9j0k1l2\\'",
+      "api_key = (",
+      "  'a1b2c3d4e5f6g7h8i9j0k1l2')",
+      "sorted(xs, key=len); token = 'a1b2c3d4e5f6g7h8i9j0k1l2'",
+      "key=a1b2c3d4e5f6g7h8i9j0k1l2c3d4",
     );
     const MARKER = `ghp_${"a1".repeat(18)}`;
     fc.assert(
       fc.property(
         fc.array(line, { minLength: 1, maxLength: 6 }),
-        fc.constantFrom("a.py", ".env", "c.yml"),
+        fc.constantFrom("a.py", ".env", "c.yml", "kaggle.json", "run.sh"),
         (lines, path) => {
           const text = lines.join("\n");
           const everyLine = findSecrets(path, `${text}\n${MARKER}`).filter((f) => f.line <= lines.length);

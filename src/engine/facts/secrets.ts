@@ -157,6 +157,12 @@ const SECRET_WORDS = /key|secret|token|passw|pwd/i;
  * (past a closing quote and bracket for `env["API_KEY"] =`). Both assignment patterns need one.
  */
 const SECRET_ASSIGNED = /(?:key|secret|token|passw|pwd)[\w.-]*\\?["']?\s*\]?\s*[:=]/gi;
+/**
+ * `SECRET_ASSIGNED` followed by a quoted value of at least 20 characters: in a file where only a quoted
+ * value counts (code), an assignment finding needs a strong one (`isStrong`), so only such lines are read.
+ * Most `key=` of code is a keyword argument (`sorted(xs, key=len)`), and these skip it.
+ */
+const SECRET_ASSIGNED_QUOTED = new RegExp(`${SECRET_ASSIGNED.source}\\s*\\\\?["'][^\\s"']{20}`, "gi");
 /** Any of the markers a whole file is tried for, in one pass: most files hold none. */
 const ANY_MARKER = new RegExp(
   [...PROVIDER_PATTERNS.map(([, pattern]) => pattern), AWS_KEY_ID, PRIVATE_KEY_MARKER]
@@ -218,8 +224,12 @@ function checkLine(c: LineCheck, line: string, i: number, lines: string[] | unde
  * Calls `each` with every line where a secret name may be assigned and its 0-based number, in order, each
  * once, without splitting the text: in most files (JavaScript bundles above all) few lines have one.
  */
-function forLinesWithSecretWords(text: string, each: (line: string, i: number) => void): void {
-  const words = new RegExp(SECRET_ASSIGNED.source, "gi");
+function forLinesWithSecretWords(
+  text: string,
+  assigned: RegExp,
+  each: (line: string, i: number) => void,
+): void {
+  const words = new RegExp(assigned.source, "gi");
   let line = 0;
   let start = 0;
   let newline = text.indexOf("\n");
@@ -278,7 +288,11 @@ export function findSecrets(path: string, text: string, hints: SecretHints = {})
   if (check.providers.length || check.awsKeys || check.privateKeys) {
     const lines = text.split("\n");
     for (let i = 0; i < lines.length; i++) checkLine(check, lines[i], i, lines, out);
-  } else forLinesWithSecretWords(text, (line, i) => checkLine(check, line, i, undefined, out));
+  } else {
+    const quotedOnly = !check.env && !check.kaggle && !BARE_VALUE_FILE.test(path);
+    const assigned = quotedOnly ? SECRET_ASSIGNED_QUOTED : SECRET_ASSIGNED;
+    forLinesWithSecretWords(text, assigned, (line, i) => checkLine(check, line, i, undefined, out));
+  }
   const seen = new Set<number>();
   return out.filter((f) => !seen.has(f.line) && seen.add(f.line));
 }
