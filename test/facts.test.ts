@@ -196,6 +196,11 @@ describe("the secrets scan of a large tree", () => {
       "id = 'AKIA1234567890ABCDEF'\nsecret = 'abcdefghijABCDEFGHIJabcdefghijABCDEFGHIJ'",
       "x = 1",
       "def f(keys): return keys",
+      // Spellings the scan looks for one by one: mixed case, overlapping words, a word past ASCII.
+      "SECRETOKEN = 'a1b2c3d4e5f6g7h8i9j0k1l2'",
+      "kEy_id = 'a1b2c3d4e5f6g7h8i9j0k1l2'",
+      "keyЖtoken = 'a1b2c3d4e5f6g7h8i9j0k1l2'",
+      "cfg.Pwd = 'a1b2c3d4e5f6g7h8i9j0k1l2'; sorted(xs, key=len)",
     );
     fc.assert(
       fc.property(

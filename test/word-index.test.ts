@@ -94,6 +94,18 @@ describe("the word index of module texts", () => {
     expect(index.holdingNormalised("\u212aeras", normalisedName)).toEqual([]);
   });
 
+  it("finds how the words spell a pattern, and which texts hold each spelling", () => {
+    const index = indexOf(["my_Key = 1", "SECRETOKEN", "key.Key", "x"]);
+    // Of the overlapping SECRET and TOKEN, the first.
+    expect(index.spellings(/key|secret|token/gi)).toEqual(
+      new Map([
+        ["Key", [0, 2]],
+        ["SECRET", [1]],
+        ["key", [2]],
+      ]),
+    );
+  });
+
   it("tells a lone surrogate from the replacement character, which the index holds in its place", () => {
     const index = indexOf(["ab\uD83Dcd", "ab\uFFFDcd", "x\u{1F600}yz"]);
     expect(index.holding("b\uD83Dc")).toEqual([0]);

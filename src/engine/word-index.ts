@@ -232,6 +232,22 @@ export class WordIndex {
   }
 
   /**
+   * Each distinct match of `pattern` (global, of word characters alone, so no match spans two words) in
+   * the words, with the texts holding a word it was found in, ascending: how the texts spell what it finds,
+   * `key`, `Key` and `KEY` for `/key/gi`. Of overlapping matches in a word, the first is found.
+   */
+  spellings(pattern: RegExp): Map<string, number[]> {
+    const words = new Map<string, number[]>();
+    for (const list of this.#wordLists())
+      list.eachMatchOf(pattern, (match, word) => {
+        const found = words.get(match);
+        if (found) found.push(word);
+        else words.set(match, [word]);
+      });
+    return new Map([...words].map(([match, ids]) => [match, this.#textsOfWords(ids)]));
+  }
+
+  /**
    * Looks many needles up in the words at once, for `mayHold` to answer from what it found: on a large tree,
    * one pass of one expression instead of a search of the words per needle.
    */

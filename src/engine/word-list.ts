@@ -42,6 +42,11 @@ export class WordList {
     automaton.eachIn(this.text, each);
   }
 
+  /** Calls `each` with every match of `pattern` (global) in the words, and the id of the word it is in. */
+  eachMatchOf(pattern: RegExp, each: (match: string, word: number) => void): void {
+    for (const m of this.text.matchAll(pattern)) each(m[0], this.wordAt(m.index));
+  }
+
   /** The id of the word at `at` (a NUL before a word counts as the word's). */
   wordAt(at: number): number {
     return this.ids[lastAtOrBefore(this.starts, at)];

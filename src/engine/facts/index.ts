@@ -30,7 +30,7 @@ import { parseReadme, type ReadmeFacts } from "./readme.js";
 import {
   findSecrets,
   MARKER_PARTS,
-  SECRET_WORD_PARTS,
+  SECRET_WORD_SPELLINGS,
   type SecretFinding,
   type SecretHints,
 } from "./secrets.js";
@@ -293,9 +293,13 @@ class AuditFacts implements Facts {
     // On a small tree the scan reads every file: the lookups would cost more than they save.
     if (modules.length < MANY_TEXTS) return new Map();
     const texts = this.moduleTexts;
-    const words = new Set(SECRET_WORD_PARTS.flatMap((part) => texts.holdingAnyCase(part)));
+    const spellings = new Map<PyModule, string[]>();
+    for (const [spelling, holders] of texts.holdingSpellings(SECRET_WORD_SPELLINGS))
+      for (const m of holders) spellings.set(m, [...(spellings.get(m) ?? []), spelling]);
     const markers = new Set(MARKER_PARTS.flatMap((part) => texts.mayHold(part)));
-    return new Map(modules.map((m) => [m.path, { words: words.has(m), markers: markers.has(m) }]));
+    return new Map(
+      modules.map((m) => [m.path, { spellings: spellings.get(m) ?? [], markers: markers.has(m) }]),
+    );
   }
 
   #gcloud?: ReturnType<typeof gcloudFacts>;

@@ -51,6 +51,15 @@ export class ModuleTexts {
     return modules;
   }
 
+  /**
+   * Each spelling in the modules' words of what `pattern` matches, with the modules where a word holds it
+   * (`WordIndex.spellings`), in order.
+   */
+  holdingSpellings(pattern: RegExp): Map<string, PyModule[]> {
+    const spellings = this.index().spellings(pattern);
+    return new Map([...spellings].map(([spelling, texts]) => [spelling, texts.map((i) => this.modules[i])]));
+  }
+
   /** The modules whose source holds `word` (letters and digits) in any case, in order. */
   holdingAnyCase(word: string): PyModule[] {
     return this.index()

@@ -222,18 +222,38 @@ function checkLine(c: LineCheck, line: string, i: number, lines: string[] | unde
 
 /**
  * Calls `each` with every line where a secret name may be assigned and its 0-based number, in order, each
- * once, without splitting the text: in most files (JavaScript bundles above all) few lines have one.
+ * once, without splitting the text: in most files (JavaScript bundles above all) few lines have one. With
+ * `spellings` (how the text's words spell a secret word, as `SecretHints` has them), `assigned` is tried
+ * only where one of them starts: a few native searches instead of an expression tried at each place. A
+ * match that starts elsewhere starts inside a word's earlier match, where it matches as well.
  */
 function forLinesWithSecretWords(
   text: string,
   assigned: RegExp,
   each: (line: string, i: number) => void,
+  spellings?: readonly string[],
 ): void {
-  const words = new RegExp(assigned.source, "gi");
+  const words = new RegExp(assigned.source, spellings ? "iy" : "gi");
+  const starts = spellings && placesOf(text, spellings);
+  let next = 0;
+  /** The first match from `from` on: where the expression first matches, or the first start it matches at. */
+  const matchFrom = (from: number): RegExpExecArray | null => {
+    if (!starts) {
+      words.lastIndex = from;
+      return words.exec(text);
+    }
+    for (; next < starts.length; next++) {
+      if (starts[next] < from) continue;
+      words.lastIndex = starts[next];
+      const m = words.exec(text);
+      if (m) return m;
+    }
+    return null;
+  };
   let line = 0;
   let start = 0;
   let newline = text.indexOf("\n");
-  for (let m = words.exec(text); m; m = words.exec(text)) {
+  for (let m = matchFrom(0); m;) {
     while (newline !== -1 && newline < m.index) {
       line++;
       start = newline + 1;
@@ -241,20 +261,29 @@ function forLinesWithSecretWords(
     }
     const end = newline === -1 ? text.length : newline;
     each(text.slice(start, end), line);
-    words.lastIndex = end + 1;
+    m = matchFrom(end + 1);
   }
 }
 
+/** Where each of `needles` starts in `text`, every time, in order. */
+function placesOf(text: string, needles: readonly string[]): number[] {
+  const places: number[] = [];
+  for (const needle of needles)
+    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) places.push(at);
+  return places.sort((a, b) => a - b);
+}
+
 /**
- * What a word index already knows of a text: `words: false` when it holds none of `SECRET_WORD_PARTS` in
- * any case, `markers: false` when it holds none of `MARKER_PARTS`. The scan then skips what cannot match.
+ * What a word index already knows of a text: `spellings`, how its words spell a secret word (`key`, `Key`:
+ * the matches of `SECRET_WORD_SPELLINGS` in each, the first of overlapping ones), none when no word holds
+ * one; `markers: false` when it holds none of `MARKER_PARTS`. The scan then skips what cannot match.
  */
 export interface SecretHints {
-  words?: boolean;
+  spellings?: readonly string[];
   markers?: boolean;
 }
-/** Every secret name holds one of these, in some case (`SECRET_WORDS`). */
-export const SECRET_WORD_PARTS = ["key", "secret", "token", "passw", "pwd"];
+/** Every secret name holds a match of this, in some case (`SECRET_WORDS`). */
+export const SECRET_WORD_SPELLINGS = new RegExp(SECRET_WORDS.source, "gi");
 /** Every marker (`ANY_MARKER`) holds one of these as written. */
 export const MARKER_PARTS = [
   "ghp_",
@@ -272,7 +301,7 @@ export function findSecrets(path: string, text: string, hints: SecretHints = {})
   // Each pattern is tried on the whole text first: none spans a line, so a file it misses is done with, and
   // most files are, without splitting them into lines.
   const marked = hints.markers !== false && ANY_MARKER.test(text);
-  if (!marked && hints.words === false) return [];
+  if (!marked && hints.spellings?.length === 0) return [];
   const check: LineCheck = {
     path,
     providers: marked ? PROVIDER_PATTERNS.filter(([, pattern]) => pattern.test(text)) : [],
@@ -291,7 +320,8 @@ export function findSecrets(path: string, text: string, hints: SecretHints = {})
   } else {
     const quotedOnly = !check.env && !check.kaggle && !BARE_VALUE_FILE.test(path);
     const assigned = quotedOnly ? SECRET_ASSIGNED_QUOTED : SECRET_ASSIGNED;
-    forLinesWithSecretWords(text, assigned, (line, i) => checkLine(check, line, i, undefined, out));
+    const read = (line: string, i: number) => checkLine(check, line, i, undefined, out);
+    forLinesWithSecretWords(text, assigned, read, hints.spellings);
   }
   const seen = new Set<number>();
   return out.filter((f) => !seen.has(f.line) && seen.add(f.line));
