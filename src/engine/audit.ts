@@ -158,7 +158,7 @@ export async function readSnapshot(
 }
 
 /** How many bytes of files a source that reads in batches is asked for at once. */
-const BATCH_BYTES = 4 * 1024 * 1024;
+const BATCH_BYTES = 1024 * 1024;
 
 /** A file that some fact reads whatever its text: anything but plain text. */
 const alwaysKept = (path: string) => kindsOf(path).some((kind) => kind !== "text");

@@ -51,7 +51,7 @@ function realpathOrNull(path: string): string | null {
 const NATIVE_DECODE_BYTES = 256 * 1024;
 
 /** The batch buffer: files larger than it are read alone. */
-const BATCH_BUFFER_BYTES = 4 * 1024 * 1024;
+const BATCH_BUFFER_BYTES = 1024 * 1024;
 
 /**
  * Reads a whole file of `expected` bytes (its size when listed) into `buffer` at `at`, or gives undefined when
