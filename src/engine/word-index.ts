@@ -1,18 +1,17 @@
 import { NeedleAutomaton } from "./needle-automaton.js";
 import { BOUNDARY, WordList } from "./word-list.js";
-import { HASH_START, hashStep, WordTable } from "./word-table.js";
+import { WORD_BYTE, WordTable } from "./word-table.js";
 
 /**
- * What each UTF-16 code unit, and each UTF-8 byte, is to the index: an identifier character (an ASCII
- * letter, digit or `_`), a word character that no identifier holds (anything past ASCII: every byte of such
- * a character is 0x80 or more, so a text's words are the same runs in either), or a character between words
- * (the rest).
+ * What each UTF-16 code unit of a needle is to the index, by the rule of `WORD_BYTE`: an identifier
+ * character (an ASCII letter, digit or `_`), a word character that no identifier holds (anything past
+ * ASCII), or a character between words (the rest).
  */
 const BETWEEN = 0;
 const IDENTIFIER = 1;
 const OTHER_WORD = 2;
 const KIND = new Uint8Array(65536).fill(OTHER_WORD);
-for (let c = 0; c < 128; c++) KIND[c] = /\w/.test(String.fromCharCode(c)) ? IDENTIFIER : BETWEEN;
+for (let c = 0; c < 128; c++) KIND[c] = WORD_BYTE[c] ? IDENTIFIER : BETWEEN;
 
 const IDENTIFIER_RUN = /^[A-Za-z0-9_]+$/;
 const SURROGATE_OR_REPLACEMENT = /[\uD800-\uDFFF\uFFFD]/;
@@ -115,31 +114,9 @@ export class WordIndex {
     this.#scratch = new Uint8Array(0);
   }
 
-  /**
-   * A method of its own, called once per text: optimised after a few texts, not replaced mid-loop. The text
-   * is first copied, natively, into its UTF-8 bytes, which the loop reads far faster than a string that is
-   * a slice of a larger one (as the local disk's batched texts are).
-   */
   #addWordsOf(text: string, i: number): void {
     const { bytes, end } = this.#bytesOf(text);
-    let k = 0;
-    while (k < end) {
-      // Between words, then one word: two tight loops rather than one with a state to test per byte.
-      while (k < end && KIND[bytes[k]] === BETWEEN) k++;
-      if (k === end) return;
-      const start = k;
-      let hash = HASH_START;
-      let mixed = false;
-      for (; k < end; k++) {
-        const byte = bytes[k];
-        const kind = KIND[byte];
-        if (kind === BETWEEN) break;
-        if (kind === OTHER_WORD) mixed = true;
-        hash = hashStep(hash, byte);
-      }
-      this.#words.add(bytes, start, k, hash, i);
-      if (mixed) this.#addPartIdentifiers(bytes, start, k, i);
-    }
+    this.#words.addText(bytes, end, i, (start, k) => this.#addPartIdentifiers(bytes, start, k, i));
   }
 
   /**

@@ -25,7 +25,7 @@ export class WordTable {
   /** Once finished: the texts of word `w` are `#texts[#offsets[w]]` up to `#texts[#offsets[w + 1]]`. */
   #offsets = new Int32Array(1);
   #texts: Int32Array | Uint16Array = new Int32Array(0);
-  /** The ids of words of one or two bytes, by `shortKey`; -1 until seen. */
+  /** The ids of words of one or two ASCII characters, by their codes (below 128 + 128 × 128); -1 until seen. */
   readonly #short = new Int32Array(128 + 128 * 128).fill(-1);
 
   /**
@@ -43,41 +43,72 @@ export class WordTable {
   }
 
   /**
-   * Adds the word `bytes[start, end)` (UTF-8), whose `hashOf` is `hash`, as held by text `textIndex` (texts
-   * added in order).
+   * Adds every word of the UTF-8 text `bytes[0, end)` as held by text `textIndex` (texts added in order),
+   * and calls `onMixed` with where each word that is not all ASCII starts and ends. One loop that scans
+   * and looks up: the look-up of a word seen before, the common case, is inline rather than a call per word.
    */
-  add(bytes: Uint8Array, start: number, end: number, hash: number, textIndex: number): void {
-    const length = end - start;
-    // A word of one or two ASCII characters (a fifth of a tree's words: `i`, `x`, `if`) has its id at hand.
-    const short = length <= 2 ? shortKey(bytes, start, length) : -1;
-    let id = short === -1 ? -1 : this.#short[short];
-    if (id === -1) {
-      id = this.#idOf(bytes, start, length, hash);
-      if (short !== -1) this.#short[short] = id;
+  addText(
+    bytes: Uint8Array,
+    end: number,
+    textIndex: number,
+    onMixed: (start: number, end: number) => void,
+  ): void {
+    const short = this.#short;
+    let k = 0;
+    while (k < end) {
+      while (k < end && WORD_BYTE[bytes[k]] === 0) k++;
+      if (k === end) return;
+      const start = k;
+      let hash = HASH_START;
+      let high = 0;
+      for (; k < end; k++) {
+        const byte = bytes[k];
+        if (WORD_BYTE[byte] === 0) break;
+        high |= byte;
+        hash = hashStep(hash, byte);
+      }
+      if (high >= 0x80) onMixed(start, k);
+      const length = k - start;
+      // A word of one or two ASCII characters (a fifth of a tree's words: `i`, `x`, `if`) has its id at hand.
+      const key =
+        length > 2 || high >= 0x80
+          ? -1
+          : length === 1
+            ? bytes[start]
+            : 128 + bytes[start] * 128 + bytes[start + 1];
+      let id = key === -1 ? -1 : short[key];
+      if (id === -1) {
+        const slots = this.#slots;
+        const mask = (slots.length >> 1) - 1;
+        for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+          const entry = slots[slot * 2];
+          if (entry === 0) {
+            id = this.#insert(slot, bytes, start, length, hash);
+            break;
+          }
+          if (slots[slot * 2 + 1] === hash && this.#holds(entry - 1, bytes, start, length)) {
+            id = entry - 1;
+            break;
+          }
+        }
+        if (key !== -1) short[key] = id;
+      }
+      const words = this.#words;
+      if (words[id * 2 + 1] === textIndex) continue;
+      words[id * 2 + 1] = textIndex;
+      if (this.#pairs === this.#pairWord.length) this.#pairWord = grown(this.#pairWord);
+      this.#pairWord[this.#pairs++] = id;
+      this.#textEnd[textIndex] = this.#pairs;
     }
-    const last = id * 2 + 1;
-    if (this.#words[last] === textIndex) return;
-    this.#words[last] = textIndex;
-    if (this.#pairs === this.#pairWord.length) this.#pairWord = grown(this.#pairWord);
-    this.#pairWord[this.#pairs++] = id;
-    this.#textEnd[textIndex] = this.#pairs;
   }
 
-  /** The id of `bytes[start, start + length)`, added as a new word if it is not one yet. */
-  #idOf(bytes: Uint8Array, start: number, length: number, hash: number): number {
-    const slots = this.#slots;
-    const mask = (slots.length >> 1) - 1;
-    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
-      const entry = slots[slot * 2];
-      if (entry === 0) return this.#insert(slot, bytes, start, length, hash);
-      if (slots[slot * 2 + 1] === hash && this.#sameAs(entry - 1, bytes, start, length)) return entry - 1;
-    }
-  }
-
-  #sameAs(w: number, bytes: Uint8Array, start: number, length: number): boolean {
+  /** Whether word `w` is `bytes[start, start + length)`. */
+  #holds(w: number, bytes: Uint8Array, start: number, length: number): boolean {
+    const own = this.#bytes;
     const from = this.#words[w * 2];
-    // Then the word's NUL, where `bytes` ends: the same length.
-    return sameBytes(this.#bytes, from, bytes, start, length) && this.#bytes[from + length] === 0;
+    for (let j = 0; j < length; j++) if (own[from + j] !== bytes[start + j]) return false;
+    // The word's NUL, where `bytes` ends: the same length.
+    return own[from + length] === 0;
   }
 
   #insert(slot: number, bytes: Uint8Array, start: number, length: number, hash: number): number {
@@ -228,22 +259,8 @@ export class WordTable {
   }
 }
 
-function sameBytes(a: Uint8Array, from: number, b: Uint8Array, start: number, length: number): boolean {
-  for (let j = 0; j < length; j++) if (a[from + j] !== b[start + j]) return false;
-  return true;
-}
-
 const DECODER = new TextDecoder();
 const ENCODER = new TextEncoder();
-
-/** A word of one or two ASCII characters as a number below 128 + 128 × 128, or -1 for any other word. */
-function shortKey(bytes: Uint8Array, start: number, length: number): number {
-  const first = bytes[start];
-  if (first >= 128) return -1;
-  if (length === 1) return first;
-  const second = bytes[start + 1];
-  return second >= 128 ? -1 : 128 + first * 128 + second;
-}
 
 /** The least power of two at or above both `wanted` and `least`. */
 function capacity(wanted: number, least: number): number {
@@ -252,9 +269,16 @@ function capacity(wanted: number, least: number): number {
   return n;
 }
 
-/** FNV-1a over UTF-8 bytes: the hash `add` expects, computable as a word is scanned. */
-export const HASH_START = -2128831035;
-export const hashStep = (hash: number, byte: number) => Math.imul(hash ^ byte, 16777619);
+/**
+ * The bytes of a word: an ASCII letter, digit or `_`, and every byte of a character past ASCII (each is 0x80
+ * or more, so a UTF-8 text's words are the runs its UTF-16 code units make, by the same rule).
+ */
+export const WORD_BYTE = new Uint8Array(256);
+for (let b = 0; b < 256; b++) WORD_BYTE[b] = b >= 0x80 || /\w/.test(String.fromCharCode(b)) ? 1 : 0;
+
+/** FNV-1a over UTF-8 bytes, computed as a word is scanned. */
+const HASH_START = -2128831035;
+const hashStep = (hash: number, byte: number) => Math.imul(hash ^ byte, 16777619);
 function hashOf(word: string): number {
   let hash = HASH_START;
   for (const byte of ENCODER.encode(word)) hash = hashStep(hash, byte);
