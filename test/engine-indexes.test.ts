@@ -107,7 +107,7 @@ describe("WordList", () => {
       starts.push(text.length);
       text += `${w}\0`;
     }
-    return WordList.of({ text, starts: Int32Array.from(starts), ids: Int32Array.from(starts, (_, i) => i) });
+    return WordList.of({ text, starts: Int32Array.from(starts), firstId: 0 });
   };
 
   it("finds the words holding a pattern, pinned or not, normalised or not, as a search of each word would", () => {

@@ -92,6 +92,8 @@ describe("the word index of module texts", () => {
     expect(index.holding("a.b import")).toEqual([2]);
     expect(index.holding("(")).toEqual([1]);
     expect(index.holdingNormalised("\u212aeras", normalisedName)).toEqual([]);
+    // No word of ASCII alone: the words past ASCII are all there is.
+    expect(indexOf(["éééééé", "ééabc"]).holding("abc")).toEqual([1]);
   });
 
   it("finds how the words spell a pattern, and which texts hold each spelling", () => {

@@ -14,13 +14,13 @@ export class WordList {
     private readonly text: string,
     /** Where each word starts in `text`, just after its NUL. */
     private readonly starts: Int32Array,
-    /** The id of each word. */
-    private readonly ids: Int32Array,
+    /** The id of the first word; the words after it have the ids after it. */
+    private readonly firstId: number,
   ) {}
 
   /** A string as `WordTable.joined` gives it: the words with a NUL before and after each. */
-  static of({ text, starts, ids }: { text: string; starts: Int32Array; ids: Int32Array }): WordList {
-    return new WordList(text, starts, ids);
+  static of({ text, starts, firstId }: { text: string; starts: Int32Array; firstId: number }): WordList {
+    return new WordList(text, starts, firstId);
   }
 
   /** The ids of the words that hold `pattern` (with its NULs, where it has them), each once. */
@@ -29,7 +29,7 @@ export class WordList {
     let at = this.text.indexOf(pattern);
     while (at !== -1) {
       const word = lastAtOrBefore(this.starts, at + lead);
-      yield this.ids[word];
+      yield this.firstId + word;
       // The next word starts just after its NUL; a pattern that starts with a NUL is looked for from it.
       const next = this.starts[word + 1];
       if (next === undefined) return;
@@ -49,7 +49,7 @@ export class WordList {
 
   /** The id of the word at `at` (a NUL before a word counts as the word's). */
   wordAt(at: number): number {
-    return this.ids[lastAtOrBefore(this.starts, at)];
+    return this.firstId + lastAtOrBefore(this.starts, at);
   }
 
   /**
@@ -59,7 +59,7 @@ export class WordList {
    */
   normalised(normalise: (text: string) => string): WordList {
     const whole = normalise(this.text);
-    if (whole.length === this.text.length) return new WordList(whole, this.starts, this.ids);
+    if (whole.length === this.text.length) return new WordList(whole, this.starts, this.firstId);
     const BATCH = 4096;
     const pieces: string[] = [BOUNDARY];
     const starts: number[] = [];
@@ -83,6 +83,6 @@ export class WordList {
         length += word.length + 1;
       }
     }
-    return new WordList(pieces.join(""), Int32Array.from(starts), this.ids);
+    return new WordList(pieces.join(""), Int32Array.from(starts), this.firstId);
   }
 }

@@ -141,10 +141,15 @@ export class WordTable {
     }
   }
 
-  /** Packs each word's texts together, in order, and lets go of what adding needed. */
+  /**
+   * Packs each word's texts together, in order, lays the words out for search, and lets go of what adding
+   * needed. The words are numbered again in the order they are laid out (the ASCII ones first), so a word's
+   * id says where it is.
+   */
   finish(): void {
+    const { renumbered, asciiWords } = this.#renumbering();
     const offsets = new Int32Array(this.#count + 1);
-    for (let p = 0; p < this.#pairs; p++) offsets[this.#pairWord[p] + 1]++;
+    for (let p = 0; p < this.#pairs; p++) offsets[renumbered[this.#pairWord[p]] + 1]++;
     for (let w = 0; w < this.#count; w++) offsets[w + 1] += offsets[w];
     const next = offsets.slice(0, this.#count);
     // Texts fit in two bytes each but on the largest trees.
@@ -154,34 +159,30 @@ export class WordTable {
     for (let t = 0; t < this.#textEnd.length; t++) {
       // A text with no words of its own ends where the one before it did.
       const end = Math.max(from, this.#textEnd[t]);
-      for (let p = from; p < end; p++) texts[next[this.#pairWord[p]]++] = t;
+      for (let p = from; p < end; p++) texts[next[renumbered[this.#pairWord[p]]]++] = t;
       from = end;
     }
     this.#offsets = offsets;
     this.#texts = texts;
     this.#pairWord = this.#textEnd = new Int32Array(0);
     this.#pairs = 0;
-    // The words laid out for search hold every character: from now on a word is compared with them, and the
-    // bytes (sized with room to grow) are let go.
-    this.#joined = this.#join();
-    this.#inList = new Uint8Array(this.#count);
-    this.#at = new Int32Array(this.#count);
-    this.#length = new Int32Array(this.#count);
-    this.#joined.forEach(({ text, starts, ids }, list) =>
-      ids.forEach((id, i) => {
-        this.#inList[id] = list;
-        this.#at[id] = starts[i];
-        this.#length[id] = (i + 1 < starts.length ? starts[i + 1] : text.length) - 1 - starts[i];
-      }),
-    );
+    this.#joined = this.#join(renumbered, asciiWords);
+    // From now on a word is found by its hash and compared with its laid-out characters: the slots keep
+    // ids alone, and the bytes (sized with room to grow) are let go.
+    const ids = new Int32Array(this.#slots.length >> 1);
+    const mask = ids.length - 1;
+    for (let s = 0; s < this.#slots.length; s += 2) {
+      if (this.#slots[s] === 0) continue;
+      let slot = this.#slots[s + 1] & mask;
+      while (ids[slot] !== 0) slot = (slot + 1) & mask;
+      ids[slot] = renumbered[this.#slots[s] - 1] + 1;
+    }
+    this.#slots = ids;
     this.#bytes = new Uint8Array(0);
     this.#words = new Int32Array(0);
   }
-  #joined: { text: string; starts: Int32Array; ids: Int32Array }[] = [];
-  /** Once finished: which of `#joined` holds word `w`, where its characters start there, and how many. */
-  #inList = new Uint8Array(0);
-  #at = new Int32Array(0);
-  #length = new Int32Array(0);
+  /** Once finished: the ASCII words, then the rest (whose ids start after the ASCII ones'). */
+  #joined: { text: string; starts: Int32Array; firstId: number }[] = [];
 
   /** The texts holding `word`, ascending (once finished). */
   textsOf(word: string): number[] {
@@ -196,64 +197,67 @@ export class WordTable {
 
   /**
    * Every distinct word with a NUL before and after it, in two strings: the ASCII words (nearly all, kept
-   * at one byte a character) and the rest. `ids[i]` is the id of the `i`th word of a string, which starts at
-   * `starts[i]` (once finished).
+   * at one byte a character) and the rest. The `i`th word of a string starts at `starts[i]`; its id is
+   * `firstId + i` (once finished).
    */
-  joined(): { text: string; starts: Int32Array; ids: Int32Array }[] {
+  joined(): { text: string; starts: Int32Array; firstId: number }[] {
     return this.#joined;
   }
 
-  #join(): { text: string; starts: Int32Array; ids: Int32Array }[] {
+  /** A new id for each word: the ASCII words first, then the rest, each in the order they were added. */
+  #renumbering(): { renumbered: Int32Array; asciiWords: number } {
     const ascii = new Uint8Array(this.#count);
-    let wideWords = 0;
-    let wideLength = 1;
+    let asciiWords = 0;
     for (let w = 0; w < this.#count; w++) {
-      let k = this.#words[w * 2];
       let high = 0;
-      for (; this.#bytes[k] !== 0; k++) high |= this.#bytes[k];
+      for (let k = this.#words[w * 2]; this.#bytes[k] !== 0; k++) high |= this.#bytes[k];
       ascii[w] = high < 0x80 ? 1 : 0;
-      if (!ascii[w]) {
-        wideWords++;
-        wideLength += k - this.#words[w * 2] + 1;
+      asciiWords += ascii[w];
+    }
+    const renumbered = new Int32Array(this.#count);
+    for (let w = 0, nextAscii = 0, nextWide = asciiWords; w < this.#count; w++)
+      renumbered[w] = ascii[w] ? nextAscii++ : nextWide++;
+    return { renumbered, asciiWords };
+  }
+
+  /** The words of ids `[0, asciiWords)` and `[asciiWords, count)`, laid out as `joined` gives them. */
+  #join(renumbered: Int32Array, asciiWords: number): { text: string; starts: Int32Array; firstId: number }[] {
+    const byId = new Int32Array(this.#count);
+    for (let w = 0; w < this.#count; w++) byId[renumbered[w]] = w;
+    return [
+      [0, asciiWords],
+      [asciiWords, this.#count],
+    ].map(([first, last], group) => {
+      const starts = new Int32Array(last - first);
+      let length = 1;
+      for (let id = first; id < last; id++) {
+        const from = this.#words[byId[id] * 2];
+        length += this.#bytes.indexOf(0, from) - from + 1;
       }
-    }
-    const groups = [
-      { bytes: new Uint8Array(this.#used + 2 - wideLength), words: this.#count - wideWords },
-      { bytes: new Uint8Array(wideLength), words: wideWords },
-    ].map(({ bytes, words }) => ({
-      bytes,
-      used: 1,
-      starts: new Int32Array(words),
-      ids: new Int32Array(words),
-      count: 0,
-    }));
-    for (let w = 0; w < this.#count; w++) {
-      const group = groups[ascii[w] ? 0 : 1];
-      group.starts[group.count] = group.used;
-      group.ids[group.count++] = w;
-      for (let k = this.#words[w * 2]; this.#bytes[k] !== 0; k++) group.bytes[group.used++] = this.#bytes[k];
-      group.used++;
-    }
-    return groups.map(({ bytes, starts, ids }, i) => {
+      const bytes = new Uint8Array(length);
+      let used = 1;
+      for (let id = first; id < last; id++) {
+        starts[id - first] = used;
+        for (let k = this.#words[byId[id] * 2]; this.#bytes[k] !== 0; k++) bytes[used++] = this.#bytes[k];
+        used++;
+      }
       const text = DECODER.decode(bytes);
       // Past ASCII a word's characters are fewer than its bytes: its start in the text is after the NULs.
-      if (i > 0) for (let w = 0, at = 0; w < starts.length; w++) starts[w] = at = text.indexOf("\0", at) + 1;
-      return { text, starts, ids };
+      if (group > 0)
+        for (let i = 0, at = 0; i < starts.length; i++) starts[i] = at = text.indexOf("\0", at) + 1;
+      return { text, starts, firstId: first };
     });
   }
 
   /** A word's id, looked up once finished: compared with the laid-out words, the bytes being let go. */
   #find(word: string): number {
-    const hash = hashOf(word);
-    const mask = (this.#slots.length >> 1) - 1;
-    for (let slot = hash & mask; this.#slots[slot * 2] !== 0; slot = (slot + 1) & mask) {
-      const w = this.#slots[slot * 2] - 1;
-      if (
-        this.#slots[slot * 2 + 1] === hash &&
-        this.#length[w] === word.length &&
-        this.#joined[this.#inList[w]].text.startsWith(word, this.#at[w])
-      )
-        return w;
+    const mask = this.#slots.length - 1;
+    for (let slot = hashOf(word) & mask; this.#slots[slot] !== 0; slot = (slot + 1) & mask) {
+      const id = this.#slots[slot] - 1;
+      const { text, starts, firstId } = this.#joined[id < this.#joined[1].firstId ? 0 : 1];
+      const i = id - firstId;
+      const end = i + 1 < starts.length ? starts[i + 1] - 1 : text.length - 1;
+      if (end - starts[i] === word.length && text.startsWith(word, starts[i])) return id;
     }
     return -1;
   }
