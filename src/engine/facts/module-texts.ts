@@ -69,14 +69,30 @@ export class ModuleTexts {
 
   /**
    * Whether a module's source holds `needle` (whole, with `identifier`). An identifier is one lookup of the
-   * index; other text, unless every module was already searched for it, is looked for in this module alone.
+   * index; other text, unless every module was already searched for it, is looked for in this module alone
+   * where the index finds the needle's longest word in it (or, where that word is the needle, not at all).
    */
   holds(module: PyModule, needle: string, identifier = false): boolean {
     const searched = this.#byNeedle.get(keyOf(needle, identifier));
-    if (!searched && !identifier) return module.source.includes(needle);
+    if (!searched && !identifier) {
+      if (!this.#indexed(module)) return module.source.includes(needle);
+      const { modules, exact } = this.#candidates(needle);
+      return modules.has(module) && (exact || module.source.includes(needle));
+    }
     if ((searched ?? this.#holders(needle, identifier)).has(module)) return true;
     if (this.#indexed(module)) return false;
     return identifier ? holdsIdentifier(module.source, needle) : module.source.includes(needle);
+  }
+
+  readonly #byCandidates = new Map<string, { modules: Set<PyModule>; exact: boolean }>();
+  #candidates(needle: string): { modules: Set<PyModule>; exact: boolean } {
+    let found = this.#byCandidates.get(needle);
+    if (!found) {
+      const { texts, exact } = this.index().mayHold(needle);
+      found = { modules: new Set(texts.map((i) => this.modules[i])), exact };
+      this.#byCandidates.set(needle, found);
+    }
+    return found;
   }
 
   #holders(needle: string, identifier: boolean): Set<PyModule> {
