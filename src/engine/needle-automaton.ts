@@ -11,10 +11,12 @@ export class NeedleAutomaton {
   readonly #classes: number;
   /** `#next[state * #classes + class]`: the state after reading a character of that class. */
   readonly #next: Int32Array;
-  /** The needles (their indexes) that end where the automaton enters each state, or undefined. */
-  readonly #ends: (number[] | undefined)[];
+  /** The needles (their indexes) that end where the automaton enters state `s`: `#ends[#endsFrom[s]…#endsFrom[s + 1]]`. */
+  readonly #endsFrom: Int32Array;
+  readonly #ends: Int32Array;
+  readonly #lengths: Int32Array;
 
-  constructor(private readonly needles: readonly string[]) {
+  constructor(needles: readonly string[]) {
     if (needles.some((n) => !n)) throw new Error("an empty needle is everywhere");
     for (const needle of needles)
       for (let i = 0; i < needle.length; i++) {
@@ -73,7 +75,11 @@ export class NeedleAutomaton {
       }
     }
     this.#next = next;
-    this.#ends = ends;
+    this.#endsFrom = new Int32Array(states + 1);
+    for (let state = 0; state < states; state++)
+      this.#endsFrom[state + 1] = this.#endsFrom[state] + (ends[state]?.length ?? 0);
+    this.#ends = Int32Array.from(ends.flatMap((e) => e ?? []));
+    this.#lengths = Int32Array.from(needles, (n) => n.length);
   }
 
   /** Calls `each` with the index of every needle found in `text` and where that occurrence starts. */
@@ -81,12 +87,14 @@ export class NeedleAutomaton {
     const next = this.#next;
     const classes = this.#classes;
     const ascii = this.#asciiClass;
+    const endsFrom = this.#endsFrom;
+    const ends = this.#ends;
+    const lengths = this.#lengths;
     let state = 0;
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       state = next[state * classes + (code < 128 ? ascii[code] : (this.#classOf.get(code) ?? 0))];
-      const ends = this.#ends[state];
-      if (ends !== undefined) for (const n of ends) each(n, i + 1 - this.needles[n].length);
+      for (let e = endsFrom[state]; e < endsFrom[state + 1]; e++) each(ends[e], i + 1 - lengths[ends[e]]);
     }
   }
 }

@@ -230,10 +230,11 @@ export class WordTable {
     ].map(([first, last], group) => {
       const starts = new Int32Array(last - first);
       let length = 1;
-      for (let id = first; id < last; id++) {
-        const from = this.#words[byId[id] * 2];
-        length += this.#bytes.indexOf(0, from) - from + 1;
-      }
+      for (let id = first; id < last; id++)
+        for (let k = this.#words[byId[id] * 2]; ; k++) {
+          length++;
+          if (this.#bytes[k] === 0) break;
+        }
       const bytes = new Uint8Array(length);
       let used = 1;
       for (let id = first; id < last; id++) {
