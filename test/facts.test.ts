@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildFacts } from "../src/engine/facts/index.js";
+import { CONDA_GLOBS, REQUIREMENTS_GLOBS } from "../src/engine/facts/dependencies.js";
+import { buildFacts, kindsOf } from "../src/engine/facts/index.js";
 import { pythonTargets } from "../src/engine/facts/automation.js";
 import { splitShell } from "../src/engine/facts/ci/shell.js";
 import { parseNotebook } from "../src/engine/facts/notebook.js";
@@ -143,6 +144,24 @@ describe("secrets", () => {
     expect(isSecretName("authToken")).toBe(true);
     expect(isSecretName("DB_PASSWORD")).toBe(true);
     expect(isSecretName("keyword")).toBe(false);
+  });
+});
+
+describe("the kinds of a path", () => {
+  it("tries the manifest globs only on the extensions they end in, and finds what they match", () => {
+    // kindsOf skips the globs for any other extension: a glob ending otherwise would be missed.
+    expect(REQUIREMENTS_GLOBS.every((g) => /\.(txt|in)$/.test(g))).toBe(true);
+    expect(CONDA_GLOBS.every((g) => g.endsWith(".y{,a}ml"))).toBe(true);
+    for (const path of [
+      "requirements-dev.txt",
+      "a/requirements/base.txt",
+      "dev-requirements.in",
+      "env.yaml",
+      "ci/conda-gpu.yml",
+    ])
+      expect(kindsOf(path), path).toContain("manifest");
+    for (const path of ["requirements.md", "notes.txt", "config.yml", "environment.json"])
+      expect(kindsOf(path), path).not.toContain("manifest");
   });
 });
 

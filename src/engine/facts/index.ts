@@ -129,8 +129,10 @@ function computeKinds(path: string): FileKind[] {
   if (ext === "py") kinds.push("python");
   if (ext === "ipynb") kinds.push("notebook");
   if (ext === "yml" || ext === "yaml" || base === "MLproject") kinds.push("yaml");
-  if (matchAny(path, REQUIREMENTS_GLOBS) || MANIFEST_NAMES.includes(base) || matchAny(path, CONDA_GLOBS))
-    kinds.push("manifest");
+  // The globs end in these extensions: most paths need no glob tried at all.
+  const requirements = (ext === "txt" || ext === "in") && matchAny(path, REQUIREMENTS_GLOBS);
+  const conda = (ext === "yml" || ext === "yaml") && matchAny(path, CONDA_GLOBS);
+  if (requirements || conda || MANIFEST_NAMES.includes(base)) kinds.push("manifest");
   if (isDockerfilePath(path) || isComposePath(path)) kinds.push("docker");
   if (ext === "sh" || ext === "bash" || /^(GNU)?[Mm]akefile$/.test(base) || ext === "mk") kinds.push("shell");
   if (isJenkinsfile(path) || (ext !== "" && path.startsWith(".github/workflows/"))) kinds.push("ci");
