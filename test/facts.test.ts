@@ -155,6 +155,8 @@ describe("the kinds of a path", () => {
     for (const path of [
       "requirements-dev.txt",
       "a/requirements/base.txt",
+      // A name that is the extension alone: the globs match it, though it has no extension of its own.
+      "a/requirements/.txt",
       "dev-requirements.in",
       "env.yaml",
       "ci/conda-gpu.yml",

@@ -129,9 +129,10 @@ function computeKinds(path: string): FileKind[] {
   if (ext === "py") kinds.push("python");
   if (ext === "ipynb") kinds.push("notebook");
   if (ext === "yml" || ext === "yaml" || base === "MLproject") kinds.push("yaml");
-  // The globs end in these extensions: most paths need no glob tried at all.
-  const requirements = (ext === "txt" || ext === "in") && matchAny(path, REQUIREMENTS_GLOBS);
-  const conda = (ext === "yml" || ext === "yaml") && matchAny(path, CONDA_GLOBS);
+  // The globs end in these suffixes (a name may be the suffix alone, `requirements/.txt`): most paths need no
+  // glob tried at all.
+  const requirements = /\.(txt|in)$/.test(base) && matchAny(path, REQUIREMENTS_GLOBS);
+  const conda = /\.ya?ml$/.test(base) && matchAny(path, CONDA_GLOBS);
   if (requirements || conda || MANIFEST_NAMES.includes(base)) kinds.push("manifest");
   if (isDockerfilePath(path) || isComposePath(path)) kinds.push("docker");
   if (ext === "sh" || ext === "bash" || /^(GNU)?[Mm]akefile$/.test(base) || ext === "mk") kinds.push("shell");
