@@ -45,16 +45,18 @@ const common: BuildOptions = {
 };
 
 /**
- * The bundle with every character past ASCII written as an escape (`\u201c`): comments and a few
- * expressions hold some, and one is enough for the engine to keep the whole source, which it holds
- * for the life of the process, at two bytes a character (1.7 MB more for the CLI). An escape means the
- * same character in a comment, a string, a template, an expression and a name; only a raw template
- * would tell it apart, so one holding such a character stops the build.
+ * The bundle with every character past ASCII written as an escape (`\u201c`): with one such character the
+ * engine keeps the whole source, which it holds for the life of the process, at two bytes a character (1.7 MB
+ * more for the CLI). esbuild already writes strings, templates and names in ASCII; what it leaves is in
+ * comments and in regular-expression literals, where an escape (a surrogate pair's two, past the first plane)
+ * means the same character. It would not after a backslash (`/\é/`), at a character that ends a `//` comment
+ * (U+2028, U+2029), or in a raw template: a bundle with any of them stops the build.
  */
 const PAST_ASCII = /[\u0080-\uffff]/g;
 function asciiOnly(text: string): string {
-  for (const raw of text.matchAll(/String\.raw`[^`]*`/g))
-    if (/[\u0080-\uffff]/.test(raw[0])) throw new Error(`a raw template past ASCII: ${raw[0].slice(0, 80)}`);
+  const unsafe = /\\[\u0080-\uffff]|[\u2028\u2029]|String\.raw`[^`]*[\u0080-\uffff]/.exec(text);
+  if (unsafe)
+    throw new Error(`a character past ASCII that an escape would change: ${JSON.stringify(unsafe[0])}`);
   return text.replace(PAST_ASCII, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 

@@ -68,8 +68,8 @@ function searchAll(lists: readonly WordList[], patterns: ReadonlySet<string>): M
 /**
  * From this many texts (modules) a tree is large enough for the index to pay for itself where it is optional:
  * needles expected are looked up in one batch, and the secrets scan asks which files could hold a secret.
- * Below it the words are few and each search cheap, and a batch's own cost (an expression of a few hundred
- * alternatives) would dominate.
+ * Below it the words are few and each search cheap, and a batch's own cost (an automaton of a few hundred
+ * needles, run over every word) would dominate.
  */
 export const MANY_TEXTS = 200;
 
@@ -172,7 +172,8 @@ export class WordIndex {
     const { key, pattern } = keyOf(needle, inWord, betweenWords);
     // A run of a character or two is in nearly every text: searching the words for it costs more than it saves.
     if (key.length <= 2) return { texts: this.#every(() => true), exact: !needle };
-    // A lone surrogate is indexed as U+FFFD: a key with either is confirmed in every text.
+    // A lone surrogate is indexed as U+FFFD: a key with a surrogate (lone or, more simply tested, paired) or
+    // with U+FFFD is confirmed in every text.
     if (SURROGATE_OR_REPLACEMENT.test(key)) return { texts: this.#every(() => true), exact: false };
     // Pinned at both ends, the key is a whole word: one lookup in the table.
     const texts =
@@ -211,7 +212,8 @@ export class WordIndex {
   /**
    * Each distinct match of `pattern` (global, of word characters alone, so no match spans two words) in
    * the words, with the texts holding a word it was found in, ascending: how the texts spell what it finds,
-   * `key`, `Key` and `KEY` for `/key/gi`. Of overlapping matches in a word, the first is found.
+   * `key`, `Key` and `KEY` for `/key/gi`. Of overlapping matches in a word, the first is found. A lone
+   * surrogate is held as U+FFFD, so `pattern` should match ASCII, as the secrets scan's does.
    */
   spellings(pattern: RegExp): Map<string, number[]> {
     const words = new Map<string, number[]>();
@@ -226,12 +228,15 @@ export class WordIndex {
 
   /**
    * Looks many needles up in the words at once, for `mayHold` to answer from what it found: on a large tree,
-   * one pass of one expression instead of a search of the words per needle.
+   * one pass of one automaton instead of a search of the words per needle.
    */
   expect(needles: readonly string[]): void {
     const patterns = needles
       .map((n) => keyOf(n, inWord, betweenWords))
-      .filter(({ key, pattern }) => key.length > 2 && pattern !== BOUNDARY + key + BOUNDARY);
+      .filter(
+        ({ key, pattern }) =>
+          key.length > 2 && pattern !== BOUNDARY + key + BOUNDARY && !SURROGATE_OR_REPLACEMENT.test(key),
+      );
     this.#expectIn(this.#wordLists(), this.#byPattern, patterns);
   }
 

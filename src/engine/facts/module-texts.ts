@@ -10,7 +10,8 @@ import type { PyModule } from "./python.js";
 export class ModuleTexts {
   #index?: WordIndex;
   readonly #byNeedle = new Map<string, Set<PyModule>>();
-  readonly #mayHold = new Map<string, PyModule[]>();
+  /** What `WordIndex.mayHold` says of each needle asked about, with the modules as a set once one is wanted. */
+  readonly #mayHold = new Map<string, { modules: PyModule[]; exact: boolean; set?: Set<PyModule> }>();
 
   constructor(readonly modules: readonly PyModule[]) {}
 
@@ -41,14 +42,7 @@ export class ModuleTexts {
    * index without reading any module. Every module holding the needle is among them.
    */
   mayHold(needle: string): PyModule[] {
-    let modules = this.#mayHold.get(needle);
-    if (!modules) {
-      modules = this.index()
-        .mayHold(needle)
-        .texts.map((i) => this.modules[i]);
-      this.#mayHold.set(needle, modules);
-    }
-    return modules;
+    return this.#candidates(needle).modules;
   }
 
   /**
@@ -76,21 +70,21 @@ export class ModuleTexts {
     const searched = this.#byNeedle.get(keyOf(needle, identifier));
     if (!searched && !identifier) {
       if (!this.#indexed(module)) return module.source.includes(needle);
-      const { modules, exact } = this.#candidates(needle);
-      return modules.has(module) && (exact || module.source.includes(needle));
+      const candidates = this.#candidates(needle);
+      const set = (candidates.set ??= new Set(candidates.modules));
+      return set.has(module) && (candidates.exact || module.source.includes(needle));
     }
     if ((searched ?? this.#holders(needle, identifier)).has(module)) return true;
     if (this.#indexed(module)) return false;
     return identifier ? holdsIdentifier(module.source, needle) : module.source.includes(needle);
   }
 
-  readonly #byCandidates = new Map<string, { modules: Set<PyModule>; exact: boolean }>();
-  #candidates(needle: string): { modules: Set<PyModule>; exact: boolean } {
-    let found = this.#byCandidates.get(needle);
+  #candidates(needle: string): { modules: PyModule[]; exact: boolean; set?: Set<PyModule> } {
+    let found = this.#mayHold.get(needle);
     if (!found) {
       const { texts, exact } = this.index().mayHold(needle);
-      found = { modules: new Set(texts.map((i) => this.modules[i])), exact };
-      this.#byCandidates.set(needle, found);
+      found = { modules: texts.map((i) => this.modules[i]), exact };
+      this.#mayHold.set(needle, found);
     }
     return found;
   }

@@ -265,11 +265,12 @@ function forLinesWithSecretWords(
   }
 }
 
-/** Where each of `needles` starts in `text`, every time, in order. */
+/** Where each of `needles` (an empty one is nowhere) starts in `text`, every time, in order. */
 function placesOf(text: string, needles: readonly string[]): number[] {
   const places: number[] = [];
   for (const needle of needles)
-    for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) places.push(at);
+    if (needle)
+      for (let at = text.indexOf(needle); at !== -1; at = text.indexOf(needle, at + 1)) places.push(at);
   return places.sort((a, b) => a - b);
 }
 
