@@ -1,4 +1,4 @@
-import { WordIndex } from "../word-index.js";
+import { MANY_TEXTS, WordIndex } from "../word-index.js";
 import { normalisedName } from "./imported.js";
 import type { PyModule } from "./python.js";
 
@@ -69,7 +69,8 @@ export class ModuleTexts {
   holds(module: PyModule, needle: string, identifier = false): boolean {
     const searched = this.#byNeedle.get(keyOf(needle, identifier));
     if (!searched && !identifier) {
-      if (!this.#indexed(module)) return module.source.includes(needle);
+      // On a small tree one search of one module costs less than asking the index.
+      if (this.modules.length < MANY_TEXTS || !this.#indexed(module)) return module.source.includes(needle);
       const candidates = this.#candidates(needle);
       const set = (candidates.set ??= new Set(candidates.modules));
       return set.has(module) && (candidates.exact || module.source.includes(needle));
