@@ -177,40 +177,35 @@ function modulesHoldingAll(texts: ModuleTexts, pieces: Piece[]): PyModule[] {
   return [...(left ?? [])].filter((m) => holdsAll(texts, m, pieces));
 }
 
-const textPiecesCache = new Map<string, Piece[][]>();
+const pieceGroups = new WeakMap<PythonQuery, Piece[][]>();
 
-/** The literals of each alternative of a text pattern, as pieces, worked out once per pattern. */
-function textPieces(pattern: string): Piece[][] {
-  let pieces = textPiecesCache.get(pattern);
-  if (!pieces) {
-    pieces = alternativesOf(pattern).map((a) =>
-      requiredLiterals(a).map((text) => ({ text, identifier: false })),
-    );
-    textPiecesCache.set(pattern, pieces);
+/**
+ * What a query's candidates are looked up by: the pieces each name pattern needs, and the literals of each
+ * alternative of each text pattern. A module that could match holds every piece of one group; a group of
+ * none needs nothing. Worked out once per query.
+ */
+function pieceGroupsOf(q: PythonQuery): Piece[][] {
+  let groups = pieceGroups.get(q);
+  if (!groups) {
+    groups = [
+      ...[...(q.call ?? []), ...(q.decorator ?? [])].map((p) => required(p, true)),
+      ...[...(q.base ?? []), ...(q.import ?? [])].map((p) => required(p, false)),
+      ...(q.text ?? [])
+        .flatMap(alternativesOf)
+        .map((a) => requiredLiterals(a).map((text) => ({ text, identifier: false }))),
+    ];
+    pieceGroups.set(q, groups);
   }
-  return pieces;
+  return groups;
 }
-
-const textNeedlesCache = new WeakMap<PythonQuery, string[]>();
 
 /** The text (not identifiers) a query's candidates are looked up by: what `candidateModules` will ask. */
 export function textNeedlesOf(q: PythonQuery): string[] {
-  let needles = textNeedlesCache.get(q);
-  if (!needles) {
-    needles = [
-      ...[...(q.call ?? []), ...(q.decorator ?? [])].flatMap((p) => required(p, true)),
-      ...[...(q.base ?? []), ...(q.import ?? [])].flatMap((p) => required(p, false)),
-      ...(q.text ?? []).flatMap(textPieces).flat(),
-    ]
-      .filter((piece) => !piece.identifier)
-      .map((piece) => piece.text)
-      .concat(
-        q.savesPredictions ? PREDICTION_CALLS : [],
-        q.alsoInModule ? textNeedlesOf(q.alsoInModule) : [],
-      );
-    textNeedlesCache.set(q, needles);
-  }
-  return needles;
+  return pieceGroupsOf(q)
+    .flat()
+    .filter((piece) => !piece.identifier)
+    .map((piece) => piece.text)
+    .concat(q.savesPredictions ? PREDICTION_CALLS : [], q.alsoInModule ? textNeedlesOf(q.alsoInModule) : []);
 }
 
 /**
@@ -222,17 +217,9 @@ function candidateModules(texts: ModuleTexts, q: PythonQuery): Set<PyModule> | u
   const out = new Set<PyModule>();
   if (q.savesPredictions)
     for (const call of PREDICTION_CALLS) for (const m of texts.mayHold(call)) out.add(m);
-  const patterns = [
-    ...[...(q.call ?? []), ...(q.decorator ?? [])].map((p) => required(p, true)),
-    ...[...(q.base ?? []), ...(q.import ?? [])].map((p) => required(p, false)),
-  ];
-  for (const pieces of patterns) {
+  for (const pieces of pieceGroupsOf(q)) {
     if (!pieces.length) return undefined;
     for (const m of modulesHoldingAll(texts, pieces)) out.add(m);
-  }
-  for (const literals of (q.text ?? []).flatMap(textPieces)) {
-    if (!literals.length) return undefined;
-    for (const m of modulesHoldingAll(texts, literals)) out.add(m);
   }
   return out;
 }
