@@ -20,7 +20,7 @@ const ENCODER = new TextEncoder();
 /**
  * The longest run of `needle` whose characters `keep` ("" when none is), as a pattern for `WordList`: with a
  * NUL before it where a character of the needle precedes it that `bounds` (so a word of the text starts
- * there), and after it likewise. `run("x.fit(")` is `"\0fit\0"`.
+ * there), and after it likewise. The pattern of `x.fit(` is `"\0fit\0"`.
  */
 function keyOf(
   needle: string,
@@ -48,14 +48,6 @@ const betweenWords = (code: number) => KIND[code] === BETWEEN;
 /** The words of `lists` holding each of `patterns` (as `WordList.holding` finds them), in one pass. */
 function searchAll(lists: readonly WordList[], patterns: ReadonlySet<string>): Map<string, number[]> {
   const found = new Map([...patterns].map((p) => [p, [] as number[]]));
-  if (patterns.size < 2) {
-    for (const p of patterns)
-      found.set(
-        p,
-        lists.flatMap((list) => [...list.holding(p)]),
-      );
-    return found;
-  }
   const all = [...patterns];
   const words = all.map((p) => found.get(p)!);
   // A pattern that starts with a NUL is the word's after it.

@@ -298,7 +298,11 @@ class AuditFacts implements Facts {
     const texts = this.moduleTexts;
     const spellings = new Map<PyModule, string[]>();
     for (const [spelling, holders] of texts.holdingSpellings(SECRET_WORD_SPELLINGS))
-      for (const m of holders) spellings.set(m, [...(spellings.get(m) ?? []), spelling]);
+      for (const m of holders) {
+        const own = spellings.get(m);
+        if (own) own.push(spelling);
+        else spellings.set(m, [spelling]);
+      }
     const markers = new Set(MARKER_PARTS.flatMap((part) => texts.mayHold(part)));
     return new Map(
       modules.map((m) => [m.path, { spellings: spellings.get(m) ?? [], markers: markers.has(m) }]),
