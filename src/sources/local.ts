@@ -213,6 +213,8 @@ export class LocalSource implements Snapshot {
         length = readInto(full, buffer, 0, expected);
       }
       if (length === undefined) {
+        // The batch so far is decoded before waiting: another batch's read may take the buffer meanwhile.
+        if (slices.length) decodeSlices();
         out.set(path, await this.readText(path));
         continue;
       }
